@@ -1,0 +1,414 @@
+/*
+ * lineage.h - the public API of liblineage: a catalog of language models and
+ * their derivations (fine-tunes, adapters, merges, quantizations, ...) loaded
+ * from YAML into an igraph graph, queried, and drawn with Graphviz.
+ *
+ * The library never prints and never exits. Every fallible function returns 0
+ * or a negative LIN_E* code and fills a caller-provided lin_error.
+ */
+#ifndef LINEAGE_H
+#define LINEAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <igraph.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LIN_VERSION "0.1.0"
+
+/* ---- errors --------------------------------------------------------- */
+
+enum {
+	LIN_OK = 0,
+	LIN_ENOMEM = -1,     /* out of memory */
+	LIN_EIO = -2,        /* a file could not be read or written */
+	LIN_EPARSE = -3,     /* malformed YAML */
+	LIN_ESCHEMA = -4,    /* well-formed YAML that breaks the catalog schema */
+	LIN_ENOTFOUND = -5,  /* no model by that name */
+	LIN_EAMBIGUOUS = -6, /* several models match a name */
+	LIN_ECYCLE = -7,     /* the derivation graph has a cycle */
+	LIN_EDUP = -8,       /* duplicate id or alias */
+	LIN_EGRAPH = -9,     /* igraph reported an error */
+	LIN_ERENDER = -10,   /* Graphviz reported an error */
+	LIN_EINVAL = -11,    /* bad argument */
+	LIN_ELIMIT = -12,    /* an input exceeds a hard limit */
+	LIN_EREF = -13       /* a parent names an unknown model */
+};
+
+#define LIN_PATH_MAX 512
+#define LIN_MSG_MAX 1024
+
+/* An error (or warning): what went wrong and, when known, where. line and
+ * col are 1-based; 0 means unknown. The struct holds no pointers, so it
+ * needs no freeing and can be copied. */
+typedef struct lin_error {
+	int code;
+	char file[LIN_PATH_MAX];
+	int line, col;
+	char msg[LIN_MSG_MAX];
+} lin_error;
+
+/* Clears an error struct to "no error". */
+void lin_error_clear(lin_error *err);
+
+/* Formats err as "file:line:col: msg" (or the parts that are known) into
+ * buf of size n. Returns buf. */
+const char *lin_error_format(const lin_error *err, char *buf, size_t n);
+
+/* A list of diagnostics collected while loading or checking a catalog. */
+typedef struct lin_diags {
+	lin_error *items;
+	int *is_warning; /* parallel to items: 1 for a warning, 0 for an error */
+	size_t n, cap;
+} lin_diags;
+
+/* Initialises / frees a diagnostics list. */
+void lin_diags_init(lin_diags *d);
+void lin_diags_dispose(lin_diags *d);
+/* Number of errors (not warnings) in d. */
+size_t lin_diags_errors(const lin_diags *d);
+
+/* ---- growable text buffer ---------------------------------------------- */
+
+/* A NUL-terminated byte buffer the library writes text output into. */
+typedef struct lin_buf {
+	char *data;
+	size_t len, cap;
+	int oom; /* set once an allocation failed; later appends are dropped */
+} lin_buf;
+
+#define LIN_BUF_INIT {NULL, 0, 0, 0}
+void lin_buf_dispose(lin_buf *b);
+int lin_buf_append(lin_buf *b, const char *s, size_t n);
+int lin_buf_puts(lin_buf *b, const char *s);
+int lin_buf_printf(lin_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- vocabularies ------------------------------------------------------ */
+
+typedef enum lin_relation {
+	LIN_REL_FINETUNE,
+	LIN_REL_ADAPTER,
+	LIN_REL_MERGE,
+	LIN_REL_QUANTIZED,
+	LIN_REL_CONTINUED_PRETRAIN,
+	LIN_REL_RLHF,
+	LIN_REL_DISTILL,
+	LIN_REL_MULTIMODAL,
+	LIN_REL_RECIPE,
+	LIN_REL_UPCYCLE,
+	LIN_REL_PRUNE,
+	LIN_REL_COUNT
+} lin_relation;
+
+/* A set of relation kinds, one bit per lin_relation. */
+typedef unsigned lin_relmask;
+#define LIN_REL_ALL ((lin_relmask)((1u << LIN_REL_COUNT) - 1))
+#define LIN_REL_BIT(r) ((lin_relmask)(1u << (r)))
+
+typedef enum lin_stage {
+	LIN_STAGE_PRETRAINED,
+	LIN_STAGE_CONTINUED_PRETRAIN,
+	LIN_STAGE_SFT,
+	LIN_STAGE_RLHF,
+	LIN_STAGE_DISTILLED,
+	LIN_STAGE_MERGED,
+	LIN_STAGE_QUANTIZED,
+	LIN_STAGE_ADAPTER,
+	LIN_STAGE_MULTIMODAL,
+	LIN_STAGE_COUNT
+} lin_stage;
+
+typedef enum lin_arch {
+	LIN_ARCH_UNKNOWN = -1,
+	LIN_ARCH_DECODER_ONLY,
+	LIN_ARCH_ENCODER_ONLY,
+	LIN_ARCH_ENCODER_DECODER,
+	LIN_ARCH_PREFIX_LM,
+	LIN_ARCH_MOE,
+	LIN_ARCH_MULTIMODAL,
+	LIN_ARCH_COUNT
+} lin_arch;
+
+typedef enum lin_weights {
+	LIN_WEIGHTS_UNKNOWN = -1,
+	LIN_WEIGHTS_OPEN,
+	LIN_WEIGHTS_CLOSED
+} lin_weights;
+
+/* Names of vocabulary values ("finetune", "sft", "decoder-only"); NULL when
+ * out of range. */
+const char *lin_relation_name(lin_relation r);
+const char *lin_stage_name(lin_stage s);
+const char *lin_arch_name(lin_arch a);
+const char *lin_weights_name(lin_weights w);
+/* Parses a vocabulary word; returns the value or -1. */
+int lin_relation_parse(const char *s);
+int lin_stage_parse(const char *s);
+int lin_arch_parse(const char *s);
+
+/* Parses a comma-separated list of relation kinds ("finetune,adapter") into
+ * *out. "all" or "" gives LIN_REL_ALL. */
+int lin_relmask_parse(lin_relmask *out, const char *list, lin_error *err);
+
+/* ---- the catalog ------------------------------------------------------- */
+
+/* A list of strings owned by the catalog. */
+typedef struct lin_strlist {
+	char **items;
+	size_t n;
+} lin_strlist;
+
+/* Where something was written: file, 1-based line and column. */
+typedef struct lin_pos {
+	const char *file; /* owned by the catalog */
+	int line, col;
+} lin_pos;
+
+/* One parent edge of a model, as written in the catalog. */
+typedef struct lin_parent {
+	char *ref;          /* the parent as written (id, name or alias) */
+	igraph_integer_t vertex; /* resolved parent, -1 before resolution */
+	lin_relation relation;
+	char *variant, *note; /* may be NULL */
+	lin_strlist sources;
+	lin_pos pos;
+} lin_parent;
+
+/* One model. Strings may be NULL when the catalog leaves them out. */
+typedef struct lin_model {
+	char *id, *name, *org, *released, *license, *license_note, *training_data;
+	int year, month; /* from released; 0 when unknown */
+	lin_strlist aliases, params, languages, links, sources;
+	lin_stage stage;
+	lin_arch arch;
+	lin_weights weights;
+	lin_parent *parents;
+	size_t nparents;
+	lin_pos pos;
+} lin_model;
+
+typedef struct lin_catalog lin_catalog;
+
+/* Creates an empty catalog in *out. Free with lin_catalog_free. */
+int lin_catalog_new(lin_catalog **out, lin_error *err);
+
+/* Frees a catalog and everything it owns. Accepts NULL. */
+void lin_catalog_free(lin_catalog *cat);
+
+/* Parses YAML text (a sequence of model entries) into the catalog. name is
+ * the file name used in messages. Schema problems are appended to diags (if
+ * not NULL) and the first is returned in err; a YAML syntax error stops the
+ * parse of this buffer. Returns 0 when the buffer had no error. */
+int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
+                            const char *data, size_t len, lin_diags *diags,
+                            lin_error *err);
+
+/* Loads one YAML file, or every *.yaml file of a directory in sorted name
+ * order (not recursive). Same error contract as lin_catalog_load_buffer. */
+int lin_catalog_load_path(lin_catalog *cat, const char *path,
+                          lin_diags *diags, lin_error *err);
+
+/* Resolves parents, checks ids, aliases and cycles, and builds the graph.
+ * Must be called once after loading and before any query. Problems go to
+ * diags (warnings too, e.g. licence drift); the first error is returned. */
+int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err);
+
+/* Number of models. */
+igraph_integer_t lin_catalog_count(const lin_catalog *cat);
+
+/* The model at vertex v (borrowed; lives as long as the catalog). */
+const lin_model *lin_catalog_model(const lin_catalog *cat, igraph_integer_t v);
+
+/* The derivation graph: vertex i is model i, edge e goes parent -> child.
+ * Borrowed. Valid after lin_catalog_finish. */
+const igraph_t *lin_catalog_graph(const lin_catalog *cat);
+
+/* The relation kind of edge e, and the parent entry it came from. */
+lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e);
+const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer_t e);
+
+/* Finds a model by id, name or alias, ignoring case, spaces, '-', '.', '_'.
+ * LIN_ENOTFOUND: err->msg carries a "did you mean" suggestion.
+ * LIN_EAMBIGUOUS: err->msg lists the candidates. */
+int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
+                     const char *query, lin_error *err);
+
+/* Normalises a name for matching: lowercase ASCII, drops ' ', '-', '.', '_'.
+ * Returns a new string (free()) or NULL when out of memory. */
+char *lin_name_key(const char *s);
+
+/* ---- queries ----------------------------------------------------------- */
+
+/* Query options. depth < 0 means unlimited. */
+typedef struct lin_query_opts {
+	lin_relmask relations;
+	int depth;
+} lin_query_opts;
+#define LIN_QUERY_OPTS_INIT {LIN_REL_ALL, -1}
+
+/* One model in a query result: its vertex, its distance from the queried
+ * model, the neighbour through which a shortest path reaches it ("via", -1
+ * for the queried model itself) and the relation of that edge. */
+typedef struct lin_hit {
+	igraph_integer_t vertex, via, edge;
+	int distance;
+	lin_relation relation;
+} lin_hit;
+
+typedef struct lin_hits {
+	lin_hit *items;
+	size_t n;
+} lin_hits;
+
+/* Frees a result list's storage. Accepts an all-zero struct. */
+void lin_hits_dispose(lin_hits *h);
+
+/* Ancestors (mode IGRAPH_IN) or descendants (IGRAPH_OUT) of v, not
+ * including v, ordered by distance then id. Uses igraph's BFS. */
+int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
+                    igraph_neimode_t mode, const lin_query_opts *o,
+                    lin_error *err);
+
+/* Every shortest derivation chain from `from` down to `to`. Each path is a
+ * vector of edge ids in order. An empty list means no chain exists. */
+int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
+                    igraph_integer_t from, igraph_integer_t to,
+                    const lin_query_opts *o, lin_error *err);
+
+/* Nearest common ancestors of a and b (an ancestor set includes the model
+ * itself): common ancestors none of whose children is also one. Each hit's
+ * distance is the sum of the distances to a and b; sorted by it. */
+int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
+                     igraph_integer_t b, const lin_query_opts *o,
+                     lin_error *err);
+
+/* A root (a model with no parent under the relation filter) and how many
+ * models derive from it, in all and by the relation through which each
+ * descendant joins the family. */
+typedef struct lin_root {
+	igraph_integer_t vertex;
+	igraph_integer_t total;
+	igraph_integer_t by_relation[LIN_REL_COUNT];
+} lin_root;
+
+typedef struct lin_roots {
+	lin_root *items;
+	size_t n;
+} lin_roots;
+void lin_roots_dispose(lin_roots *r);
+
+/* All roots with at least one descendant, most-derived first (ties by id). */
+int lin_query_roots(lin_roots *out, const lin_catalog *cat,
+                    const lin_query_opts *o, lin_error *err);
+
+/* Catalog statistics. */
+typedef struct lin_stats {
+	igraph_integer_t models, edges, roots, leaves, components;
+	igraph_integer_t by_stage[LIN_STAGE_COUNT];
+	igraph_integer_t by_relation[LIN_REL_COUNT];
+	igraph_vector_int_t depth_hist; /* depth_hist[d] = models whose longest
+	                                   ancestor chain has d edges */
+	igraph_vector_int_list_t longest; /* up to 5 longest chains (vertices) */
+	igraph_vector_int_t widest;       /* up to 5 vertices, most children first */
+} lin_stats;
+
+/* Computes statistics into *out (initialised by this call; dispose with
+ * lin_stats_dispose even on failure). */
+int lin_query_stats(lin_stats *out, const lin_catalog *cat,
+                    const lin_query_opts *o, lin_error *err);
+void lin_stats_dispose(lin_stats *s);
+
+/* ---- text and JSON output ---------------------------------------------- */
+
+/* Writes an indented tree (like `cargo tree`) of v's ancestors (IGRAPH_IN)
+ * or descendants (IGRAPH_OUT) into out: one line per edge with its relation
+ * kind; a model met again is printed once more and marked "(*)". */
+int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                    igraph_neimode_t mode, const lin_query_opts *o,
+                    lin_error *err);
+
+/* Appends s to out as a JSON string literal (quoted and escaped; invalid
+ * UTF-8 bytes become U+FFFD). */
+int lin_json_string(lin_buf *out, const char *s);
+
+/* Appends a JSON object for model v: id, name, org, released, params, stage,
+ * architecture, weights, license, languages, links, sources, parents.
+ * With full == 0 only id, name, stage, org, released. */
+int lin_export_model_json(lin_buf *out, const lin_catalog *cat,
+                          igraph_integer_t v, int full);
+
+/* Appends a JSON array of hits: each model object plus "distance",
+ * "relation" and "via" (the id of the neighbour on a shortest path). */
+int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
+                         const lin_hits *hits);
+
+/* ---- drawing ------------------------------------------------------------ */
+
+typedef enum lin_format {
+	LIN_FORMAT_SVG,
+	LIN_FORMAT_DOT,
+	LIN_FORMAT_PNG
+} lin_format;
+
+/* Parses "svg", "dot", "png"; returns the value or -1. */
+int lin_format_parse(const char *s);
+
+/* What to draw and how. focus < 0 draws the whole catalog; otherwise the
+ * focus model with its ancestors and/or descendants (both when neither flag
+ * is set), up to depth edges away (depth < 0: unlimited). */
+typedef struct lin_draw_opts {
+	igraph_integer_t focus;
+	int ancestors, descendants;
+	int depth;
+	lin_relmask relations;
+	int left_to_right; /* rankdir=LR instead of top-down */
+	int by_year;       /* rank nodes by release year */
+	const char *title; /* caption; NULL for a default one */
+} lin_draw_opts;
+#define LIN_DRAW_OPTS_INIT {-1, 0, 0, -1, LIN_REL_ALL, 1, 0, NULL}
+
+/* Selects the vertices a draw would show, sorted by vertex id. */
+int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
+                    const lin_draw_opts *o, lin_error *err);
+
+/* Draws into out (DOT text, SVG text or PNG bytes). Graphviz state is one
+ * context per process, created on first use and released at exit by
+ * lin_render_shutdown. Deterministic: the same catalog and options give the
+ * same bytes. */
+int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+               lin_format fmt, lin_error *err);
+
+/* Releases the process-wide Graphviz context (call once, at exit). */
+void lin_render_shutdown(void);
+
+/* Writes the documentation set: out_dir/<family>.svg for every base model
+ * with descendants, out_dir/catalog.svg, the DOT sources in graph_dir, and
+ * out_dir/README.md embedding them. Every file is written atomically. */
+int lin_docs_write(const lin_catalog *cat, const char *out_dir,
+                   const char *graph_dir, lin_error *err);
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Writes len bytes to path atomically: a temporary file in the same
+ * directory, fsync, rename. On failure the old file is untouched and no
+ * temporary file remains. */
+int lin_write_atomic(const char *path, const void *data, size_t len,
+                     lin_error *err);
+
+/* Reads a whole file into *out (NUL-terminated; free()). Fails with
+ * LIN_ELIMIT above max bytes. */
+int lin_read_file(char **out, size_t *len, const char *path, size_t max,
+                  lin_error *err);
+
+/* Installs igraph error and warning handlers that never abort; igraph errors
+ * then surface as LIN_EGRAPH. Called by lin_catalog_new; idempotent. */
+void lin_igraph_init(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,186 @@
+/*
+ * error.c - the error struct, diagnostics lists and the text buffer: the
+ * small pieces every other module uses to report problems and build output.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lin_error_clear(lin_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}
+
+int lin_vfail(lin_error *err, int code, const char *file, int line, int col,
+              const char *fmt, va_list ap)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	err->col = col;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return code;
+}
+
+int lin_fail(lin_error *err, int code, const char *file, int line, int col,
+             const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lin_vfail(err, code, file, line, col, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *lin_error_format(const lin_error *err, char *buf, size_t n)
+{
+	if (!err->file[0])
+		snprintf(buf, n, "%s", err->msg);
+	else if (err->line <= 0)
+		snprintf(buf, n, "%s: %s", err->file, err->msg);
+	else if (err->col <= 0)
+		snprintf(buf, n, "%s:%d: %s", err->file, err->line, err->msg);
+	else
+		snprintf(buf, n, "%s:%d:%d: %s", err->file, err->line, err->col,
+		         err->msg);
+	return buf;
+}
+
+void lin_diags_init(lin_diags *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void lin_diags_dispose(lin_diags *d)
+{
+	if (!d)
+		return;
+	free(d->items);
+	free(d->is_warning);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Diagnostics beyond this many are dropped: a hostile catalog must not make
+ * the error list itself exhaust memory. */
+#define LIN_DIAGS_MAX 10000
+
+void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning)
+{
+	if (!d || d->n >= LIN_DIAGS_MAX)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		lin_error *items = realloc(d->items, cap * sizeof(*items));
+		if (!items)
+			return;
+		d->items = items;
+		int *w = realloc(d->is_warning, cap * sizeof(*w));
+		if (!w)
+			return;
+		d->is_warning = w;
+		d->cap = cap;
+	}
+	d->items[d->n] = *e;
+	d->is_warning[d->n] = is_warning;
+	d->n++;
+}
+
+size_t lin_diags_errors(const lin_diags *d)
+{
+	size_t k = 0;
+	for (size_t i = 0; d && i < d->n; i++)
+		k += !d->is_warning[i];
+	return k;
+}
+
+void lin_buf_dispose(lin_buf *b)
+{
+	if (!b)
+		return;
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+int lin_buf_append(lin_buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return LIN_ENOMEM;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->data, cap);
+		if (!p) {
+			b->oom = 1;
+			return LIN_ENOMEM;
+		}
+		b->data = p;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int lin_buf_puts(lin_buf *b, const char *s)
+{
+	return lin_buf_append(b, s, strlen(s));
+}
+
+int lin_buf_printf(lin_buf *b, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return LIN_EINVAL;
+	if ((size_t)n < sizeof(small))
+		return lin_buf_append(b, small, (size_t)n);
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->oom = 1;
+		return LIN_ENOMEM;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	int rc = lin_buf_append(b, big, (size_t)n);
+	free(big);
+	return rc;
+}
+
+size_t lin_edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 256 || lb > 256)
+		return cap + 1;
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	size_t prev[257], cur[257];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		size_t best = cur[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (cur[j] < best)
+				best = cur[j];
+		}
+		if (best > cap)
+			return cap + 1;
+		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
+	}
+	return prev[lb];
+}

@@ -1,0 +1,144 @@
+/*
+ * fileio.c - reading inputs with a size limit and writing outputs
+ * atomically, so a failed run never leaves a half-written diagram behind.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int lin_read_file(char **out, size_t *len, const char *path, size_t max,
+                  lin_error *err)
+{
+	int rc = 0, fd = -1;
+	char *data = NULL;
+	struct stat st;
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+		goto done;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "not a regular file");
+		goto done;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0,
+		              "file is %jd bytes; the limit is %zu",
+		              (intmax_t)st.st_size, max);
+		goto done;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	data = malloc(cap);
+	if (!data) {
+		rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		goto done;
+	}
+	for (;;) {
+		if (n + 1 >= cap) {
+			/* the file grew since fstat: stay within max */
+			if (cap > max) {
+				rc = lin_fail(err, LIN_ELIMIT, path, 0, 0,
+				              "file exceeds the limit of %zu bytes", max);
+				goto done;
+			}
+			char *p = realloc(data, cap * 2);
+			if (!p) {
+				rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+				goto done;
+			}
+			data = p;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, data + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = lin_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	data[n] = '\0';
+	*out = data;
+	*len = n;
+	data = NULL;
+done:
+	if (fd >= 0)
+		close(fd);
+	free(data);
+	return rc;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int lin_write_atomic(const char *path, const void *data, size_t len,
+                     lin_error *err)
+{
+	int rc = 0, fd = -1;
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp)
+		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+	/* same directory as the target, so rename() cannot cross devices */
+	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
+		              strerror(errno));
+		tmp[0] = '\0';
+		goto done;
+	}
+	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		goto done;
+	}
+	/* mkstemp creates 0600; diagrams are meant to be shared */
+	mode_t um = umask(0);
+	umask(um);
+	if (fchmod(fd, 0666 & ~um) != 0) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "chmod failed: %s", strerror(errno));
+		goto done;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot rename into place: %s",
+		              strerror(errno));
+		goto done;
+	}
+	tmp[0] = '\0';
+done:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0])
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
