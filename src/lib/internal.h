@@ -34,12 +34,59 @@ int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
 
+/* ---- arena: many small strings freed at once ---------------------------- */
+
+typedef struct lin_arena_chunk lin_arena_chunk;
+typedef struct lin_arena {
+	lin_arena_chunk *head;
+} lin_arena;
+
+/* Returns n zeroed bytes aligned for any type, or NULL. */
+void *lin_arena_alloc(lin_arena *a, size_t n);
+/* Copies n bytes of s and a NUL; NULL when out of memory. */
+char *lin_arena_strndup(lin_arena *a, const char *s, size_t n);
+/* Frees everything but keeps the first chunk for reuse. */
+void lin_arena_reset(lin_arena *a);
+void lin_arena_dispose(lin_arena *a);
+
+/* ---- YAML: a bounded tree per top-level sequence item -------------------- */
+
+typedef enum { LIN_Y_SCALAR, LIN_Y_SEQ, LIN_Y_MAP } lin_ytype;
+
+/* A YAML node. Maps keep keys and values alternating in kids. A plain
+ * scalar that YAML reads as null (~, null, empty) has is_null set. */
+typedef struct lin_ynode {
+	lin_ytype type;
+	char *str;
+	size_t len;
+	int is_null;
+	struct lin_ynode **kids;
+	size_t n;
+	int line, col;
+} lin_ynode;
+
+/* Called for each item of the top-level sequence. Return 0 to go on; a
+ * negative code stops the read (already reported in err). */
+typedef int (*lin_yitem_fn)(void *ctx, const lin_ynode *item, lin_error *err);
+
+/* Hard limits on input, so hostile files fail fast (see README). */
+#define LIN_MAX_FILE_BYTES ((size_t)1 << 30)
+#define LIN_MAX_DEPTH 8
+#define LIN_MAX_SCALAR 65536
+#define LIN_MAX_ITEMS 4096 /* per sequence or mapping inside one entry */
+
+/* Parses a YAML buffer whose top level must be a sequence, building one
+ * bounded tree per item in a scratch arena and calling fn with it. */
+int lin_yaml_each_item(const char *file, const char *data, size_t len,
+                       lin_yitem_fn fn, void *ctx, lin_error *err);
+
 /* The catalog's private layout. */
 struct lin_catalog {
 	lin_model *models;
 	size_t n, cap;
 	char **files; /* every file name loaded; lin_pos.file points here */
 	size_t nfiles;
+	lin_arena arena; /* every model string and list */
 	int finished;
 	igraph_t graph;
 	int has_graph;
@@ -57,11 +104,17 @@ struct lin_key {
 	int kind;                /* 0 id, 1 name, 2 alias */
 };
 
-/* Builds the vertex set that keeps only edges of the given relations:
- * the graph itself when mask is all, otherwise a copy without the other
- * edges (vertex ids unchanged). *owned tells whether to destroy it. */
-int lin_graph_filtered(igraph_t *out, int *owned, const lin_catalog *cat,
-                       lin_relmask mask, igraph_vector_int_t *eids,
-                       lin_error *err);
+/* Builds the name index (keys) and reports duplicate ids and aliases. */
+int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
+void lin_index_dispose(lin_catalog *cat);
+
+/* The graph restricted to edges whose relation is in mask, with the same
+ * vertex ids. With mask == LIN_REL_ALL *out is the catalog's own graph;
+ * otherwise a new graph is built in *storage and *owned is set (destroy it
+ * with igraph_destroy). If eids is not NULL it receives, for each edge of
+ * *out, the catalog edge id it stands for. */
+int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
+                       const lin_catalog *cat, lin_relmask mask,
+                       igraph_vector_int_t *eids, lin_error *err);
 
 #endif

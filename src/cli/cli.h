@@ -1,0 +1,97 @@
+/*
+ * cli.h - what the `lineage` command's verbs share: a declarative option
+ * table (which also prints usage), catalog loading with error reporting,
+ * and output helpers. The library does the work; this layer only talks.
+ */
+#ifndef LIN_CLI_H
+#define LIN_CLI_H
+
+#include "lineage.h"
+
+#define CLI_MAX_OPTS 24
+#define CLI_MAX_POS 8
+#define CLI_MAX_DATA 32
+
+/* Exit codes: 0 ok, 1 the answer is "no" or problems were found, 2 usage
+ * or input error. */
+enum { CLI_OK = 0, CLI_NO = 1, CLI_USAGE = 2 };
+
+/* One option: --name (and -s), with an argument named arg or a flag. */
+typedef struct cli_opt {
+	const char *name;
+	char short_name;
+	const char *arg; /* NULL for a flag */
+	const char *help;
+} cli_opt;
+
+typedef struct cli_args {
+	const char *pos[CLI_MAX_POS];
+	int npos;
+	const char *val[CLI_MAX_OPTS];
+	int set[CLI_MAX_OPTS];
+	const char *data[CLI_MAX_DATA];
+	int ndata;
+} cli_args;
+
+typedef struct cli_cmd cli_cmd;
+struct cli_cmd {
+	const char *name;
+	int (*run)(const cli_cmd *cmd, const cli_args *a);
+	const char *args;    /* positional synopsis, e.g. "MODEL" */
+	const char *summary; /* one line */
+	const char *help;    /* a paragraph, may be NULL */
+	const cli_opt *opts; /* terminated by {NULL} */
+	int min_pos, max_pos;
+};
+
+/* Options several verbs share, for their tables. */
+#define CLI_OPT_DATA {"data", 'd', "PATH", "catalog file or directory (repeatable; default ./data, $LINEAGE_DATA, the installed catalog)"}
+#define CLI_OPT_RELATION {"relation", 'r', "KIND[,KIND]", "follow only these relation kinds (default: all)"}
+#define CLI_OPT_FORMAT {"format", 'f', "text|json", "output format (default text)"}
+#define CLI_OPT_DEPTH {"depth", 0, "N", "at most N derivation steps away"}
+#define CLI_OPT_HELP {"help", 'h', NULL, "show this help"}
+#define CLI_OPT_END {NULL, 0, NULL, NULL}
+
+/* Parses argv (after the verb) against cmd's table. Returns -1 after
+ * printing a usage error, 1 when --help was printed, 0 otherwise. */
+int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a);
+
+/* Prints cmd's usage and option table to f. */
+void cli_usage(const cli_cmd *cmd, void *f);
+
+/* The value of option `name`, or NULL; whether a flag was given. */
+const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name);
+int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
+
+/* Loads and finishes the catalog named by --data (or the default).
+ * Prints errors (and warnings when show_warnings) to stderr. Returns 0, or
+ * an exit code (CLI_USAGE) with *out NULL. diags may be NULL. */
+int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_warnings);
+
+/* Finds a model, printing "lineage: no model named ..." on failure.
+ * Returns 0 or CLI_USAGE. */
+int cli_find(const lin_catalog *cat, const char *name, igraph_integer_t *v);
+
+/* Reads --relation and --depth into o. Returns 0 or CLI_USAGE. */
+int cli_query_opts(const cli_cmd *cmd, const cli_args *a, lin_query_opts *o);
+
+/* 1 for --format json, 0 for text; -1 (after an error) for anything else. */
+int cli_json(const cli_cmd *cmd, const cli_args *a);
+
+/* Parses a non-negative integer option; returns 0 or CLI_USAGE. */
+int cli_int(const char *opt, const char *s, int *out);
+
+/* Writes b to stdout. Returns 0 or CLI_USAGE after reporting the error. */
+int cli_emit(const lin_buf *b);
+
+/* Prints "lineage: <error>" to stderr. */
+void cli_error(const lin_error *err);
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "Name [id]" or "id" for display. */
+const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, size_t n);
+
+extern const cli_cmd cmd_ancestors, cmd_descendants, cmd_path, cmd_common,
+	cmd_roots, cmd_show, cmd_list, cmd_stats, cmd_check, cmd_draw, cmd_docs;
+
+#endif

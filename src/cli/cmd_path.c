@@ -1,0 +1,114 @@
+/*
+ * cmd_path.c - `lineage path FROM TO`: every shortest derivation chain
+ * between two models, with the relation kind of each step. The chain is
+ * looked for in both directions, so the order of the two names is free.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+
+static const cli_opt path_opts[] = {
+	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+};
+
+static void path_text(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *p)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++) {
+		igraph_integer_t e = VECTOR(*p)[j];
+		if (j == 0)
+			lin_buf_puts(out, lin_catalog_model(cat, IGRAPH_FROM(g, e))->id);
+		lin_buf_printf(out, " -[%s]-> %s", lin_relation_name(lin_catalog_edge_relation(cat, e)),
+		               lin_catalog_model(cat, IGRAPH_TO(g, e))->id);
+	}
+	lin_buf_puts(out, "\n");
+}
+
+static void path_json(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *p)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	lin_buf_puts(out, "[");
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++) {
+		igraph_integer_t e = VECTOR(*p)[j];
+		lin_buf_puts(out, j ? ",{\"from\":" : "{\"from\":");
+		lin_json_string(out, lin_catalog_model(cat, IGRAPH_FROM(g, e))->id);
+		lin_buf_puts(out, ",\"to\":");
+		lin_json_string(out, lin_catalog_model(cat, IGRAPH_TO(g, e))->id);
+		lin_buf_printf(out, ",\"relation\":\"%s\"}", lin_relation_name(lin_catalog_edge_relation(cat, e)));
+	}
+	lin_buf_puts(out, "]");
+}
+
+/* Writes the result: the ancestor first, then each chain. */
+static void emit_paths(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
+                       igraph_integer_t bottom, const igraph_vector_int_list_t *paths, int json)
+{
+	igraph_integer_t n = igraph_vector_int_list_size(paths);
+	if (!json) {
+		for (igraph_integer_t i = 0; i < n; i++)
+			path_text(out, cat, igraph_vector_int_list_get_ptr(paths, i));
+		return;
+	}
+	lin_buf_puts(out, "{\"ancestor\":");
+	lin_json_string(out, top >= 0 ? lin_catalog_model(cat, top)->id : NULL);
+	lin_buf_puts(out, ",\"descendant\":");
+	lin_json_string(out, bottom >= 0 ? lin_catalog_model(cat, bottom)->id : NULL);
+	lin_buf_puts(out, ",\"paths\":[");
+	for (igraph_integer_t i = 0; i < n; i++) {
+		lin_buf_puts(out, i ? ",\n  " : "\n  ");
+		path_json(out, cat, igraph_vector_int_list_get_ptr(paths, i));
+	}
+	lin_buf_puts(out, n ? "\n]}\n" : "]}\n");
+}
+
+static int run_path(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_buf out = LIN_BUF_INIT;
+	igraph_vector_int_list_t paths;
+	lin_query_opts o;
+	lin_error err;
+	igraph_integer_t from = -1, to = -1;
+	int json = cli_json(cmd, a), rc = CLI_USAGE;
+	igraph_vector_int_list_init(&paths, 0);
+	if (json < 0 || cli_query_opts(cmd, a, &o) != 0)
+		goto done;
+	if ((rc = cli_load(a, &cat, NULL, 0)) || (rc = cli_find(cat, a->pos[0], &from)) ||
+	    (rc = cli_find(cat, a->pos[1], &to)))
+		goto done;
+	rc = CLI_USAGE;
+	if (lin_query_paths(&paths, cat, from, to, &o, &err) != 0)
+		goto fail;
+	if (igraph_vector_int_list_size(&paths) == 0) {
+		igraph_integer_t t = from;
+		from = to;
+		to = t;
+		if (lin_query_paths(&paths, cat, from, to, &o, &err) != 0)
+			goto fail;
+	}
+	if (igraph_vector_int_list_size(&paths) == 0) {
+		cli_errorf("no derivation path between '%s' and '%s'", lin_catalog_model(cat, to)->id,
+		           lin_catalog_model(cat, from)->id);
+		from = to = -1;
+	}
+	emit_paths(&out, cat, from, to, &paths, json);
+	rc = cli_emit(&out);
+	if (rc == 0 && from < 0)
+		rc = CLI_NO;
+	goto done;
+fail:
+	cli_error(&err);
+done:
+	igraph_vector_int_list_destroy(&paths);
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_path = {
+	"path", run_path, "FROM TO", "show every shortest derivation chain between two models",
+	"Prints each chain on one line, ancestor first: a -[finetune]-> b -[adapter]-> c.\n"
+	"The two models may be given in either order. Exit status 1 when no chain\n"
+	"exists. With --format json: {ancestor, descendant, paths: [[{from, to, relation}]]}.",
+	path_opts, 2, 2,
+};

@@ -1,0 +1,58 @@
+/*
+ * cmd_reach.c - `lineage ancestors` and `lineage descendants`: what a model
+ * is built on, and what is built on it, as a tree or as JSON.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+static const cli_opt reach_opts[] = {
+	CLI_OPT_DEPTH, CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+};
+
+static int run_reach(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_buf out = LIN_BUF_INIT;
+	lin_hits hits = {NULL, 0};
+	lin_query_opts o;
+	lin_error err;
+	igraph_integer_t v = -1;
+	igraph_neimode_t mode = strcmp(cmd->name, "ancestors") == 0 ? IGRAPH_IN : IGRAPH_OUT;
+	int json = cli_json(cmd, a), rc = CLI_USAGE;
+	if (json < 0 || cli_query_opts(cmd, a, &o) != 0)
+		goto done;
+	if ((rc = cli_load(a, &cat, NULL, 0)) || (rc = cli_find(cat, a->pos[0], &v)))
+		goto done;
+	int r = json ? lin_query_reach(&hits, cat, v, mode, &o, &err)
+	             : lin_export_tree(&out, cat, v, mode, &o, &err);
+	if (r == 0 && json)
+		r = lin_export_hits_json(&out, cat, &hits);
+	if (r != 0) {
+		cli_error(&err);
+		rc = CLI_USAGE;
+		goto done;
+	}
+	rc = cli_emit(&out);
+done:
+	lin_hits_dispose(&hits);
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_ancestors = {
+	"ancestors", run_reach, "MODEL", "show what a model is derived from, and how",
+	"Prints the model's ancestors as a tree, one line per derivation edge with\n"
+	"its relation kind; a model met again is marked (*). With --format json:\n"
+	"an array of models with id, name, distance, relation and via.",
+	reach_opts, 1, 1,
+};
+
+const cli_cmd cmd_descendants = {
+	"descendants", run_reach, "MODEL", "show the models derived from a model",
+	"Prints the model's descendants as a tree, one line per derivation edge with\n"
+	"its relation kind; a model met again is marked (*). With --format json:\n"
+	"an array of models with id, name, distance, relation and via.",
+	reach_opts, 1, 1,
+};

@@ -1,0 +1,86 @@
+/*
+ * cmd_roots.c - `lineage roots`: the most-derived base models, ranked by how
+ * many models derive from them, with counts by relation kind.
+ */
+#include "cli.h"
+
+static const cli_opt roots_opts[] = {
+	{"top", 'n', "N", "show only the first N (default: all)"},
+	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+};
+
+static void root_text(lin_buf *out, const lin_catalog *cat, const lin_root *r, size_t rank)
+{
+	char buf[256];
+	lin_buf_printf(out, "%3zu. %-40s %6" IGRAPH_PRId "  ", rank, cli_label(cat, r->vertex, buf, sizeof(buf)), r->total);
+	const char *sep = "";
+	for (int k = 0; k < LIN_REL_COUNT; k++)
+		if (r->by_relation[k]) {
+			lin_buf_printf(out, "%s%s %" IGRAPH_PRId, sep, lin_relation_name((lin_relation)k), r->by_relation[k]);
+			sep = ", ";
+		}
+	lin_buf_puts(out, "\n");
+}
+
+static void root_json(lin_buf *out, const lin_catalog *cat, const lin_root *r)
+{
+	lin_export_model_json(out, cat, r->vertex, 0);
+	out->len--; /* extend the model object */
+	lin_buf_printf(out, ",\"descendants\":%" IGRAPH_PRId ",\"by_relation\":{", r->total);
+	const char *sep = "";
+	for (int k = 0; k < LIN_REL_COUNT; k++)
+		if (r->by_relation[k]) {
+			lin_buf_printf(out, "%s\"%s\":%" IGRAPH_PRId, sep, lin_relation_name((lin_relation)k), r->by_relation[k]);
+			sep = ",";
+		}
+	lin_buf_puts(out, "}}");
+}
+
+static int run_roots(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_buf out = LIN_BUF_INIT;
+	lin_roots roots = {NULL, 0};
+	lin_query_opts o;
+	lin_error err;
+	int json = cli_json(cmd, a), rc = CLI_USAGE, top = -1;
+	const char *topv = cli_get(cmd, a, "top");
+	if (json < 0 || cli_query_opts(cmd, a, &o) != 0 || (topv && cli_int("--top", topv, &top)))
+		goto done;
+	if ((rc = cli_load(a, &cat, NULL, 0)))
+		goto done;
+	if (lin_query_roots(&roots, cat, &o, &err) != 0) {
+		cli_error(&err);
+		rc = CLI_USAGE;
+		goto done;
+	}
+	size_t n = top >= 0 && (size_t)top < roots.n ? (size_t)top : roots.n;
+	if (json)
+		lin_buf_puts(&out, "[");
+	else
+		lin_buf_printf(&out, "%-45s %6s  %s\n", "     BASE MODEL", "MODELS", "BY RELATION");
+	for (size_t i = 0; i < n; i++) {
+		if (json) {
+			lin_buf_puts(&out, i ? ",\n " : "\n ");
+			root_json(&out, cat, &roots.items[i]);
+		} else {
+			root_text(&out, cat, &roots.items[i], i + 1);
+		}
+	}
+	if (json)
+		lin_buf_puts(&out, n ? "\n]\n" : "]\n");
+	rc = cli_emit(&out);
+done:
+	lin_roots_dispose(&roots);
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_roots = {
+	"roots", run_roots, "", "rank base models by how many models derive from them",
+	"A base (root) is a model with no parent under the relation filter. Each\n"
+	"descendant is counted once, by the relation through which it joins the\n"
+	"family on a shortest chain. Ties are ordered by id.",
+	roots_opts, 0, 0,
+};

@@ -1,0 +1,178 @@
+/*
+ * cmd_show.c - `lineage show MODEL` (one model's whole record, its parents
+ * and children) and `lineage list` (the catalog as a table, filtered).
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const cli_opt show_opts[] = {
+	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+};
+
+static void text_list(lin_buf *out, const char *key, const lin_strlist *l)
+{
+	if (!l->n)
+		return;
+	lin_buf_printf(out, "%-14s", key);
+	for (size_t i = 0; i < l->n; i++)
+		lin_buf_printf(out, "%s%s", i ? ", " : "", l->items[i]);
+	lin_buf_puts(out, "\n");
+}
+
+static void text_field(lin_buf *out, const char *key, const char *val)
+{
+	if (val)
+		lin_buf_printf(out, "%-14s%s\n", key, val);
+}
+
+static void show_parents(lin_buf *out, const lin_catalog *cat, const lin_model *m)
+{
+	char buf[256];
+	if (m->nparents)
+		lin_buf_puts(out, "parents:\n");
+	for (size_t i = 0; i < m->nparents; i++) {
+		const lin_parent *p = &m->parents[i];
+		lin_buf_printf(out, "  %-18s %s", lin_relation_name(p->relation), cli_label(cat, p->vertex, buf, sizeof(buf)));
+		if (p->variant)
+			lin_buf_printf(out, " (%s)", p->variant);
+		if (p->note)
+			lin_buf_printf(out, " - %s", p->note);
+		lin_buf_puts(out, "\n");
+		for (size_t k = 0; k < p->sources.n; k++)
+			lin_buf_printf(out, "  %-18s source: %s\n", "", p->sources.items[k]);
+	}
+}
+
+static void show_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v, const lin_hits *kids)
+{
+	const lin_model *m = lin_catalog_model(cat, v);
+	char buf[256];
+	lin_buf_printf(out, "%s [%s]\n", m->name, m->id);
+	text_list(out, "aliases:", &m->aliases);
+	text_field(out, "org:", m->org);
+	text_field(out, "released:", m->released);
+	text_list(out, "params:", &m->params);
+	text_field(out, "stage:", lin_stage_name(m->stage));
+	text_field(out, "architecture:", lin_arch_name(m->arch));
+	text_field(out, "weights:", lin_weights_name(m->weights));
+	text_field(out, "license:", m->license);
+	text_field(out, "license note:", m->license_note);
+	text_list(out, "languages:", &m->languages);
+	text_field(out, "training data:", m->training_data);
+	text_list(out, "links:", &m->links);
+	text_list(out, "sources:", &m->sources);
+	lin_buf_printf(out, "%-14s%s:%d:%d\n", "defined at:", m->pos.file, m->pos.line, m->pos.col);
+	show_parents(out, cat, m);
+	if (kids->n)
+		lin_buf_puts(out, "children:\n");
+	for (size_t i = 0; i < kids->n; i++)
+		lin_buf_printf(out, "  %-18s %s\n", lin_relation_name(kids->items[i].relation),
+		               cli_label(cat, kids->items[i].vertex, buf, sizeof(buf)));
+}
+
+static int run_show(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_buf out = LIN_BUF_INIT;
+	lin_hits kids = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error err;
+	igraph_integer_t v = -1;
+	int json = cli_json(cmd, a), rc = CLI_USAGE;
+	if (json < 0)
+		goto done;
+	if ((rc = cli_load(a, &cat, NULL, 0)) || (rc = cli_find(cat, a->pos[0], &v)))
+		goto done;
+	o.depth = 1;
+	if (lin_query_reach(&kids, cat, v, IGRAPH_OUT, &o, &err) != 0) {
+		cli_error(&err);
+		rc = CLI_USAGE;
+		goto done;
+	}
+	if (json) {
+		lin_export_model_json(&out, cat, v, 1);
+		out.len--;
+		lin_buf_puts(&out, ",\"children\":");
+		lin_export_hits_json(&out, cat, &kids);
+		out.len--; /* the array's newline */
+		lin_buf_puts(&out, "}\n");
+	} else {
+		show_text(&out, cat, v, &kids);
+	}
+	rc = cli_emit(&out);
+done:
+	lin_hits_dispose(&kids);
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_show = {
+	"show", run_show, "MODEL", "show everything the catalog records about a model",
+	"Prints the model's fields, its parents (with relation, variant, note and\n"
+	"the sources of each edge) and its direct children.",
+	show_opts, 1, 1,
+};
+
+static const cli_opt list_opts[] = {
+	{"stage", 's', "STAGE", "only models of this stage (pretrained, sft, rlhf, ...)"},
+	{"org", 'o', "ORG", "only models whose organisation contains ORG (any case)"},
+	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+};
+
+/* Case-insensitive substring test. */
+static int contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; hay && *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+static int run_list(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_buf out = LIN_BUF_INIT;
+	const char *stage = cli_get(cmd, a, "stage"), *org = cli_get(cmd, a, "org");
+	int json = cli_json(cmd, a), rc = CLI_USAGE, want = -1, k = 0;
+	if (json < 0)
+		goto done;
+	if (stage && (want = lin_stage_parse(stage)) < 0) {
+		cli_errorf("unknown stage '%s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal)", stage);
+		goto done;
+	}
+	if ((rc = cli_load(a, &cat, NULL, 0)))
+		goto done;
+	lin_buf_puts(&out, json ? "[" : "");
+	for (igraph_integer_t v = 0; v < lin_catalog_count(cat); v++) {
+		const lin_model *m = lin_catalog_model(cat, v);
+		if ((want >= 0 && (int)m->stage != want) || (org && !contains_ci(m->org, org)))
+			continue;
+		if (json) {
+			lin_buf_puts(&out, k ? ",\n " : "\n ");
+			lin_export_model_json(&out, cat, v, 0);
+		} else {
+			lin_buf_printf(&out, "%-28s %-32s %-18s %-8s %s\n", m->id, m->name, lin_stage_name(m->stage),
+			               m->released ? m->released : "-", m->org ? m->org : "-");
+		}
+		k++;
+	}
+	if (json)
+		lin_buf_puts(&out, k ? "\n]\n" : "]\n");
+	rc = cli_emit(&out);
+done:
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_list = {
+	"list", run_list, "", "list the catalog's models, optionally filtered",
+	"Prints one line per model: id, name, stage, release date, organisation, in\n"
+	"catalog order.",
+	list_opts, 0, 0,
+};

@@ -1,0 +1,118 @@
+/*
+ * cmd_stats.c - `lineage stats`: the shape of the catalog: counts by stage
+ * and relation, the depth histogram, longest chains, widest fan-outs.
+ */
+#include "cli.h"
+
+static const cli_opt stats_opts[] = {
+	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+};
+
+static void chain_text(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *c)
+{
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(c); j++)
+		lin_buf_printf(out, "%s%s", j ? " -> " : "  ", lin_catalog_model(cat, VECTOR(*c)[j])->id);
+	lin_buf_printf(out, "  (%" IGRAPH_PRId " steps)\n", igraph_vector_int_size(c) - 1);
+}
+
+static void stats_text(lin_buf *out, const lin_catalog *cat, const lin_stats *s)
+{
+	char buf[256];
+	lin_buf_printf(out, "models       %" IGRAPH_PRId "\nderivations  %" IGRAPH_PRId "\nroots        %" IGRAPH_PRId
+	               "\nleaves       %" IGRAPH_PRId "\nfamilies     %" IGRAPH_PRId " (weakly connected components)\n",
+	               s->models, s->edges, s->roots, s->leaves, s->components);
+	lin_buf_puts(out, "\nby stage:\n");
+	for (int k = 0; k < LIN_STAGE_COUNT; k++)
+		if (s->by_stage[k])
+			lin_buf_printf(out, "  %-20s %" IGRAPH_PRId "\n", lin_stage_name((lin_stage)k), s->by_stage[k]);
+	lin_buf_puts(out, "\nby relation:\n");
+	for (int k = 0; k < LIN_REL_COUNT; k++)
+		if (s->by_relation[k])
+			lin_buf_printf(out, "  %-20s %" IGRAPH_PRId "\n", lin_relation_name((lin_relation)k), s->by_relation[k]);
+	lin_buf_puts(out, "\ndepth (longest chain of ancestors):\n");
+	for (igraph_integer_t d = 0; d < igraph_vector_int_size(&s->depth_hist); d++)
+		lin_buf_printf(out, "  %3" IGRAPH_PRId "  %" IGRAPH_PRId "\n", d, VECTOR(s->depth_hist)[d]);
+	lin_buf_puts(out, "\nlongest chains:\n");
+	for (igraph_integer_t i = 0; i < igraph_vector_int_list_size(&s->longest); i++)
+		chain_text(out, cat, igraph_vector_int_list_get_ptr(&s->longest, i));
+	lin_buf_puts(out, "\nwidest fan-out (direct children):\n");
+	const igraph_t *g = lin_catalog_graph(cat);
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
+		igraph_integer_t v = VECTOR(s->widest)[i], deg = 0;
+		igraph_degree_1(g, &deg, v, IGRAPH_OUT, IGRAPH_LOOPS);
+		lin_buf_printf(out, "  %-40s %" IGRAPH_PRId "\n", cli_label(cat, v, buf, sizeof(buf)), deg);
+	}
+}
+
+static void stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s)
+{
+	lin_buf_printf(out, "{\"models\":%" IGRAPH_PRId ",\"derivations\":%" IGRAPH_PRId ",\"roots\":%" IGRAPH_PRId
+	               ",\"leaves\":%" IGRAPH_PRId ",\"components\":%" IGRAPH_PRId ",\"by_stage\":{",
+	               s->models, s->edges, s->roots, s->leaves, s->components);
+	const char *sep = "";
+	for (int k = 0; k < LIN_STAGE_COUNT; k++, sep = ",")
+		lin_buf_printf(out, "%s\"%s\":%" IGRAPH_PRId, sep, lin_stage_name((lin_stage)k), s->by_stage[k]);
+	lin_buf_puts(out, "},\"by_relation\":{");
+	sep = "";
+	for (int k = 0; k < LIN_REL_COUNT; k++, sep = ",")
+		lin_buf_printf(out, "%s\"%s\":%" IGRAPH_PRId, sep, lin_relation_name((lin_relation)k), s->by_relation[k]);
+	lin_buf_puts(out, "},\"depth_histogram\":[");
+	for (igraph_integer_t d = 0; d < igraph_vector_int_size(&s->depth_hist); d++)
+		lin_buf_printf(out, "%s%" IGRAPH_PRId, d ? "," : "", VECTOR(s->depth_hist)[d]);
+	lin_buf_puts(out, "],\"longest_chains\":[");
+	for (igraph_integer_t i = 0; i < igraph_vector_int_list_size(&s->longest); i++) {
+		const igraph_vector_int_t *c = igraph_vector_int_list_get_ptr(&s->longest, i);
+		lin_buf_puts(out, i ? ",[" : "[");
+		for (igraph_integer_t j = 0; j < igraph_vector_int_size(c); j++) {
+			if (j)
+				lin_buf_puts(out, ",");
+			lin_json_string(out, lin_catalog_model(cat, VECTOR(*c)[j])->id);
+		}
+		lin_buf_puts(out, "]");
+	}
+	lin_buf_puts(out, "],\"widest\":[");
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
+		igraph_integer_t v = VECTOR(s->widest)[i], deg = 0;
+		igraph_degree_1(lin_catalog_graph(cat), &deg, v, IGRAPH_OUT, IGRAPH_LOOPS);
+		lin_buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
+		lin_json_string(out, lin_catalog_model(cat, v)->id);
+		lin_buf_printf(out, ",\"children\":%" IGRAPH_PRId "}", deg);
+	}
+	lin_buf_puts(out, "]}\n");
+}
+
+static int run_stats(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_buf out = LIN_BUF_INIT;
+	lin_stats s;
+	lin_query_opts o;
+	lin_error err;
+	int json = cli_json(cmd, a), rc = CLI_USAGE, have = 0;
+	if (json < 0 || cli_query_opts(cmd, a, &o) != 0)
+		goto done;
+	if ((rc = cli_load(a, &cat, NULL, 0)))
+		goto done;
+	have = 1;
+	if (lin_query_stats(&s, cat, &o, &err) != 0) {
+		cli_error(&err);
+		rc = CLI_USAGE;
+		goto done;
+	}
+	if (json)
+		stats_json(&out, cat, &s);
+	else
+		stats_text(&out, cat, &s);
+	rc = cli_emit(&out);
+done:
+	if (have)
+		lin_stats_dispose(&s);
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_stats = {
+	"stats", run_stats, "", "summarise the catalog: counts, depths, longest chains, fan-out",
+	NULL, stats_opts, 0, 0,
+};

@@ -1,0 +1,276 @@
+/*
+ * common.c - option parsing, catalog loading and output for every verb.
+ * Data goes to stdout, messages to stderr as "lineage: ...".
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef LINEAGE_DATADIR
+#define LINEAGE_DATADIR "/usr/local/share/lineage/data"
+#endif
+
+void cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("lineage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const lin_error *err)
+{
+	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 32];
+	cli_errorf("%s", lin_error_format(err, buf, sizeof(buf)));
+}
+
+void cli_usage(const cli_cmd *cmd, void *fp)
+{
+	FILE *f = fp;
+	fprintf(f, "usage: lineage %s [options]%s%s\n\n%s\n", cmd->name, cmd->args[0] ? " " : "",
+	        cmd->args, cmd->summary);
+	if (cmd->help)
+		fprintf(f, "\n%s\n", cmd->help);
+	fputs("\noptions:\n", f);
+	for (const cli_opt *o = cmd->opts; o->name; o++) {
+		char left[64];
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+		         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+		         o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-28s %s\n", left + (o->short_name ? 0 : 1), o->help);
+	}
+}
+
+static int opt_index(const cli_cmd *cmd, const char *name, size_t len, char short_name)
+{
+	for (int i = 0; cmd->opts[i].name; i++) {
+		const cli_opt *o = &cmd->opts[i];
+		if (short_name ? o->short_name == short_name
+		               : strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int usage_error(const cli_cmd *cmd, const char *fmt, const char *what)
+{
+	fprintf(stderr, "lineage %s: ", cmd->name);
+	fprintf(stderr, fmt, what);
+	fprintf(stderr, "\n(see 'lineage %s --help')\n", cmd->name);
+	return -1;
+}
+
+/* Stores option i's value; --data accumulates. */
+static int store(const cli_cmd *cmd, cli_args *a, int i, const char *val)
+{
+	if (strcmp(cmd->opts[i].name, "data") == 0) {
+		if (a->ndata == CLI_MAX_DATA)
+			return usage_error(cmd, "too many %s options", "--data");
+		a->data[a->ndata++] = val;
+	}
+	a->set[i] = 1;
+	a->val[i] = val;
+	return 0;
+}
+
+/* Handles one "--name[=value]" or "-x" word; may consume the next. */
+static int parse_option(const cli_cmd *cmd, int argc, char **argv, int *k, cli_args *a)
+{
+	const char *w = argv[*k], *eq = NULL, *val = NULL;
+	int i;
+	if (w[1] == '-') {
+		eq = strchr(w + 2, '=');
+		i = opt_index(cmd, w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2), 0);
+	} else {
+		i = w[2] ? -1 : opt_index(cmd, NULL, 0, w[1]);
+	}
+	if (i < 0)
+		return usage_error(cmd, "unknown option '%s'", w);
+	if (!cmd->opts[i].arg) {
+		if (eq)
+			return usage_error(cmd, "option '%s' takes no value", w);
+		return store(cmd, a, i, "1");
+	}
+	if (eq)
+		val = eq + 1;
+	else if (*k + 1 < argc)
+		val = argv[++*k];
+	else
+		return usage_error(cmd, "option '%s' needs a value", w);
+	return store(cmd, a, i, val);
+}
+
+int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a)
+{
+	int only_pos = 0;
+	memset(a, 0, sizeof(*a));
+	for (int k = 0; k < argc; k++) {
+		const char *w = argv[k];
+		if (!only_pos && strcmp(w, "--") == 0) {
+			only_pos = 1;
+		} else if (!only_pos && w[0] == '-' && w[1]) {
+			if (parse_option(cmd, argc, argv, &k, a) != 0)
+				return -1;
+		} else if (a->npos == CLI_MAX_POS || a->npos == cmd->max_pos) {
+			return usage_error(cmd, "unexpected argument '%s'", w);
+		} else {
+			a->pos[a->npos++] = w;
+		}
+	}
+	if (cli_flag(cmd, a, "help")) {
+		cli_usage(cmd, stdout);
+		return 1;
+	}
+	if (a->npos < cmd->min_pos)
+		return usage_error(cmd, "missing %s", cmd->args);
+	return 0;
+}
+
+const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name)
+{
+	int i = opt_index(cmd, name, strlen(name), 0);
+	return i >= 0 && a->set[i] ? a->val[i] : NULL;
+}
+
+int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name)
+{
+	return cli_get(cmd, a, name) != NULL;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The catalog used when no --data is given. */
+static const char *default_data(void)
+{
+	const char *env = getenv("LINEAGE_DATA");
+	if (is_dir("data"))
+		return "data";
+	if (env && *env)
+		return env;
+	return LINEAGE_DATADIR;
+}
+
+static void print_diags(const lin_diags *d, int show_warnings)
+{
+	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 32];
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->is_warning[i] && !show_warnings)
+			continue;
+		fprintf(stderr, "lineage: %s%s\n", d->is_warning[i] ? "warning: " : "",
+		        lin_error_format(&d->items[i], buf, sizeof(buf)));
+	}
+}
+
+int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_warnings)
+{
+	lin_catalog *cat = NULL;
+	lin_error err;
+	lin_diags local;
+	lin_diags *d = diags ? diags : &local;
+	int rc = CLI_OK, failed = 0;
+	lin_diags_init(&local);
+	*out = NULL;
+	if (lin_catalog_new(&cat, &err) != 0) {
+		cli_error(&err);
+		return CLI_USAGE;
+	}
+	if (a->ndata == 0)
+		failed |= lin_catalog_load_path(cat, default_data(), d, &err) != 0;
+	for (int i = 0; i < a->ndata; i++)
+		failed |= lin_catalog_load_path(cat, a->data[i], d, &err) != 0;
+	if (!failed)
+		failed = lin_catalog_finish(cat, d, &err) != 0;
+	print_diags(d, show_warnings);
+	if (failed) {
+		if (lin_diags_errors(d) == 0)
+			cli_error(&err);
+		lin_catalog_free(cat);
+		cat = NULL;
+		rc = CLI_USAGE;
+	}
+	*out = cat;
+	lin_diags_dispose(&local);
+	return rc;
+}
+
+int cli_find(const lin_catalog *cat, const char *name, igraph_integer_t *v)
+{
+	lin_error err;
+	if (lin_catalog_find(v, cat, name, &err) == 0)
+		return 0;
+	cli_error(&err);
+	return CLI_USAGE;
+}
+
+int cli_int(const char *opt, const char *s, int *out)
+{
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 1000000000L) {
+		cli_errorf("%s expects a whole number >= 0, not '%s'", opt, s);
+		return CLI_USAGE;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int cli_query_opts(const cli_cmd *cmd, const cli_args *a, lin_query_opts *o)
+{
+	lin_error err;
+	const char *rel = cli_get(cmd, a, "relation"), *depth = cli_get(cmd, a, "depth");
+	lin_query_opts init = LIN_QUERY_OPTS_INIT;
+	*o = init;
+	if (rel && lin_relmask_parse(&o->relations, rel, &err) != 0) {
+		cli_error(&err);
+		return CLI_USAGE;
+	}
+	if (depth && cli_int("--depth", depth, &o->depth) != 0)
+		return CLI_USAGE;
+	return 0;
+}
+
+int cli_json(const cli_cmd *cmd, const cli_args *a)
+{
+	const char *f = cli_get(cmd, a, "format");
+	if (!f || strcmp(f, "text") == 0)
+		return 0;
+	if (strcmp(f, "json") == 0)
+		return 1;
+	cli_errorf("unknown format '%s' (expected text or json)", f);
+	return -1;
+}
+
+int cli_emit(const lin_buf *b)
+{
+	if (b->oom) {
+		cli_errorf("out of memory");
+		return CLI_USAGE;
+	}
+	if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
+		cli_errorf("cannot write to standard output: %s", strerror(errno));
+		return CLI_USAGE;
+	}
+	return 0;
+}
+
+const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, size_t n)
+{
+	const lin_model *m = lin_catalog_model(cat, v);
+	if (m->name && strcmp(m->name, m->id) != 0)
+		snprintf(buf, n, "%s [%s]", m->name, m->id);
+	else
+		snprintf(buf, n, "%s", m->id);
+	return buf;
+}

@@ -1,0 +1,74 @@
+/*
+ * arena.c - a bump allocator for the catalog's strings and lists. A catalog
+ * of a million models holds tens of millions of small strings; allocating
+ * them one by one would dominate load time and make freeing slow.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct lin_arena_chunk {
+	lin_arena_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define CHUNK_MIN ((size_t)64 * 1024)
+
+void *lin_arena_alloc(lin_arena *a, size_t n)
+{
+	size_t align = sizeof(max_align_t);
+	n = (n + align - 1) / align * align;
+	lin_arena_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > CHUNK_MIN ? n : CHUNK_MIN;
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	char *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *lin_arena_strndup(lin_arena *a, const char *s, size_t n)
+{
+	char *p = lin_arena_alloc(a, n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+void lin_arena_reset(lin_arena *a)
+{
+	lin_arena_chunk *c = a->head;
+	if (!c)
+		return;
+	/* keep the oldest chunk: the scratch arena is reset once per entry */
+	while (c->next) {
+		lin_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	c->used = 0;
+	a->head = c;
+}
+
+void lin_arena_dispose(lin_arena *a)
+{
+	lin_arena_chunk *c = a->head;
+	while (c) {
+		lin_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+}

@@ -1,0 +1,285 @@
+/*
+ * export.c - text and JSON renderings of query results: the indented
+ * ancestry tree (in the manner of `cargo tree`) and JSON objects for models
+ * and hits. Output goes into a lin_buf; the caller decides where it lands.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0 || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if (n == 3 && s[0] == 0xE0 && s[1] < 0xA0)
+		return 0;
+	if (n == 3 && s[0] == 0xED && s[1] >= 0xA0)
+		return 0; /* surrogates */
+	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+int lin_json_string(lin_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	lin_buf_append(out, "\"", 1);
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (n == 0) {
+			lin_buf_puts(out, "\\ufffd");
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			lin_buf_printf(out, "\\%c", *p);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			lin_buf_printf(out, "\\u%04x", *p);
+			p++;
+		} else if (*p == '<' || *p == '>' || *p == '&') {
+			/* harmless in JSON, but escaped so JSON inlined into HTML
+			 * cannot close a <script> block */
+			lin_buf_printf(out, "\\u%04x", *p);
+			p++;
+		} else {
+			lin_buf_append(out, (const char *)p, n);
+			p += n;
+		}
+	}
+	return lin_buf_append(out, "\"", 1);
+}
+
+static void json_field(lin_buf *out, const char *key, const char *val)
+{
+	lin_buf_printf(out, ",\"%s\":", key);
+	if (val)
+		lin_json_string(out, val);
+	else
+		lin_buf_puts(out, "null");
+}
+
+static void json_list(lin_buf *out, const char *key, const lin_strlist *l)
+{
+	lin_buf_printf(out, ",\"%s\":[", key);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			lin_buf_puts(out, ",");
+		lin_json_string(out, l->items[i]);
+	}
+	lin_buf_puts(out, "]");
+}
+
+static void json_parents(lin_buf *out, const lin_catalog *cat, const lin_model *m)
+{
+	lin_buf_puts(out, ",\"parents\":[");
+	for (size_t i = 0; i < m->nparents; i++) {
+		const lin_parent *p = &m->parents[i];
+		lin_buf_puts(out, i ? ",{\"model\":" : "{\"model\":");
+		lin_json_string(out, p->vertex >= 0 ? cat->models[p->vertex].id : p->ref);
+		json_field(out, "relation", lin_relation_name(p->relation));
+		json_field(out, "variant", p->variant);
+		json_field(out, "note", p->note);
+		json_list(out, "sources", &p->sources);
+		lin_buf_puts(out, "}");
+	}
+	lin_buf_puts(out, "]");
+}
+
+int lin_export_model_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                          int full)
+{
+	const lin_model *m = &cat->models[v];
+	lin_buf_puts(out, "{\"id\":");
+	lin_json_string(out, m->id);
+	json_field(out, "name", m->name);
+	json_field(out, "stage", lin_stage_name(m->stage));
+	json_field(out, "org", m->org);
+	json_field(out, "released", m->released);
+	if (full) {
+		json_list(out, "aliases", &m->aliases);
+		json_list(out, "params", &m->params);
+		json_field(out, "architecture", lin_arch_name(m->arch));
+		json_field(out, "weights", lin_weights_name(m->weights));
+		json_field(out, "license", m->license);
+		json_field(out, "license_note", m->license_note);
+		json_list(out, "languages", &m->languages);
+		json_field(out, "training_data", m->training_data);
+		json_list(out, "links", &m->links);
+		json_list(out, "sources", &m->sources);
+		json_parents(out, cat, m);
+	}
+	return lin_buf_puts(out, "}");
+}
+
+int lin_export_hits_json(lin_buf *out, const lin_catalog *cat, const lin_hits *hits)
+{
+	lin_buf_puts(out, "[");
+	for (size_t i = 0; i < hits->n; i++) {
+		const lin_hit *h = &hits->items[i];
+		lin_buf_puts(out, i ? ",\n " : "\n ");
+		lin_export_model_json(out, cat, h->vertex, 0);
+		out->len--; /* reopen the object to add the hit's fields */
+		lin_buf_printf(out, ",\"distance\":%d", h->distance);
+		json_field(out, "relation", lin_relation_name(h->relation));
+		json_field(out, "via", h->via >= 0 ? cat->models[h->via].id : NULL);
+		lin_buf_puts(out, "}");
+	}
+	return lin_buf_puts(out, hits->n ? "\n]\n" : "]\n");
+}
+
+/* ---- the text tree --------------------------------------------------------- */
+
+/* One level of the walk: a model and the edges to its next neighbours. */
+typedef struct frame {
+	igraph_integer_t vertex;
+	igraph_vector_int_t edges; /* catalog edge ids, in display order */
+	igraph_integer_t next;
+} frame;
+
+/* Deepest indentation drawn. Deeper levels are still walked but printed
+ * at this indent, so a 100,000-deep chain gives linear, not quadratic,
+ * output. */
+#define TREE_MAX_INDENT 64
+
+static const char *model_label(const lin_model *m, lin_buf *tmp)
+{
+	tmp->len = 0;
+	if (tmp->data)
+		tmp->data[0] = '\0';
+	if (m->name && strcmp(m->name, m->id) != 0)
+		lin_buf_printf(tmp, "%s [%s]", m->name, m->id);
+	else
+		lin_buf_puts(tmp, m->id);
+	return tmp->data ? tmp->data : "";
+}
+
+static const char *sort_ids_cat_ids(const lin_catalog *cat, igraph_integer_t e,
+                                   igraph_neimode_t mode)
+{
+	igraph_integer_t nb = mode == IGRAPH_IN ? IGRAPH_FROM(&cat->graph, e) : IGRAPH_TO(&cat->graph, e);
+	return cat->models[nb].id;
+}
+
+static const lin_catalog *tree_cat;
+static int cmp_child_edges(const void *a, const void *b)
+{
+	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+	int c = strcmp(sort_ids_cat_ids(tree_cat, x, IGRAPH_OUT), sort_ids_cat_ids(tree_cat, y, IGRAPH_OUT));
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The edges to show below v: parents in catalog order, or children by id. */
+static int frame_edges(frame *f, const lin_catalog *cat, igraph_neimode_t mode,
+                       lin_relmask mask, lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t inc;
+	LIN_IG(igraph_vector_int_init(&inc, 0));
+	LIN_IG(igraph_vector_int_init(&f->edges, 0));
+	rc = igraph_incident(&cat->graph, &inc, f->vertex, mode) ? lin_igraph_fail(err, IGRAPH_FAILURE, "incident") : 0;
+	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(&inc); i++)
+		if (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, VECTOR(inc)[i])))
+			rc = igraph_vector_int_push_back(&f->edges, VECTOR(inc)[i]) ? lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+	if (mode == IGRAPH_IN)
+		igraph_vector_int_sort(&f->edges); /* edge ids follow the parents list */
+	else {
+		tree_cat = cat;
+		qsort(VECTOR(f->edges), (size_t)igraph_vector_int_size(&f->edges), sizeof(igraph_integer_t), cmp_child_edges);
+	}
+	igraph_vector_int_destroy(&inc);
+done:
+	return rc;
+}
+
+/* Prints one edge line: prefix, branch, relation, neighbour, variant. */
+static void tree_line(lin_buf *out, const lin_catalog *cat, const char *prefix, int last,
+                      igraph_integer_t e, igraph_integer_t nb, int repeated, lin_buf *tmp)
+{
+	const lin_parent *p = lin_catalog_edge_parent(cat, e);
+	lin_buf_printf(out, "%s%s%s: %s", prefix, last ? "└── " : "├── ",
+	               lin_relation_name(p->relation), model_label(&cat->models[nb], tmp));
+	if (p->variant)
+		lin_buf_printf(out, " (%s)", p->variant);
+	lin_buf_puts(out, repeated ? " (*)\n" : "\n");
+}
+
+int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                    igraph_neimode_t mode, const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	size_t n = (size_t)cat->n, depth = 0, cap = 16;
+	frame *stack = calloc(cap, sizeof(frame));
+	char *seen = calloc(n + 1, 1);
+	lin_buf prefix = LIN_BUF_INIT, tmp = LIN_BUF_INIT;
+	size_t *plen = calloc(cap, sizeof(size_t));
+	if (!stack || !seen || !plen) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	lin_buf_printf(out, "%s\n", model_label(&cat->models[v], &tmp));
+	lin_buf_puts(&prefix, "");
+	stack[0].vertex = v;
+	seen[v] = 1;
+	if ((rc = frame_edges(&stack[0], cat, mode, o->relations, err)))
+		goto done;
+	depth = 1;
+	while (depth > 0) {
+		frame *f = &stack[depth - 1];
+		if (f->next >= igraph_vector_int_size(&f->edges)) {
+			igraph_vector_int_destroy(&f->edges);
+			depth--;
+			if (depth > 0 && depth - 1 < TREE_MAX_INDENT)
+				prefix.len = plen[depth - 1], prefix.data[prefix.len] = '\0';
+			continue;
+		}
+		igraph_integer_t e = VECTOR(f->edges)[f->next++];
+		int last = f->next == igraph_vector_int_size(&f->edges);
+		igraph_integer_t nb = mode == IGRAPH_IN ? IGRAPH_FROM(&cat->graph, e) : IGRAPH_TO(&cat->graph, e);
+		int at_limit = o->depth >= 0 && (int)depth >= o->depth;
+		int repeated = seen[nb] && !at_limit;
+		tree_line(out, cat, prefix.data, last, e, nb, repeated, &tmp);
+		if (repeated || at_limit)
+			continue;
+		seen[nb] = 1;
+		if (depth == cap) {
+			frame *s = realloc(stack, cap * 2 * sizeof(frame));
+			size_t *pl = s ? realloc(plen, cap * 2 * sizeof(size_t)) : NULL;
+			if (s)
+				stack = s;
+			if (!s || !pl) {
+				rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+				goto done;
+			}
+			plen = pl;
+			cap *= 2;
+		}
+		plen[depth - 1] = prefix.len;
+		if (depth - 1 < TREE_MAX_INDENT)
+			lin_buf_puts(&prefix, last ? "    " : "│   ");
+		memset(&stack[depth], 0, sizeof(frame));
+		stack[depth].vertex = nb;
+		if ((rc = frame_edges(&stack[depth], cat, mode, o->relations, err)))
+			goto done;
+		depth++;
+	}
+done:
+	for (size_t i = 0; stack && i < depth; i++)
+		igraph_vector_int_destroy(&stack[i].edges);
+	free(stack);
+	free(plen);
+	free(seen);
+	lin_buf_dispose(&prefix);
+	lin_buf_dispose(&tmp);
+	if (!rc && out->oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	return rc;
+}

@@ -1,0 +1,323 @@
+/*
+ * graph.c - builds the igraph derivation graph (edge parent -> child) from a
+ * loaded catalog, resolves parent names, reports cycles with the models on
+ * them, and adds the auditor's warnings (licence drift, repeated edges).
+ * igraph aborts the process on error by default; lin_igraph_init replaces
+ * that so a hostile catalog can never take the caller down.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* igraph reports errors through a process-wide handler; we keep the last
+ * reason here and turn the returned code into a lin_error at the call site. */
+static _Thread_local char ig_reason[256];
+
+static void ig_error_handler(const char *reason, const char *file, int line,
+                             igraph_error_t igraph_errno)
+{
+	(void)file;
+	(void)line;
+	(void)igraph_errno;
+	snprintf(ig_reason, sizeof(ig_reason), "%s", reason ? reason : "");
+	/* frees what igraph allocated before the error; without it every error
+	 * leaks and the finally stack eventually overflows */
+	IGRAPH_FINALLY_FREE();
+}
+
+static void ig_warning_handler(const char *reason, const char *file, int line)
+{
+	(void)reason;
+	(void)file;
+	(void)line;
+}
+
+void lin_igraph_init(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	igraph_set_error_handler(ig_error_handler);
+	igraph_set_warning_handler(ig_warning_handler);
+}
+
+int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what)
+{
+	if (rc == IGRAPH_ENOMEM)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s%s%s", igraph_strerror(rc),
+	                ig_reason[0] ? ": " : "", ig_reason);
+	(void)what;
+}
+
+lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e)
+{
+	return (lin_relation)VECTOR(cat->edge_rel)[e];
+}
+
+const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer_t e)
+{
+	igraph_integer_t child = VECTOR(cat->edge_model)[e];
+	return &cat->models[child].parents[VECTOR(cat->edge_index)[e]];
+}
+
+const igraph_t *lin_catalog_graph(const lin_catalog *cat)
+{
+	return cat->has_graph ? &cat->graph : NULL;
+}
+
+/* Records a problem at a position; the first error is kept in *first. */
+static void report(lin_diags *diags, lin_error *first, int *nerr, int is_warning,
+                   int code, const lin_pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+static void report(lin_diags *diags, lin_error *first, int *nerr, int is_warning,
+                   int code, const lin_pos *pos, const char *fmt, ...)
+{
+	lin_error e;
+	va_list ap;
+	va_start(ap, fmt);
+	lin_vfail(&e, code, pos->file, pos->line, pos->col, fmt, ap);
+	va_end(ap);
+	lin_diags_add(diags, &e, is_warning);
+	if (!is_warning && (*nerr)++ == 0)
+		*first = e;
+}
+
+/* Resolves every parent reference to a vertex. */
+static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
+{
+	for (size_t i = 0; i < cat->n; i++) {
+		lin_model *m = &cat->models[i];
+		for (size_t j = 0; j < m->nparents; j++) {
+			lin_parent *p = &m->parents[j];
+			lin_error e;
+			if (lin_catalog_find(&p->vertex, cat, p->ref, &e) == 0)
+				continue;
+			report(diags, first, nerr, 0, e.code == LIN_EAMBIGUOUS ? LIN_EAMBIGUOUS : LIN_EREF,
+			       &p->pos, "unknown parent of '%.64s': %s", m->id, e.msg);
+		}
+	}
+}
+
+/* Builds the edge list and its parallel attribute vectors. */
+static int build_graph(lin_catalog *cat, lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t edges;
+	size_t m = 0;
+	for (size_t i = 0; i < cat->n; i++)
+		m += cat->models[i].nparents;
+	LIN_IG(igraph_vector_int_init(&edges, (igraph_integer_t)(2 * m)));
+	rc = -1;
+	if (igraph_vector_int_init(&cat->edge_rel, (igraph_integer_t)m) ||
+	    igraph_vector_int_init(&cat->edge_model, (igraph_integer_t)m) ||
+	    igraph_vector_int_init(&cat->edge_index, (igraph_integer_t)m))
+		goto vecs;
+	size_t e = 0;
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t j = 0; j < cat->models[i].nparents; j++, e++) {
+			const lin_parent *p = &cat->models[i].parents[j];
+			VECTOR(edges)[2 * e] = p->vertex;
+			VECTOR(edges)[2 * e + 1] = (igraph_integer_t)i;
+			VECTOR(cat->edge_rel)[e] = p->relation;
+			VECTOR(cat->edge_model)[e] = (igraph_integer_t)i;
+			VECTOR(cat->edge_index)[e] = (igraph_integer_t)j;
+		}
+	if (igraph_create(&cat->graph, &edges, (igraph_integer_t)cat->n, IGRAPH_DIRECTED))
+		goto vecs;
+	cat->has_graph = 1;
+	rc = 0;
+vecs:
+	if (rc) {
+		/* igraph_vector_int_destroy accepts a zeroed vector */
+		igraph_vector_int_destroy(&cat->edge_rel);
+		igraph_vector_int_destroy(&cat->edge_model);
+		igraph_vector_int_destroy(&cat->edge_index);
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory building the graph");
+	}
+	igraph_vector_int_destroy(&edges);
+done:
+	return rc;
+}
+
+/* Writes "a → b → ... → a" for the cycle through edge e (u -> v): v reaches
+ * u by a shortest path inside their strongly connected component. */
+static int describe_cycle(lin_catalog *cat, igraph_integer_t e, char *buf, size_t n,
+                          lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t u = IGRAPH_FROM(&cat->graph, e), v = IGRAPH_TO(&cat->graph, e);
+	igraph_vector_int_t path;
+	LIN_IG(igraph_vector_int_init(&path, 0));
+	rc = igraph_get_shortest_path(&cat->graph, &path, NULL, v, u, IGRAPH_OUT)
+	         ? lin_igraph_fail(err, IGRAPH_FAILURE, "shortest path")
+	         : 0;
+	size_t used = (size_t)snprintf(buf, n, "%.60s", cat->models[u].id);
+	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(&path) && used < n; i++) {
+		const char *id = cat->models[VECTOR(path)[i]].id;
+		if (used + strlen(id) + 16 >= n) {
+			snprintf(buf + used, n - used, " → ...");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, n - used, " → %s", id);
+	}
+	igraph_vector_int_destroy(&path);
+done:
+	return rc;
+}
+
+/* Reports one cycle per strongly connected component that has one. */
+static int report_cycles(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr,
+                         lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t memb, csize;
+	igraph_integer_t nc = 0;
+	char cyc[700];
+	LIN_IG(igraph_vector_int_init(&memb, 0));
+	LIN_IG(igraph_vector_int_init(&csize, 0));
+	LIN_IG(igraph_connected_components(&cat->graph, &memb, &csize, &nc, IGRAPH_STRONG));
+	char *seen = calloc((size_t)nc + 1, 1);
+	if (!seen) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	for (igraph_integer_t e = 0; e < igraph_ecount(&cat->graph); e++) {
+		igraph_integer_t u = IGRAPH_FROM(&cat->graph, e), v = IGRAPH_TO(&cat->graph, e);
+		igraph_integer_t c = VECTOR(memb)[u];
+		if (c != VECTOR(memb)[v] || seen[c])
+			continue;
+		seen[c] = 1;
+		if ((rc = describe_cycle(cat, e, cyc, sizeof(cyc), err)))
+			break;
+		report(diags, first, nerr, 0, LIN_ECYCLE, &lin_catalog_edge_parent(cat, e)->pos,
+		       "cycle: %s", cyc);
+	}
+	free(seen);
+done:
+	igraph_vector_int_destroy(&memb);
+	igraph_vector_int_destroy(&csize);
+	return rc;
+}
+
+/* Licences that restrict use (non-commercial, acceptable-use terms, closed),
+ * and licences that promise more than such a parent allows. A permissive
+ * child of a restricted parent is "licence drift": worth an auditor's look. */
+static int restrictive_license(const char *l)
+{
+	static const char *const r[] = {"llama-research", "llama2", "llama3", "gemma",
+	                                "proprietary", "cc-by-nc-4.0", "cc-by-nc-sa-4.0",
+	                                "cc-by-nc-nd-4.0", "cc-by-nc-3.0", NULL};
+	for (size_t i = 0; l && r[i]; i++)
+		if (strcmp(l, r[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int permissive_license(const char *l)
+{
+	static const char *const p[] = {"apache-2.0", "mit", "bsd-3-clause", "bsd-2-clause",
+	                                "cc-by-4.0", "cc-by-sa-4.0", "gpl-3.0", "agpl-3.0",
+	                                "cc0-1.0", "unlicense", "openrail", NULL};
+	for (size_t i = 0; l && p[i]; i++)
+		if (strcmp(l, p[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Relations through which the parent's weights reach the child. */
+static int carries_weights(lin_relation r)
+{
+	return r != LIN_REL_DISTILL && r != LIN_REL_RECIPE;
+}
+
+static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
+{
+	for (size_t i = 0; i < cat->n; i++) {
+		const lin_model *m = &cat->models[i];
+		for (size_t j = 0; j < m->nparents; j++) {
+			const lin_parent *p = &m->parents[j];
+			const lin_model *pm = &cat->models[p->vertex];
+			for (size_t k = 0; k < j; k++)
+				if (m->parents[k].vertex == p->vertex && m->parents[k].relation == p->relation)
+					report(diags, first, nerr, 1, LIN_EDUP, &p->pos,
+					       "'%.64s' lists parent '%.64s' (%s) twice", m->id, pm->id,
+					       lin_relation_name(p->relation));
+			if (carries_weights(p->relation) && restrictive_license(pm->license) &&
+			    permissive_license(m->license))
+				report(diags, first, nerr, 1, LIN_ESCHEMA, &p->pos,
+				       "licence drift: '%.64s' is %s but derives from '%.64s' (%s) by %s",
+				       m->id, m->license, pm->id, pm->license, lin_relation_name(p->relation));
+		}
+	}
+}
+
+int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
+{
+	int rc = 0, nerr = 0;
+	lin_error first;
+	igraph_bool_t dag = 1;
+	lin_error_clear(&first);
+	if (cat->finished)
+		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
+	cat->finished = 1;
+	rc = lin_index_build(cat, diags, &first);
+	if (rc == LIN_ENOMEM)
+		goto done;
+	nerr = rc ? 1 : 0;
+	rc = 0;
+	resolve_parents(cat, diags, &first, &nerr);
+	if (nerr)
+		goto done;
+	if ((rc = build_graph(cat, &first)))
+		goto done;
+	LIN_IG(igraph_is_dag(&cat->graph, &dag));
+	if (!dag && (rc = report_cycles(cat, diags, &first, &nerr, &first)))
+		goto done;
+	if (nerr)
+		goto done;
+	audit_edges(cat, diags, &first, &nerr);
+done:
+	if (!rc && nerr)
+		rc = first.code ? first.code : LIN_ESCHEMA;
+	if (rc && err)
+		*err = first;
+	if (rc && err && !first.msg[0])
+		lin_fail(err, rc, NULL, 0, 0, "catalog could not be finished");
+	return rc;
+}
+
+int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
+                       const lin_catalog *cat, lin_relmask mask,
+                       igraph_vector_int_t *eids, lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t edges;
+	igraph_integer_t m = igraph_ecount(&cat->graph);
+	*owned = 0;
+	*out = &cat->graph;
+	LIN_IG(igraph_vector_int_init(&edges, 0));
+	if (eids)
+		igraph_vector_int_clear(eids);
+	for (igraph_integer_t e = 0; e < m; e++) {
+		if (!(mask & LIN_REL_BIT(VECTOR(cat->edge_rel)[e])))
+			continue;
+		if (eids)
+			LIN_IG(igraph_vector_int_push_back(eids, e));
+		if ((mask & LIN_REL_ALL) != LIN_REL_ALL) {
+			LIN_IG(igraph_vector_int_push_back(&edges, IGRAPH_FROM(&cat->graph, e)));
+			LIN_IG(igraph_vector_int_push_back(&edges, IGRAPH_TO(&cat->graph, e)));
+		}
+	}
+	if ((mask & LIN_REL_ALL) != LIN_REL_ALL) {
+		LIN_IG(igraph_create(storage, &edges, igraph_vcount(&cat->graph), IGRAPH_DIRECTED));
+		*owned = 1;
+		*out = storage;
+	}
+done:
+	igraph_vector_int_destroy(&edges);
+	return rc;
+}

@@ -1,0 +1,444 @@
+/*
+ * query.c - the questions users ask of the graph: ancestors, descendants,
+ * derivation paths, nearest common ancestors, most-derived roots and
+ * statistics. igraph does the traversals; this module restricts the graph to
+ * the requested relation kinds and turns igraph's vectors into results.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void lin_hits_dispose(lin_hits *h)
+{
+	if (!h)
+		return;
+	free(h->items);
+	h->items = NULL;
+	h->n = 0;
+}
+
+void lin_roots_dispose(lin_roots *r)
+{
+	if (!r)
+		return;
+	free(r->items);
+	r->items = NULL;
+	r->n = 0;
+}
+
+/* A graph view for one query: the filtered graph and its edge map. */
+typedef struct view {
+	const igraph_t *g;
+	igraph_t storage;
+	int owned;
+	igraph_vector_int_t eids; /* view edge -> catalog edge */
+} view;
+
+static int view_open(view *v, const lin_catalog *cat, lin_relmask mask, lin_error *err)
+{
+	int rc = 0;
+	memset(v, 0, sizeof(*v));
+	if (!cat->has_graph)
+		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is not finished");
+	LIN_IG(igraph_vector_int_init(&v->eids, 0));
+	rc = lin_graph_filtered(&v->g, &v->storage, &v->owned, cat, mask, &v->eids, err);
+done:
+	return rc;
+}
+
+static void view_close(view *v)
+{
+	if (v->owned)
+		igraph_destroy(&v->storage);
+	igraph_vector_int_destroy(&v->eids);
+}
+
+/* The catalog edge between view vertices from -> to (lowest id). */
+static igraph_integer_t view_edge(const view *v, igraph_integer_t from, igraph_integer_t to)
+{
+	igraph_integer_t eid = -1;
+	if (igraph_get_eid(v->g, &eid, from, to, IGRAPH_DIRECTED, 0) || eid < 0)
+		return -1;
+	return VECTOR(v->eids)[eid];
+}
+
+/* Stops igraph's BFS once it passes the depth limit: BFS visits vertices
+ * in order of distance, so everything after is farther still. */
+static igraph_error_t bfs_depth_cb(const igraph_t *g, igraph_integer_t vid,
+                                   igraph_integer_t pred, igraph_integer_t succ,
+                                   igraph_integer_t rank, igraph_integer_t dist,
+                                   void *extra)
+{
+	(void)g, (void)vid, (void)pred, (void)succ, (void)rank;
+	return dist > *(const int *)extra ? IGRAPH_STOP : IGRAPH_SUCCESS;
+}
+
+/* BFS from root; dist[v] < 0 and parents[v] == -2 mark unreached vertices. */
+static int bfs(const view *v, igraph_integer_t root, igraph_neimode_t mode, int depth,
+               igraph_vector_int_t *order, igraph_vector_int_t *parents,
+               igraph_vector_int_t *dist, lin_error *err)
+{
+	int rc = 0;
+	LIN_IG(igraph_bfs(v->g, root, NULL, mode, 0, NULL, order, NULL, parents, NULL, NULL,
+	                  dist, depth >= 0 ? bfs_depth_cb : NULL, &depth));
+done:
+	return rc;
+}
+
+static int cmp_hit(const void *a, const void *b, const lin_catalog *cat)
+{
+	const lin_hit *x = a, *y = b;
+	if (x->distance != y->distance)
+		return x->distance - y->distance;
+	return strcmp(cat->models[x->vertex].id, cat->models[y->vertex].id);
+}
+
+/* qsort has no context argument; results are sorted one at a time. */
+static const lin_catalog *sort_cat;
+static int cmp_hit_q(const void *a, const void *b) { return cmp_hit(a, b, sort_cat); }
+
+static void sort_hits(lin_hits *h, const lin_catalog *cat)
+{
+	sort_cat = cat;
+	qsort(h->items, h->n, sizeof(lin_hit), cmp_hit_q);
+}
+
+int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
+                    igraph_neimode_t mode, const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	view w;
+	igraph_vector_int_t order, parents, dist;
+	memset(out, 0, sizeof(*out));
+	if ((rc = view_open(&w, cat, o->relations, err)))
+		goto close;
+	LIN_IG(igraph_vector_int_init(&order, 0));
+	LIN_IG(igraph_vector_int_init(&parents, 0));
+	LIN_IG(igraph_vector_int_init(&dist, 0));
+	if ((rc = bfs(&w, v, mode, o->depth, &order, &parents, &dist, err)))
+		goto free;
+	out->items = calloc((size_t)igraph_vcount(w.g) + 1, sizeof(lin_hit));
+	if (!out->items) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto free;
+	}
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&order); i++) {
+		igraph_integer_t u = VECTOR(order)[i];
+		if (u < 0 || u == v || VECTOR(parents)[u] < 0)
+			continue;
+		int d = (int)VECTOR(dist)[u];
+		if (o->depth >= 0 && d > o->depth)
+			continue;
+		lin_hit *h = &out->items[out->n++];
+		h->vertex = u;
+		h->via = VECTOR(parents)[u];
+		h->distance = d;
+		h->edge = mode == IGRAPH_IN ? view_edge(&w, u, h->via) : view_edge(&w, h->via, u);
+		h->relation = h->edge >= 0 ? lin_catalog_edge_relation(cat, h->edge) : LIN_REL_COUNT;
+	}
+	sort_hits(out, cat);
+free:
+	igraph_vector_int_destroy(&order);
+	igraph_vector_int_destroy(&parents);
+	igraph_vector_int_destroy(&dist);
+done:
+close:
+	view_close(&w);
+	if (rc)
+		lin_hits_dispose(out);
+	return rc;
+}
+
+int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
+                    igraph_integer_t from, igraph_integer_t to,
+                    const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	view w;
+	igraph_vector_int_list_t vpaths;
+	igraph_vector_int_list_clear(out);
+	if ((rc = view_open(&w, cat, o->relations, err)))
+		goto close;
+	LIN_IG(igraph_vector_int_list_init(&vpaths, 0));
+	rc = igraph_get_all_shortest_paths(w.g, &vpaths, out, NULL, from, igraph_vss_1(to),
+	                                   IGRAPH_OUT)
+	         ? lin_igraph_fail(err, IGRAPH_FAILURE, "shortest paths")
+	         : 0;
+	/* igraph returns the trivial path for from == to; a model is not its
+	 * own derivation */
+	if (!rc && from == to)
+		igraph_vector_int_list_clear(out);
+	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_list_size(out); i++) {
+		igraph_vector_int_t *p = igraph_vector_int_list_get_ptr(out, i);
+		for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++)
+			VECTOR(*p)[j] = VECTOR(w.eids)[VECTOR(*p)[j]];
+	}
+	igraph_vector_int_list_destroy(&vpaths);
+done:
+close:
+	view_close(&w);
+	return rc;
+}
+
+int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
+                     igraph_integer_t b, const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	view w;
+	igraph_vector_int_t da, db, nei;
+	memset(out, 0, sizeof(*out));
+	if ((rc = view_open(&w, cat, o->relations, err)))
+		goto close;
+	LIN_IG(igraph_vector_int_init(&da, 0));
+	LIN_IG(igraph_vector_int_init(&db, 0));
+	LIN_IG(igraph_vector_int_init(&nei, 0));
+	if ((rc = bfs(&w, a, IGRAPH_IN, o->depth, NULL, NULL, &da, err)) ||
+	    (rc = bfs(&w, b, IGRAPH_IN, o->depth, NULL, NULL, &db, err)))
+		goto free;
+	igraph_integer_t n = igraph_vcount(w.g);
+	out->items = calloc((size_t)n + 1, sizeof(lin_hit));
+	if (!out->items) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto free;
+	}
+	for (igraph_integer_t c = 0; c < n; c++) {
+		if (VECTOR(da)[c] < 0 || VECTOR(db)[c] < 0)
+			continue;
+		/* nearest: no child of c is itself a common ancestor */
+		if ((rc = igraph_neighbors(w.g, &nei, c, IGRAPH_OUT) ? lin_igraph_fail(err, IGRAPH_FAILURE, "neighbors") : 0))
+			goto free;
+		int nearest = 1;
+		for (igraph_integer_t k = 0; nearest && k < igraph_vector_int_size(&nei); k++) {
+			igraph_integer_t ch = VECTOR(nei)[k];
+			nearest = !(VECTOR(da)[ch] >= 0 && VECTOR(db)[ch] >= 0);
+		}
+		if (!nearest)
+			continue;
+		lin_hit *h = &out->items[out->n++];
+		h->vertex = c;
+		h->via = h->edge = -1;
+		h->relation = LIN_REL_COUNT;
+		h->distance = (int)(VECTOR(da)[c] + VECTOR(db)[c]);
+	}
+	sort_hits(out, cat);
+free:
+	igraph_vector_int_destroy(&da);
+	igraph_vector_int_destroy(&db);
+	igraph_vector_int_destroy(&nei);
+done:
+close:
+	view_close(&w);
+	if (rc)
+		lin_hits_dispose(out);
+	return rc;
+}
+
+static int cmp_root(const void *a, const void *b)
+{
+	const lin_root *x = a, *y = b;
+	if (x->total != y->total)
+		return x->total < y->total ? 1 : -1;
+	return strcmp(sort_cat->models[x->vertex].id, sort_cat->models[y->vertex].id);
+}
+
+/* Counts the descendants of root r, each by the relation of the edge that
+ * brought it into the family on a shortest path. */
+static int count_family(lin_root *r, const view *w, const lin_catalog *cat,
+                        igraph_vector_int_t *order, igraph_vector_int_t *parents,
+                        lin_error *err)
+{
+	int rc = bfs(w, r->vertex, IGRAPH_OUT, -1, order, parents, NULL, err);
+	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(order); i++) {
+		igraph_integer_t u = VECTOR(*order)[i];
+		if (u < 0 || VECTOR(*parents)[u] < 0)
+			continue;
+		igraph_integer_t e = view_edge(w, VECTOR(*parents)[u], u);
+		r->total++;
+		if (e >= 0)
+			r->by_relation[lin_catalog_edge_relation(cat, e)]++;
+	}
+	return rc;
+}
+
+int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
+                    lin_error *err)
+{
+	int rc = 0;
+	view w;
+	igraph_vector_int_t indeg, outdeg, order, parents;
+	memset(out, 0, sizeof(*out));
+	if ((rc = view_open(&w, cat, o->relations, err)))
+		goto close;
+	LIN_IG(igraph_vector_int_init(&indeg, 0));
+	LIN_IG(igraph_vector_int_init(&outdeg, 0));
+	LIN_IG(igraph_vector_int_init(&order, 0));
+	LIN_IG(igraph_vector_int_init(&parents, 0));
+	LIN_IG(igraph_degree(w.g, &indeg, igraph_vss_all(), IGRAPH_IN, IGRAPH_LOOPS));
+	LIN_IG(igraph_degree(w.g, &outdeg, igraph_vss_all(), IGRAPH_OUT, IGRAPH_LOOPS));
+	igraph_integer_t n = igraph_vcount(w.g);
+	out->items = calloc((size_t)n + 1, sizeof(lin_root));
+	if (!out->items) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	for (igraph_integer_t v = 0; v < n && !rc; v++) {
+		if (VECTOR(indeg)[v] != 0 || VECTOR(outdeg)[v] == 0)
+			continue;
+		lin_root *r = &out->items[out->n++];
+		r->vertex = v;
+		rc = count_family(r, &w, cat, &order, &parents, err);
+	}
+	sort_cat = cat;
+	qsort(out->items, out->n, sizeof(lin_root), cmp_root);
+done:
+	igraph_vector_int_destroy(&indeg);
+	igraph_vector_int_destroy(&outdeg);
+	igraph_vector_int_destroy(&order);
+	igraph_vector_int_destroy(&parents);
+close:
+	view_close(&w);
+	if (rc)
+		lin_roots_dispose(out);
+	return rc;
+}
+
+void lin_stats_dispose(lin_stats *s)
+{
+	igraph_vector_int_destroy(&s->depth_hist);
+	igraph_vector_int_list_destroy(&s->longest);
+	igraph_vector_int_destroy(&s->widest);
+}
+
+/* depth[v] = edges on the longest chain of ancestors of v, computed along a
+ * topological order; best[v] = the parent that chain comes through. */
+static int longest_chains(const view *w, igraph_vector_int_t *depth,
+                          igraph_vector_int_t *best, lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t topo, nei;
+	igraph_integer_t n = igraph_vcount(w->g);
+	LIN_IG(igraph_vector_int_init(&topo, 0));
+	LIN_IG(igraph_vector_int_init(&nei, 0));
+	LIN_IG(igraph_vector_int_resize(depth, n));
+	LIN_IG(igraph_vector_int_resize(best, n));
+	igraph_vector_int_null(depth);
+	igraph_vector_int_fill(best, -1);
+	LIN_IG(igraph_topological_sorting(w->g, &topo, IGRAPH_OUT));
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&topo); i++) {
+		igraph_integer_t v = VECTOR(topo)[i];
+		LIN_IG(igraph_neighbors(w->g, &nei, v, IGRAPH_OUT));
+		for (igraph_integer_t k = 0; k < igraph_vector_int_size(&nei); k++) {
+			igraph_integer_t c = VECTOR(nei)[k];
+			if (VECTOR(*depth)[v] + 1 > VECTOR(*depth)[c] ||
+			    (VECTOR(*depth)[v] + 1 == VECTOR(*depth)[c] && v < VECTOR(*best)[c])) {
+				VECTOR(*depth)[c] = VECTOR(*depth)[v] + 1;
+				VECTOR(*best)[c] = v;
+			}
+		}
+	}
+done:
+	igraph_vector_int_destroy(&topo);
+	igraph_vector_int_destroy(&nei);
+	return rc;
+}
+
+/* Index of the largest key[] among vertices not yet taken (ties: lowest
+ * vertex), or -1 when all are zero. */
+static igraph_integer_t take_max(const igraph_vector_int_t *key, char *taken)
+{
+	igraph_integer_t arg = -1;
+	for (igraph_integer_t v = 0; v < igraph_vector_int_size(key); v++)
+		if (!taken[v] && VECTOR(*key)[v] > 0 && (arg < 0 || VECTOR(*key)[v] > VECTOR(*key)[arg]))
+			arg = v;
+	if (arg >= 0)
+		taken[arg] = 1;
+	return arg;
+}
+
+static int fill_extremes(lin_stats *s, const view *w, const igraph_vector_int_t *depth,
+                         const igraph_vector_int_t *best, const igraph_vector_int_t *outdeg,
+                         lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t n = igraph_vcount(w->g);
+	igraph_vector_int_t chain;
+	char *taken = calloc((size_t)n + 1, 1);
+	LIN_IG(igraph_vector_int_init(&chain, 0));
+	if (!taken) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto free;
+	}
+	for (int k = 0; k < 5; k++) {
+		igraph_integer_t v = take_max(depth, taken);
+		if (v < 0)
+			break;
+		igraph_vector_int_clear(&chain);
+		for (igraph_integer_t u = v; u >= 0; u = VECTOR(*best)[u])
+			if ((rc = igraph_vector_int_push_back(&chain, u) ? LIN_ENOMEM : 0))
+				goto free;
+		igraph_vector_int_reverse(&chain);
+		if (igraph_vector_int_list_push_back_copy(&s->longest, &chain)) {
+			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			goto free;
+		}
+	}
+	memset(taken, 0, (size_t)n + 1);
+	for (int k = 0; k < 5; k++) {
+		igraph_integer_t v = take_max(outdeg, taken);
+		if (v < 0)
+			break;
+		LIN_IG(igraph_vector_int_push_back(&s->widest, v));
+	}
+free:
+	igraph_vector_int_destroy(&chain);
+done:
+	free(taken);
+	return rc;
+}
+
+int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *o,
+                    lin_error *err)
+{
+	int rc = 0;
+	view w;
+	igraph_vector_int_t indeg, outdeg, depth, best;
+	memset(s, 0, sizeof(*s));
+	igraph_vector_int_init(&s->depth_hist, 0);
+	igraph_vector_int_list_init(&s->longest, 0);
+	igraph_vector_int_init(&s->widest, 0);
+	if ((rc = view_open(&w, cat, o->relations, err)))
+		goto close;
+	LIN_IG(igraph_vector_int_init(&indeg, 0));
+	LIN_IG(igraph_vector_int_init(&outdeg, 0));
+	LIN_IG(igraph_vector_int_init(&depth, 0));
+	LIN_IG(igraph_vector_int_init(&best, 0));
+	LIN_IG(igraph_degree(w.g, &indeg, igraph_vss_all(), IGRAPH_IN, IGRAPH_LOOPS));
+	LIN_IG(igraph_degree(w.g, &outdeg, igraph_vss_all(), IGRAPH_OUT, IGRAPH_LOOPS));
+	LIN_IG(igraph_connected_components(w.g, NULL, NULL, &s->components, IGRAPH_WEAK));
+	s->models = igraph_vcount(w.g);
+	s->edges = igraph_ecount(w.g);
+	for (igraph_integer_t v = 0; v < s->models; v++) {
+		s->roots += VECTOR(indeg)[v] == 0;
+		s->leaves += VECTOR(outdeg)[v] == 0;
+		s->by_stage[cat->models[v].stage]++;
+	}
+	for (igraph_integer_t e = 0; e < s->edges; e++)
+		s->by_relation[lin_catalog_edge_relation(cat, VECTOR(w.eids)[e])]++;
+	if ((rc = longest_chains(&w, &depth, &best, err)))
+		goto done;
+	igraph_integer_t maxd = s->models ? igraph_vector_int_max(&depth) : -1;
+	LIN_IG(igraph_vector_int_resize(&s->depth_hist, maxd + 1));
+	igraph_vector_int_null(&s->depth_hist);
+	for (igraph_integer_t v = 0; v < s->models; v++)
+		VECTOR(s->depth_hist)[VECTOR(depth)[v]]++;
+	rc = fill_extremes(s, &w, &depth, &best, &outdeg, err);
+done:
+	igraph_vector_int_destroy(&indeg);
+	igraph_vector_int_destroy(&outdeg);
+	igraph_vector_int_destroy(&depth);
+	igraph_vector_int_destroy(&best);
+close:
+	view_close(&w);
+	return rc;
+}
