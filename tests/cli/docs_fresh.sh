@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates the documentation set from data/ into a temporary directory and
+# fails on any difference from the out/ and graph/ in the work tree: the
+# diagrams the README embeds must never be stale.
+set -u
+bin=${1:?usage: docs_fresh.sh path/to/lineage}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if ! "$bin" docs --data data --out "$tmp/out" --graph "$tmp/graph"; then
+  echo "docs_fresh: lineage docs failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+fail=0
+for d in out graph; do
+  if ! diff -ru "$d" "$tmp/$d" > "$tmp/$d.diff"; then
+    echo "docs_fresh: $d/ is stale; run 'lineage docs' and commit:"
+    head -40 "$tmp/$d.diff"
+    fail=1
+  fi
+done
+# a second run must give the same bytes (deterministic output)
+"$bin" docs --data data --out "$tmp/out2" --graph "$tmp/graph2" >/dev/null 2>&1
+if ! diff -r "$tmp/out" "$tmp/out2" >/dev/null || ! diff -r "$tmp/graph" "$tmp/graph2" >/dev/null; then
+  echo "docs_fresh: two runs of 'lineage docs' gave different bytes"
+  fail=1
+fi
+if [ $fail = 0 ]; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; fi
+exit $fail
