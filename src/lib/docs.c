@@ -1,0 +1,264 @@
+/*
+ * docs.c - writes the documentation set: one diagram per model family (SVG
+ * plus its DOT source), one of the whole catalog, and a README.md embedding
+ * them. Output is deterministic and written atomically, so it can be
+ * committed and checked for freshness.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Longest file-name slug taken from a model id. */
+#define SLUG_MAX 60
+
+/* What one docs run shares between its steps. */
+typedef struct docs {
+	const lin_catalog *cat;
+	const char *out_dir, *graph_dir;
+	lin_buf md;     /* README.md being built */
+	char **slugs;   /* file stems already used */
+	size_t nslugs;
+} docs;
+
+/* mkdir -p: creates path and its missing parents. */
+static int make_dirs(const char *path, lin_error *err)
+{
+	int rc = 0;
+	struct stat st;
+	char *p = strdup(path);
+
+	if (!p)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST)
+			break;
+		*s = '/';
+	}
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot create directory: %s",
+		              strerror(errno));
+	else if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "not a directory");
+	free(p);
+	return rc;
+}
+
+/* Appends s as inline Markdown text: punctuation that could start markup is
+ * backslash-escaped, control characters become spaces, and a leading "1."
+ * or "-" cannot turn the line into a list. */
+static void put_md(lin_buf *b, const char *s)
+{
+	int digits_only = 1;
+	for (const char *p = s ? s : ""; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		int lead = p == s || (digits_only && (c == '.' || c == ')'));
+		if (c < 0x20 || c == 0x7f)
+			lin_buf_puts(b, " ");
+		else if (strchr("\\`*_{}[]()<>&|~!#", c) || (lead && strchr("+-=.)", c)))
+			lin_buf_printf(b, "\\%c", c);
+		else
+			lin_buf_append(b, p, 1);
+		digits_only = digits_only && c >= '0' && c <= '9';
+	}
+}
+
+static const char *model_name(const lin_model *m)
+{
+	return m->name ? m->name : m->id;
+}
+
+/* A file stem from the model id ("family-llama-2"): [a-z0-9-] only, unique
+ * within this run (a clash gets "-<vertex>"). The slug is kept in d. */
+static int make_slug(const char **out, docs *d, igraph_integer_t v, lin_error *err)
+{
+	const char *id = lin_catalog_model(d->cat, v)->id;
+	lin_buf b = LIN_BUF_INIT;
+	char **grown = NULL;
+
+	lin_buf_puts(&b, "family-");
+	for (const char *p = id ? id : ""; *p && b.len < SLUG_MAX; p++) {
+		char c = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			c = '-';
+		if (c != '-' || (b.data[b.len - 1] != '-'))
+			lin_buf_append(&b, &c, 1);
+	}
+	while (b.data && b.len > 7 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	for (size_t i = 0; b.data && i < d->nslugs; i++)
+		if (strcmp(d->slugs[i], b.data) == 0)
+			lin_buf_printf(&b, "-%" IGRAPH_PRId, v);
+	grown = realloc(d->slugs, (d->nslugs + 1) * sizeof(*grown));
+	if (b.oom || !grown) {
+		if (grown)
+			d->slugs = grown;
+		lin_buf_dispose(&b);
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	d->slugs = grown;
+	d->slugs[d->nslugs++] = b.data;
+	*out = b.data;
+	return 0;
+}
+
+/* Renders one diagram and writes dir/stem.ext atomically. */
+static int write_one(const docs *d, const lin_draw_opts *o, const char *dir,
+                     const char *stem, lin_format fmt, lin_error *err)
+{
+	int rc = 0;
+	lin_buf data = LIN_BUF_INIT, path = LIN_BUF_INIT;
+
+	if ((rc = lin_render(&data, d->cat, o, fmt, err)))
+		goto done;
+	lin_buf_printf(&path, "%s/%s.%s", dir, stem, fmt == LIN_FORMAT_DOT ? "dot" : "svg");
+	if (path.oom) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	rc = lin_write_atomic(path.data, data.data ? data.data : "", data.len, err);
+done:
+	lin_buf_dispose(&data);
+	lin_buf_dispose(&path);
+	return rc;
+}
+
+/* One README section: heading, caption, and the image, or a note when the
+ * diagram is too big to draw. */
+static int write_section(docs *d, const lin_draw_opts *o, const char *stem,
+                         const char *heading, const char *caption, lin_error *err)
+{
+	int rc = write_one(d, o, d->out_dir, stem, LIN_FORMAT_SVG, err);
+	int too_big = rc == LIN_ELIMIT;
+
+	if (!rc)
+		rc = write_one(d, o, d->graph_dir, stem, LIN_FORMAT_DOT, err);
+	if (rc && !too_big)
+		return rc;
+	lin_buf_puts(&d->md, "## ");
+	put_md(&d->md, heading);
+	lin_buf_puts(&d->md, "\n\n");
+	put_md(&d->md, caption);
+	lin_buf_puts(&d->md, "\n\n");
+	if (too_big) {
+		lin_buf_puts(&d->md, "(too large to draw in one diagram)\n\n");
+		lin_error_clear(err);
+		return 0;
+	}
+	lin_buf_puts(&d->md, "![");
+	put_md(&d->md, caption);
+	lin_buf_printf(&d->md, "](%s.svg)\n\n", stem);
+	return 0;
+}
+
+/* "LLaMA and its 41 descendants" and, for the caption, the count by
+ * relation, biggest first. */
+static void family_caption(lin_buf *title, lin_buf *caption, const lin_model *m,
+                           const lin_root *r)
+{
+	int used[LIN_REL_COUNT] = {0};
+	lin_buf_printf(title, "%s and its %" IGRAPH_PRId " descendant%s", model_name(m),
+	               r->total, r->total == 1 ? "" : "s");
+	lin_buf_puts(caption, title->data ? title->data : "");
+	for (int k = 0; k < LIN_REL_COUNT; k++) {
+		int best = -1;
+		for (int i = 0; i < LIN_REL_COUNT; i++)
+			if (!used[i] && r->by_relation[i] > 0 &&
+			    (best < 0 || r->by_relation[i] > r->by_relation[best]))
+				best = i;
+		if (best < 0)
+			break;
+		used[best] = 1;
+		lin_buf_printf(caption, "%s%" IGRAPH_PRId " %s", k ? ", " : ": ",
+		               r->by_relation[best], lin_relation_name((lin_relation)best));
+	}
+}
+
+/* The diagram of one root and its descendants. */
+static int write_family(docs *d, const lin_root *r, lin_error *err)
+{
+	int rc = 0;
+	const lin_model *m = lin_catalog_model(d->cat, r->vertex);
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	lin_buf title = LIN_BUF_INIT, caption = LIN_BUF_INIT;
+	const char *stem = NULL;
+
+	family_caption(&title, &caption, m, r);
+	if (title.oom || caption.oom) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	if ((rc = make_slug(&stem, d, r->vertex, err)))
+		goto done;
+	o.focus = r->vertex;
+	o.descendants = 1;
+	o.left_to_right = 1;
+	o.title = title.data;
+	rc = write_section(d, &o, stem, model_name(m), caption.data, err);
+done:
+	lin_buf_dispose(&title);
+	lin_buf_dispose(&caption);
+	return rc;
+}
+
+/* The whole catalog in one diagram. */
+static int write_catalog(docs *d, lin_error *err)
+{
+	int rc = 0;
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	lin_buf caption = LIN_BUF_INIT;
+	igraph_integer_t n = lin_catalog_count(d->cat);
+	igraph_integer_t ne = igraph_ecount(lin_catalog_graph(d->cat));
+
+	lin_buf_printf(&caption, "lineage: %" IGRAPH_PRId " model%s, %" IGRAPH_PRId
+	               " derivation%s", n, n == 1 ? "" : "s", ne, ne == 1 ? "" : "s");
+	if (caption.oom)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	o.left_to_right = 1;
+	rc = write_section(d, &o, "catalog", "Whole catalog", caption.data, err);
+	lin_buf_dispose(&caption);
+	return rc;
+}
+
+int lin_docs_write(const lin_catalog *cat, const char *out_dir,
+                   const char *graph_dir, lin_error *err)
+{
+	int rc = 0;
+	lin_roots roots = {NULL, 0};
+	lin_query_opts qo = LIN_QUERY_OPTS_INIT;
+	docs d = {cat, out_dir, graph_dir, LIN_BUF_INIT, NULL, 0};
+	lin_buf path = LIN_BUF_INIT;
+
+	if (!cat || !out_dir || !graph_dir || !lin_catalog_graph(cat))
+		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_docs_write: bad argument");
+	if ((rc = make_dirs(out_dir, err)) || (rc = make_dirs(graph_dir, err)))
+		goto done;
+	/* roots come most-derived first, ties by id: a stable README */
+	if ((rc = lin_query_roots(&roots, cat, &qo, err)))
+		goto done;
+	lin_buf_puts(&d.md, "# Model lineage\n\n"
+	                    "generated by `lineage docs` from data/; do not edit.\n\n");
+	for (size_t i = 0; i < roots.n && !rc; i++)
+		rc = write_family(&d, &roots.items[i], err);
+	if (rc || (rc = write_catalog(&d, err)))
+		goto done;
+	lin_buf_printf(&path, "%s/README.md", out_dir);
+	if (d.md.oom || path.oom) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	rc = lin_write_atomic(path.data, d.md.data, d.md.len, err);
+done:
+	for (size_t i = 0; i < d.nslugs; i++)
+		free(d.slugs[i]);
+	free(d.slugs);
+	lin_buf_dispose(&d.md);
+	lin_buf_dispose(&path);
+	lin_roots_dispose(&roots);
+	return rc;
+}

@@ -1,0 +1,591 @@
+/*
+ * test_render.c - the drawing module: vertex selection, the DOT it builds,
+ * escaping of hostile catalog text in SVG, determinism, the size limit and
+ * the documentation set.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static lin_catalog *load(const char *file)
+{
+	lin_catalog *cat = NULL;
+	lin_error err;
+	char path[512];
+	lin_error_clear(&err);
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, file);
+	assert_int_equal(lin_catalog_new(&cat, &err), 0);
+	assert_int_equal(lin_catalog_load_path(cat, path, NULL, &err), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
+	return cat;
+}
+
+static igraph_integer_t vertex(const lin_catalog *cat, const char *id)
+{
+	igraph_integer_t v = -1;
+	lin_error err;
+	assert_int_equal(lin_catalog_find(&v, cat, id, &err), 0);
+	return v;
+}
+
+/* The DOT node name of model id. */
+static const char *node(const lin_catalog *cat, const char *id)
+{
+	static char names[4][32];
+	static int next;
+	char *s = names[next++ % 4];
+	snprintf(s, 32, "n%" IGRAPH_PRId, vertex(cat, id));
+	return s;
+}
+
+static char *render(const lin_catalog *cat, const lin_draw_opts *o, lin_format fmt)
+{
+	lin_buf b = LIN_BUF_INIT;
+	lin_error err;
+	lin_error_clear(&err);
+	int rc = lin_render(&b, cat, o, fmt, &err);
+	if (rc)
+		fail_msg("lin_render: %d %s", rc, err.msg);
+	assert_non_null(b.data);
+	return b.data;
+}
+
+/* The attribute list of a DOT statement that starts with head + "\t[",
+ * e.g. "n0" or "n0 -> n2", as written by agwrite. NULL when absent. */
+static char *dot_attrs(const char *dot, const char *head)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "\t%s\t[", head);
+	const char *p = strstr(dot, key);
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	const char *q = strstr(p, "];\n");
+	assert_non_null(q);
+	return strndup(p, (size_t)(q - p));
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("expected \"%s\" in:\n%s", needle, hay);
+}
+
+static void assert_lacks(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("unexpected \"%s\" in output", needle);
+}
+
+/* Every '&' in XML text must start an entity. */
+static void assert_entities_ok(const char *xml)
+{
+	for (const char *p = strchr(xml, '&'); p; p = strchr(p + 1, '&')) {
+		size_t n = strspn(p + 1, "#xabcdefghijklmnopqrstuvwxyzABCDEF0123456789");
+		if (n == 0 || p[1 + n] != ';')
+			fail_msg("bare '&' in SVG near: %.40s", p);
+	}
+}
+
+/* Number of occurrences of needle in hay. */
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Checks that DOT node n is declared in the same rank=same subgraph as the
+ * year node y. */
+static void assert_in_band(const char *dot, const char *y, const char *n)
+{
+	char key[48];
+	snprintf(key, sizeof(key), "\t\t%s\t[", y);
+	const char *at = strstr(dot, key);
+	assert_non_null(at);
+	const char *start = at, *end = strstr(at, "\n\t}");
+	while (start > dot && strncmp(start, "\t{\n", 3) != 0)
+		start--;
+	assert_non_null(end);
+	snprintf(key, sizeof(key), "\t\t%s\t[", n);
+	const char *hit = strstr(start, key);
+	if (!hit || hit > end)
+		fail_msg("%s is not in the band of %s", n, y);
+}
+
+/* ---- lin_format_parse ---------------------------------------------------- */
+
+static void test_format_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(lin_format_parse("svg"), LIN_FORMAT_SVG);
+	assert_int_equal(lin_format_parse("dot"), LIN_FORMAT_DOT);
+	assert_int_equal(lin_format_parse("png"), LIN_FORMAT_PNG);
+	assert_int_equal(lin_format_parse("pdf"), -1);
+	assert_int_equal(lin_format_parse(""), -1);
+	assert_int_equal(lin_format_parse(NULL), -1);
+}
+
+/* ---- selection ------------------------------------------------------------ */
+
+/* Selects with o and compares with the expected ids (in vertex order). */
+static void check_select(const lin_catalog *cat, const lin_draw_opts *o,
+                         const char *const *ids, size_t n)
+{
+	igraph_vector_int_t got;
+	lin_error err;
+	igraph_vector_int_init(&got, 0);
+	assert_int_equal(lin_draw_select(&got, cat, o, &err), 0);
+	assert_int_equal(igraph_vector_int_size(&got), (igraph_integer_t)n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(lin_catalog_model(cat, VECTOR(got)[i])->id, ids[i]);
+	igraph_vector_int_destroy(&got);
+}
+
+static void test_select(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+
+	static const char *const all[] = {"base", "teacher", "chat", "lora", "chat-q4", "mix"};
+	check_select(cat, &o, all, 6);
+
+	o.focus = vertex(cat, "chat");
+	o.ancestors = 1;
+	static const char *const up[] = {"base", "teacher", "chat"};
+	check_select(cat, &o, up, 3);
+
+	o.relations = LIN_REL_BIT(LIN_REL_FINETUNE);
+	static const char *const up_ft[] = {"base", "chat"};
+	check_select(cat, &o, up_ft, 2);
+
+	o.relations = LIN_REL_ALL;
+	o.ancestors = 0;
+	o.depth = 1; /* both directions, one edge */
+	static const char *const near[] = {"base", "teacher", "chat", "chat-q4", "mix"};
+	check_select(cat, &o, near, 5);
+
+	o.focus = vertex(cat, "base");
+	o.descendants = 1;
+	static const char *const down1[] = {"base", "chat", "lora"};
+	check_select(cat, &o, down1, 3);
+
+	o.depth = -1;
+	static const char *const down[] = {"base", "chat", "lora", "chat-q4", "mix"};
+	check_select(cat, &o, down, 5);
+
+	o.relations = LIN_REL_BIT(LIN_REL_ADAPTER) | LIN_REL_BIT(LIN_REL_MERGE);
+	static const char *const down_am[] = {"base", "lora", "mix"};
+	check_select(cat, &o, down_am, 3);
+
+	o.depth = 0;
+	static const char *const self[] = {"base"};
+	check_select(cat, &o, self, 1);
+
+	igraph_vector_int_t v;
+	lin_error err;
+	igraph_vector_int_init(&v, 0);
+	o.focus = 99;
+	assert_int_equal(lin_draw_select(&v, cat, &o, &err), LIN_EINVAL);
+	igraph_vector_int_destroy(&v);
+	lin_catalog_free(cat);
+}
+
+/* ---- DOT ------------------------------------------------------------------ */
+
+static void test_dot_small(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	char head[64];
+
+	assert_true(strncmp(dot, "digraph lineage {", 17) == 0);
+	assert_contains(dot, "rankdir=LR");
+	assert_contains(dot, "newrank=true");
+	assert_contains(dot, "label=\"lineage: 6 models, 6 derivations\"");
+	assert_contains(dot, "subgraph cluster_legend {");
+
+	char *base = dot_attrs(dot, node(cat, "base"));
+	assert_non_null(base);
+	assert_contains(base, "label=\"Base\\n7B \xc2\xb7 13B \xc2\xb7 2023\"");
+	assert_contains(base, "fillcolor=\"#aecbfa\"");
+	assert_contains(base, "id=\"model-base\"");
+	assert_contains(base, "class=\"stage-pretrained\"");
+	assert_contains(base, "URL=\"https://example.org/base\"");
+	assert_contains(base, "target=_top");
+	assert_contains(base, "Lab &amp; Co");
+	assert_contains(base, "licence apache-2.0");
+	assert_lacks(base, "dashed");
+	free(base);
+
+	char *teacher = dot_attrs(dot, node(cat, "teacher"));
+	assert_contains(teacher, "style=\"rounded,filled,dashed\"");
+	assert_contains(teacher, "URL=\"HTTPS://teacher.example.com/x\"");
+	assert_contains(teacher, "closed weights");
+	free(teacher);
+
+	char *q4 = dot_attrs(dot, node(cat, "chat-q4"));
+	assert_contains(q4, "label=\"Chat Q4\""); /* no params, no date */
+	assert_lacks(q4, "URL");
+	free(q4);
+
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "base"), node(cat, "chat"));
+	char *ft = dot_attrs(dot, head);
+	assert_non_null(ft);
+	assert_contains(ft, "style=solid");
+	assert_contains(ft, "label=finetune");
+	assert_contains(ft, "tooltip=\"Base \xe2\x86\x92 Chat: finetune (7B)\"");
+	free(ft);
+
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "base"), node(cat, "lora"));
+	char *ad = dot_attrs(dot, head);
+	assert_contains(ad, "style=dashed");
+	free(ad);
+
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "teacher"), node(cat, "chat"));
+	char *di = dot_attrs(dot, head);
+	assert_contains(di, "arrowhead=onormal");
+	assert_contains(di, "style=dashed");
+	free(di);
+
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "lora"), node(cat, "mix"));
+	char *me = dot_attrs(dot, head);
+	assert_contains(me, "style=bold");
+	free(me);
+
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "chat"), node(cat, "chat-q4"));
+	char *qu = dot_attrs(dot, head);
+	assert_contains(qu, "style=dotted");
+	free(qu);
+
+	/* the legend lists what is drawn and nothing else */
+	char *legend = dot_attrs(dot, "legend");
+	assert_contains(legend, ">distill</TD>");
+	assert_contains(legend, ">merged</TD>");
+	assert_contains(legend, "closed weights");
+	assert_lacks(legend, ">multimodal</TD>");
+	assert_lacks(legend, ">continued-pretrain</TD>");
+	assert_lacks(legend, ">upcycle</TD>");
+	free(legend);
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+static void test_dot_focus_filtered(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char head[64];
+	o.focus = vertex(cat, "base");
+	o.descendants = 1;
+	o.left_to_right = 0;
+	o.relations = LIN_REL_BIT(LIN_REL_ADAPTER) | LIN_REL_BIT(LIN_REL_MERGE);
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+
+	assert_contains(dot, "rankdir=TB");
+	assert_contains(dot, "label=\"Base: descendants\"");
+	char *chat = dot_attrs(dot, node(cat, "chat"));
+	assert_null(chat);
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "lora"), node(cat, "mix"));
+	char *me = dot_attrs(dot, head);
+	assert_non_null(me);
+	free(me);
+	assert_lacks(dot, "finetune");
+	free(dot);
+
+	/* a caller's title is used (and escaped) instead of the default */
+	o.title = "A & B \\N";
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_contains(dot, "label=\"A &amp; B \\\\N\"");
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+static void test_dot_by_year(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	o.by_year = 1;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+
+	assert_int_equal(count(dot, "graph [rank=same];"), 3);
+	assert_in_band(dot, "y2022", node(cat, "teacher"));
+	assert_in_band(dot, "y2023", node(cat, "base"));
+	assert_in_band(dot, "y2023", node(cat, "mix"));
+	assert_in_band(dot, "y0", node(cat, "chat-q4"));
+	assert_contains(dot, "label=undated");
+	assert_contains(dot, "y2022 -> y2023");
+	assert_contains(dot, "y2023 -> y0");
+	assert_contains(dot, "constraint=false");
+	free(dot);
+	/* same-year flat edges with labels once crashed dot: lay it out */
+	char *svg = render(cat, &o, LIN_FORMAT_SVG);
+	assert_contains(svg, ">2022</text>");
+	assert_contains(svg, ">undated</text>");
+	free(svg);
+	lin_catalog_free(cat);
+}
+
+/* ---- SVG ------------------------------------------------------------------- */
+
+static void test_svg_hostile(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_hostile.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char *svg = render(cat, &o, LIN_FORMAT_SVG);
+
+	assert_true(strncmp(svg, "<?xml", 5) == 0);
+	assert_contains(svg, "</svg>");
+	assert_lacks(svg, "<script");
+	assert_lacks(svg, "javascript:");
+	assert_contains(svg, "&lt;script&gt;alert(1)&lt;/script&gt;");
+	/* & and " percent-encoded in the one link that survives */
+	assert_contains(svg, "xlink:href=\"https://x.org/a?b=1%26c=%222%22\"");
+	assert_lacks(svg, "b=1&");
+	/* backslashes are shown, not interpreted as \N escapes */
+	assert_contains(svg, ">Back\\slash &amp; &quot;quotes&quot;</text>");
+	assert_contains(svg, "a\\Nb &amp; &lt;c&gt;");
+	/* control characters are gone, ids are sanitised */
+	assert_lacks(svg, "\t");
+	assert_lacks(svg, "\xe2\x80\xae");
+	assert_contains(svg, "id=\"model&#45;weird&#45;id&#45;x\"");
+	/* an absurd name is cut at 80 characters with an ellipsis */
+	char cut[80 * 2 + 8] = "";
+	for (int i = 0; i < 79; i++)
+		strcat(cut, "\xc3\xa9");
+	strcat(cut, "\xe2\x80\xa6<");
+	assert_contains(svg, cut);
+	assert_entities_ok(svg);
+	free(svg);
+
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	char *evil = dot_attrs(dot, node(cat, "evil"));
+	assert_lacks(evil, "URL");
+	assert_contains(evil, "label=\"<script>alert(1)</script>\\n2024\"");
+	free(evil);
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+static void test_deterministic(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	lin_format fmts[] = {LIN_FORMAT_DOT, LIN_FORMAT_SVG, LIN_FORMAT_PNG};
+
+	for (int year = 0; year < 2; year++) {
+		o.by_year = year;
+		for (size_t i = 0; i < 3; i++) {
+			lin_buf a = LIN_BUF_INIT, b = LIN_BUF_INIT;
+			lin_error err;
+			assert_int_equal(lin_render(&a, cat, &o, fmts[i], &err), 0);
+			assert_int_equal(lin_render(&b, cat, &o, fmts[i], &err), 0);
+			assert_true(a.len > 100);
+			assert_int_equal(a.len, b.len);
+			assert_memory_equal(a.data, b.data, a.len);
+			if (fmts[i] == LIN_FORMAT_PNG)
+				assert_memory_equal(a.data, "\x89PNG\r\n\x1a\n", 8);
+			lin_buf_dispose(&a);
+			lin_buf_dispose(&b);
+		}
+	}
+	lin_catalog_free(cat);
+}
+
+/* A catalog over the node limit is refused with advice, not laid out. */
+static void test_limit(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error err;
+	lin_buf yaml = LIN_BUF_INIT, out = LIN_BUF_INIT;
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+
+	for (int i = 0; i < 2001; i++)
+		lin_buf_printf(&yaml, "- id: m%d\n  name: M%d\n  stage: pretrained\n"
+		                      "  sources: [x]\n", i, i);
+	assert_int_equal(lin_catalog_new(&cat, &err), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "big.yaml", yaml.data, yaml.len,
+	                                         NULL, &err), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), LIN_ELIMIT);
+	assert_contains(err.msg, "2001 models");
+	assert_contains(err.msg, "--depth");
+	assert_int_equal(out.len, 0);
+	o.focus = 7;
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), 0);
+	lin_buf_dispose(&out);
+	lin_buf_dispose(&yaml);
+	lin_catalog_free(cat);
+}
+
+/* ---- docs ------------------------------------------------------------------ */
+
+static char *slurp(const char *dir, const char *name)
+{
+	char path[1024], *data = NULL;
+	size_t len = 0;
+	lin_error err;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lin_read_file(&data, &len, path, 1 << 24, &err) != 0)
+		fail_msg("cannot read %s: %s", path, err.msg);
+	return data;
+}
+
+/* Removes dir's files, then dir (the docs tree has no subfolders). */
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e = NULL;
+	char path[1024];
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_int_equal(unlink(path), 0);
+	}
+	closedir(d);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e = NULL;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static void test_docs(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	char tmpl[] = "/tmp/lineage-docs-XXXXXX", out[600], graph[600];
+	lin_error err;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(out, sizeof(out), "%s/out/site", tmpl); /* parents made too */
+	snprintf(graph, sizeof(graph), "%s/graph", tmpl);
+
+	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(count_files(out), 4); /* 2 families, catalog, README */
+	assert_int_equal(count_files(graph), 3);
+
+	char *md = slurp(out, "README.md");
+	assert_true(strncmp(md, "# ", 2) == 0);
+	assert_contains(md, "generated by `lineage docs` from data/; do not edit");
+	char *b = strstr(md, "\n## Base\n"), *t = strstr(md, "\n## Teacher\n");
+	char *c = strstr(md, "\n## Whole catalog\n");
+	assert_non_null(b);
+	assert_non_null(t);
+	assert_non_null(c);
+	assert_true(b < t && t < c); /* most descendants first */
+	assert_contains(md, "Base and its 4 descendants: ");
+	assert_contains(md, "1 adapter");
+	assert_contains(md, "](family-base.svg)");
+	assert_contains(md, "![Teacher and its 3 descendants");
+	assert_contains(md, "](family-teacher.svg)");
+	assert_contains(md, "lineage: 6 models, 6 derivations");
+	assert_contains(md, "](catalog.svg)");
+	free(md);
+
+	char *svg = slurp(out, "family-base.svg");
+	assert_contains(svg, ">Base and its 4 descendants</text>");
+	assert_lacks(svg, ">Teacher</text>");
+	free(svg);
+	char *dot = slurp(graph, "family-teacher.dot");
+	assert_contains(dot, "rankdir=LR");
+	assert_contains(dot, "id=\"model-mix\"");
+	assert_lacks(dot, "id=\"model-base\"");
+	free(dot);
+	svg = slurp(out, "catalog.svg");
+	assert_contains(svg, "model&#45;lora");
+	free(svg);
+	dot = slurp(graph, "catalog.dot");
+	assert_contains(dot, "id=\"model-teacher\"");
+	free(dot);
+
+	/* a second run gives the same bytes */
+	char *first = slurp(graph, "catalog.dot");
+	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	char *second = slurp(graph, "catalog.dot");
+	assert_string_equal(first, second);
+	free(first);
+	free(second);
+
+	remove_dir(out);
+	snprintf(out, sizeof(out), "%s/out", tmpl);
+	assert_int_equal(rmdir(out), 0);
+	remove_dir(graph);
+	assert_int_equal(rmdir(tmpl), 0);
+	lin_catalog_free(cat);
+}
+
+/* Markdown in names is escaped in the README. */
+static void test_docs_escape(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_hostile.yaml");
+	char tmpl[] = "/tmp/lineage-docs-XXXXXX";
+	lin_error err;
+	assert_non_null(mkdtemp(tmpl));
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	char *md = slurp(tmpl, "README.md");
+	assert_contains(md, "## \\<script\\>alert\\(1\\)\\</script\\>\n");
+	assert_contains(md, "](family-evil.svg)");
+	assert_lacks(md, "<script>");
+	free(md);
+	char *svg = slurp(tmpl, "family-evil.svg");
+	assert_lacks(svg, "<script");
+	free(svg);
+	remove_dir(tmpl);
+	lin_catalog_free(cat);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	lin_render_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_dot_small),
+		cmocka_unit_test(test_dot_focus_filtered),
+		cmocka_unit_test(test_dot_by_year),
+		cmocka_unit_test(test_svg_hostile),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_docs),
+		cmocka_unit_test(test_docs_escape),
+	};
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
