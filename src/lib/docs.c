@@ -6,7 +6,9 @@
  */
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -225,6 +227,41 @@ static int write_catalog(docs *d, lin_error *err)
 	return rc;
 }
 
+/* Removes family-*.ext files this run did not write: a family that left the
+ * catalog must not leave a stale diagram behind. Only names of the form
+ * this module generates are touched. */
+static int prune_stale(const docs *d, const char *dir, const char *ext, lin_error *err)
+{
+	int rc = 0;
+	size_t elen = strlen(ext);
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	if (!dh)
+		return lin_fail(err, LIN_EIO, dir, 0, 0, "cannot list directory: %s", strerror(errno));
+	while (!rc && (de = readdir(dh)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (strncmp(de->d_name, "family-", 7) != 0 || n <= elen ||
+		    strcmp(de->d_name + n - elen, ext) != 0)
+			continue;
+		int keep = 0;
+		for (size_t i = 0; i < d->nslugs && !keep; i++)
+			keep = strlen(d->slugs[i]) == n - elen &&
+			       strncmp(d->slugs[i], de->d_name, n - elen) == 0;
+		if (keep)
+			continue;
+		lin_buf path = LIN_BUF_INIT;
+		lin_buf_printf(&path, "%s/%s", dir, de->d_name);
+		if (path.oom)
+			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		else if (unlink(path.data) != 0)
+			rc = lin_fail(err, LIN_EIO, path.data, 0, 0, "cannot remove stale diagram: %s",
+			              strerror(errno));
+		lin_buf_dispose(&path);
+	}
+	closedir(dh);
+	return rc;
+}
+
 int lin_docs_write(const lin_catalog *cat, const char *out_dir,
                    const char *graph_dir, lin_error *err)
 {
@@ -252,7 +289,11 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	rc = lin_write_atomic(path.data, d.md.data, d.md.len, err);
+	if ((rc = lin_write_atomic(path.data, d.md.data, d.md.len, err)))
+		goto done;
+	if ((rc = prune_stale(&d, out_dir, ".svg", err)))
+		goto done;
+	rc = prune_stale(&d, graph_dir, ".dot", err);
 done:
 	for (size_t i = 0; i < d.nslugs; i++)
 		free(d.slugs[i]);

@@ -537,6 +537,20 @@ static void test_docs(void **state)
 	free(first);
 	free(second);
 
+	/* diagrams of families that left the catalog are removed; other files
+	 * in the folders are not the tool's and stay */
+	char stale[700], mine[700];
+	snprintf(stale, sizeof(stale), "%s/family-gone.svg", out);
+	snprintf(mine, sizeof(mine), "%s/notes.txt", out);
+	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
+	assert_int_equal(lin_write_atomic(mine, "x", 1, &err), 0);
+	snprintf(stale, sizeof(stale), "%s/family-gone.dot", graph);
+	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(count_files(out), 5); /* 4 generated + notes.txt */
+	assert_int_equal(count_files(graph), 3);
+	assert_int_equal(access(stale, F_OK), -1);
+
 	remove_dir(out);
 	snprintf(out, sizeof(out), "%s/out", tmpl);
 	assert_int_equal(rmdir(out), 0);
