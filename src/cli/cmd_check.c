@@ -21,8 +21,9 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 	int rc = cli_load(a, &cat, &d, 1);
 	size_t errors = lin_diags_errors(&d), warnings = d.n - errors;
 	if (!cli_flag(cmd, a, "quiet"))
-		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " models: %zu error%s, %zu warning%s\n",
-		        cat ? "" : "catalog not loaded; ", cat ? lin_catalog_count(cat) : 0, errors,
+		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",
+		        cat ? "" : "catalog not loaded; ", cat ? lin_catalog_count(cat) : 0,
+		        cat && lin_catalog_count(cat) == 1 ? "" : "s", errors,
 		        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	if (rc || errors || (warnings && cli_flag(cmd, a, "strict")))
 		rc = CLI_NO;

@@ -30,8 +30,8 @@ static int run_common(const cli_cmd *cmd, const cli_args *a)
 	if (json)
 		lin_export_hits_json(&out, cat, &hits);
 	for (size_t i = 0; !json && i < hits.n; i++)
-		lin_buf_printf(&out, "%s  (%d steps in all)\n", cli_label(cat, hits.items[i].vertex, buf, sizeof(buf)),
-		               hits.items[i].distance);
+		lin_buf_printf(&out, "%s  (%d step%s in all)\n", cli_label(cat, hits.items[i].vertex, buf, sizeof(buf)),
+		               hits.items[i].distance, hits.items[i].distance == 1 ? "" : "s");
 	if (hits.n == 0)
 		cli_errorf("'%s' and '%s' have no common ancestor", lin_catalog_model(cat, x)->id,
 		           lin_catalog_model(cat, y)->id);

@@ -50,9 +50,15 @@ static void emit_paths(lin_buf *out, const lin_catalog *cat, igraph_integer_t to
 		return;
 	}
 	lin_buf_puts(out, "{\"ancestor\":");
-	lin_json_string(out, top >= 0 ? lin_catalog_model(cat, top)->id : NULL);
+	if (top >= 0)
+		lin_json_string(out, lin_catalog_model(cat, top)->id);
+	else
+		lin_buf_puts(out, "null");
 	lin_buf_puts(out, ",\"descendant\":");
-	lin_json_string(out, bottom >= 0 ? lin_catalog_model(cat, bottom)->id : NULL);
+	if (bottom >= 0)
+		lin_json_string(out, lin_catalog_model(cat, bottom)->id);
+	else
+		lin_buf_puts(out, "null");
 	lin_buf_puts(out, ",\"paths\":[");
 	for (igraph_integer_t i = 0; i < n; i++) {
 		lin_buf_puts(out, i ? ",\n  " : "\n  ");

@@ -16,7 +16,7 @@ static void text_list(lin_buf *out, const char *key, const lin_strlist *l)
 {
 	if (!l->n)
 		return;
-	lin_buf_printf(out, "%-14s", key);
+	lin_buf_printf(out, "%-15s", key);
 	for (size_t i = 0; i < l->n; i++)
 		lin_buf_printf(out, "%s%s", i ? ", " : "", l->items[i]);
 	lin_buf_puts(out, "\n");
@@ -25,7 +25,7 @@ static void text_list(lin_buf *out, const char *key, const lin_strlist *l)
 static void text_field(lin_buf *out, const char *key, const char *val)
 {
 	if (val)
-		lin_buf_printf(out, "%-14s%s\n", key, val);
+		lin_buf_printf(out, "%-15s%s\n", key, val);
 }
 
 static void show_parents(lin_buf *out, const lin_catalog *cat, const lin_model *m)
@@ -50,7 +50,7 @@ static void show_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v, 
 {
 	const lin_model *m = lin_catalog_model(cat, v);
 	char buf[256];
-	lin_buf_printf(out, "%s [%s]\n", m->name, m->id);
+	lin_buf_printf(out, "%s\n", cli_label(cat, v, buf, sizeof(buf)));
 	text_list(out, "aliases:", &m->aliases);
 	text_field(out, "org:", m->org);
 	text_field(out, "released:", m->released);
@@ -64,7 +64,7 @@ static void show_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v, 
 	text_field(out, "training data:", m->training_data);
 	text_list(out, "links:", &m->links);
 	text_list(out, "sources:", &m->sources);
-	lin_buf_printf(out, "%-14s%s:%d:%d\n", "defined at:", m->pos.file, m->pos.line, m->pos.col);
+	lin_buf_printf(out, "%-15s%s:%d:%d\n", "defined at:", m->pos.file, m->pos.line, m->pos.col);
 	show_parents(out, cat, m);
 	if (kids->n)
 		lin_buf_puts(out, "children:\n");
@@ -156,7 +156,7 @@ static int run_list(const cli_cmd *cmd, const cli_args *a)
 			lin_buf_puts(&out, k ? ",\n " : "\n ");
 			lin_export_model_json(&out, cat, v, 0);
 		} else {
-			lin_buf_printf(&out, "%-28s %-32s %-18s %-8s %s\n", m->id, m->name, lin_stage_name(m->stage),
+			lin_buf_printf(&out, "%-28s %-32s %-18s %-10s %s\n", m->id, m->name, lin_stage_name(m->stage),
 			               m->released ? m->released : "-", m->org ? m->org : "-");
 		}
 		k++;

@@ -8,14 +8,29 @@ static const cli_opt stats_opts[] = {
 	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
+/* Direct children of v through the relation kinds in mask. */
+static igraph_integer_t children(const lin_catalog *cat, igraph_integer_t v, lin_relmask mask)
+{
+	igraph_vector_int_t inc;
+	igraph_integer_t k = 0;
+	if (igraph_vector_int_init(&inc, 0))
+		return 0;
+	if (igraph_incident(lin_catalog_graph(cat), &inc, v, IGRAPH_OUT) == IGRAPH_SUCCESS)
+		for (igraph_integer_t i = 0; i < igraph_vector_int_size(&inc); i++)
+			k += (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, VECTOR(inc)[i]))) != 0;
+	igraph_vector_int_destroy(&inc);
+	return k;
+}
+
 static void chain_text(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *c)
 {
 	for (igraph_integer_t j = 0; j < igraph_vector_int_size(c); j++)
 		lin_buf_printf(out, "%s%s", j ? " -> " : "  ", lin_catalog_model(cat, VECTOR(*c)[j])->id);
-	lin_buf_printf(out, "  (%" IGRAPH_PRId " steps)\n", igraph_vector_int_size(c) - 1);
+	lin_buf_printf(out, "  (%" IGRAPH_PRId " step%s)\n", igraph_vector_int_size(c) - 1,
+	               igraph_vector_int_size(c) == 2 ? "" : "s");
 }
 
-static void stats_text(lin_buf *out, const lin_catalog *cat, const lin_stats *s)
+static void stats_text(lin_buf *out, const lin_catalog *cat, const lin_stats *s, lin_relmask mask)
 {
 	char buf[256];
 	lin_buf_printf(out, "models       %" IGRAPH_PRId "\nderivations  %" IGRAPH_PRId "\nroots        %" IGRAPH_PRId
@@ -36,15 +51,13 @@ static void stats_text(lin_buf *out, const lin_catalog *cat, const lin_stats *s)
 	for (igraph_integer_t i = 0; i < igraph_vector_int_list_size(&s->longest); i++)
 		chain_text(out, cat, igraph_vector_int_list_get_ptr(&s->longest, i));
 	lin_buf_puts(out, "\nwidest fan-out (direct children):\n");
-	const igraph_t *g = lin_catalog_graph(cat);
 	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
-		igraph_integer_t v = VECTOR(s->widest)[i], deg = 0;
-		igraph_degree_1(g, &deg, v, IGRAPH_OUT, IGRAPH_LOOPS);
+		igraph_integer_t v = VECTOR(s->widest)[i], deg = children(cat, v, mask);
 		lin_buf_printf(out, "  %-40s %" IGRAPH_PRId "\n", cli_label(cat, v, buf, sizeof(buf)), deg);
 	}
 }
 
-static void stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s)
+static void stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s, lin_relmask mask)
 {
 	lin_buf_printf(out, "{\"models\":%" IGRAPH_PRId ",\"derivations\":%" IGRAPH_PRId ",\"roots\":%" IGRAPH_PRId
 	               ",\"leaves\":%" IGRAPH_PRId ",\"components\":%" IGRAPH_PRId ",\"by_stage\":{",
@@ -72,8 +85,7 @@ static void stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s)
 	}
 	lin_buf_puts(out, "],\"widest\":[");
 	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
-		igraph_integer_t v = VECTOR(s->widest)[i], deg = 0;
-		igraph_degree_1(lin_catalog_graph(cat), &deg, v, IGRAPH_OUT, IGRAPH_LOOPS);
+		igraph_integer_t v = VECTOR(s->widest)[i], deg = children(cat, v, mask);
 		lin_buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
 		lin_json_string(out, lin_catalog_model(cat, v)->id);
 		lin_buf_printf(out, ",\"children\":%" IGRAPH_PRId "}", deg);
@@ -100,9 +112,9 @@ static int run_stats(const cli_cmd *cmd, const cli_args *a)
 		goto done;
 	}
 	if (json)
-		stats_json(&out, cat, &s);
+		stats_json(&out, cat, &s, o.relations);
 	else
-		stats_text(&out, cat, &s);
+		stats_text(&out, cat, &s, o.relations);
 	rc = cli_emit(&out);
 done:
 	if (have)

@@ -41,10 +41,11 @@ void cli_usage(const cli_cmd *cmd, void *fp)
 	fputs("\noptions:\n", f);
 	for (const cli_opt *o = cmd->opts; o->name; o++) {
 		char left[64];
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+		/* "-r, --relation KIND" or "    --depth N": the long names align */
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : " ",
 		         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
 		         o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-28s %s\n", left + (o->short_name ? 0 : 1), o->help);
+		fprintf(f, "  %-28s %s\n", left, o->help);
 	}
 }
 

@@ -68,7 +68,7 @@ static const char *nearest_word(const char *const *words, const char *w)
 static const lin_ynode *map_get(const lin_ynode *map, const char *key)
 {
 	for (size_t i = 0; i + 1 < map->n; i += 2)
-		if (strcmp(map->kids[i]->str, key) == 0)
+		if (map->kids[i]->type == LIN_Y_SCALAR && strcmp(map->kids[i]->str, key) == 0)
 			return map->kids[i + 1];
 	return NULL;
 }
@@ -398,7 +398,11 @@ static int check_required(entry_ctx *c, const lin_ynode *map, lin_model *m)
 	}
 	if (!m->name && m->id)
 		m->name = m->id;
-	if (!bad && m->sources.n == 0) {
+	/* absent or empty; a malformed value has been reported already */
+	const lin_ynode *sv = map_get(map, "sources");
+	int no_sources = !sv || (sv->type == LIN_Y_SCALAR && sv->is_null) ||
+	                 (sv->type == LIN_Y_SEQ && sv->n == 0);
+	if (!bad && no_sources) {
 		problem(c, 0, LIN_ESCHEMA, map, "model '%.64s' needs 'sources' (a seed file or URL)", m->id);
 		bad = 1;
 	}
@@ -580,6 +584,9 @@ int lin_catalog_load_path(lin_catalog *cat, const char *path, lin_diags *diags,
                           lin_error *err)
 {
 	struct stat st;
+	lin_error local;
+	if (!err) /* the error is also copied into diags, so it needs a home */
+		err = &local;
 	if (stat(path, &st) != 0) {
 		int rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 		lin_diags_add(diags, err, 0);

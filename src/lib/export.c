@@ -227,6 +227,8 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 	}
 	lin_buf_printf(out, "%s\n", model_label(&cat->models[v], &tmp));
 	lin_buf_puts(&prefix, "");
+	if (o->depth == 0)
+		goto done; /* the model alone */
 	stack[0].vertex = v;
 	seen[v] = 1;
 	if ((rc = frame_edges(&stack[0], cat, mode, o->relations, err)))

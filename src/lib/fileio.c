@@ -44,8 +44,19 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 	}
 	for (;;) {
 		if (n + 1 >= cap) {
-			/* the file grew since fstat: stay within max */
-			if (cap > max) {
+			/* full: grow only if the file grew since fstat, and stay
+			 * within max (a file of exactly max bytes is fine) */
+			char probe;
+			ssize_t r = read(fd, &probe, 1);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				rc = lin_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
+				goto done;
+			}
+			if (r == 0)
+				break;
+			if (n + 1 > max) {
 				rc = lin_fail(err, LIN_ELIMIT, path, 0, 0,
 				              "file exceeds the limit of %zu bytes", max);
 				goto done;
@@ -57,6 +68,8 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 			}
 			data = p;
 			cap *= 2;
+			data[n++] = probe;
+			continue;
 		}
 		ssize_t r = read(fd, data + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)

@@ -97,7 +97,8 @@ static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first
 			if (lin_catalog_find(&p->vertex, cat, p->ref, &e) == 0)
 				continue;
 			report(diags, first, nerr, 0, e.code == LIN_EAMBIGUOUS ? LIN_EAMBIGUOUS : LIN_EREF,
-			       &p->pos, "unknown parent of '%.64s': %s", m->id, e.msg);
+			       &p->pos, "%s parent of '%.64s': %s",
+			       e.code == LIN_EAMBIGUOUS ? "ambiguous" : "unknown", m->id, e.msg);
 		}
 	}
 }

@@ -77,6 +77,9 @@ static void report_clash(const lin_catalog *cat, const struct lin_key *a,
 	const struct lin_key *lk = later == ma ? a : b, *ek = later == ma ? b : a;
 	int is_warning = lk->kind != 2 && ek->kind != 2 && !(lk->kind == 0 && ek->kind == 0);
 	lin_error e;
+	/* two entries with the same id: that error is reported on its own */
+	if (is_warning && strcmp(later->id, earlier->id) == 0)
+		return;
 	lin_fail(&e, LIN_EDUP, later->pos.file, later->pos.line, later->pos.col,
 	         "duplicate %s: the %s of '%.64s' matches the %s of '%.64s' (%s:%d:%d)",
 	         lk->kind == 0 && ek->kind == 0 ? "id" : "name", kind_words[lk->kind], later->id,
@@ -86,7 +89,8 @@ static void report_clash(const lin_catalog *cat, const struct lin_key *a,
 		snprintf(e.msg, sizeof(e.msg),
 		         "'%.64s' and '%.64s' (%s:%d:%d) are both called '%.64s'; refer to them by id",
 		         later->id, earlier->id, earlier->pos.file, earlier->pos.line,
-		         earlier->pos.col, later->name);
+		         earlier->pos.col,
+		         lk->kind == 1 ? later->name : ek->kind == 1 ? earlier->name : later->id);
 	lin_diags_add(diags, &e, is_warning);
 	if (!is_warning && (*nerr)++ == 0)
 		*first = e;

@@ -197,6 +197,14 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 	    (rc = bfs(&w, b, IGRAPH_IN, o->depth, NULL, NULL, &db, err)))
 		goto free;
 	igraph_integer_t n = igraph_vcount(w.g);
+	/* the BFS stops on the first vertex past the depth limit, after
+	 * recording its distance: forget it */
+	for (igraph_integer_t c = 0; o->depth >= 0 && c < n; c++) {
+		if (VECTOR(da)[c] > o->depth)
+			VECTOR(da)[c] = -1;
+		if (VECTOR(db)[c] > o->depth)
+			VECTOR(db)[c] = -1;
+	}
 	out->items = calloc((size_t)n + 1, sizeof(lin_hit));
 	if (!out->items) {
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");

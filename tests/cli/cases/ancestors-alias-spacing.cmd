@@ -1,0 +1,1 @@
+ancestors 'Chinese Vicuna' --data tests/fixtures/mini

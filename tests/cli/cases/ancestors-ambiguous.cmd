@@ -1,0 +1,1 @@
+ancestors guanaco --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama --data tests/fixtures/bad/cycle-2.yaml

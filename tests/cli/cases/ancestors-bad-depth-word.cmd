@@ -1,0 +1,1 @@
+ancestors llama --depth deep --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama --depth -1 --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama --format yaml --data tests/fixtures/mini

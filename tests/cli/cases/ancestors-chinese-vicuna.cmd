@@ -1,0 +1,1 @@
+ancestors chinese-vicuna --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors mythomax-l2-13b-gptq --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama alpaca --data tests/fixtures/mini

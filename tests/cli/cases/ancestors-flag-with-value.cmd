@@ -1,0 +1,1 @@
+ancestors llama --help=yes --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors chinese-vicuna -r finetune,adapter -f json --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llava --format json --data tests/fixtures/mini

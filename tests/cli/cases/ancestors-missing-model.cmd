@@ -1,0 +1,1 @@
+ancestors --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama --format json --data tests/fixtures/mini

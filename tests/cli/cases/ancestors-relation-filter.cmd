@@ -1,0 +1,1 @@
+ancestors chinese-vicuna --relation finetune,adapter --data tests/fixtures/mini

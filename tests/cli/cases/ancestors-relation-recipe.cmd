@@ -1,0 +1,1 @@
+ancestors Chinese-Vicuna -r recipe,distill --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors falcon --data tests/fixtures/mini

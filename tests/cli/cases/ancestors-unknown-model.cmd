@@ -1,0 +1,1 @@
+ancestors vicuma --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama --bogus --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama --relation lora --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors llama -x --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+check --data tests/fixtures/bad/cycle-2.yaml

@@ -1,0 +1,1 @@
+check -q --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+check --strict --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+check --data tests/fixtures/mini/30-quantized.yaml

@@ -1,0 +1,1 @@
+common guanaco alpaca --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+common llava orca-2 --format json --data tests/fixtures/mini

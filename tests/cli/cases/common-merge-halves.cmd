@@ -1,0 +1,1 @@
+common mythologic-l2-13b huginn-13b --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+common bloom llama -f json --data tests/fixtures/mini

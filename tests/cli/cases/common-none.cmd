@@ -1,0 +1,1 @@
+common bloom llama --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+common alpaca vicuna --relation finetune --data tests/fixtures/mini

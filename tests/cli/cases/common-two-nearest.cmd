@@ -1,0 +1,1 @@
+common alpaca vicuna --data tests/fixtures/mini

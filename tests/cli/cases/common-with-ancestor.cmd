@@ -1,0 +1,1 @@
+common alpaca llama --data tests/fixtures/mini

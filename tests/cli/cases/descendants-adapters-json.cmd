@@ -1,0 +1,1 @@
+descendants llama --relation adapter --format json --data tests/fixtures/mini

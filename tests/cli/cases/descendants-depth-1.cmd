@@ -1,0 +1,1 @@
+descendants LLaMA --depth 1 --data tests/fixtures/mini

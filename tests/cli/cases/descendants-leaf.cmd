@@ -1,0 +1,1 @@
+descendants mythomax-l2-13b-gptq --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+descendants llama --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+list --stage instruct --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+list --data tests/fixtures/bad/unknown-key.yaml

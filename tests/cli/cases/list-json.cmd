@@ -1,0 +1,1 @@
+list --stage adapter --format json --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+list --org nobody -f json --data tests/fixtures/mini

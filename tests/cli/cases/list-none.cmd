@@ -1,0 +1,1 @@
+list --org nobody --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+list --org meta --data tests/fixtures/mini

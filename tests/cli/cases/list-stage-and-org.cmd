@@ -1,0 +1,1 @@
+list -s pretrained -o 'mistral ai' --data tests/fixtures/mini

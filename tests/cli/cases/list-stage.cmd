@@ -1,0 +1,1 @@
+list --stage sft --data tests/fixtures/mini

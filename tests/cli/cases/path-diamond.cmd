@@ -1,0 +1,1 @@
+path llama-2 mythomax-l2-13b-gptq --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+path llama chinese-vicuna --data tests/fixtures/mini

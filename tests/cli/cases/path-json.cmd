@@ -1,0 +1,1 @@
+path llama mythomax-l2-13b-gptq --format json --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+path llama --data tests/fixtures/mini

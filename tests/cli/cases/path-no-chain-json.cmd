@@ -1,0 +1,1 @@
+path bloom llama -f json --data tests/fixtures/mini

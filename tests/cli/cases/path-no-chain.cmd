@@ -1,0 +1,1 @@
+path bloom llama --data tests/fixtures/mini

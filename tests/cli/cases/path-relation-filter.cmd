@@ -1,0 +1,1 @@
+path llama chinese-vicuna --relation finetune,recipe --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+path llama LLaMA-1 --data tests/fixtures/mini

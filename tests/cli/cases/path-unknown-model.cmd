@@ -1,0 +1,1 @@
+path llama mythomix --data tests/fixtures/mini

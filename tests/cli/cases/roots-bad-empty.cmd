@@ -1,0 +1,1 @@
+roots --data tests/fixtures/bad/empty.yaml

@@ -1,0 +1,1 @@
+roots --top two --data tests/fixtures/mini

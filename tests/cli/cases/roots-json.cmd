@@ -1,0 +1,1 @@
+roots --format json --data tests/fixtures/mini

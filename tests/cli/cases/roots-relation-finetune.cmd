@@ -1,0 +1,1 @@
+roots --relation finetune --data tests/fixtures/mini

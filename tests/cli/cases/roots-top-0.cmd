@@ -1,0 +1,1 @@
+roots -n 0 --data tests/fixtures/mini

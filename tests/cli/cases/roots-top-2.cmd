@@ -1,0 +1,1 @@
+roots --top 2 --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+show Guanaco --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+show 'chinese vicuna' --data tests/fixtures/mini

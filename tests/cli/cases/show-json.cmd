@@ -1,0 +1,1 @@
+show alpaca --format json --data tests/fixtures/mini

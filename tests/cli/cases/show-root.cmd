@@ -1,0 +1,1 @@
+show bloom --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+show huginn-13b --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+stats --format json --data tests/fixtures/mini

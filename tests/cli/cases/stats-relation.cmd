@@ -1,0 +1,1 @@
+stats --relation finetune,merge,quantized --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+stats --data tests/fixtures/mini

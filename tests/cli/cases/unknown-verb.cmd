@@ -1,0 +1,1 @@
+frobnicate --data tests/fixtures/mini

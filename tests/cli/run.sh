@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Golden tests for the `lineage` command, in the manner of igraph's *.out
+# files and jq's %%FAIL blocks: each case tests/cli/cases/NAME.cmd holds the
+# arguments (one line of shell words); NAME.out, NAME.err and NAME.code hold
+# the expected standard output, standard error and exit status, compared
+# exactly. Run from the repository root:
+#
+#   bash tests/cli/run.sh build/lineage            # run every case
+#   CASES='check-*' bash tests/cli/run.sh build/lineage   # only some
+#   UPDATE=1 bash tests/cli/run.sh build/lineage   # (re)write expected files
+#   WRAP='valgrind -q --error-exitcode=9 --leak-check=full' bash tests/cli/run.sh build/lineage
+#
+# After UPDATE=1, read every changed file (git diff): it must be what a user
+# should see.
+set -u
+
+if [ $# -lt 1 ]; then
+	echo "usage: $0 path/to/lineage" >&2
+	exit 2
+fi
+bin=$1
+case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+if [ ! -x "$bin" ]; then
+	echo "$0: $bin is not an executable" >&2
+	exit 2
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+cases=$here/cases
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The environment every case runs in: no catalog from the environment,
+# a fixed locale.
+unset LINEAGE_DATA
+export LC_ALL=C.UTF-8
+read -r -a wrap <<<"${WRAP:-}"
+
+passed=0
+failed=0
+failures=()
+shopt -s nullglob
+for cmd in "$cases"/${CASES:-*}.cmd; do
+	name=$(basename "$cmd" .cmd)
+	line=$(head -n 1 "$cmd")
+	eval "args=($line)"
+	"${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null
+	echo $? >"$tmp/code"
+	if [ -n "${UPDATE:-}" ]; then
+		for k in out err code; do
+			if ! cmp -s "$tmp/$k" "$cases/$name.$k" 2>/dev/null; then
+				cp "$tmp/$k" "$cases/$name.$k"
+				echo "updated $name.$k"
+			fi
+		done
+		passed=$((passed + 1))
+		continue
+	fi
+	ok=1
+	for k in out err code; do
+		if [ ! -f "$cases/$name.$k" ]; then
+			echo "--- $name: missing $name.$k (run with UPDATE=1, then review it)"
+			ok=0
+		elif ! cmp -s "$cases/$name.$k" "$tmp/$k"; then
+			echo "--- $name: $k differs: lineage $line"
+			diff -u --label "expected/$name.$k" --label "actual/$name.$k" \
+				"$cases/$name.$k" "$tmp/$k"
+			ok=0
+		fi
+	done
+	if [ $ok = 1 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+done
+
+if [ $failed -gt 0 ]; then
+	echo "failed: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ] && [ $passed -gt 0 ]

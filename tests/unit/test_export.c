@@ -1,0 +1,353 @@
+/*
+ * test_export.c - the text tree (branches, relation kinds, variants, the
+ * "(*)" repeat marker, depth limits, very deep chains) and JSON output
+ * (string escaping, model objects, hit arrays) of export.c.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "lineage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A diamond with a tail: base -> a (finetune, 7B), base -> b (adapter),
+ * a + b -> c (merge), c -> d (quantized). d has a hostile name. */
+static const char diamond[] =
+	"- id: base\n"
+	"  name: Base\n"
+	"  stage: pretrained\n"
+	"  sources: [s]\n"
+	"- id: b\n"
+	"  stage: adapter\n"
+	"  sources: [s]\n"
+	"  parents: [{model: base, relation: adapter, sources: [s]}]\n"
+	"- id: a\n"
+	"  name: Model A\n"
+	"  org: Lab \"Q\"\n"
+	"  released: '2023-05'\n"
+	"  stage: sft\n"
+	"  sources: [s]\n"
+	"  parents: [{model: base, relation: finetune, variant: 7B, sources: [s]}]\n"
+	"- id: c\n"
+	"  stage: merged\n"
+	"  sources: [s]\n"
+	"  parents:\n"
+	"    - {model: a, relation: merge, sources: [s]}\n"
+	"    - {model: b, relation: merge, sources: [s]}\n"
+	"- id: d\n"
+	"  name: \"D <\\\"q\\\"> & \\t \\u00e9\"\n"
+	"  aliases: [dee]\n"
+	"  params: [4B]\n"
+	"  stage: quantized\n"
+	"  architecture: decoder-only\n"
+	"  weights: open\n"
+	"  license: mit\n"
+	"  languages: [en, zh]\n"
+	"  links: [https://example.org/d?x=1&y=2]\n"
+	"  sources: [s1, s2]\n"
+	"  parents: [{model: c, relation: quantized, variant: 4-bit, note: GPTQ \"int4\", sources: [q]}]\n";
+
+static lin_catalog *load(const char *text)
+{
+	lin_catalog *cat = NULL;
+	lin_error e;
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	if (lin_catalog_load_buffer(cat, "t.yaml", text, strlen(text), NULL, &e) ||
+	    lin_catalog_finish(cat, NULL, &e))
+		fail_msg("load: %s", e.msg);
+	return cat;
+}
+
+static int setup(void **state)
+{
+	*state = load(diamond);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	lin_catalog_free(*state);
+	return 0;
+}
+
+static igraph_integer_t V(const lin_catalog *cat, const char *q)
+{
+	igraph_integer_t v = -1;
+	lin_error e;
+	if (lin_catalog_find(&v, cat, q, &e) != 0)
+		fail_msg("no model '%s': %s", q, e.msg);
+	return v;
+}
+
+static void tree_is(const lin_catalog *cat, const char *who, igraph_neimode_t mode,
+                    lin_relmask rel, int depth, const char *want)
+{
+	lin_buf b = LIN_BUF_INIT;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	o.relations = rel;
+	o.depth = depth;
+	assert_int_equal(lin_export_tree(&b, cat, V(cat, who), mode, &o, &e), 0);
+	assert_non_null(b.data);
+	assert_string_equal(b.data, want);
+	lin_buf_dispose(&b);
+}
+
+/* ---- the tree ----------------------------------------------------------------- */
+
+static void tree_descendants_marks_repeats(void **state)
+{
+	const lin_catalog *cat = *state;
+	tree_is(cat, "base", IGRAPH_OUT, LIN_REL_ALL, -1,
+	        "Base [base]\n"
+	        "├── finetune: Model A [a] (7B)\n"
+	        "│   └── merge: c\n"
+	        "│       └── quantized: D <\"q\"> & \t é [d] (4-bit)\n"
+	        "└── adapter: b\n"
+	        "    └── merge: c (*)\n");
+}
+
+static void tree_ancestors_in_catalog_order(void **state)
+{
+	const lin_catalog *cat = *state;
+	tree_is(cat, "d", IGRAPH_IN, LIN_REL_ALL, -1,
+	        "D <\"q\"> & \t é [d]\n"
+	        "└── quantized: c (4-bit)\n"
+	        "    ├── merge: Model A [a]\n"
+	        "    │   └── finetune: Base [base] (7B)\n"
+	        "    └── merge: b\n"
+	        "        └── adapter: Base [base] (*)\n");
+	tree_is(cat, "base", IGRAPH_IN, LIN_REL_ALL, -1, "Base [base]\n");
+}
+
+static void tree_depth_limit(void **state)
+{
+	const lin_catalog *cat = *state;
+	tree_is(cat, "base", IGRAPH_OUT, LIN_REL_ALL, 1,
+	        "Base [base]\n"
+	        "├── finetune: Model A [a] (7B)\n"
+	        "└── adapter: b\n");
+	/* at the limit nothing is expanded, so nothing is marked (*) */
+	tree_is(cat, "base", IGRAPH_OUT, LIN_REL_ALL, 2,
+	        "Base [base]\n"
+	        "├── finetune: Model A [a] (7B)\n"
+	        "│   └── merge: c\n"
+	        "└── adapter: b\n"
+	        "    └── merge: c\n");
+	tree_is(cat, "d", IGRAPH_IN, LIN_REL_ALL, 0, "D <\"q\"> & \t é [d]\n");
+}
+
+static void tree_relation_filter(void **state)
+{
+	const lin_catalog *cat = *state;
+	tree_is(cat, "d", IGRAPH_IN,
+	        LIN_REL_BIT(LIN_REL_QUANTIZED) | LIN_REL_BIT(LIN_REL_MERGE) |
+	            LIN_REL_BIT(LIN_REL_ADAPTER), -1,
+	        "D <\"q\"> & \t é [d]\n"
+	        "└── quantized: c (4-bit)\n"
+	        "    ├── merge: Model A [a]\n"
+	        "    └── merge: b\n"
+	        "        └── adapter: Base [base]\n");
+	tree_is(cat, "d", IGRAPH_IN, LIN_REL_BIT(LIN_REL_MERGE), -1, "D <\"q\"> & \t é [d]\n");
+}
+
+static void tree_on_mini(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_path(cat, FIXTURES "/mini", NULL, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	tree_is(cat, "Chinese Vicuna", IGRAPH_IN, LIN_REL_ALL, -1,
+	        "Chinese-Vicuna [chinese-vicuna]\n"
+	        "├── adapter: LLaMA [llama] (7B)\n"
+	        "└── recipe: Alpaca [alpaca]\n"
+	        "    ├── finetune: LLaMA [llama] (7B) (*)\n"
+	        "    └── distill: GPT-3.5 [gpt-3.5-turbo]\n");
+	tree_is(cat, "chinese-vicuna", IGRAPH_IN,
+	        LIN_REL_BIT(LIN_REL_FINETUNE) | LIN_REL_BIT(LIN_REL_ADAPTER), -1,
+	        "Chinese-Vicuna [chinese-vicuna]\n"
+	        "└── adapter: LLaMA [llama] (7B)\n");
+	tree_is(cat, "mistral-7b", IGRAPH_OUT, LIN_REL_ALL, -1,
+	        "Mistral 7B [mistral-7b]\n"
+	        "└── upcycle: Mixtral 8x7B [mixtral-8x7b]\n");
+	lin_catalog_free(cat);
+}
+
+static void tree_deep_chain_caps_indent(void **state)
+{
+	(void)state;
+	/* m0 <- m1 <- ... <- m99: deeper than the 64-level indent cap and the
+	 * initial 16-frame stack */
+	lin_buf y = LIN_BUF_INIT, b = LIN_BUF_INIT;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	lin_buf_puts(&y, "- {id: m0, stage: pretrained, sources: [s]}\n");
+	for (int i = 1; i < 100; i++)
+		lin_buf_printf(&y, "- {id: m%d, stage: sft, sources: [s], parents: [{model: m%d, "
+		                   "relation: finetune, sources: [s]}]}\n", i, i - 1);
+	lin_catalog *cat = load(y.data);
+	assert_int_equal(lin_export_tree(&b, cat, V(cat, "m0"), IGRAPH_OUT, &o, &e), 0);
+	/* 100 lines; line k (k >= 1) is min(k - 1, 64) indents then the branch */
+	int lines = 0;
+	const char *p = b.data;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		assert_non_null(nl);
+		if (lines > 0) {
+			int want = lines - 1 < 64 ? lines - 1 : 64;
+			char expect[64];
+			snprintf(expect, sizeof(expect), "└── finetune: m%d\n", lines);
+			size_t indent = (size_t)want * 4;
+			for (size_t k = 0; k < indent; k++)
+				assert_int_equal(p[k], ' ');
+			assert_memory_equal(p + indent, expect, strlen(expect));
+			assert_int_equal((size_t)(nl - p + 1), indent + strlen(expect));
+		}
+		lines++;
+		p = nl + 1;
+	}
+	assert_int_equal(lines, 100);
+	lin_buf_dispose(&b);
+	/* and upwards */
+	assert_int_equal(lin_export_tree(&b, cat, V(cat, "m99"), IGRAPH_IN, &o, &e), 0);
+	assert_true(strstr(b.data, "└── finetune: m0\n") != NULL);
+	assert_int_equal(b.data[b.len - 1], '\n');
+	lin_buf_dispose(&b);
+	lin_buf_dispose(&y);
+	lin_catalog_free(cat);
+}
+
+/* ---- JSON ---------------------------------------------------------------------- */
+
+static void json_is(const char *in, const char *want)
+{
+	lin_buf b = LIN_BUF_INIT;
+	assert_int_equal(lin_json_string(&b, in), 0);
+	assert_string_equal(b.data, want);
+	lin_buf_dispose(&b);
+}
+
+static void json_escapes(void **state)
+{
+	(void)state;
+	json_is("plain", "\"plain\"");
+	json_is("", "\"\"");
+	json_is(NULL, "\"\"");
+	json_is("say \"hi\"", "\"say \\\"hi\\\"\"");
+	json_is("back\\slash", "\"back\\\\slash\"");
+	json_is("a\nb\tc\rd", "\"a\\u000ab\\u0009c\\u000dd\"");
+	json_is("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
+	json_is("</script><!--&", "\"\\u003c/script\\u003e\\u003c!--\\u0026\"");
+	json_is("/", "\"/\"");
+	/* valid UTF-8 passes through, 2, 3 and 4 bytes */
+	json_is("é中文😀", "\"é中文😀\"");
+	json_is("\xc2\x80\xef\xbf\xbd\xf4\x8f\xbf\xbf", "\"\xc2\x80\xef\xbf\xbd\xf4\x8f\xbf\xbf\"");
+}
+
+static void json_invalid_utf8(void **state)
+{
+	(void)state;
+	json_is("a\xff" "b", "\"a\\ufffdb\"");
+	json_is("\xfe\xff", "\"\\ufffd\\ufffd\"");
+	json_is("\x80", "\"\\ufffd\"");                               /* stray continuation */
+	json_is("\xc0\xaf", "\"\\ufffd\\ufffd\"");                    /* overlong '/' */
+	json_is("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");         /* overlong, 3 bytes */
+	json_is("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");         /* a surrogate */
+	json_is("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* > U+10FFFF */
+	json_is("\xf5\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	json_is("x\xe4\xb8", "\"x\\ufffd\\ufffd\"");                  /* truncated at the end */
+	json_is("\xe4\xb8" "a", "\"\\ufffd\\ufffda\"");               /* truncated mid-string */
+	json_is("\xc3", "\"\\ufffd\"");
+}
+
+static void json_model_objects(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_buf b = LIN_BUF_INIT;
+	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "base"), 0), 0);
+	assert_string_equal(b.data,
+	                    "{\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
+	                    "\"released\":null}");
+	b.len = 0;
+	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "a"), 0), 0);
+	assert_string_equal(b.data,
+	                    "{\"id\":\"a\",\"name\":\"Model A\",\"stage\":\"sft\",\"org\":\"Lab \\\"Q\\\"\","
+	                    "\"released\":\"2023-05\"}");
+	b.len = 0;
+	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "d"), 1), 0);
+	assert_string_equal(b.data,
+	                    "{\"id\":\"d\",\"name\":\"D \\u003c\\\"q\\\"\\u003e \\u0026 \\u0009 é\","
+	                    "\"stage\":\"quantized\",\"org\":null,\"released\":null,"
+	                    "\"aliases\":[\"dee\"],\"params\":[\"4B\"],\"architecture\":\"decoder-only\","
+	                    "\"weights\":\"open\",\"license\":\"mit\",\"license_note\":null,"
+	                    "\"languages\":[\"en\",\"zh\"],\"training_data\":null,"
+	                    "\"links\":[\"https://example.org/d?x=1\\u0026y=2\"],"
+	                    "\"sources\":[\"s1\",\"s2\"],"
+	                    "\"parents\":[{\"model\":\"c\",\"relation\":\"quantized\",\"variant\":\"4-bit\","
+	                    "\"note\":\"GPTQ \\\"int4\\\"\",\"sources\":[\"q\"]}]}");
+	b.len = 0;
+	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "base"), 1), 0);
+	assert_string_equal(b.data,
+	                    "{\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
+	                    "\"released\":null,\"aliases\":[],\"params\":[],\"architecture\":null,"
+	                    "\"weights\":null,\"license\":null,\"license_note\":null,\"languages\":[],"
+	                    "\"training_data\":null,\"links\":[],\"sources\":[\"s\"],\"parents\":[]}");
+	lin_buf_dispose(&b);
+}
+
+static void json_hits(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_buf b = LIN_BUF_INIT;
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_reach(&h, cat, V(cat, "c"), IGRAPH_IN, &o, &e), 0);
+	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
+	assert_string_equal(b.data,
+	                    "[\n"
+	                    " {\"id\":\"a\",\"name\":\"Model A\",\"stage\":\"sft\",\"org\":\"Lab \\\"Q\\\"\","
+	                    "\"released\":\"2023-05\",\"distance\":1,\"relation\":\"merge\",\"via\":\"c\"},\n"
+	                    " {\"id\":\"b\",\"name\":\"b\",\"stage\":\"adapter\",\"org\":null,"
+	                    "\"released\":null,\"distance\":1,\"relation\":\"merge\",\"via\":\"c\"},\n"
+	                    " {\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
+	                    "\"released\":null,\"distance\":2,\"relation\":\"adapter\",\"via\":\"b\"}\n"
+	                    "]\n");
+	lin_hits_dispose(&h);
+	b.len = 0;
+	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
+	assert_string_equal(b.data, "[]\n");
+	/* common-ancestor hits have no relation and no via */
+	assert_int_equal(lin_query_common(&h, cat, V(cat, "a"), V(cat, "b"), &o, &e), 0);
+	b.len = 0;
+	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
+	assert_string_equal(b.data,
+	                    "[\n {\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
+	                    "\"released\":null,\"distance\":2,\"relation\":null,\"via\":null}\n]\n");
+	lin_hits_dispose(&h);
+	lin_buf_dispose(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tree_descendants_marks_repeats),
+		cmocka_unit_test(tree_ancestors_in_catalog_order),
+		cmocka_unit_test(tree_depth_limit),
+		cmocka_unit_test(tree_relation_filter),
+		cmocka_unit_test(tree_on_mini),
+		cmocka_unit_test(tree_deep_chain_caps_indent),
+		cmocka_unit_test(json_escapes),
+		cmocka_unit_test(json_invalid_utf8),
+		cmocka_unit_test(json_model_objects),
+		cmocka_unit_test(json_hits),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,515 @@
+/*
+ * test_query.c - ancestors and descendants with distances, relation filters
+ * and depth limits; every shortest chain; nearest common ancestors; roots;
+ * statistics (query.c, graph.c's lin_graph_filtered), on the mini fixture.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "lineage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int setup(void **state)
+{
+	lin_catalog *cat = NULL;
+	lin_error e;
+	if (lin_catalog_new(&cat, &e) || lin_catalog_load_path(cat, FIXTURES "/mini", NULL, &e) ||
+	    lin_catalog_finish(cat, NULL, &e)) {
+		fprintf(stderr, "cannot load the mini fixture: %s\n", e.msg);
+		lin_catalog_free(cat);
+		return -1;
+	}
+	*state = cat;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	lin_catalog_free(*state);
+	return 0;
+}
+
+static igraph_integer_t V(const lin_catalog *cat, const char *q)
+{
+	igraph_integer_t v = -1;
+	lin_error e;
+	if (lin_catalog_find(&v, cat, q, &e) != 0)
+		fail_msg("no model '%s': %s", q, e.msg);
+	return v;
+}
+
+static const char *id(const lin_catalog *cat, igraph_integer_t v)
+{
+	return v >= 0 ? lin_catalog_model(cat, v)->id : "-";
+}
+
+/* Hits as "id:distance:relation:via" joined with spaces. */
+static void hits_str(char *out, size_t n, const lin_catalog *cat, const lin_hits *h)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < h->n; i++) {
+		const lin_hit *x = &h->items[i];
+		const char *rel = lin_relation_name(x->relation);
+		used += (size_t)snprintf(out + used, n - used, "%s%s:%d:%s:%s", i ? " " : "",
+		                         id(cat, x->vertex), x->distance, rel ? rel : "-",
+		                         id(cat, x->via));
+	}
+}
+
+/* A path (edge ids) as "a -relation-> b -relation-> c". */
+static void path_str(char *out, size_t n, const lin_catalog *cat, const igraph_vector_int_t *p)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	size_t used = 0;
+	out[0] = '\0';
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++) {
+		igraph_integer_t e = VECTOR(*p)[j];
+		if (j == 0)
+			used += (size_t)snprintf(out + used, n - used, "%s", id(cat, IGRAPH_FROM(g, e)));
+		used += (size_t)snprintf(out + used, n - used, " -%s-> %s",
+		                         lin_relation_name(lin_catalog_edge_relation(cat, e)),
+		                         id(cat, IGRAPH_TO(g, e)));
+	}
+}
+
+static void reach(char *out, size_t n, const lin_catalog *cat, const char *who,
+                  igraph_neimode_t mode, lin_relmask rel, int depth)
+{
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	o.relations = rel;
+	o.depth = depth;
+	assert_int_equal(lin_query_reach(&h, cat, V(cat, who), mode, &o, &e), 0);
+	hits_str(out, n, cat, &h);
+	/* every hit's edge joins it to its via, with the hit's relation */
+	const igraph_t *g = lin_catalog_graph(cat);
+	for (size_t i = 0; i < h.n; i++) {
+		const lin_hit *x = &h.items[i];
+		assert_true(x->edge >= 0);
+		assert_int_equal(lin_catalog_edge_relation(cat, x->edge), x->relation);
+		assert_true(rel & LIN_REL_BIT(x->relation));
+		if (mode == IGRAPH_IN) {
+			assert_int_equal(IGRAPH_FROM(g, x->edge), x->vertex);
+			assert_int_equal(IGRAPH_TO(g, x->edge), x->via);
+		} else {
+			assert_int_equal(IGRAPH_FROM(g, x->edge), x->via);
+			assert_int_equal(IGRAPH_TO(g, x->edge), x->vertex);
+		}
+	}
+	lin_hits_dispose(&h);
+}
+
+/* ---- reach ------------------------------------------------------------------ */
+
+static void ancestors_with_distances(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[2048];
+	reach(s, sizeof(s), cat, "chinese-vicuna", IGRAPH_IN, LIN_REL_ALL, -1);
+	assert_string_equal(s, "alpaca:1:recipe:chinese-vicuna llama:1:adapter:chinese-vicuna "
+	                       "gpt-3.5-turbo:2:distill:alpaca");
+	reach(s, sizeof(s), cat, "mythomax-l2-13b-gptq", IGRAPH_IN, LIN_REL_ALL, -1);
+	assert_string_equal(s, "mythomax-l2-13b:1:quantized:mythomax-l2-13b-gptq "
+	                       "huginn-13b:2:merge:mythomax-l2-13b "
+	                       "mythologic-l2-13b:2:merge:mythomax-l2-13b "
+	                       "llama-2:3:finetune:mythologic-l2-13b llama:4:recipe:llama-2");
+	reach(s, sizeof(s), cat, "llava", IGRAPH_IN, LIN_REL_ALL, -1);
+	assert_string_equal(s, "gpt-4:1:distill:llava vicuna:1:multimodal:llava "
+	                       "gpt-3.5-turbo:2:distill:vicuna llama:2:finetune:vicuna");
+	reach(s, sizeof(s), cat, "llama", IGRAPH_IN, LIN_REL_ALL, -1);
+	assert_string_equal(s, "");
+	reach(s, sizeof(s), cat, "bloom", IGRAPH_OUT, LIN_REL_ALL, -1);
+	assert_string_equal(s, "");
+}
+
+static void ancestors_relation_filter(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[2048];
+	lin_relmask m = LIN_REL_BIT(LIN_REL_FINETUNE) | LIN_REL_BIT(LIN_REL_ADAPTER);
+	/* alpaca is reached only through a recipe edge */
+	reach(s, sizeof(s), cat, "chinese-vicuna", IGRAPH_IN, m, -1);
+	assert_string_equal(s, "llama:1:adapter:chinese-vicuna");
+	reach(s, sizeof(s), cat, "chinese-vicuna", IGRAPH_IN, LIN_REL_BIT(LIN_REL_RECIPE), -1);
+	assert_string_equal(s, "alpaca:1:recipe:chinese-vicuna");
+	reach(s, sizeof(s), cat, "chinese-vicuna", IGRAPH_IN,
+	      LIN_REL_BIT(LIN_REL_RECIPE) | LIN_REL_BIT(LIN_REL_DISTILL), -1);
+	assert_string_equal(s, "alpaca:1:recipe:chinese-vicuna gpt-3.5-turbo:2:distill:alpaca");
+	/* without recipe, Llama 2's line no longer reaches LLaMA */
+	reach(s, sizeof(s), cat, "orca-2", IGRAPH_IN, LIN_REL_ALL & ~LIN_REL_BIT(LIN_REL_RECIPE), -1);
+	assert_string_equal(s, "gpt-4:1:distill:orca-2 llama-2:1:finetune:orca-2");
+	reach(s, sizeof(s), cat, "llama", IGRAPH_OUT, 0, -1);
+	assert_string_equal(s, "");
+}
+
+static void descendants_depth(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[4096];
+	reach(s, sizeof(s), cat, "llama", IGRAPH_OUT, LIN_REL_ALL, 1);
+	assert_string_equal(s, "alpaca:1:finetune:llama chinese-llama:1:continued-pretrain:llama "
+	                       "chinese-vicuna:1:adapter:llama guanaco-multilingual:1:finetune:llama "
+	                       "guanaco-qlora:1:adapter:llama llama-2:1:recipe:llama "
+	                       "vicuna:1:finetune:llama");
+	reach(s, sizeof(s), cat, "llama-2", IGRAPH_OUT, LIN_REL_ALL, 2);
+	assert_string_equal(s, "huginn-13b:1:finetune:llama-2 llama-2-chat:1:rlhf:llama-2 "
+	                       "mythologic-l2-13b:1:finetune:llama-2 orca-2:1:finetune:llama-2 "
+	                       "sheared-llama:1:prune:llama-2 "
+	                       "mythomax-l2-13b:2:merge:mythologic-l2-13b");
+	reach(s, sizeof(s), cat, "llama-2", IGRAPH_OUT, LIN_REL_ALL, 0);
+	assert_string_equal(s, "");
+	reach(s, sizeof(s), cat, "mythologic-l2-13b", IGRAPH_OUT, LIN_REL_ALL, 100);
+	assert_string_equal(s, "mythomax-l2-13b:1:merge:mythologic-l2-13b "
+	                       "mythomax-l2-13b-gptq:2:quantized:mythomax-l2-13b");
+	/* everything below LLaMA */
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_reach(&h, cat, V(cat, "llama"), IGRAPH_OUT, &o, &e), 0);
+	assert_int_equal(h.n, 15);
+	assert_string_equal(id(cat, h.items[14].vertex), "mythomax-l2-13b-gptq");
+	assert_int_equal(h.items[14].distance, 4);
+	for (size_t i = 1; i < h.n; i++)
+		assert_true(h.items[i - 1].distance <= h.items[i].distance);
+	lin_hits_dispose(&h);
+	lin_hits_dispose(&h);
+	lin_hits_dispose(NULL);
+}
+
+static void query_needs_finished_catalog(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	lin_hits h = {NULL, 0};
+	lin_roots r = {NULL, 0};
+	lin_stats st;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	const char *text = "- {id: a, stage: sft, sources: [s]}\n";
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_null(lin_catalog_graph(cat));
+	assert_int_equal(lin_query_reach(&h, cat, 0, IGRAPH_IN, &o, &e), LIN_EINVAL);
+	assert_string_equal(e.msg, "the catalog is not finished");
+	assert_int_equal(h.n, 0);
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), LIN_EINVAL);
+	assert_int_equal(lin_query_stats(&st, cat, &o, &e), LIN_EINVAL);
+	lin_stats_dispose(&st);
+	lin_catalog_free(cat);
+}
+
+/* ---- paths ------------------------------------------------------------------ */
+
+static void paths_diamond(void **state)
+{
+	const lin_catalog *cat = *state;
+	igraph_vector_int_list_t paths;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	char a[512], b[512];
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), 0);
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama-2"), V(cat, "mythomax-l2-13b-gptq"),
+	                                 &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 2);
+	path_str(a, sizeof(a), cat, igraph_vector_int_list_get_ptr(&paths, 0));
+	path_str(b, sizeof(b), cat, igraph_vector_int_list_get_ptr(&paths, 1));
+	if (strcmp(a, b) > 0) { /* the order between equal-length chains is igraph's */
+		char t[512];
+		strcpy(t, a), strcpy(a, b), strcpy(b, t);
+	}
+	assert_string_equal(a, "llama-2 -finetune-> huginn-13b -merge-> mythomax-l2-13b "
+	                       "-quantized-> mythomax-l2-13b-gptq");
+	assert_string_equal(b, "llama-2 -finetune-> mythologic-l2-13b -merge-> mythomax-l2-13b "
+	                       "-quantized-> mythomax-l2-13b-gptq");
+	/* from LLaMA: one more step, still two chains */
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "mythomax-l2-13b"),
+	                                 &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 2);
+	assert_int_equal(igraph_vector_int_size(igraph_vector_int_list_get_ptr(&paths, 0)), 3);
+	assert_int_equal(igraph_vector_int_size(igraph_vector_int_list_get_ptr(&paths, 1)), 3);
+	/* paths go down only: the reverse direction has none */
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "mythomax-l2-13b"), V(cat, "llama"),
+	                                 &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+	igraph_vector_int_list_destroy(&paths);
+}
+
+static void paths_shortest_only_and_filtered(void **state)
+{
+	const lin_catalog *cat = *state;
+	igraph_vector_int_list_t paths;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	char s[512];
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), 0);
+	/* llama -> chinese-vicuna directly (adapter), not through alpaca */
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "chinese-vicuna"),
+	                                 &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 1);
+	path_str(s, sizeof(s), cat, igraph_vector_int_list_get_ptr(&paths, 0));
+	assert_string_equal(s, "llama -adapter-> chinese-vicuna");
+	/* without adapter edges the longer chain is the shortest */
+	o.relations = LIN_REL_ALL & ~LIN_REL_BIT(LIN_REL_ADAPTER);
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "chinese-vicuna"),
+	                                 &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 1);
+	path_str(s, sizeof(s), cat, igraph_vector_int_list_get_ptr(&paths, 0));
+	assert_string_equal(s, "llama -finetune-> alpaca -recipe-> chinese-vicuna");
+	/* no merge edges: no chain into the merge */
+	o.relations = LIN_REL_ALL & ~LIN_REL_BIT(LIN_REL_MERGE);
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama-2"), V(cat, "mythomax-l2-13b"),
+	                                 &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+	/* a model to itself, and two unrelated models */
+	o.relations = LIN_REL_ALL;
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "llama"), &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "bloom"), V(cat, "llama"), &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+	igraph_vector_int_list_destroy(&paths);
+}
+
+/* ---- common ancestors ----------------------------------------------------- */
+
+static void common_str(char *out, size_t n, const lin_catalog *cat, const char *a, const char *b,
+                       lin_relmask rel, int depth)
+{
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	o.relations = rel;
+	o.depth = depth;
+	assert_int_equal(lin_query_common(&h, cat, V(cat, a), V(cat, b), &o, &e), 0);
+	hits_str(out, n, cat, &h);
+	for (size_t i = 0; i < h.n; i++) {
+		assert_int_equal(h.items[i].via, -1);
+		assert_int_equal(h.items[i].edge, -1);
+	}
+	lin_hits_dispose(&h);
+}
+
+static void common_nearest(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[1024];
+	/* two nearest at the same distance: sorted by id */
+	common_str(s, sizeof(s), cat, "alpaca", "vicuna", LIN_REL_ALL, -1);
+	assert_string_equal(s, "gpt-3.5-turbo:2:-:- llama:2:-:-");
+	common_str(s, sizeof(s), cat, "llava", "orca-2", LIN_REL_ALL, -1);
+	assert_string_equal(s, "gpt-4:2:-:- llama:4:-:-");
+	/* the two halves of the merge meet at Llama 2, not LLaMA */
+	common_str(s, sizeof(s), cat, "mythologic-l2-13b", "huginn-13b", LIN_REL_ALL, -1);
+	assert_string_equal(s, "llama-2:2:-:-");
+	/* a model is its own ancestor */
+	common_str(s, sizeof(s), cat, "alpaca", "llama", LIN_REL_ALL, -1);
+	assert_string_equal(s, "llama:1:-:-");
+	common_str(s, sizeof(s), cat, "chinese-vicuna", "alpaca", LIN_REL_ALL, -1);
+	assert_string_equal(s, "alpaca:1:-:-");
+	common_str(s, sizeof(s), cat, "llama", "llama", LIN_REL_ALL, -1);
+	assert_string_equal(s, "llama:0:-:-");
+	common_str(s, sizeof(s), cat, "bloom", "llama", LIN_REL_ALL, -1);
+	assert_string_equal(s, "");
+	common_str(s, sizeof(s), cat, "mixtral-8x7b", "vicuna", LIN_REL_ALL, -1);
+	assert_string_equal(s, "");
+	/* filtered: without distill edges only LLaMA is shared */
+	common_str(s, sizeof(s), cat, "alpaca", "vicuna", LIN_REL_ALL & ~LIN_REL_BIT(LIN_REL_DISTILL),
+	           -1);
+	assert_string_equal(s, "llama:2:-:-");
+}
+
+static void common_depth(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[1024];
+	common_str(s, sizeof(s), cat, "alpaca", "vicuna", LIN_REL_ALL, 1);
+	assert_string_equal(s, "gpt-3.5-turbo:2:-:- llama:2:-:-");
+	/* LLaMA is two steps from each: beyond depth 1 */
+	common_str(s, sizeof(s), cat, "llava", "orca-2", LIN_REL_ALL, 1);
+	assert_string_equal(s, "gpt-4:2:-:-");
+	common_str(s, sizeof(s), cat, "mythologic-l2-13b", "huginn-13b", LIN_REL_ALL, 0);
+	assert_string_equal(s, "");
+}
+
+/* ---- roots ----------------------------------------------------------------- */
+
+static void roots_ranked(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_roots r = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 4); /* BLOOM has no descendants */
+	assert_string_equal(id(cat, r.items[0].vertex), "llama");
+	assert_int_equal(r.items[0].total, 15);
+	static const igraph_integer_t llama[LIN_REL_COUNT] = {
+		[LIN_REL_FINETUNE] = 6, [LIN_REL_ADAPTER] = 2, [LIN_REL_MERGE] = 1,
+		[LIN_REL_QUANTIZED] = 1, [LIN_REL_CONTINUED_PRETRAIN] = 1, [LIN_REL_RLHF] = 1,
+		[LIN_REL_MULTIMODAL] = 1, [LIN_REL_RECIPE] = 1, [LIN_REL_PRUNE] = 1,
+	};
+	assert_memory_equal(r.items[0].by_relation, llama, sizeof(llama));
+	assert_string_equal(id(cat, r.items[1].vertex), "gpt-3.5-turbo");
+	assert_int_equal(r.items[1].total, 4);
+	assert_int_equal(r.items[1].by_relation[LIN_REL_DISTILL], 2);
+	assert_int_equal(r.items[1].by_relation[LIN_REL_MULTIMODAL], 1);
+	assert_int_equal(r.items[1].by_relation[LIN_REL_RECIPE], 1);
+	assert_string_equal(id(cat, r.items[2].vertex), "gpt-4");
+	assert_int_equal(r.items[2].total, 2);
+	assert_int_equal(r.items[2].by_relation[LIN_REL_DISTILL], 2);
+	assert_string_equal(id(cat, r.items[3].vertex), "mistral-7b");
+	assert_int_equal(r.items[3].total, 1);
+	assert_int_equal(r.items[3].by_relation[LIN_REL_UPCYCLE], 1);
+	for (size_t i = 0; i < r.n; i++) {
+		igraph_integer_t sum = 0;
+		for (int k = 0; k < LIN_REL_COUNT; k++)
+			sum += r.items[i].by_relation[k];
+		assert_int_equal(sum, r.items[i].total);
+	}
+	lin_roots_dispose(&r);
+	assert_null(r.items);
+	lin_roots_dispose(NULL);
+}
+
+static void roots_filtered_ties_by_id(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_roots r = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	o.relations = LIN_REL_BIT(LIN_REL_FINETUNE);
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	/* under finetune alone Llama 2 is a root; both have 3 fine-tunes */
+	assert_int_equal(r.n, 2);
+	assert_string_equal(id(cat, r.items[0].vertex), "llama");
+	assert_int_equal(r.items[0].total, 3);
+	assert_string_equal(id(cat, r.items[1].vertex), "llama-2");
+	assert_int_equal(r.items[1].total, 3);
+	assert_int_equal(r.items[1].by_relation[LIN_REL_FINETUNE], 3);
+	lin_roots_dispose(&r);
+	o.relations = 0;
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 0);
+	lin_roots_dispose(&r);
+}
+
+/* ---- stats ----------------------------------------------------------------- */
+
+static void chain_str(char *out, size_t n, const lin_catalog *cat, const igraph_vector_int_t *c)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(c); j++)
+		used += (size_t)snprintf(out + used, n - used, "%s%s", j ? " " : "", id(cat, VECTOR(*c)[j]));
+}
+
+static void stats_numbers(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_stats s;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	char c[512];
+	assert_int_equal(lin_query_stats(&s, cat, &o, &e), 0);
+	assert_int_equal(s.models, 21);
+	assert_int_equal(s.edges, 22);
+	assert_int_equal(s.roots, 5);
+	assert_int_equal(s.leaves, 11);
+	assert_int_equal(s.components, 3);
+	static const igraph_integer_t by_stage[LIN_STAGE_COUNT] = {5, 2, 5, 3, 1, 1, 1, 2, 1};
+	assert_memory_equal(s.by_stage, by_stage, sizeof(by_stage));
+	static const igraph_integer_t by_rel[LIN_REL_COUNT] = {6, 2, 2, 1, 1, 1, 4, 1, 2, 1, 1};
+	assert_memory_equal(s.by_relation, by_rel, sizeof(by_rel));
+	assert_int_equal(igraph_vector_int_size(&s.depth_hist), 5);
+	static const igraph_integer_t hist[] = {5, 7, 7, 1, 1};
+	for (int d = 0; d < 5; d++)
+		assert_int_equal(VECTOR(s.depth_hist)[d], hist[d]);
+	assert_int_equal(igraph_vector_int_list_size(&s.longest), 5);
+	chain_str(c, sizeof(c), cat, igraph_vector_int_list_get_ptr(&s.longest, 0));
+	assert_string_equal(c, "llama llama-2 mythologic-l2-13b mythomax-l2-13b mythomax-l2-13b-gptq");
+	chain_str(c, sizeof(c), cat, igraph_vector_int_list_get_ptr(&s.longest, 1));
+	assert_string_equal(c, "llama llama-2 mythologic-l2-13b mythomax-l2-13b");
+	chain_str(c, sizeof(c), cat, igraph_vector_int_list_get_ptr(&s.longest, 2));
+	assert_string_equal(c, "gpt-3.5-turbo alpaca chinese-vicuna");
+	assert_int_equal(igraph_vector_int_size(&s.widest), 5);
+	static const char *const widest[] = {"llama", "llama-2", "gpt-3.5-turbo", "gpt-4", "mistral-7b"};
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(id(cat, VECTOR(s.widest)[i]), widest[i]);
+	lin_stats_dispose(&s);
+}
+
+static void stats_filtered(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_stats s;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	char c[512];
+	o.relations = LIN_REL_BIT(LIN_REL_FINETUNE) | LIN_REL_BIT(LIN_REL_MERGE) |
+	              LIN_REL_BIT(LIN_REL_QUANTIZED);
+	assert_int_equal(lin_query_stats(&s, cat, &o, &e), 0);
+	assert_int_equal(s.models, 21);
+	assert_int_equal(s.edges, 9);
+	assert_int_equal(s.roots, 13);
+	assert_int_equal(s.leaves, 16);
+	assert_int_equal(s.components, 13);
+	assert_int_equal(s.by_relation[LIN_REL_FINETUNE], 6);
+	assert_int_equal(s.by_relation[LIN_REL_MERGE], 2);
+	assert_int_equal(s.by_relation[LIN_REL_DISTILL], 0);
+	assert_int_equal(igraph_vector_int_size(&s.depth_hist), 4);
+	assert_int_equal(VECTOR(s.depth_hist)[0], 13);
+	chain_str(c, sizeof(c), cat, igraph_vector_int_list_get_ptr(&s.longest, 0));
+	assert_string_equal(c, "llama-2 mythologic-l2-13b mythomax-l2-13b mythomax-l2-13b-gptq");
+	lin_stats_dispose(&s);
+}
+
+static void stats_empty_catalog(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_stats s;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	assert_int_equal(lin_query_stats(&s, cat, &o, &e), 0);
+	assert_int_equal(s.models, 0);
+	assert_int_equal(s.edges, 0);
+	assert_int_equal(s.components, 0);
+	assert_int_equal(igraph_vector_int_size(&s.depth_hist), 0);
+	assert_int_equal(igraph_vector_int_list_size(&s.longest), 0);
+	assert_int_equal(igraph_vector_int_size(&s.widest), 0);
+	lin_stats_dispose(&s);
+	lin_roots r = {NULL, 0};
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 0);
+	lin_roots_dispose(&r);
+	lin_catalog_free(cat);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ancestors_with_distances),
+		cmocka_unit_test(ancestors_relation_filter),
+		cmocka_unit_test(descendants_depth),
+		cmocka_unit_test(query_needs_finished_catalog),
+		cmocka_unit_test(paths_diamond),
+		cmocka_unit_test(paths_shortest_only_and_filtered),
+		cmocka_unit_test(common_nearest),
+		cmocka_unit_test(common_depth),
+		cmocka_unit_test(roots_ranked),
+		cmocka_unit_test(roots_filtered_ties_by_id),
+		cmocka_unit_test(stats_numbers),
+		cmocka_unit_test(stats_filtered),
+		cmocka_unit_test(stats_empty_catalog),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

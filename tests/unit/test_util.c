@@ -1,0 +1,566 @@
+/*
+ * test_util.c - the small modules every other one leans on: the text
+ * buffer, errors and diagnostics, vocabularies and relation masks, name
+ * keys, edit distance, the arena, and file input/output (error.c, vocab.c,
+ * index.c's lin_name_key, arena.c, fileio.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- lin_buf ------------------------------------------------------------- */
+
+static void buf_append_and_puts(void **state)
+{
+	(void)state;
+	lin_buf b = LIN_BUF_INIT;
+	assert_int_equal(lin_buf_puts(&b, "abc"), 0);
+	assert_int_equal(lin_buf_append(&b, "de\0f", 4), 0); /* bytes, not a C string */
+	assert_int_equal(b.len, 7);
+	assert_memory_equal(b.data, "abcde\0f", 8); /* and a terminating NUL */
+	assert_int_equal(lin_buf_append(&b, "", 0), 0);
+	assert_int_equal(b.len, 7);
+	assert_true(b.cap >= 8);
+	assert_int_equal(b.oom, 0);
+	lin_buf_dispose(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.cap, 0);
+	lin_buf_dispose(&b); /* twice is fine */
+	lin_buf_dispose(NULL);
+}
+
+static void buf_printf_small_and_large(void **state)
+{
+	(void)state;
+	lin_buf b = LIN_BUF_INIT;
+	assert_int_equal(lin_buf_printf(&b, "%s=%d;", "x", 42), 0);
+	assert_string_equal(b.data, "x=42;");
+	/* longer than the 512-byte stack buffer: formatted twice */
+	char big[2001];
+	memset(big, 'q', 2000);
+	big[2000] = '\0';
+	assert_int_equal(lin_buf_printf(&b, "[%s]", big), 0);
+	assert_int_equal(b.len, 5 + 2002);
+	assert_int_equal(b.data[5], '[');
+	assert_int_equal(b.data[6], 'q');
+	assert_int_equal(b.data[5 + 2000], 'q');
+	assert_int_equal(b.data[5 + 2001], ']');
+	assert_int_equal(b.data[b.len], '\0');
+	assert_int_equal(strlen(b.data), b.len);
+	lin_buf_dispose(&b);
+}
+
+static void buf_grows_over_many_appends(void **state)
+{
+	(void)state;
+	lin_buf b = LIN_BUF_INIT;
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(lin_buf_printf(&b, "%04d\n", i % 10000), 0);
+	assert_int_equal(b.len, 50000);
+	assert_memory_equal(b.data + 5 * 9999, "9999\n", 5);
+	assert_memory_equal(b.data + 5 * 1234, "1234\n", 5);
+	lin_buf_dispose(&b);
+}
+
+static void buf_oom_flag_drops_appends(void **state)
+{
+	(void)state;
+	lin_buf b = LIN_BUF_INIT;
+	assert_int_equal(lin_buf_puts(&b, "kept"), 0);
+	b.oom = 1; /* as after a failed realloc */
+	assert_int_equal(lin_buf_puts(&b, "dropped"), LIN_ENOMEM);
+	assert_int_equal(lin_buf_printf(&b, "%d", 1), LIN_ENOMEM);
+	assert_int_equal(b.len, 4);
+	assert_string_equal(b.data, "kept");
+	lin_buf_dispose(&b);
+	assert_int_equal(b.oom, 0);
+}
+
+/* ---- errors and diagnostics --------------------------------------------- */
+
+static void error_format_parts(void **state)
+{
+	(void)state;
+	lin_error e;
+	char buf[256];
+	lin_error_clear(&e);
+	assert_int_equal(e.code, 0);
+	assert_string_equal(e.file, "");
+	assert_string_equal(e.msg, "");
+	assert_int_equal(lin_fail(&e, LIN_EINVAL, NULL, 0, 0, "bad %s", "thing"), LIN_EINVAL);
+	assert_int_equal(e.code, LIN_EINVAL);
+	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "bad thing");
+	lin_fail(&e, LIN_EIO, "a.yaml", 0, 0, "cannot open");
+	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "a.yaml: cannot open");
+	lin_fail(&e, LIN_EPARSE, "a.yaml", 3, 0, "oops");
+	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "a.yaml:3: oops");
+	lin_fail(&e, LIN_EPARSE, "a.yaml", 3, 14, "oops");
+	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "a.yaml:3:14: oops");
+	assert_int_equal(e.line, 3);
+	assert_int_equal(e.col, 14);
+	/* a small buffer truncates, still terminated */
+	char tiny[8];
+	assert_string_equal(lin_error_format(&e, tiny, sizeof(tiny)), "a.yaml:");
+	/* NULL err: the code still comes back */
+	assert_int_equal(lin_fail(NULL, LIN_ENOMEM, NULL, 0, 0, "x"), LIN_ENOMEM);
+	lin_error_clear(NULL);
+}
+
+static void error_message_is_bounded(void **state)
+{
+	(void)state;
+	lin_error e;
+	char longmsg[3000];
+	memset(longmsg, 'm', sizeof(longmsg) - 1);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	lin_fail(&e, LIN_EINVAL, longmsg, 1, 1, "%s", longmsg);
+	assert_int_equal(strlen(e.file), LIN_PATH_MAX - 1);
+	assert_int_equal(strlen(e.msg), LIN_MSG_MAX - 1);
+}
+
+static void diags_collect_and_count(void **state)
+{
+	(void)state;
+	lin_diags d;
+	lin_error e;
+	lin_diags_init(&d);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(lin_diags_errors(&d), 0);
+	assert_int_equal(lin_diags_errors(NULL), 0);
+	for (int i = 0; i < 40; i++) {
+		lin_fail(&e, LIN_ESCHEMA, "f.yaml", i + 1, 2, "problem %d", i);
+		lin_diags_add(&d, &e, i % 4 == 0); /* every fourth is a warning */
+	}
+	assert_int_equal(d.n, 40);
+	assert_int_equal(lin_diags_errors(&d), 30);
+	assert_int_equal(d.items[17].line, 18);
+	assert_string_equal(d.items[17].msg, "problem 17");
+	assert_int_equal(d.is_warning[16], 1);
+	assert_int_equal(d.is_warning[17], 0);
+	lin_diags_add(NULL, &e, 0); /* ignored */
+	lin_diags_dispose(&d);
+	assert_int_equal(d.n, 0);
+	assert_null(d.items);
+	lin_diags_dispose(NULL);
+}
+
+static void diags_are_capped(void **state)
+{
+	(void)state;
+	lin_diags d;
+	lin_error e;
+	lin_diags_init(&d);
+	lin_fail(&e, LIN_ESCHEMA, "f", 1, 1, "again");
+	for (int i = 0; i < 10050; i++)
+		lin_diags_add(&d, &e, 0);
+	assert_int_equal(d.n, 10000);
+	assert_int_equal(lin_diags_errors(&d), 10000);
+	lin_diags_dispose(&d);
+}
+
+/* ---- vocabularies ---------------------------------------------------------- */
+
+static void vocab_names_round_trip(void **state)
+{
+	(void)state;
+	static const char *const rels[] = {"finetune", "adapter", "merge", "quantized",
+	                                   "continued-pretrain", "rlhf", "distill",
+	                                   "multimodal", "recipe", "upcycle", "prune"};
+	static const char *const stages[] = {"pretrained", "continued-pretrain", "sft", "rlhf",
+	                                     "distilled", "merged", "quantized", "adapter",
+	                                     "multimodal"};
+	static const char *const archs[] = {"decoder-only", "encoder-only", "encoder-decoder",
+	                                    "prefix-lm", "moe", "multimodal"};
+	assert_int_equal(LIN_REL_COUNT, 11);
+	for (int i = 0; i < LIN_REL_COUNT; i++) {
+		assert_string_equal(lin_relation_name((lin_relation)i), rels[i]);
+		assert_int_equal(lin_relation_parse(rels[i]), i);
+	}
+	for (int i = 0; i < LIN_STAGE_COUNT; i++) {
+		assert_string_equal(lin_stage_name((lin_stage)i), stages[i]);
+		assert_int_equal(lin_stage_parse(stages[i]), i);
+	}
+	for (int i = 0; i < LIN_ARCH_COUNT; i++) {
+		assert_string_equal(lin_arch_name((lin_arch)i), archs[i]);
+		assert_int_equal(lin_arch_parse(archs[i]), i);
+	}
+	assert_null(lin_relation_name(LIN_REL_COUNT));
+	assert_null(lin_relation_name((lin_relation)-1));
+	assert_null(lin_stage_name(LIN_STAGE_COUNT));
+	assert_null(lin_arch_name(LIN_ARCH_UNKNOWN));
+	assert_string_equal(lin_weights_name(LIN_WEIGHTS_OPEN), "open");
+	assert_string_equal(lin_weights_name(LIN_WEIGHTS_CLOSED), "closed");
+	assert_null(lin_weights_name(LIN_WEIGHTS_UNKNOWN));
+	/* exact words only: no case folding, no near misses */
+	assert_int_equal(lin_relation_parse("Finetune"), -1);
+	assert_int_equal(lin_relation_parse("fine-tune"), -1);
+	assert_int_equal(lin_relation_parse(""), -1);
+	assert_int_equal(lin_relation_parse(NULL), -1);
+	assert_int_equal(lin_stage_parse("SFT"), -1);
+	assert_int_equal(lin_arch_parse("decoder"), -1);
+}
+
+static void relmask_parse_lists(void **state)
+{
+	(void)state;
+	lin_relmask m = 0;
+	lin_error e;
+	lin_error_clear(&e);
+	assert_int_equal(lin_relmask_parse(&m, "finetune,adapter", &e), 0);
+	assert_int_equal(m, LIN_REL_BIT(LIN_REL_FINETUNE) | LIN_REL_BIT(LIN_REL_ADAPTER));
+	assert_int_equal(m, 0x3);
+	assert_int_equal(lin_relmask_parse(&m, "prune", &e), 0);
+	assert_int_equal(m, 1u << 10);
+	assert_int_equal(lin_relmask_parse(&m, "recipe,recipe", &e), 0);
+	assert_int_equal(m, LIN_REL_BIT(LIN_REL_RECIPE));
+	assert_int_equal(lin_relmask_parse(&m,
+	                                   "finetune,adapter,merge,quantized,continued-pretrain,"
+	                                   "rlhf,distill,multimodal,recipe,upcycle,prune", &e), 0);
+	assert_int_equal(m, LIN_REL_ALL);
+	assert_int_equal(LIN_REL_ALL, 0x7ff);
+	m = 0;
+	assert_int_equal(lin_relmask_parse(&m, "all", &e), 0);
+	assert_int_equal(m, LIN_REL_ALL);
+	m = 0;
+	assert_int_equal(lin_relmask_parse(&m, "", &e), 0);
+	assert_int_equal(m, LIN_REL_ALL);
+	m = 0;
+	assert_int_equal(lin_relmask_parse(&m, NULL, &e), 0);
+	assert_int_equal(m, LIN_REL_ALL);
+	assert_int_equal(e.code, 0); /* untouched on success */
+}
+
+static void relmask_parse_errors(void **state)
+{
+	(void)state;
+	lin_relmask m = 0x5;
+	lin_error e;
+	assert_int_equal(lin_relmask_parse(&m, "finetune,lora", &e), LIN_EINVAL);
+	assert_int_equal(e.code, LIN_EINVAL);
+	assert_string_equal(e.file, "");
+	assert_string_equal(e.msg,
+	                    "unknown relation kind 'lora' (expected one of finetune, adapter, merge, "
+	                    "quantized, continued-pretrain, rlhf, distill, multimodal, recipe, "
+	                    "upcycle, prune)");
+	assert_int_equal(m, 0x5); /* *out untouched on failure */
+	assert_int_equal(lin_relmask_parse(&m, "Finetune", &e), LIN_EINVAL);
+	assert_string_equal(e.msg,
+	                    "unknown relation kind 'Finetune' (expected one of finetune, adapter, "
+	                    "merge, quantized, continued-pretrain, rlhf, distill, multimodal, "
+	                    "recipe, upcycle, prune)");
+	assert_int_equal(lin_relmask_parse(&m, ",finetune", &e), LIN_EINVAL);
+	assert_true(strncmp(e.msg, "unknown relation kind '' (", 26) == 0);
+	/* an over-long word is quoted up to 64 bytes */
+	char word[200];
+	memset(word, 'x', 199);
+	word[199] = '\0';
+	assert_int_equal(lin_relmask_parse(&m, word, &e), LIN_EINVAL);
+	char want[128];
+	snprintf(want, sizeof(want), "unknown relation kind '%.64s' (", word);
+	assert_true(strncmp(e.msg, want, strlen(want)) == 0);
+}
+
+/* ---- name keys and edit distance ------------------------------------------ */
+
+static void name_key_normalises(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"Chinese-Vicuna", "chinesevicuna"},
+		{"Chinese Vicuna", "chinesevicuna"},
+		{"chinese_vicuna", "chinesevicuna"},
+		{"CHINESE.VICUNA", "chinesevicuna"},
+		{"Llama 2-Chat", "llama2chat"},
+		{"gpt-3.5-turbo", "gpt35turbo"},
+		{"a\tb", "ab"},
+		{"Org/Model", "org/model"},
+		{"中文-LLaMA", "中文llama"}, /* non-ASCII bytes are kept as they are */
+		{"ÄB", "Äb"},
+		{" -._", ""},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *k = lin_name_key(cases[i].in);
+		assert_non_null(k);
+		assert_string_equal(k, cases[i].out);
+		free(k);
+	}
+}
+
+static void edit_distance_values(void **state)
+{
+	(void)state;
+	assert_int_equal(lin_edit_distance("llama", "llama", 2), 0);
+	assert_int_equal(lin_edit_distance("lama", "llama", 2), 1);
+	assert_int_equal(lin_edit_distance("vicuma", "vicuna", 2), 1);
+	assert_int_equal(lin_edit_distance("parnets", "parents", 2), 2);
+	assert_int_equal(lin_edit_distance("", "ab", 2), 2);
+	/* beyond the cap: cap + 1 */
+	assert_int_equal(lin_edit_distance("kitten", "sitting", 2), 3);
+	assert_int_equal(lin_edit_distance("kitten", "sitting", 5), 3);
+	assert_int_equal(lin_edit_distance("a", "abcdef", 2), 3);
+	char longs[300];
+	memset(longs, 'a', 299);
+	longs[299] = '\0';
+	assert_int_equal(lin_edit_distance(longs, longs, 4), 5); /* too long to compare */
+}
+
+/* ---- arena ------------------------------------------------------------------ */
+
+static void arena_strings_and_reset(void **state)
+{
+	(void)state;
+	lin_arena a = {NULL};
+	char *s = lin_arena_strndup(&a, "hello world", 5);
+	assert_string_equal(s, "hello");
+	char *z = lin_arena_alloc(&a, 100);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(z[i], 0);
+	assert_int_equal((uintptr_t)z % sizeof(max_align_t), 0);
+	/* bigger than a chunk */
+	char *big = lin_arena_alloc(&a, (size_t)200 * 1024);
+	assert_non_null(big);
+	big[200 * 1024 - 1] = 'x';
+	assert_string_equal(s, "hello"); /* earlier strings survive */
+	lin_arena_reset(&a);
+	char *t = lin_arena_strndup(&a, "again", 5);
+	assert_string_equal(t, "again");
+	lin_arena_dispose(&a);
+	assert_null(a.head);
+	lin_arena_dispose(&a);
+}
+
+/* ---- files ----------------------------------------------------------------- */
+
+typedef struct tmpdir {
+	char path[256];
+} tmpdir;
+
+static int tmp_setup(void **state)
+{
+	tmpdir *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	snprintf(t->path, sizeof(t->path), "%s/lineage-test-XXXXXX",
+	         getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(t->path)) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+/* Removes the test directory, one level of subdirectories deep. */
+static void rm_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char p[600];
+	while (d && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
+		if (unlink(p) != 0)
+			rm_tree(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(path);
+}
+
+static int tmp_teardown(void **state)
+{
+	tmpdir *t = *state;
+	rm_tree(t->path);
+	free(t);
+	return 0;
+}
+
+/* Names in dir, sorted and joined with ' '. */
+static void list_dir(const char *dir, char *out, size_t n)
+{
+	char *names[64];
+	size_t k = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	out[0] = '\0';
+	while (d && (de = readdir(d)) != NULL && k < 64)
+		if (de->d_name[0] != '.')
+			names[k++] = strdup(de->d_name);
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++)
+			if (strcmp(names[j], names[i]) < 0) {
+				char *x = names[i];
+				names[i] = names[j];
+				names[j] = x;
+			}
+	for (size_t i = 0; i < k; i++) {
+		snprintf(out + strlen(out), n - strlen(out), "%s%s", i ? " " : "", names[i]);
+		free(names[i]);
+	}
+}
+
+static void write_file(const char *path, const char *s, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(s, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void write_atomic_creates_and_replaces(void **state)
+{
+	tmpdir *t = *state;
+	char path[512], names[512];
+	char *data = NULL;
+	size_t len = 0;
+	lin_error e;
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/out.svg", t->path);
+	assert_int_equal(lin_write_atomic(path, "<svg/>\n", 7, &e), 0);
+	assert_int_equal(lin_read_file(&data, &len, path, 1000, &e), 0);
+	assert_int_equal(len, 7);
+	assert_string_equal(data, "<svg/>\n");
+	free(data);
+	/* readable by others as the umask allows, not mkstemp's 0600 */
+	mode_t um = umask(022);
+	assert_int_equal(lin_write_atomic(path, "second version", 14, &e), 0);
+	umask(um);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(lin_read_file(&data, &len, path, 1000, &e), 0);
+	assert_int_equal(len, 14);
+	assert_string_equal(data, "second version");
+	free(data);
+	/* empty content is a valid file */
+	assert_int_equal(lin_write_atomic(path, "", 0, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	list_dir(t->path, names, sizeof(names));
+	assert_string_equal(names, "out.svg"); /* no temporary left behind */
+}
+
+static void write_atomic_missing_dir_fails_cleanly(void **state)
+{
+	tmpdir *t = *state;
+	char path[512], want[600], names[512];
+	lin_error e;
+	snprintf(path, sizeof(path), "%s/no-such-dir/out.svg", t->path);
+	assert_int_equal(lin_write_atomic(path, "x", 1, &e), LIN_EIO);
+	assert_int_equal(e.code, LIN_EIO);
+	assert_string_equal(e.file, path);
+	assert_int_equal(e.line, 0);
+	assert_string_equal(e.msg, "cannot create a temporary file: No such file or directory");
+	snprintf(want, sizeof(want), "%s: cannot create a temporary file: No such file or directory", path);
+	char buf[1200];
+	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), want);
+	list_dir(t->path, names, sizeof(names));
+	assert_string_equal(names, "");
+}
+
+static void write_atomic_failed_rename_keeps_old_and_no_temp(void **state)
+{
+	tmpdir *t = *state;
+	char path[512], inner[600], names[512];
+	char *data = NULL;
+	size_t len = 0;
+	lin_error e;
+	/* the target is a non-empty directory: rename() must fail */
+	snprintf(path, sizeof(path), "%s/target", t->path);
+	assert_int_equal(mkdir(path, 0777), 0);
+	snprintf(inner, sizeof(inner), "%s/keep.txt", path);
+	write_file(inner, "old", 3);
+	assert_int_equal(lin_write_atomic(path, "new", 3, &e), LIN_EIO);
+	assert_true(strncmp(e.msg, "cannot rename into place: ", 26) == 0);
+	list_dir(t->path, names, sizeof(names));
+	assert_string_equal(names, "target");
+	assert_int_equal(lin_read_file(&data, &len, inner, 100, &e), 0);
+	assert_string_equal(data, "old");
+	free(data);
+}
+
+static void read_file_limits(void **state)
+{
+	tmpdir *t = *state;
+	char path[512], missing[512];
+	char *data = (char *)1;
+	size_t len = 99;
+	lin_error e;
+	snprintf(path, sizeof(path), "%s/ten.txt", t->path);
+	write_file(path, "0123456789", 10);
+	/* exactly at the limit is fine */
+	assert_int_equal(lin_read_file(&data, &len, path, 10, &e), 0);
+	assert_int_equal(len, 10);
+	assert_string_equal(data, "0123456789");
+	assert_int_equal(data[10], '\0');
+	free(data);
+	/* one byte over */
+	data = (char *)1;
+	assert_int_equal(lin_read_file(&data, &len, path, 9, &e), LIN_ELIMIT);
+	assert_null(data);
+	assert_int_equal(len, 0);
+	assert_string_equal(e.file, path);
+	assert_string_equal(e.msg, "file is 10 bytes; the limit is 9");
+	/* a directory */
+	assert_int_equal(lin_read_file(&data, &len, t->path, 100, &e), LIN_EIO);
+	assert_string_equal(e.msg, "not a regular file");
+	assert_null(data);
+	/* missing */
+	snprintf(missing, sizeof(missing), "%s/nope.yaml", t->path);
+	assert_int_equal(lin_read_file(&data, &len, missing, 100, &e), LIN_EIO);
+	assert_string_equal(e.file, missing);
+	assert_string_equal(e.msg, "cannot open: No such file or directory");
+	/* empty file, and bytes after a NUL are kept */
+	write_file(path, "", 0);
+	assert_int_equal(lin_read_file(&data, &len, path, 0, &e), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(data, "");
+	free(data);
+	write_file(path, "a\0b", 3);
+	assert_int_equal(lin_read_file(&data, &len, path, 3, &e), 0);
+	assert_int_equal(len, 3);
+	assert_memory_equal(data, "a\0b\0", 4);
+	free(data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_append_and_puts),
+		cmocka_unit_test(buf_printf_small_and_large),
+		cmocka_unit_test(buf_grows_over_many_appends),
+		cmocka_unit_test(buf_oom_flag_drops_appends),
+		cmocka_unit_test(error_format_parts),
+		cmocka_unit_test(error_message_is_bounded),
+		cmocka_unit_test(diags_collect_and_count),
+		cmocka_unit_test(diags_are_capped),
+		cmocka_unit_test(vocab_names_round_trip),
+		cmocka_unit_test(relmask_parse_lists),
+		cmocka_unit_test(relmask_parse_errors),
+		cmocka_unit_test(name_key_normalises),
+		cmocka_unit_test(edit_distance_values),
+		cmocka_unit_test(arena_strings_and_reset),
+		cmocka_unit_test_setup_teardown(write_atomic_creates_and_replaces, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_atomic_missing_dir_fails_cleanly, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_atomic_failed_rename_keeps_old_and_no_temp, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(read_file_limits, tmp_setup, tmp_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
