@@ -4,7 +4,7 @@
 #include "cli.h"
 
 static const cli_opt common_opts[] = {
-	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+	CLI_OPT_DEPTH, CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
 static int run_common(const cli_cmd *cmd, const cli_args *a)

@@ -73,6 +73,14 @@ static const lin_ynode *map_get(const lin_ynode *map, const char *key)
 	return NULL;
 }
 
+/* The node of item i of a list field (the field itself when it is a
+ * single scalar), so a bad item is reported where it is written. */
+static const lin_ynode *list_item(const lin_ynode *map, const char *key, size_t i)
+{
+	const lin_ynode *v = map_get(map, key);
+	return v && v->type == LIN_Y_SEQ && i < v->n ? v->kids[i] : v;
+}
+
 /* Checks that every key of map is a known, non-repeated scalar. */
 static int check_keys(entry_ctx *c, const lin_ynode *map, const char *const *keys,
                       const char *what)
@@ -349,7 +357,7 @@ static int check_formats(entry_ctx *c, const lin_ynode *map, lin_model *m)
 	}
 	for (size_t i = 0; i < m->params.n; i++)
 		if (!valid_param(m->params.items[i])) {
-			problem(c, 0, LIN_ESCHEMA, map_get(map, "params"),
+			problem(c, 0, LIN_ESCHEMA, list_item(map, "params", i),
 			        "bad size '%.64s' (expected a number with K, M, B or T, e.g. 7B, 1.6T, 8x7B)", m->params.items[i]);
 			bad = 1;
 		}
@@ -358,7 +366,7 @@ static int check_formats(entry_ctx *c, const lin_ynode *map, lin_model *m)
 		if (is_http_url(m->links.items[i]))
 			m->links.items[k++] = m->links.items[i];
 		else
-			problem(c, 1, LIN_ESCHEMA, map_get(map, "links"),
+			problem(c, 1, LIN_ESCHEMA, list_item(map, "links", i),
 			        "link '%.64s' of '%.64s' is not http(s); dropped", m->links.items[i], m->id);
 	}
 	m->links.n = k;

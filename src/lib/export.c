@@ -212,6 +212,27 @@ static void tree_line(lin_buf *out, const lin_catalog *cat, const char *prefix, 
 	lin_buf_puts(out, repeated ? " (*)\n" : "\n");
 }
 
+/* level[u] = the number of steps from v to u (-1 when not reached). */
+static int shortest_levels(int **out, const lin_catalog *cat, igraph_integer_t v,
+                           igraph_neimode_t mode, const lin_query_opts *o, lin_error *err)
+{
+	lin_hits hits = {NULL, 0};
+	int *level = malloc(((size_t)cat->n + 1) * sizeof(int));
+	int rc = level ? lin_query_reach(&hits, cat, v, mode, o, err)
+	               : lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; !rc && i < cat->n; i++)
+		level[i] = -1;
+	for (size_t i = 0; !rc && i < hits.n; i++)
+		level[hits.items[i].vertex] = hits.items[i].distance;
+	lin_hits_dispose(&hits);
+	if (rc) {
+		free(level);
+		level = NULL;
+	}
+	*out = level;
+	return rc;
+}
+
 int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
                     igraph_neimode_t mode, const lin_query_opts *o, lin_error *err)
 {
@@ -219,6 +240,7 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 	size_t n = (size_t)cat->n, depth = 0, cap = 16;
 	frame *stack = calloc(cap, sizeof(frame));
 	char *seen = calloc(n + 1, 1);
+	int *level = NULL;
 	lin_buf prefix = LIN_BUF_INIT, tmp = LIN_BUF_INIT;
 	size_t *plen = calloc(cap, sizeof(size_t));
 	if (!stack || !seen || !plen) {
@@ -229,6 +251,10 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 	lin_buf_puts(&prefix, "");
 	if (o->depth == 0)
 		goto done; /* the model alone */
+	/* a model is expanded where it is nearest to v, as igraph's BFS
+	 * measures it, so a direct parent is never hidden under a longer path */
+	if ((rc = shortest_levels(&level, cat, v, mode, o, err)))
+		goto done;
 	stack[0].vertex = v;
 	seen[v] = 1;
 	if ((rc = frame_edges(&stack[0], cat, mode, o->relations, err)))
@@ -247,7 +273,7 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 		int last = f->next == igraph_vector_int_size(&f->edges);
 		igraph_integer_t nb = mode == IGRAPH_IN ? IGRAPH_FROM(&cat->graph, e) : IGRAPH_TO(&cat->graph, e);
 		int at_limit = o->depth >= 0 && (int)depth >= o->depth;
-		int repeated = seen[nb] && !at_limit;
+		int repeated = (seen[nb] || level[nb] != (int)depth) && !at_limit;
 		tree_line(out, cat, prefix.data, last, e, nb, repeated, &tmp);
 		if (repeated || at_limit)
 			continue;
@@ -279,6 +305,7 @@ done:
 	free(stack);
 	free(plen);
 	free(seen);
+	free(level);
 	lin_buf_dispose(&prefix);
 	lin_buf_dispose(&tmp);
 	if (!rc && out->oom)

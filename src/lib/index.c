@@ -141,29 +141,58 @@ int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	return 0;
 }
 
-/* The model whose key is closest to key, or -1 when nothing is close. */
-static igraph_integer_t suggest(const lin_catalog *cat, const char *key)
+#define SUGGEST_MAX 5
+
+/* Adds v to the candidate list unless it is there already. */
+static void add_candidate(igraph_integer_t *c, size_t *n, igraph_integer_t v)
 {
-	size_t len = strlen(key), cap = len < 6 ? 2 : len / 3;
+	for (size_t i = 0; i < *n; i++)
+		if (c[i] == v)
+			return;
+	if (*n < SUGGEST_MAX)
+		c[(*n)++] = v;
+}
+
+/* Up to SUGGEST_MAX models a mistyped name may have meant: those at the
+ * smallest edit distance (a tight bound for short names, where everything
+ * is near everything), then, unless one is a single edit away, those whose
+ * key contains it ("guanaco" for guanaco-qlora and guanaco-multilingual).
+ * Returns how many. */
+static size_t suggest(const lin_catalog *cat, const char *key, igraph_integer_t *c)
+{
+	size_t len = strlen(key), cap = len <= 4 ? 1 : len < 9 ? 2 : len / 4 + 1, n = 0;
 	size_t best = cap + 1;
-	igraph_integer_t v = -1;
 	for (size_t i = 0; i < cat->nkeys; i++) {
 		size_t d = lin_edit_distance(key, cat->keys[i].key, cap);
 		if (d < best) {
 			best = d;
-			v = cat->keys[i].vertex;
+			n = 0;
 		}
+		if (d == best && d <= cap)
+			add_candidate(c, &n, cat->keys[i].vertex);
 	}
-	if (v >= 0)
-		return v;
-	/* "vicuna" for "chinese-vicuna": a unique containing key */
-	for (size_t i = 0; len >= 3 && i < cat->nkeys; i++)
-		if (strstr(cat->keys[i].key, key)) {
-			if (v >= 0 && v != cat->keys[i].vertex)
-				return -1;
-			v = cat->keys[i].vertex;
-		}
-	return v;
+	/* a one-letter slip is answer enough; otherwise widen the net */
+	for (size_t i = 0; len >= 3 && !(n && best <= 1) && i < cat->nkeys; i++)
+		if (strstr(cat->keys[i].key, key))
+			add_candidate(c, &n, cat->keys[i].vertex);
+	return n;
+}
+
+/* "no model named 'x'", with the suggestions if there are any. */
+static int not_found(const lin_catalog *cat, const char *query, const char *key,
+                     lin_error *err)
+{
+	igraph_integer_t c[SUGGEST_MAX];
+	size_t n = *key ? suggest(cat, key, c) : 0;
+	char list[LIN_MSG_MAX / 2] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < n && used < sizeof(list) - 80; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%.60s'",
+		                         i == 0 ? "" : i + 1 == n ? " or " : ", ", cat->models[c[i]].id);
+	if (n == 0)
+		return lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
+	return lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s' (did you mean %s?)",
+	                query, list);
 }
 
 /* Index of the first key >= k. */
@@ -210,13 +239,7 @@ int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
 	while (hi < cat->nkeys && strcmp(cat->keys[hi].key, k) == 0)
 		hi++;
 	if (lo == hi || !*k) {
-		igraph_integer_t s = *k ? suggest(cat, k) : -1;
-		if (s >= 0)
-			rc = lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0,
-			              "no model named '%.100s' (did you mean '%.100s'?)", query,
-			              cat->models[s].id);
-		else
-			rc = lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
+		rc = not_found(cat, query, k, err);
 		goto done;
 	}
 	/* an id wins over names and aliases; the keys sort ids first */

@@ -382,9 +382,13 @@ static int fill_extremes(lin_stats *s, const view *w, const igraph_vector_int_t 
 		if (v < 0)
 			break;
 		igraph_vector_int_clear(&chain);
-		for (igraph_integer_t u = v; u >= 0; u = VECTOR(*best)[u])
+		/* every model on the chain is taken, so the next chain is not
+		 * just a prefix of this one */
+		for (igraph_integer_t u = v; u >= 0; u = VECTOR(*best)[u]) {
+			taken[u] = 1;
 			if ((rc = igraph_vector_int_push_back(&chain, u) ? LIN_ENOMEM : 0))
 				goto free;
+		}
 		igraph_vector_int_reverse(&chain);
 		if (igraph_vector_int_list_push_back_copy(&s->longest, &chain)) {
 			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");

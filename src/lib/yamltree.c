@@ -48,9 +48,15 @@ static int syntax_error(yreader *r, lin_error *err)
 	if (p->error == YAML_READER_ERROR)
 		return lin_fail(err, LIN_EPARSE, r->file, line, col,
 		                "invalid input: %s", p->problem ? p->problem : "unreadable");
-	return lin_fail(err, LIN_EPARSE, r->file, line, col, "YAML syntax error: %s%s%s",
-	                p->problem ? p->problem : "malformed YAML",
-	                p->context ? " " : "", p->context ? p->context : "");
+	/* libyaml stops where it noticed the problem; the construct it was
+	 * reading (an unclosed '[', say) started at context_mark */
+	if (p->context)
+		return lin_fail(err, LIN_EPARSE, r->file, line, col,
+		                "YAML syntax error: %s %s (which starts at %d:%d)",
+		                p->problem ? p->problem : "malformed YAML", p->context,
+		                (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
+	return lin_fail(err, LIN_EPARSE, r->file, line, col, "YAML syntax error: %s",
+	                p->problem ? p->problem : "malformed YAML");
 }
 
 static int next_event(yreader *r, yaml_event_t *ev, lin_error *err)
