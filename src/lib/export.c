@@ -273,11 +273,13 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 		int last = f->next == igraph_vector_int_size(&f->edges);
 		igraph_integer_t nb = mode == IGRAPH_IN ? IGRAPH_FROM(&cat->graph, e) : IGRAPH_TO(&cat->graph, e);
 		int at_limit = o->depth >= 0 && (int)depth >= o->depth;
-		int repeated = (seen[nb] || level[nb] != (int)depth) && !at_limit;
+		int repeated = seen[nb] || level[nb] != (int)depth;
 		tree_line(out, cat, prefix.data, last, e, nb, repeated, &tmp);
-		if (repeated || at_limit)
+		if (repeated)
 			continue;
 		seen[nb] = 1;
+		if (at_limit)
+			continue;
 		if (depth == cap) {
 			frame *s = realloc(stack, cap * 2 * sizeof(frame));
 			size_t *pl = s ? realloc(plen, cap * 2 * sizeof(size_t)) : NULL;
