@@ -132,13 +132,13 @@ static void tree_depth_limit(void **state)
 	        "Base [base]\n"
 	        "├── finetune: Model A [a] (7B)\n"
 	        "└── adapter: b\n");
-	/* at the limit nothing is expanded, so nothing is marked (*) */
+	/* a model met again is marked (*) at the depth limit too */
 	tree_is(cat, "base", IGRAPH_OUT, LIN_REL_ALL, 2,
 	        "Base [base]\n"
 	        "├── finetune: Model A [a] (7B)\n"
 	        "│   └── merge: c\n"
 	        "└── adapter: b\n"
-	        "    └── merge: c\n");
+	        "    └── merge: c (*)\n");
 	tree_is(cat, "d", IGRAPH_IN, LIN_REL_ALL, 0, "D <\"q\"> & \t é [d]\n");
 }
 
