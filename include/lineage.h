@@ -119,6 +119,7 @@ typedef enum lin_stage {
 	LIN_STAGE_QUANTIZED,
 	LIN_STAGE_ADAPTER,
 	LIN_STAGE_MULTIMODAL,
+	LIN_STAGE_UNKNOWN, /* not recorded (e.g. a base known only by name) */
 	LIN_STAGE_COUNT
 } lin_stage;
 
@@ -189,6 +190,8 @@ typedef struct lin_model {
 	lin_parent *parents;
 	size_t nparents;
 	lin_pos pos;
+	int external; /* known only as another model's parent (e.g. a Hugging
+	                 Face base_model outside the imported cards) */
 } lin_model;
 
 typedef struct lin_catalog lin_catalog;

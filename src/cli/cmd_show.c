@@ -142,7 +142,7 @@ static int run_list(const cli_cmd *cmd, const cli_args *a)
 	if (json < 0)
 		goto done;
 	if (stage && (want = lin_stage_parse(stage)) < 0) {
-		cli_errorf("unknown stage '%s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal)", stage);
+		cli_errorf("unknown stage '%s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal, unknown)", stage);
 		goto done;
 	}
 	if ((rc = cli_load(a, &cat, NULL, 0)))

@@ -324,7 +324,7 @@ static int parse_kinds(entry_ctx *c, const lin_ynode *map, lin_model *m)
 		bad = 1;
 	} else if (stage && lin_stage_parse(stage) < 0) {
 		problem(c, 0, LIN_ESCHEMA, map_get(map, "stage"),
-		        "unknown stage '%.64s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal)", stage);
+		        "unknown stage '%.64s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal, unknown)", stage);
 		bad = 1;
 	} else if (stage) {
 		m->stage = (lin_stage)lin_stage_parse(stage);
@@ -430,6 +430,14 @@ static int grow_models(lin_catalog *cat)
 	return 0;
 }
 
+int lin_catalog_append(lin_catalog *cat, const lin_model *m)
+{
+	if (cat->finished || grow_models(cat) != 0)
+		return cat->finished ? LIN_EINVAL : LIN_ENOMEM;
+	cat->models[cat->n++] = *m;
+	return 0;
+}
+
 /* Called for each top-level item: parse, check, and keep it if clean. */
 static int on_entry(void *ctx, const lin_ynode *item, lin_error *err)
 {
@@ -452,13 +460,12 @@ static int on_entry(void *ctx, const lin_ynode *item, lin_error *err)
 	bad |= check_formats(c, item, &m) != 0;
 	if (bad)
 		return 0; /* reported; go on with the next entry */
-	if (grow_models(c->cat) != 0)
+	if (lin_catalog_append(c->cat, &m) != 0)
 		return lin_fail(err, LIN_ENOMEM, c->file, item->line, item->col, "out of memory");
-	c->cat->models[c->cat->n++] = m;
 	return 0;
 }
 
-static const char *keep_file_name(lin_catalog *cat, const char *name)
+const char *lin_catalog_intern_file(lin_catalog *cat, const char *name)
 {
 	char **files = realloc(cat->files, (cat->nfiles + 1) * sizeof(char *));
 	if (!files)
@@ -483,7 +490,7 @@ int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
 		return lin_fail(err, LIN_EINVAL, name, 0, 0, "the catalog is already finished");
 	c.cat = cat;
 	c.diags = diags;
-	c.file = keep_file_name(cat, name ? name : "<input>");
+	c.file = lin_catalog_intern_file(cat, name ? name : "<input>");
 	if (!c.file)
 		return lin_fail(err, LIN_ENOMEM, name, 0, 0, "out of memory");
 	if (len > LIN_MAX_FILE_BYTES)

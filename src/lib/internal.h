@@ -104,6 +104,13 @@ struct lin_key {
 	int kind;                /* 0 id, 1 name, 2 alias */
 };
 
+/* Adds a copy of the model record m (its strings must already live in
+ * cat->arena) to the catalog. */
+int lin_catalog_append(lin_catalog *cat, const lin_model *m);
+
+/* Keeps a copy of a file name for lin_pos.file; NULL when out of memory. */
+const char *lin_catalog_intern_file(lin_catalog *cat, const char *name);
+
 /* Builds the name index (keys) and reports duplicate ids and aliases. */
 int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
 void lin_index_dispose(lin_catalog *cat);

@@ -364,6 +364,7 @@ static const char *const stage_fill[LIN_STAGE_COUNT] = {
 	[LIN_STAGE_QUANTIZED] = "#e2e2e2",
 	[LIN_STAGE_ADAPTER] = "#ffc8dd",
 	[LIN_STAGE_MULTIMODAL] = "#f7b9a1",
+	[LIN_STAGE_UNKNOWN] = "#ffffff",
 };
 
 /* How an edge of each relation kind looks, and its sample in the legend. */

@@ -14,7 +14,7 @@ static const char *const rel_names[LIN_REL_COUNT] = {
 
 static const char *const stage_names[LIN_STAGE_COUNT] = {
 	"pretrained", "continued-pretrain", "sft", "rlhf", "distilled",
-	"merged", "quantized", "adapter", "multimodal",
+	"merged", "quantized", "adapter", "multimodal", "unknown",
 };
 
 static const char *const arch_names[LIN_ARCH_COUNT] = {

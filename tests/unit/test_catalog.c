@@ -309,7 +309,7 @@ static void buffer_collects_every_problem(void **state)
 	assert_int_equal(d.items[1].col, 10);
 	assert_string_equal(d.items[1].msg,
 	                    "unknown stage 'instruct' (expected one of pretrained, continued-pretrain, "
-	                    "sft, rlhf, distilled, merged, quantized, adapter, multimodal)");
+	                    "sft, rlhf, distilled, merged, quantized, adapter, multimodal, unknown)");
 	assert_int_equal(d.items[2].line, 6);
 	assert_int_equal(d.items[2].col, 13);
 	assert_string_equal(d.items[2].msg,
@@ -478,7 +478,7 @@ static const bad_case bad_cases[] = {
 	 "continued-pretrain, rlhf, distill, multimodal, recipe, upcycle, prune)", 0},
 	{"unknown-stage.yaml", 0, LIN_ESCHEMA, 2, 10,
 	 "unknown stage 'instruct' (expected one of pretrained, continued-pretrain, sft, rlhf, "
-	 "distilled, merged, quantized, adapter, multimodal)", 0},
+	 "distilled, merged, quantized, adapter, multimodal, unknown)", 0},
 	{"unknown-arch.yaml", 0, LIN_ESCHEMA, 3, 17,
 	 "unknown architecture 'seq2seq' (expected one of decoder-only, encoder-only, "
 	 "encoder-decoder, prefix-lm, moe, multimodal)", 0},

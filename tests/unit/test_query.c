@@ -423,7 +423,7 @@ static void stats_numbers(void **state)
 	assert_int_equal(s.roots, 5);
 	assert_int_equal(s.leaves, 11);
 	assert_int_equal(s.components, 3);
-	static const igraph_integer_t by_stage[LIN_STAGE_COUNT] = {5, 2, 5, 3, 1, 1, 1, 2, 1};
+	static const igraph_integer_t by_stage[LIN_STAGE_COUNT] = {5, 2, 5, 3, 1, 1, 1, 2, 1, 0};
 	assert_memory_equal(s.by_stage, by_stage, sizeof(by_stage));
 	static const igraph_integer_t by_rel[LIN_REL_COUNT] = {6, 2, 2, 1, 1, 1, 4, 1, 2, 1, 1};
 	assert_memory_equal(s.by_relation, by_rel, sizeof(by_rel));

@@ -180,10 +180,11 @@ static void vocab_names_round_trip(void **state)
 	                                   "multimodal", "recipe", "upcycle", "prune"};
 	static const char *const stages[] = {"pretrained", "continued-pretrain", "sft", "rlhf",
 	                                     "distilled", "merged", "quantized", "adapter",
-	                                     "multimodal"};
+	                                     "multimodal", "unknown"};
 	static const char *const archs[] = {"decoder-only", "encoder-only", "encoder-decoder",
 	                                    "prefix-lm", "moe", "multimodal"};
 	assert_int_equal(LIN_REL_COUNT, 11);
+	assert_int_equal(LIN_STAGE_COUNT, 10);
 	for (int i = 0; i < LIN_REL_COUNT; i++) {
 		assert_string_equal(lin_relation_name((lin_relation)i), rels[i]);
 		assert_int_equal(lin_relation_parse(rels[i]), i);
