@@ -177,6 +177,8 @@ typedef struct lin_parent {
 	char *variant, *note; /* may be NULL */
 	lin_strlist sources;
 	lin_pos pos;
+	int allow_external; /* an unknown parent becomes an external model
+	                       instead of an error (model-card imports) */
 } lin_parent;
 
 /* One model. Strings may be NULL when the catalog leaves them out. */

@@ -256,6 +256,51 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 	}
 }
 
+/* Adds an external model for every parent reference that allows one and
+ * names no model: a Hugging Face card's base_model outside the imported
+ * cards is a node of its own, not an error. Returns how many were added. */
+static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
+{
+	size_t n = cat->n;
+	*added = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < cat->models[i].nparents; j++) {
+			lin_parent *p = &cat->models[i].parents[j];
+			igraph_integer_t v;
+			lin_error e;
+			if (!p->allow_external || lin_catalog_find(&v, cat, p->ref, &e) == 0 ||
+			    e.code != LIN_ENOTFOUND)
+				continue;
+			/* two cards naming the same outside base share one node, as
+			 * the name index would see it */
+			int dup = 0;
+			char *key = lin_name_key(p->ref);
+			if (!key)
+				return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			for (size_t k = n; k < cat->n && !dup; k++) {
+				char *other = lin_name_key(cat->models[k].id);
+				dup = other && strcmp(other, key) == 0;
+				free(other);
+			}
+			free(key);
+			if (dup)
+				continue;
+			lin_model m;
+			memset(&m, 0, sizeof(m));
+			m.id = m.name = p->ref;
+			m.stage = LIN_STAGE_UNKNOWN;
+			m.arch = LIN_ARCH_UNKNOWN;
+			m.weights = LIN_WEIGHTS_UNKNOWN;
+			m.sources = p->sources;
+			m.pos = p->pos;
+			m.external = 1;
+			if (lin_catalog_append(cat, &m) != 0)
+				return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			(*added)++;
+		}
+	return 0;
+}
+
 int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 {
 	int rc = 0, nerr = 0;
@@ -264,8 +309,13 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	lin_error_clear(&first);
 	if (cat->finished)
 		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
-	cat->finished = 1;
 	rc = lin_index_build(cat, diags, &first);
+	if (rc == LIN_ENOMEM)
+		goto done;
+	size_t added = 0;
+	if (rc == 0 && (rc = add_externals(cat, &added, &first)) == 0 && added)
+		rc = lin_index_build(cat, NULL, &first); /* clashes were reported */
+	cat->finished = 1; /* no more models from here on */
 	if (rc == LIN_ENOMEM)
 		goto done;
 	nerr = rc ? 1 : 0;
