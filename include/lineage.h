@@ -278,8 +278,11 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
                     igraph_neimode_t mode, const lin_query_opts *o,
                     lin_error *err);
 
-/* Every shortest derivation chain from `from` down to `to`. Each path is a
- * vector of edge ids in order. An empty list means no chain exists. */
+/* The shortest derivation chains from `from` down to `to`, at most
+ * LIN_PATHS_MAX of them (a DAG of diamonds has exponentially many). Each
+ * path is a vector of catalog edge ids in order. An empty list means no
+ * chain exists. */
+#define LIN_PATHS_MAX 100
 int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
                     igraph_integer_t from, igraph_integer_t to,
                     const lin_query_opts *o, lin_error *err);

@@ -81,8 +81,17 @@ int cli_json(const cli_cmd *cmd, const cli_args *a);
 /* Parses a non-negative integer option; returns 0 or CLI_USAGE. */
 int cli_int(const char *opt, const char *s, int *out);
 
-/* Writes b to stdout. Returns 0 or CLI_USAGE after reporting the error. */
+/* Writes b to stdout as it is (DOT, SVG, PNG). Returns 0 or CLI_USAGE
+ * after reporting the error. */
 int cli_emit(const lin_buf *b);
+
+/* Writes text meant for a terminal: control characters (other than
+ * newline and tab) that a hostile catalog could use to drive the terminal
+ * are shown as '?'. */
+int cli_emit_text(lin_buf *b);
+
+/* Replaces terminal control characters in s (a NUL-terminated buffer). */
+void cli_sanitize(char *s, size_t n);
 
 /* Prints "lineage: <error>" to stderr. */
 void cli_error(const lin_error *err);

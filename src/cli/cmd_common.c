@@ -35,7 +35,7 @@ static int run_common(const cli_cmd *cmd, const cli_args *a)
 	if (hits.n == 0)
 		cli_errorf("'%s' and '%s' have no common ancestor", lin_catalog_model(cat, x)->id,
 		           lin_catalog_model(cat, y)->id);
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 	if (rc == 0 && hits.n == 0)
 		rc = CLI_NO;
 done:

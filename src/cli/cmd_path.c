@@ -97,8 +97,10 @@ static int run_path(const cli_cmd *cmd, const cli_args *a)
 		           lin_catalog_model(cat, from)->id);
 		from = to = -1;
 	}
+	if (igraph_vector_int_list_size(&paths) == LIN_PATHS_MAX)
+		cli_errorf("showing the first %d shortest chains; there may be more", LIN_PATHS_MAX);
 	emit_paths(&out, cat, from, to, &paths, json);
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 	if (rc == 0 && from < 0)
 		rc = CLI_NO;
 	goto done;

@@ -33,7 +33,7 @@ static int run_reach(const cli_cmd *cmd, const cli_args *a)
 		rc = CLI_USAGE;
 		goto done;
 	}
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 done:
 	lin_hits_dispose(&hits);
 	lin_buf_dispose(&out);

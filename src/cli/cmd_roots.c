@@ -69,7 +69,7 @@ static int run_roots(const cli_cmd *cmd, const cli_args *a)
 	}
 	if (json)
 		lin_buf_puts(&out, n ? "\n]\n" : "]\n");
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 done:
 	lin_roots_dispose(&roots);
 	lin_buf_dispose(&out);

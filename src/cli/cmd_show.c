@@ -102,7 +102,7 @@ static int run_show(const cli_cmd *cmd, const cli_args *a)
 	} else {
 		show_text(&out, cat, v, &kids);
 	}
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 done:
 	lin_hits_dispose(&kids);
 	lin_buf_dispose(&out);
@@ -163,7 +163,7 @@ static int run_list(const cli_cmd *cmd, const cli_args *a)
 	}
 	if (json)
 		lin_buf_puts(&out, k ? "\n]\n" : "]\n");
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 done:
 	lin_buf_dispose(&out);
 	lin_catalog_free(cat);

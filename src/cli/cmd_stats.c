@@ -115,7 +115,7 @@ static int run_stats(const cli_cmd *cmd, const cli_args *a)
 		stats_json(&out, cat, &s, o.relations);
 	else
 		stats_text(&out, cat, &s, o.relations);
-	rc = cli_emit(&out);
+	rc = cli_emit_text(&out);
 done:
 	if (have)
 		lin_stats_dispose(&s);

@@ -17,12 +17,15 @@
 
 void cli_errorf(const char *fmt, ...)
 {
+	char msg[LIN_PATH_MAX + LIN_MSG_MAX + 64];
 	va_list ap;
-	fputs("lineage: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* messages quote catalog text: keep its control characters off the
+	 * terminal */
+	cli_sanitize(msg, strlen(msg));
+	fprintf(stderr, "lineage: %s\n", msg);
 }
 
 void cli_error(const lin_error *err)
@@ -168,8 +171,9 @@ static void print_diags(const lin_diags *d, int show_warnings)
 	for (size_t i = 0; i < d->n; i++) {
 		if (d->is_warning[i] && !show_warnings)
 			continue;
-		fprintf(stderr, "lineage: %s%s\n", d->is_warning[i] ? "warning: " : "",
-		        lin_error_format(&d->items[i], buf, sizeof(buf)));
+		lin_error_format(&d->items[i], buf, sizeof(buf));
+		cli_sanitize(buf, strlen(buf));
+		fprintf(stderr, "lineage: %s%s\n", d->is_warning[i] ? "warning: " : "", buf);
 	}
 }
 
@@ -264,6 +268,22 @@ int cli_emit(const lin_buf *b)
 		return CLI_USAGE;
 	}
 	return 0;
+}
+
+void cli_sanitize(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			s[i] = '?';
+	}
+}
+
+int cli_emit_text(lin_buf *b)
+{
+	if (b->data)
+		cli_sanitize(b->data, b->len);
+	return cli_emit(b);
 }
 
 const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, size_t n)

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,9 @@ int main(int argc, char **argv)
 {
 	cli_args a;
 	int rc = CLI_USAGE;
+	/* a closed pipe becomes EPIPE, reported like any write error, instead
+	 * of a silent death by signal */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

@@ -21,7 +21,9 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 	struct stat st;
 	*out = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer would otherwise wait
+	 * forever; it is refused below as not a regular file */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 		goto done;
@@ -107,11 +109,40 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Writes to an existing device or pipe (/dev/stdout, /dev/full, a FIFO)
+ * in place: renaming a temporary file over it would replace the device
+ * node itself, and atomicity means nothing for a stream. */
+static int write_special(const char *path, const void *data, size_t len, lin_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return lin_fail(err, LIN_EIO, path, 0, 0, "cannot open for writing: %s", strerror(errno));
+	/* blocking again, so a slow reader is waited for, not an error */
+	int flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	int bad = write_all(fd, data, len) != 0;
+	int saved = errno;
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad)
+		return lin_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(saved));
+	return 0;
+}
+
 int lin_write_atomic(const char *path, const void *data, size_t len,
                      lin_error *err)
 {
 	int rc = 0, fd = -1;
 	size_t plen = strlen(path);
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return lin_fail(err, LIN_EIO, path, 0, 0, "is a directory");
+		return write_special(path, data, len, err);
+	}
 	char *tmp = malloc(plen + 16);
 	if (!tmp)
 		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");

@@ -150,31 +150,93 @@ close:
 	return rc;
 }
 
+/* Walks the shortest-path DAG between from and to (edges u -> v with
+ * df[u] + 1 == df[v] and df[v] + dt[v] == L) depth first, emitting chains
+ * until LIN_PATHS_MAX. igraph_get_all_shortest_paths would keep a path list
+ * for every vertex (quadratic on a 100,000-deep chain) and cannot stop
+ * early, and a DAG of diamonds has exponentially many shortest chains. */
+static int enumerate_paths(igraph_vector_int_list_t *out, const view *w,
+                           const igraph_inclist_t *il, igraph_integer_t from,
+                           igraph_integer_t to, const igraph_vector_int_t *df,
+                           const igraph_vector_int_t *dt, lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t L = VECTOR(*df)[to], d = 0;
+	igraph_vector_int_t at, cur, edges;
+	LIN_IG(igraph_vector_int_init(&at, L + 1));
+	LIN_IG(igraph_vector_int_init(&cur, L + 1));
+	LIN_IG(igraph_vector_int_init(&edges, L));
+	VECTOR(at)[0] = from;
+	while (d >= 0 && igraph_vector_int_list_size(out) < LIN_PATHS_MAX) {
+		if (d == L) {
+			igraph_vector_int_t p;
+			LIN_IG(igraph_vector_int_init(&p, L));
+			for (igraph_integer_t k = 0; k < L; k++)
+				VECTOR(p)[k] = VECTOR(w->eids)[VECTOR(edges)[k]];
+			LIN_IG(igraph_vector_int_list_push_back(out, &p));
+			d--;
+			continue;
+		}
+		const igraph_vector_int_t *inc = igraph_inclist_get((igraph_inclist_t *)il, VECTOR(at)[d]);
+		igraph_integer_t e = -1, next = -1;
+		while (VECTOR(cur)[d] < igraph_vector_int_size(inc)) {
+			igraph_integer_t c = VECTOR(*inc)[VECTOR(cur)[d]++];
+			igraph_integer_t v = IGRAPH_TO(w->g, c);
+			if (VECTOR(*df)[v] == d + 1 && VECTOR(*dt)[v] >= 0 && VECTOR(*dt)[v] == L - d - 1) {
+				e = c;
+				next = v;
+				break;
+			}
+		}
+		if (e < 0) {
+			d--;
+			continue;
+		}
+		VECTOR(edges)[d] = e;
+		VECTOR(at)[d + 1] = next;
+		VECTOR(cur)[d + 1] = 0;
+		d++;
+	}
+	igraph_vector_int_destroy(&at);
+	igraph_vector_int_destroy(&cur);
+	igraph_vector_int_destroy(&edges);
+done:
+	return rc;
+}
+
 int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
                     igraph_integer_t from, igraph_integer_t to,
                     const lin_query_opts *o, lin_error *err)
 {
 	int rc = 0;
 	view w;
-	igraph_vector_int_list_t vpaths;
+	igraph_vector_int_t df, dt;
+	igraph_inclist_t il;
+	int have_il = 0;
 	igraph_vector_int_list_clear(out);
 	if ((rc = view_open(&w, cat, o->relations, err)))
 		goto close;
-	LIN_IG(igraph_vector_int_list_init(&vpaths, 0));
-	rc = igraph_get_all_shortest_paths(w.g, &vpaths, out, NULL, from, igraph_vss_1(to),
-	                                   IGRAPH_OUT)
-	         ? lin_igraph_fail(err, IGRAPH_FAILURE, "shortest paths")
-	         : 0;
-	/* igraph returns the trivial path for from == to; a model is not its
-	 * own derivation */
-	if (!rc && from == to)
-		igraph_vector_int_list_clear(out);
-	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_list_size(out); i++) {
-		igraph_vector_int_t *p = igraph_vector_int_list_get_ptr(out, i);
-		for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++)
-			VECTOR(*p)[j] = VECTOR(w.eids)[VECTOR(*p)[j]];
+	LIN_IG(igraph_vector_int_init(&df, 0));
+	LIN_IG(igraph_vector_int_init(&dt, 0));
+	/* a model is not its own derivation */
+	if (from == to)
+		goto free;
+	if ((rc = bfs(&w, from, IGRAPH_OUT, -1, NULL, NULL, &df, err)) ||
+	    (rc = bfs(&w, to, IGRAPH_IN, -1, NULL, NULL, &dt, err)))
+		goto free;
+	if (VECTOR(df)[to] < 0)
+		goto free;
+	if (igraph_inclist_init(w.g, &il, IGRAPH_OUT, IGRAPH_LOOPS_ONCE)) {
+		rc = lin_igraph_fail(err, IGRAPH_ENOMEM, "inclist");
+		goto free;
 	}
-	igraph_vector_int_list_destroy(&vpaths);
+	have_il = 1;
+	rc = enumerate_paths(out, &w, &il, from, to, &df, &dt, err);
+free:
+	if (have_il)
+		igraph_inclist_destroy(&il);
+	igraph_vector_int_destroy(&df);
+	igraph_vector_int_destroy(&dt);
 done:
 close:
 	view_close(&w);

@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 fail() { echo "svg_safe: $1"; failed=$((failed + 1)); }
 
-hostile=tests/fixtures/hostile
+hostile=tests/fixtures/hostile/hostile.yaml
 "$bin" draw --data $hostile -o "$tmp/hostile.svg" 2>"$tmp/err" || fail "draw of the hostile catalog failed: $(cat "$tmp/err")"
 "$bin" draw evil-child --data $hostile --by-year --top-down -o "$tmp/hostile-focus.svg" 2>>"$tmp/err" || fail "focused draw failed"
 "$bin" docs --data $hostile --out "$tmp/docs" --graph "$tmp/graph" 2>>"$tmp/err" || fail "docs of the hostile catalog failed"

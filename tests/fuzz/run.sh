@@ -11,7 +11,6 @@ build=${FUZZ_BUILD:-build-fuzz}
 CC=clang cmake -S . -B "$build" -DLINEAGE_FUZZ=ON -DLINEAGE_TESTS=OFF >/dev/null
 cmake --build "$build" -j2 >/dev/null
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="fast_unwind_on_malloc=0"
 work=$(mktemp -d)
 status=0
 for bin in "$build"/fuzz_*; do

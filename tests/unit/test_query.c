@@ -279,6 +279,50 @@ static void paths_shortest_only_and_filtered(void **state)
 
 /* ---- common ancestors ----------------------------------------------------- */
 
+/* Eight stacked diamonds: 2^8 = 256 shortest chains from top to bottom.
+ * The query returns LIN_PATHS_MAX of them, each a real shortest chain. */
+static void paths_capped(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	lin_buf y = LIN_BUF_INIT;
+	igraph_vector_int_list_t paths;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_buf_puts(&y, "- {id: d0, stage: pretrained, sources: [x]}\n");
+	for (int k = 0; k < 8; k++)
+		lin_buf_printf(&y,
+		               "- {id: l%d, stage: sft, sources: [x], parents: [{model: d%d, relation: finetune, sources: [x]}]}\n"
+		               "- {id: r%d, stage: sft, sources: [x], parents: [{model: d%d, relation: finetune, sources: [x]}]}\n"
+		               "- {id: d%d, stage: merged, sources: [x], parents: [{model: l%d, relation: merge, sources: [x]}, {model: r%d, relation: merge, sources: [x]}]}\n",
+		               k, k, k, k, k + 1, k, k);
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "diamonds.yaml", y.data, y.len, NULL, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	igraph_integer_t top = -1, bottom = -1;
+	assert_int_equal(lin_catalog_find(&top, cat, "d0", &e), 0);
+	assert_int_equal(lin_catalog_find(&bottom, cat, "d8", &e), 0);
+	igraph_vector_int_list_init(&paths, 0);
+	assert_int_equal(lin_query_paths(&paths, cat, top, bottom, &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), LIN_PATHS_MAX);
+	const igraph_t *g = lin_catalog_graph(cat);
+	for (igraph_integer_t i = 0; i < LIN_PATHS_MAX; i++) {
+		const igraph_vector_int_t *p = igraph_vector_int_list_get_ptr(&paths, i);
+		assert_int_equal(igraph_vector_int_size(p), 16);
+		assert_int_equal(IGRAPH_FROM(g, VECTOR(*p)[0]), top);
+		assert_int_equal(IGRAPH_TO(g, VECTOR(*p)[15]), bottom);
+		for (int k = 1; k < 16; k++) /* consecutive edges meet */
+			assert_int_equal(IGRAPH_TO(g, VECTOR(*p)[k - 1]), IGRAPH_FROM(g, VECTOR(*p)[k]));
+	}
+	/* the chains are distinct */
+	for (igraph_integer_t i = 1; i < LIN_PATHS_MAX; i++)
+		assert_false(igraph_vector_int_all_e(igraph_vector_int_list_get_ptr(&paths, i - 1),
+		                                     igraph_vector_int_list_get_ptr(&paths, i)));
+	igraph_vector_int_list_destroy(&paths);
+	lin_buf_dispose(&y);
+	lin_catalog_free(cat);
+}
+
 static void common_str(char *out, size_t n, const lin_catalog *cat, const char *a, const char *b,
                        lin_relmask rel, int depth)
 {
@@ -504,6 +548,7 @@ int main(void)
 		cmocka_unit_test(query_needs_finished_catalog),
 		cmocka_unit_test(paths_diamond),
 		cmocka_unit_test(paths_shortest_only_and_filtered),
+		cmocka_unit_test(paths_capped),
 		cmocka_unit_test(common_nearest),
 		cmocka_unit_test(common_depth),
 		cmocka_unit_test(roots_ranked),

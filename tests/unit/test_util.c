@@ -476,25 +476,42 @@ static void write_atomic_missing_dir_fails_cleanly(void **state)
 	assert_string_equal(names, "");
 }
 
-static void write_atomic_failed_rename_keeps_old_and_no_temp(void **state)
+static void write_atomic_onto_directory_refused(void **state)
 {
 	tmpdir *t = *state;
 	char path[512], inner[600], names[512];
 	char *data = NULL;
 	size_t len = 0;
 	lin_error e;
-	/* the target is a non-empty directory: rename() must fail */
+	/* the target is a non-empty directory: refused before anything is
+	 * written */
 	snprintf(path, sizeof(path), "%s/target", t->path);
 	assert_int_equal(mkdir(path, 0777), 0);
 	snprintf(inner, sizeof(inner), "%s/keep.txt", path);
 	write_file(inner, "old", 3);
 	assert_int_equal(lin_write_atomic(path, "new", 3, &e), LIN_EIO);
-	assert_true(strncmp(e.msg, "cannot rename into place: ", 26) == 0);
+	assert_string_equal(e.msg, "is a directory");
 	list_dir(t->path, names, sizeof(names));
 	assert_string_equal(names, "target");
 	assert_int_equal(lin_read_file(&data, &len, inner, 100, &e), 0);
 	assert_string_equal(data, "old");
 	free(data);
+}
+
+/* Devices are written in place: renaming over /dev/null would replace
+ * the device node. */
+static void write_atomic_to_devices(void **state)
+{
+	(void)state;
+	lin_error e;
+	struct stat st;
+	assert_int_equal(lin_write_atomic("/dev/null", "x", 1, &e), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(lin_write_atomic("/dev/full", "x", 1, &e), LIN_EIO);
+	assert_string_equal(e.msg, "write failed: No space left on device");
+	assert_int_equal(stat("/dev/full", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
 }
 
 static void read_file_limits(void **state)
@@ -560,7 +577,8 @@ int main(void)
 		cmocka_unit_test(arena_strings_and_reset),
 		cmocka_unit_test_setup_teardown(write_atomic_creates_and_replaces, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(write_atomic_missing_dir_fails_cleanly, tmp_setup, tmp_teardown),
-		cmocka_unit_test_setup_teardown(write_atomic_failed_rename_keeps_old_and_no_temp, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_atomic_onto_directory_refused, tmp_setup, tmp_teardown),
+		cmocka_unit_test(write_atomic_to_devices),
 		cmocka_unit_test_setup_teardown(read_file_limits, tmp_setup, tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1 @@
+check --data tests/fixtures/hostile/invalid-utf8-quoted.yaml

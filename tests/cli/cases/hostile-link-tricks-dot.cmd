@@ -1,0 +1,1 @@
+draw --format dot --data tests/fixtures/hostile/link-tricks.yaml

@@ -1,0 +1,1 @@
+show x --format json --data tests/fixtures/hostile/terminal-escapes.yaml

@@ -1,0 +1,1 @@
+show x --data tests/fixtures/hostile/terminal-escapes.yaml

@@ -1,0 +1,1 @@
+ancestors y --data tests/fixtures/hostile/terminal-escapes.yaml

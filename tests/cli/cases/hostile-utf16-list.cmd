@@ -1,0 +1,1 @@
+list --data tests/fixtures/hostile/utf16.yaml

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Hostile inputs too big to commit, generated here, and outputs that fail:
+# each case has an expected exit status and message, and a time limit, so a
+# hang is a failure too. Small hostile files live in tests/fixtures/hostile/
+# and are pinned by the golden cases (tests/cli/cases/hostile-*).
+set -u
+bin=${1:?usage: hostile.sh path/to/lineage}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+tmp=$(mktemp -d)
+cleanup() { mountpoint -q "$tmp/tiny" && umount "$tmp/tiny"; mountpoint -q "$tmp/ro" && umount "$tmp/ro"; rm -rf "$tmp"; }
+trap cleanup EXIT
+passed=0 failed=0 skipped=0
+fail() { echo "hostile: $1"; failed=$((failed + 1)); }
+
+# expect NAME CODE MESSAGE-SUBSTRING -- ARGS...: runs lineage (20 s at most)
+# and checks the exit status and that stderr contains the message.
+expect() {
+  local name=$1 code=$2 msg=$3; shift 4
+  timeout 20 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ $rc = 124 ]; then fail "$name: timed out"; return; fi
+  if [ $rc != "$code" ]; then fail "$name: exit $rc, expected $code: $(head -c 300 "$tmp/err")"; return; fi
+  if [ -n "$msg" ] && ! grep -qF -- "$msg" "$tmp/err"; then fail "$name: stderr lacks '$msg': $(head -c 300 "$tmp/err")"; return; fi
+  passed=$((passed + 1))
+}
+ok() { if eval "$2"; then passed=$((passed + 1)); else fail "$1"; fi; }
+
+# ---- inputs ----------------------------------------------------------------
+python3 - "$tmp" <<'PY'
+import sys
+d = sys.argv[1]
+def w(name, text):
+    open(f"{d}/{name}", "w").write(text)
+w("long-name.yaml", '- id: x\n  name: "' + "A" * (10 * 1024 * 1024) + '"\n  stage: sft\n  sources: [x]\n')
+w("deep-flow.yaml", "- " + "[" * 100000 + "\n")
+w("deep-block.yaml", "".join("  " * i + "- \n" for i in range(5000)))
+n = 10000
+w("cycle-10k.yaml", "".join(
+    f"- {{id: m{i}, stage: sft, sources: [x], parents: [{{model: m{(i + 1) % n}, relation: finetune, sources: [x]}}]}}\n"
+    for i in range(n)))
+n = 100000
+w("chain-100k.yaml", "- {id: m0, stage: pretrained, sources: [x]}\n" + "".join(
+    f"- {{id: m{i}, stage: sft, sources: [x], parents: [{{model: m{i - 1}, relation: finetune, sources: [x]}}]}}\n"
+    for i in range(1, n)))
+w("parents-50k.yaml", "- id: hub\n  stage: merged\n  sources: [x]\n  parents:\n" + "".join(
+    f"    - {{model: p{i}, relation: merge, sources: [x]}}\n" for i in range(50000)))
+w("many-keys.yaml", "- id: x\n  stage: sft\n  sources: [x]\n" + "".join(f"  k{i}: v\n" for i in range(50000)))
+w("wide-4k.yaml", "- {id: base, stage: pretrained, sources: [x]}\n" + "".join(
+    f"- {{id: c{i}, stage: sft, sources: [x], parents: [{{model: base, relation: finetune, sources: [x]}}]}}\n"
+    for i in range(4000)))
+PY
+
+expect "10 MB name" 2 "long-name.yaml:2:9: a value of 10485760 bytes; the limit is 65536" -- list --data "$tmp/long-name.yaml"
+expect "100k nested [" 2 "deep-flow.yaml:1:" -- list --data "$tmp/deep-flow.yaml"
+grep -q "nesting deeper than 8 levels" "$tmp/err" || fail "100k nested [: wrong message: $(cat "$tmp/err")"
+expect "5k nested block lists" 2 "nesting deeper than 8 levels" -- list --data "$tmp/deep-block.yaml"
+expect "10,000-model cycle" 2 "cycle-10k.yaml:1:48: cycle: m1 → m0 → m9999 → m9998 → " -- list --data "$tmp/cycle-10k.yaml"
+ok "10,000-model cycle: the message is cut short" 'grep -q " → \.\.\.$" "$tmp/err" && [ "$(wc -c < "$tmp/err")" -lt 1200 ]'
+expect "50,000 parents" 2 "parents-50k.yaml:" -- list --data "$tmp/parents-50k.yaml"
+grep -q "more than 4096 items in one list or mapping" "$tmp/err" || fail "50,000 parents: wrong message"
+expect "50,000 keys" 2 "more than 4096 items" -- list --data "$tmp/many-keys.yaml"
+
+# a 100,000-deep chain: every query answers, no recursion blows the stack
+expect "100k chain: check" 0 "100000 models: 0 errors" -- check --data "$tmp/chain-100k.yaml"
+expect "100k chain: ancestors" 0 "" -- ancestors m99999 --data "$tmp/chain-100k.yaml"
+ok "100k chain: ancestors lists every model" '[ "$(wc -l < "$tmp/out")" = 100000 ]'
+ok "100k chain: indentation is capped" '[ "$(awk "{ print length }" "$tmp/out" | sort -n | tail -1)" -lt 400 ]'
+expect "100k chain: descendants json" 0 "" -- descendants m0 --format json --data "$tmp/chain-100k.yaml"
+ok "100k chain: deepest descendant at distance 99999" 'grep -q "\"distance\":99999" "$tmp/out"'
+expect "100k chain: path" 0 "" -- path m0 m99999 --data "$tmp/chain-100k.yaml"
+expect "100k chain: stats" 0 "" -- stats --data "$tmp/chain-100k.yaml"
+ok "100k chain: longest chain has 99999 steps" 'grep -q "(99999 steps)" "$tmp/out"'
+expect "100k chain: common" 0 "" -- common m5 m99999 --data "$tmp/chain-100k.yaml"
+expect "100k chain: neighbourhood drawing" 0 "" -- draw m50000 --depth 3 -o "$tmp/chain.svg" --data "$tmp/chain-100k.yaml"
+ok "100k chain: drawing has 7 models" '[ "$(grep -c "class=\"node stage" "$tmp/chain.svg")" = 7 ]'
+expect "4,000 siblings: roots" 0 "" -- roots --data "$tmp/wide-4k.yaml"
+ok "4,000 siblings: counted" 'grep -q "4000  finetune 4000" "$tmp/out"'
+
+# files that are not files
+mkfifo "$tmp/fifo.yaml"
+expect "a FIFO as input does not hang" 2 "fifo.yaml: not a regular file" -- list --data "$tmp/fifo.yaml"
+expect "/dev/zero as input" 2 "/dev/zero: not a regular file" -- list --data /dev/zero
+mkdir -p "$tmp/cat/dir.yaml" && cp tests/fixtures/mini/10-base.yaml "$tmp/cat/"
+expect "a directory named *.yaml" 2 "dir.yaml: not a regular file" -- list --data "$tmp/cat"
+ln -s "$tmp/nowhere.yaml" "$tmp/dangling.yaml"
+expect "a dangling symlink" 2 "dangling.yaml: cannot open: No such file or directory" -- list --data "$tmp/dangling.yaml"
+expect "a missing path" 2 "cannot open: No such file or directory" -- list --data "$tmp/missing"
+mkdir "$tmp/empty-dir"
+expect "a directory with no catalog" 2 "no *.yaml files in this directory" -- list --data "$tmp/empty-dir"
+
+# ---- outputs ---------------------------------------------------------------
+timeout 20 "$bin" list --data tests/fixtures/mini >/dev/full 2>"$tmp/err"
+rc=$?
+ok "stdout to a full disk: exit 2" '[ "$rc" = 2 ]'
+ok "stdout to a full disk: reported" 'grep -q "cannot write to standard output: No space left on device" "$tmp/err"'
+timeout 20 "$bin" list --data "$tmp/chain-100k.yaml" 2>"$tmp/err" | head -c 10 >/dev/null
+rc=${PIPESTATUS[0]}
+ok "closed pipe: exit 2 (not a signal)" '[ "$rc" = 2 ]'
+ok "closed pipe: reported" 'grep -q "cannot write to standard output: Broken pipe" "$tmp/err"'
+expect "-o /dev/full" 2 "/dev/full: write failed: No space left on device" -- draw llama --depth 1 -o /dev/full --data tests/fixtures/mini
+ok "/dev/full is still a device" '[ -c /dev/full ]'
+expect "-o into a missing directory" 2 "cannot create a temporary file: No such file or directory" -- draw -o "$tmp/no/such/x.svg" --data tests/fixtures/mini
+expect "-o a directory" 2 "is a directory" -- draw -o "$tmp" --data tests/fixtures/mini
+
+# a full file system and a read-only one: the old file survives, no temp file remains
+mkdir -p "$tmp/tiny" "$tmp/ro"
+if mount -t tmpfs -o size=16k tmpfs "$tmp/tiny" 2>/dev/null; then
+  echo "old diagram" > "$tmp/tiny/x.svg"
+  expect "full disk" 2 "x.svg: write failed: No space left on device" -- draw --data tests/fixtures/mini -o "$tmp/tiny/x.svg"
+  ok "full disk: old file untouched" '[ "$(cat "$tmp/tiny/x.svg")" = "old diagram" ]'
+  ok "full disk: no temporary file left" '[ "$(ls "$tmp/tiny")" = x.svg ]'
+  expect "docs on a full disk" 2 "No space left on device" -- docs --data tests/fixtures/mini --out "$tmp/tiny/out" --graph "$tmp/tiny/graph"
+  ok "docs on a full disk: no temporary file left" '! find "$tmp/tiny" -name "*.tmp*" | grep -q .'
+  umount "$tmp/tiny"
+else
+  echo "hostile: no tmpfs mount here (not root?): full-disk cases skipped"; skipped=$((skipped + 1))
+fi
+if mount -t tmpfs -o size=1m tmpfs "$tmp/ro" 2>/dev/null; then
+  echo "old diagram" > "$tmp/ro/x.svg"
+  mount -o remount,ro "$tmp/ro"
+  expect "read-only directory" 2 "cannot create a temporary file: Read-only file system" -- draw --data tests/fixtures/mini -o "$tmp/ro/x.svg"
+  ok "read-only: old file untouched" '[ "$(cat "$tmp/ro/x.svg")" = "old diagram" ]'
+  umount "$tmp/ro"
+else
+  skipped=$((skipped + 1))
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
