@@ -2,7 +2,10 @@
  * index.c - finds models by id, name or alias. People type "Chinese Vicuna",
  * "chinese-vicuna" or "ChineseVicuna" for the same model, so every name is
  * reduced to a key (lowercase, no spaces, hyphens, dots or underscores) and
- * the keys are kept sorted for binary search. Duplicates are caught here too.
+ * the keys go into a hash table: a million-model catalog resolves its
+ * parents with one probe each rather than a binary search of three million
+ * strings. Keys that share a spelling are chained; duplicates are caught as
+ * they are chained.
  */
 #include "internal.h"
 
@@ -10,56 +13,64 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *lin_name_key(const char *s)
+/* Writes the key of s into out, which has room for strlen(s) + 1. */
+static void key_into(char *out, const char *s)
 {
-	size_t n = strlen(s);
-	char *k = malloc(n + 1), *p = k;
-	if (!k)
-		return NULL;
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if (ch == ' ' || ch == '-' || ch == '.' || ch == '_' || ch == '\t')
 			continue;
-		*p++ = (char)(ch < 0x80 ? tolower(ch) : ch);
+		*out++ = (char)(ch < 0x80 ? tolower(ch) : ch);
 	}
-	*p = '\0';
+	*out = '\0';
+}
+
+char *lin_name_key(const char *s)
+{
+	char *k = malloc(strlen(s) + 1);
+	if (k)
+		key_into(k, s);
 	return k;
 }
 
-static int cmp_key(const void *a, const void *b)
+/* Writes s's key into the index arena. */
+static char *arena_key(lin_arena *a, const char *s)
 {
-	const struct lin_key *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	return (x->vertex > y->vertex) - (x->vertex < y->vertex);
+	char *k = lin_arena_alloc(a, strlen(s) + 1);
+	if (k)
+		key_into(k, s);
+	return k;
+}
+
+/* FNV-1a: short keys, good spread, no state. */
+static uint64_t hash_key(const char *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ull;
+	return h;
+}
+
+#define NO_KEY ((size_t)-1)
+
+/* The table slot holding the chain for key k, or the empty slot where it
+ * would go. */
+static size_t slot_of(const lin_catalog *cat, const char *k)
+{
+	size_t mask = cat->tcap - 1, i = (size_t)hash_key(k) & mask;
+	while (cat->table[i] != NO_KEY && strcmp(cat->keys[cat->table[i]].key, k) != 0)
+		i = (i + 1) & mask;
+	return i;
 }
 
 void lin_index_dispose(lin_catalog *cat)
 {
-	for (size_t i = 0; i < cat->nkeys; i++)
-		free(cat->keys[i].key);
 	free(cat->keys);
+	free(cat->table);
+	lin_arena_dispose(&cat->key_arena);
 	cat->keys = NULL;
-	cat->nkeys = 0;
-}
-
-static int add_key(lin_catalog *cat, const char *s, igraph_integer_t v, int kind)
-{
-	char *k = lin_name_key(s);
-	if (!k)
-		return LIN_ENOMEM;
-	if (!*k) {
-		free(k);
-		return 0;
-	}
-	cat->keys[cat->nkeys].key = k;
-	cat->keys[cat->nkeys].vertex = v;
-	cat->keys[cat->nkeys].kind = kind;
-	cat->nkeys++;
-	return 0;
+	cat->table = NULL;
+	cat->nkeys = cat->tcap = 0;
 }
 
 static const char *const kind_words[] = {"id", "name", "alias"};
@@ -96,6 +107,39 @@ static void report_clash(const lin_catalog *cat, const struct lin_key *a,
 		*first = e;
 }
 
+/* Adds one key to the table: a new chain, or the end of the chain of keys
+ * spelled the same, reporting a clash with another model on the way. */
+static int add_key(lin_catalog *cat, const char *name, igraph_integer_t v, int kind,
+                   lin_diags *diags, lin_error *first, int *nerr)
+{
+	char *k = arena_key(&cat->key_arena, name);
+	if (!k)
+		return LIN_ENOMEM;
+	if (!*k)
+		return 0;
+	size_t me = cat->nkeys++, slot = slot_of(cat, k);
+	cat->keys[me].key = k;
+	cat->keys[me].vertex = v;
+	cat->keys[me].kind = kind;
+	cat->keys[me].same = NO_KEY;
+	if (cat->table[slot] == NO_KEY) {
+		cat->table[slot] = me;
+		return 0;
+	}
+	int reported = 0;
+	size_t i = cat->table[slot];
+	for (;; i = cat->keys[i].same) {
+		if (!reported && cat->keys[i].vertex != v) {
+			report_clash(cat, &cat->keys[me], &cat->keys[i], diags, first, nerr);
+			reported = 1;
+		}
+		if (cat->keys[i].same == NO_KEY)
+			break;
+	}
+	cat->keys[i].same = me;
+	return 0;
+}
+
 int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
 {
 	size_t total = 0;
@@ -104,34 +148,23 @@ int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	lin_index_dispose(cat);
 	for (size_t i = 0; i < cat->n; i++)
 		total += 2 + cat->models[i].aliases.n;
-	cat->keys = calloc(total ? total : 1, sizeof(*cat->keys));
-	if (!cat->keys)
+	cat->tcap = 16;
+	while (cat->tcap < 2 * total)
+		cat->tcap *= 2;
+	cat->keys = malloc((total ? total : 1) * sizeof(*cat->keys));
+	cat->table = malloc(cat->tcap * sizeof(size_t));
+	if (!cat->keys || !cat->table)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	memset(cat->table, 0xff, cat->tcap * sizeof(size_t)); /* all NO_KEY */
 	for (size_t i = 0; i < cat->n; i++) {
 		const lin_model *m = &cat->models[i];
-		int rc = add_key(cat, m->id, (igraph_integer_t)i, 0);
+		int rc = add_key(cat, m->id, (igraph_integer_t)i, 0, diags, &first, &nerr);
 		if (!rc && m->name)
-			rc = add_key(cat, m->name, (igraph_integer_t)i, 1);
+			rc = add_key(cat, m->name, (igraph_integer_t)i, 1, diags, &first, &nerr);
 		for (size_t j = 0; !rc && j < m->aliases.n; j++)
-			rc = add_key(cat, m->aliases.items[j], (igraph_integer_t)i, 2);
+			rc = add_key(cat, m->aliases.items[j], (igraph_integer_t)i, 2, diags, &first, &nerr);
 		if (rc)
 			return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	}
-	qsort(cat->keys, cat->nkeys, sizeof(*cat->keys), cmp_key);
-	/* within a run of equal keys, compare each key with the run's first key
-	 * of another model */
-	for (size_t i = 0; i < cat->nkeys;) {
-		size_t j = i + 1;
-		while (j < cat->nkeys && strcmp(cat->keys[j].key, cat->keys[i].key) == 0)
-			j++;
-		for (size_t a = i + 1; a < j; a++)
-			for (size_t b = i; b < a; b++) {
-				if (cat->keys[a].vertex == cat->keys[b].vertex)
-					continue;
-				report_clash(cat, &cat->keys[a], &cat->keys[b], diags, &first, &nerr);
-				break;
-			}
-		i = j;
 	}
 	if (nerr) {
 		if (err)
@@ -195,33 +228,25 @@ static int not_found(const lin_catalog *cat, const char *query, const char *key,
 	                query, list);
 }
 
-/* Index of the first key >= k. */
-static size_t lower_bound(const lin_catalog *cat, const char *k)
-{
-	size_t lo = 0, hi = cat->nkeys;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(cat->keys[mid].key, k) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int ambiguous(const lin_catalog *cat, const char *query, size_t lo, size_t hi,
-                     lin_error *err)
+/* "'x' is ambiguous: a (org), b (org); use an id", the models of the
+ * chain starting at key `head` in vertex order. */
+static int ambiguous(const lin_catalog *cat, const char *query, size_t head, lin_error *err)
 {
 	char list[LIN_MSG_MAX / 2] = "";
 	size_t used = 0;
 	igraph_integer_t last = -1;
-	for (size_t i = lo; i < hi && used < sizeof(list) - 80; i++) {
-		const lin_model *m = &cat->models[cat->keys[i].vertex];
-		if (cat->keys[i].vertex == last)
-			continue;
-		last = cat->keys[i].vertex;
+	for (;;) {
+		/* the next vertex above `last` in the chain: chains are short */
+		igraph_integer_t v = -1;
+		for (size_t i = head; i != NO_KEY; i = cat->keys[i].same)
+			if (cat->keys[i].vertex > last && (v < 0 || cat->keys[i].vertex < v))
+				v = cat->keys[i].vertex;
+		if (v < 0 || used >= sizeof(list) - 80)
+			break;
+		const lin_model *m = &cat->models[v];
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%.60s (%.60s)",
 		                         used ? ", " : "", m->id, m->org ? m->org : m->name);
+		last = v;
 	}
 	return lin_fail(err, LIN_EAMBIGUOUS, NULL, 0, 0,
 	                "'%.100s' is ambiguous: %s; use an id", query, list);
@@ -231,29 +256,35 @@ int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
                      const char *query, lin_error *err)
 {
 	int rc = 0;
-	char *k = lin_name_key(query);
-	*out = -1;
-	if (!k)
+	/* parents are resolved by name, a million times for a big catalog:
+	 * short keys are built on the stack */
+	char small[128], *k = small;
+	size_t qlen = strlen(query);
+	if (qlen < sizeof(small)) {
+		key_into(small, query);
+	} else if (!(k = lin_name_key(query))) {
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	size_t lo = lower_bound(cat, k), hi = lo;
-	while (hi < cat->nkeys && strcmp(cat->keys[hi].key, k) == 0)
-		hi++;
-	if (lo == hi || !*k) {
+	}
+	*out = -1;
+	size_t head = (*k && cat->table) ? cat->table[slot_of(cat, k)] : NO_KEY;
+	if (head == NO_KEY) {
 		rc = not_found(cat, query, k, err);
 		goto done;
 	}
-	/* an id wins over names and aliases; the keys sort ids first */
-	if (cat->keys[lo].kind == 0) {
-		*out = cat->keys[lo].vertex;
-		goto done;
-	}
-	for (size_t i = lo + 1; i < hi; i++)
-		if (cat->keys[i].vertex != cat->keys[lo].vertex) {
-			rc = ambiguous(cat, query, lo, hi, err);
+	/* an id wins over names and aliases (ids are unique) */
+	for (size_t i = head; i != NO_KEY; i = cat->keys[i].same)
+		if (cat->keys[i].kind == 0) {
+			*out = cat->keys[i].vertex;
 			goto done;
 		}
-	*out = cat->keys[lo].vertex;
+	for (size_t i = cat->keys[head].same; i != NO_KEY; i = cat->keys[i].same)
+		if (cat->keys[i].vertex != cat->keys[head].vertex) {
+			rc = ambiguous(cat, query, head, err);
+			goto done;
+		}
+	*out = cat->keys[head].vertex;
 done:
-	free(k);
+	if (k != small)
+		free(k);
 	return rc;
 }

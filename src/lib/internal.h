@@ -93,15 +93,19 @@ struct lin_catalog {
 	igraph_vector_int_t edge_rel;   /* relation of each edge */
 	igraph_vector_int_t edge_model; /* child vertex of each edge */
 	igraph_vector_int_t edge_index; /* index into the child's parents */
-	/* name keys (id, name, aliases) sorted for lookup */
+	/* name keys (id, name, aliases) and a hash table over them */
 	struct lin_key *keys;
 	size_t nkeys;
+	size_t *table; /* open addressing: index of a chain's first key */
+	size_t tcap;   /* a power of two, at least twice nkeys */
+	lin_arena key_arena;
 };
 
 struct lin_key {
-	char *key;               /* lin_name_key() form */
+	char *key;               /* lin_name_key() form, in key_arena */
 	igraph_integer_t vertex;
 	int kind;                /* 0 id, 1 name, 2 alias */
+	size_t same;             /* next key spelled the same, or (size_t)-1 */
 };
 
 /* Adds a copy of the model record m (its strings must already live in

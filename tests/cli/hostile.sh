@@ -97,8 +97,14 @@ timeout 20 "$bin" list --data "$tmp/chain-100k.yaml" 2>"$tmp/err" | head -c 10 >
 rc=${PIPESTATUS[0]}
 ok "closed pipe: exit 2 (not a signal)" '[ "$rc" = 2 ]'
 ok "closed pipe: reported" 'grep -q "cannot write to standard output: Broken pipe" "$tmp/err"'
-expect "-o /dev/full" 2 "/dev/full: write failed: No space left on device" -- draw llama --depth 1 -o /dev/full --data tests/fixtures/mini
-ok "/dev/full is still a device" '[ -c /dev/full ]'
+# a private copy of /dev/full: if writing to devices ever regressed to
+# rename-over, only this node would be replaced, never the system's
+if mknod "$tmp/full" c 1 7 2>/dev/null; then
+  expect "-o a full device" 2 "full: write failed: No space left on device" -- draw llama --depth 1 -o "$tmp/full" --data tests/fixtures/mini
+  ok "the device is still a device" '[ -c "$tmp/full" ]'
+else
+  echo "hostile: cannot mknod (not root?): device output case skipped"; skipped=$((skipped + 1))
+fi
 expect "-o into a missing directory" 2 "cannot create a temporary file: No such file or directory" -- draw -o "$tmp/no/such/x.svg" --data tests/fixtures/mini
 expect "-o a directory" 2 "is a directory" -- draw -o "$tmp" --data tests/fixtures/mini
 
