@@ -359,10 +359,28 @@ int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
 typedef enum lin_format {
 	LIN_FORMAT_SVG,
 	LIN_FORMAT_DOT,
-	LIN_FORMAT_PNG
+	LIN_FORMAT_PNG,
+	LIN_FORMAT_MERMAID /* a Mermaid flowchart (GitHub renders it) */
 } lin_format;
 
-/* Parses "svg", "dot", "png"; returns the value or -1. */
+/* How a drawing groups its models into Graphviz clusters. AUTO groups by
+ * base family in a --by-year drawing and not at all otherwise. */
+typedef enum lin_group {
+	LIN_GROUP_AUTO,
+	LIN_GROUP_NONE,
+	LIN_GROUP_FAMILY, /* the root reached through weight-carrying parents */
+	LIN_GROUP_ORG     /* the organisation */
+} lin_group;
+
+/* Parses "auto", "none", "family", "org"; returns the value or -1. */
+int lin_group_parse(const char *s);
+
+/* The default of lin_draw_opts.max_nodes, and the most any drawing may
+ * lay out: dot's layout time grows fast with size (NOTES.md). */
+#define LIN_DRAW_MAX_NODES_DEFAULT 150
+#define LIN_DRAW_MAX_NODES_LIMIT 2000
+
+/* Parses "svg", "dot", "png", "mermaid" (or "mmd"); returns the value or -1. */
 int lin_format_parse(const char *s);
 
 /* What to draw and how. focus < 0 draws the whole catalog; otherwise the
@@ -374,10 +392,25 @@ typedef struct lin_draw_opts {
 	int depth;
 	lin_relmask relations;
 	int left_to_right; /* rankdir=LR instead of top-down */
-	int by_year;       /* rank nodes by release year */
+	int by_year;       /* rank nodes by release date on a time axis */
 	const char *title; /* caption; NULL for a default one */
+	/* Above max_nodes models the drawing collapses: the most-derived models
+	 * are kept and the others become "+N" summary nodes under their nearest
+	 * kept ancestor, counted by relation kind; the caption says so. 0 never
+	 * collapses (and a selection above LIN_DRAW_MAX_NODES_LIMIT is refused);
+	 * at most LIN_DRAW_MAX_NODES_LIMIT. */
+	int max_nodes;
+	lin_group group;
+	int quarters; /* by_year: 1 one rank per quarter, 0 per year, -1 quarters
+	                 only for years with many models */
+	int reduce;   /* drop an edge a -> c when c also derives from a through
+	                 other drawn models (transitive reduction) */
+	int stagger;  /* not by_year: the leaves of a model with many leaf
+	                 children spread over this many ranks (0 or 1: off) */
 } lin_draw_opts;
-#define LIN_DRAW_OPTS_INIT {-1, 0, 0, -1, LIN_REL_ALL, 1, 0, NULL}
+#define LIN_DRAW_OPTS_INIT                                                     \
+	{-1, 0, 0, -1, LIN_REL_ALL, 1, 0, NULL, LIN_DRAW_MAX_NODES_DEFAULT,        \
+	 LIN_GROUP_AUTO, -1, 0, 3}
 
 /* Selects the vertices a draw would show, sorted by vertex id. */
 int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
@@ -393,9 +426,11 @@ int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
 /* Releases the process-wide Graphviz context (call once, at exit). */
 void lin_render_shutdown(void);
 
-/* Writes the documentation set: out_dir/<family>.svg for every base model
- * with descendants, out_dir/catalog.svg, the DOT sources in graph_dir, and
- * out_dir/README.md embedding them. Every file is written atomically. */
+/* Writes the documentation set: out_dir/evolution.svg (the catalog on a
+ * time axis), out_dir/<family>.svg for every base model with descendants,
+ * out_dir/catalog.svg, their DOT sources and Mermaid versions in graph_dir,
+ * out_dir/README.md embedding them and out_dir/index.html (one
+ * self-contained page with search). Every file is written atomically. */
 int lin_docs_write(const lin_catalog *cat, const char *out_dir,
                    const char *graph_dir, lin_error *err);
 
@@ -415,6 +450,47 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 /* Installs igraph error and warning handlers that never abort; igraph errors
  * then surface as LIN_EGRAPH. Called by lin_catalog_new; idempotent. */
 void lin_igraph_init(void);
+
+/* ---- Hugging Face model cards ---------------------------------------- */
+
+/* What an import did: cards read into models, and cards skipped (each
+ * skipped card has a warning in diags saying why, with file:line:col). */
+typedef struct lin_import_report {
+	size_t taken, skipped;
+} lin_import_report;
+
+/* Imports Hugging Face model cards into cat (before lin_catalog_finish):
+ * path is a card (a README.md with YAML front matter between '---' lines,
+ * or a bare YAML file of that front matter) or a directory walked for
+ * cards, Hugging Face cache folders (hub/models--ORG--NAME/snapshots/REV)
+ * included. Each card becomes a model; each base model a parent edge with
+ * allow_external set, so a base outside the cards becomes an external model
+ * at finish. Models are appended sorted by id. The rules (ids, relation
+ * inference, limits) are in README.md, "Importing Hugging Face model
+ * cards". A malformed card is a warning in diags and counts in rep->skipped;
+ * the import goes on. Returns 0, or LIN_EIO when path cannot be read,
+ * LIN_ENOMEM, LIN_EINVAL when cat is finished. rep may be NULL. */
+int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *rep,
+                       lin_diags *diags, lin_error *err);
+
+/* Imports one card held in memory; name is its file name (which gives the
+ * model id, e.g. "ORG__NAME.yaml" or "ORG/NAME/README.md") and the file
+ * used in messages and sources. Same contract as lin_import_hf_path. */
+int lin_import_hf_buffer(lin_catalog *cat, const char *name, const char *data,
+                         size_t len, lin_import_report *rep, lin_diags *diags,
+                         lin_error *err);
+
+/* 1 when path looks like model cards rather than a catalog: a *.md file, or
+ * a directory with no catalog-style *.yaml file directly inside (names
+ * without "__") and at least one card in or below it. 0 otherwise. */
+int lin_import_hf_is_cards(const char *path);
+
+/* Writes the models of a finished catalog as catalog YAML (data/README.md's
+ * schema), sorted by id, every string double-quoted and escaped, so that
+ * lin_catalog_load_buffer reads the same models back. An external model
+ * becomes an entry with stage 'unknown' (its id lowercased; the original
+ * spelling kept as its name). */
+int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err);
 
 #ifdef __cplusplus
 }

@@ -102,5 +102,7 @@ const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, siz
 
 extern const cli_cmd cmd_ancestors, cmd_descendants, cmd_path, cmd_common,
 	cmd_roots, cmd_show, cmd_list, cmd_stats, cmd_check, cmd_draw, cmd_docs;
+/* lineage import hf: model cards to catalog YAML (cmd_import.c) */
+extern const cli_cmd cmd_import;
 
 #endif

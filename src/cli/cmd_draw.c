@@ -11,10 +11,15 @@ static const cli_opt draw_opts[] = {
 	{"ancestors", 'a', NULL, "with MODEL: draw its ancestors"},
 	{"descendants", 'D', NULL, "with MODEL: draw its descendants (default: both)"},
 	CLI_OPT_DEPTH, CLI_OPT_RELATION,
-	{"format", 'f', "svg|dot|png", "output format (default: from -o's extension, else svg)"},
+	{"format", 'f', "FORMAT", "svg, dot, png or mermaid (default: from -o's extension, else svg)"},
 	{"output", 'o', "FILE", "write to FILE (default: standard output)"},
 	{"top-down", 't', NULL, "lay out top to bottom instead of left to right"},
-	{"by-year", 'y', NULL, "rank models by release year"},
+	{"by-year", 'y', NULL, "the evolution tree: models placed on a time axis"},
+	{"quarters", 0, "auto|yes|no", "with --by-year: one rank per quarter (auto: busy years)"},
+	{"group", 0, "HOW", "cluster by family, org or none (auto: family with --by-year)"},
+	{"max-nodes", 'm', "N", "above N boxes, count the rest in \"+N\" boxes (default 150; 0: never)"},
+	{"reduce", 0, NULL, "leave out an edge to a base's base (transitive reduction)"},
+	{"no-stagger", 0, NULL, "do not spread the leaves of wide families over several ranks"},
 	{"title", 0, "TEXT", "caption of the diagram"},
 	CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
@@ -29,14 +34,44 @@ static int pick_format(const char *fmt, const char *path)
 		return LIN_FORMAT_DOT;
 	if (dot && strcmp(dot, ".png") == 0)
 		return LIN_FORMAT_PNG;
+	if (dot && (strcmp(dot, ".mmd") == 0 || strcmp(dot, ".mermaid") == 0))
+		return LIN_FORMAT_MERMAID;
 	return LIN_FORMAT_SVG;
 }
 
 static int draw_options(const cli_cmd *cmd, const cli_args *a, lin_draw_opts *o)
 {
 	lin_query_opts q;
+	const char *quarters = cli_get(cmd, a, "quarters"), *group = cli_get(cmd, a, "group");
+	const char *max = cli_get(cmd, a, "max-nodes");
 	if (cli_query_opts(cmd, a, &q) != 0)
 		return CLI_USAGE;
+	if (max && cli_int("--max-nodes", max, &o->max_nodes) != 0)
+		return CLI_USAGE;
+	if (o->max_nodes > LIN_DRAW_MAX_NODES_LIMIT) {
+		cli_errorf("--max-nodes is at most %d (dot's layout time grows fast with size)",
+		           LIN_DRAW_MAX_NODES_LIMIT);
+		return CLI_USAGE;
+	}
+	if (group && (int)(o->group = (lin_group)lin_group_parse(group)) < 0) {
+		cli_errorf("unknown --group '%s' (expected auto, family, org or none)", group);
+		return CLI_USAGE;
+	}
+	if (quarters) {
+		if (strcmp(quarters, "auto") == 0)
+			o->quarters = -1;
+		else if (strcmp(quarters, "yes") == 0)
+			o->quarters = 1;
+		else if (strcmp(quarters, "no") == 0)
+			o->quarters = 0;
+		else {
+			cli_errorf("unknown --quarters '%s' (expected auto, yes or no)", quarters);
+			return CLI_USAGE;
+		}
+	}
+	o->reduce = cli_flag(cmd, a, "reduce");
+	if (cli_flag(cmd, a, "no-stagger"))
+		o->stagger = 0;
 	o->relations = q.relations;
 	o->depth = q.depth;
 	o->ancestors = cli_flag(cmd, a, "ancestors");
@@ -58,7 +93,8 @@ static int run_draw(const cli_cmd *cmd, const cli_args *a)
 	if (path && strcmp(path, "-") == 0)
 		path = NULL;
 	if (fmt < 0) {
-		cli_errorf("unknown format '%s' (expected svg, dot or png)", cli_get(cmd, a, "format"));
+		cli_errorf("unknown format '%s' (expected svg, dot, png or mermaid)",
+		           cli_get(cmd, a, "format"));
 		goto done;
 	}
 	if (draw_options(cmd, a, &o) != 0)
@@ -82,7 +118,10 @@ const cli_cmd cmd_draw = {
 	"draw", run_draw, "[MODEL]", "draw the catalog, or one model's family, with Graphviz",
 	"Without MODEL draws the whole catalog. With MODEL draws it with its ancestors\n"
 	"and descendants (or only those asked for). Nodes are coloured by stage, edges\n"
-	"styled by relation kind; each node links to the model's page.",
+	"styled by relation kind; each node links to the model's page. Above\n"
+	"--max-nodes models the most-derived are kept and the others are counted in\n"
+	"\"+N\" boxes by relation kind, as the caption says. --by-year draws the\n"
+	"evolution tree: one rank per year (or quarter), grouped by base family.",
 	draw_opts, 0, 1,
 };
 
@@ -109,8 +148,12 @@ static int run_docs(const cli_cmd *cmd, const cli_args *a)
 }
 
 const cli_cmd cmd_docs = {
-	"docs", run_docs, "", "write the documentation diagrams: out/*.svg, out/README.md, graph/*.dot",
-	"Writes one diagram per family (a base model and its descendants) and one of\n"
-	"the whole catalog, their DOT sources, and a README.md that embeds them.",
+	"docs", run_docs, "",
+	"write the documentation: out/index.html, out/*.svg, out/README.md, graph/",
+	"Writes the evolution tree, one diagram per family (a base model and its\n"
+	"descendants) and one of the whole catalog as SVG, their DOT sources and\n"
+	"Mermaid versions in graph/, a README.md that embeds them for GitHub, and\n"
+	"index.html: one self-contained page with the diagrams, a search box and a\n"
+	"card per model, that works opened straight from disk.",
 	docs_opts, 0, 0,
 };

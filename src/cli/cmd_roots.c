@@ -4,15 +4,19 @@
  */
 #include "cli.h"
 
+#include <string.h>
+
 static const cli_opt roots_opts[] = {
 	{"top", 'n', "N", "show only the first N (default: all)"},
 	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
-static void root_text(lin_buf *out, const lin_catalog *cat, const lin_root *r, size_t rank)
+static void root_text(lin_buf *out, const lin_catalog *cat, const lin_root *r, size_t rank,
+                      int width)
 {
 	char buf[256];
-	lin_buf_printf(out, "%3zu. %-40s %6" IGRAPH_PRId "  ", rank, cli_label(cat, r->vertex, buf, sizeof(buf)), r->total);
+	lin_buf_printf(out, "%3zu. %-*s %6" IGRAPH_PRId "  ", rank, width,
+	               cli_label(cat, r->vertex, buf, sizeof(buf)), r->total);
 	const char *sep = "";
 	for (int k = 0; k < LIN_REL_COUNT; k++)
 		if (r->by_relation[k]) {
@@ -55,16 +59,23 @@ static int run_roots(const cli_cmd *cmd, const cli_args *a)
 		goto done;
 	}
 	size_t n = top >= 0 && (size_t)top < roots.n ? (size_t)top : roots.n;
+	/* the model column is as wide as the widest label shown, 40 to 70 */
+	int width = 40;
+	char buf[256];
+	for (size_t i = 0; i < n; i++) {
+		int w = (int)strlen(cli_label(cat, roots.items[i].vertex, buf, sizeof(buf)));
+		width = w > width ? (w < 70 ? w : 70) : width;
+	}
 	if (json)
 		lin_buf_puts(&out, "[");
 	else
-		lin_buf_printf(&out, "%-45s %6s  %s\n", "     BASE MODEL", "MODELS", "BY RELATION");
+		lin_buf_printf(&out, "     %-*s %6s  %s\n", width, "BASE MODEL", "MODELS", "BY RELATION");
 	for (size_t i = 0; i < n; i++) {
 		if (json) {
 			lin_buf_puts(&out, i ? ",\n " : "\n ");
 			root_json(&out, cat, &roots.items[i]);
 		} else {
-			root_text(&out, cat, &roots.items[i], i + 1);
+			root_text(&out, cat, &roots.items[i], i + 1, width);
 		}
 	}
 	if (json)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #ifndef LINEAGE_DATADIR
@@ -177,6 +178,16 @@ static void print_diags(const lin_diags *d, int show_warnings)
 	}
 }
 
+/* Loads one --data path: a directory or file of Hugging Face model cards
+ * is imported (lin_import_hf_is_cards); anything else is a catalog. */
+static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error *err)
+{
+	lin_import_report rep;
+	if (!lin_import_hf_is_cards(path))
+		return lin_catalog_load_path(cat, path, d, err);
+	return lin_import_hf_path(cat, path, &rep, d, err);
+}
+
 int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_warnings)
 {
 	lin_catalog *cat = NULL;
@@ -191,9 +202,9 @@ int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_wa
 		return CLI_USAGE;
 	}
 	if (a->ndata == 0)
-		failed |= lin_catalog_load_path(cat, default_data(), d, &err) != 0;
+		failed |= load_one(cat, default_data(), d, &err) != 0;
 	for (int i = 0; i < a->ndata; i++)
-		failed |= lin_catalog_load_path(cat, a->data[i], d, &err) != 0;
+		failed |= load_one(cat, a->data[i], d, &err) != 0;
 	if (!failed)
 		failed = lin_catalog_finish(cat, d, &err) != 0;
 	print_diags(d, show_warnings);

@@ -27,7 +27,7 @@ typedef struct entry_ctx {
 static const char *const entry_keys[] = {
 	"id", "name", "aliases", "org", "released", "params", "stage",
 	"architecture", "weights", "license", "license_note", "languages",
-	"training_data", "links", "sources", "parents", NULL,
+	"training_data", "links", "sources", "parents", "external", NULL,
 };
 
 static const char *const parent_keys[] = {
@@ -312,8 +312,14 @@ static int parse_parents(entry_ctx *c, const lin_ynode *map, lin_model *m)
 /* Parses the vocabulary fields: stage, architecture, weights. */
 static int parse_kinds(entry_ctx *c, const lin_ynode *map, lin_model *m)
 {
-	char *stage = NULL, *arch = NULL, *weights = NULL;
+	char *stage = NULL, *arch = NULL, *weights = NULL, *external = NULL;
 	int bad = 0;
+	bad |= get_text(c, map, "external", &external) != 0;
+	if (external && strcmp(external, "true") && strcmp(external, "false")) {
+		problem(c, 0, LIN_ESCHEMA, map_get(map, "external"), "'external' must be true or false, not '%.64s'", external);
+		bad = 1;
+	}
+	m->external = external && strcmp(external, "true") == 0;
 	bad |= get_text(c, map, "stage", &stage) != 0;
 	bad |= get_text(c, map, "architecture", &arch) != 0;
 	bad |= get_text(c, map, "weights", &weights) != 0;

@@ -1,10 +1,12 @@
 /*
- * docs.c - writes the documentation set: one diagram per model family (SVG
- * plus its DOT source), one of the whole catalog, and a README.md embedding
- * them. Output is deterministic and written atomically, so it can be
- * committed and checked for freshness.
+ * docs.c - writes the documentation set: the evolution tree (the catalog on
+ * a time axis), one diagram per model family (SVG, its DOT source and a
+ * Mermaid version), one of the whole catalog, a README.md embedding them
+ * for GitHub, and index.html, one self-contained page with search. Output
+ * is deterministic and written atomically, so it can be committed and
+ * checked for freshness.
  */
-#include "internal.h"
+#include "draw.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +17,15 @@
 
 /* Longest file-name slug taken from a model id. */
 #define SLUG_MAX 60
+/* The evolution tree and the whole-catalog diagram show every model up to
+ * this many; families collapse at the default budget. */
+#define DOCS_CATALOG_MAX_NODES 400
+
+/* A diagram kept for index.html. */
+typedef struct fig {
+	char *anchor, *heading, *caption;
+	lin_buf svg;
+} fig;
 
 /* What one docs run shares between its steps. */
 typedef struct docs {
@@ -23,6 +34,8 @@ typedef struct docs {
 	lin_buf md;     /* README.md being built */
 	char **slugs;   /* file stems already used */
 	size_t nslugs;
+	fig *figs;      /* diagrams for the page, in README order */
+	size_t nfigs;
 } docs;
 
 /* mkdir -p: creates path and its missing parents. */
@@ -109,39 +122,82 @@ static int make_slug(const char **out, docs *d, igraph_integer_t v, lin_error *e
 	return 0;
 }
 
-/* Renders one diagram and writes dir/stem.ext atomically. */
+/* Renders one diagram and writes dir/stem.ext atomically; the bytes stay in
+ * data (the caller disposes of it). */
 static int write_one(const docs *d, const lin_draw_opts *o, const char *dir,
-                     const char *stem, lin_format fmt, lin_error *err)
+                     const char *stem, lin_format fmt, lin_buf *data, lin_error *err)
 {
 	int rc = 0;
-	lin_buf data = LIN_BUF_INIT, path = LIN_BUF_INIT;
+	lin_buf path = LIN_BUF_INIT;
+	static const char *const ext[] = {"svg", "dot", "png", "mmd"};
 
-	if ((rc = lin_render(&data, d->cat, o, fmt, err)))
+	if ((rc = lin_render(data, d->cat, o, fmt, err)))
 		goto done;
-	lin_buf_printf(&path, "%s/%s.%s", dir, stem, fmt == LIN_FORMAT_DOT ? "dot" : "svg");
+	lin_buf_printf(&path, "%s/%s.%s", dir, stem, ext[fmt]);
 	if (path.oom) {
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	rc = lin_write_atomic(path.data, data.data ? data.data : "", data.len, err);
+	rc = lin_write_atomic(path.data, data->data ? data->data : "", data->len, err);
 done:
-	lin_buf_dispose(&data);
 	lin_buf_dispose(&path);
 	return rc;
 }
 
-/* One README section: heading, caption, and the image, or a note when the
- * diagram is too big to draw. */
-static int write_section(docs *d, const lin_draw_opts *o, const char *stem,
-                         const char *heading, const char *caption, lin_error *err)
+static char *dup_or_null(const char *s, int *oom)
 {
-	int rc = write_one(d, o, d->out_dir, stem, LIN_FORMAT_SVG, err);
+	char *c = strdup(s ? s : "");
+	if (!c)
+		*oom = 1;
+	return c;
+}
+
+/* Keeps svg (taken over) for the page under anchor stem. */
+static int keep_fig(docs *d, const char *stem, const char *heading, const char *caption,
+                    lin_buf *svg, lin_error *err)
+{
+	int oom = 0;
+	fig *grown = realloc(d->figs, (d->nfigs + 1) * sizeof(*grown));
+	if (!grown)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	d->figs = grown;
+	fig *f = &d->figs[d->nfigs++];
+	f->anchor = dup_or_null(stem, &oom);
+	f->heading = dup_or_null(heading, &oom);
+	f->caption = dup_or_null(caption, &oom);
+	f->svg = *svg;
+	memset(svg, 0, sizeof(*svg));
+	return oom ? lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+}
+
+/* Appends a Mermaid block (folded, so the page stays short) to the README. */
+static void put_mermaid_block(lin_buf *md, const lin_buf *mmd)
+{
+	lin_buf_puts(md, "<details><summary>Mermaid version</summary>\n\n");
+	if (mmd->data && strstr(mmd->data, "collapsed to fit Mermaid"))
+		lin_buf_puts(md, "Collapsed further than the SVG to stay within Mermaid's limits "
+		                 "(500 edges, 50,000 characters).\n\n");
+	lin_buf_puts(md, "```mermaid\n");
+	lin_buf_append(md, mmd->data ? mmd->data : "", mmd->len);
+	lin_buf_puts(md, "```\n\n</details>\n\n");
+}
+
+/* One README section: heading, caption, the image and, for families, the
+ * Mermaid version; or a note when the diagram is too big to draw. */
+static int write_section(docs *d, const lin_draw_opts *o, const char *stem,
+                         const char *heading, const char *caption, int mermaid,
+                         lin_error *err)
+{
+	lin_buf svg = LIN_BUF_INIT, dot = LIN_BUF_INIT, mmd = LIN_BUF_INIT;
+	int rc = write_one(d, o, d->out_dir, stem, LIN_FORMAT_SVG, &svg, err);
 	int too_big = rc == LIN_ELIMIT;
 
 	if (!rc)
-		rc = write_one(d, o, d->graph_dir, stem, LIN_FORMAT_DOT, err);
+		rc = write_one(d, o, d->graph_dir, stem, LIN_FORMAT_DOT, &dot, err);
+	if (!rc && mermaid)
+		rc = write_one(d, o, d->graph_dir, stem, LIN_FORMAT_MERMAID, &mmd, err);
 	if (rc && !too_big)
-		return rc;
+		goto done;
 	lin_buf_puts(&d->md, "## ");
 	put_md(&d->md, heading);
 	lin_buf_puts(&d->md, "\n\n");
@@ -150,12 +206,20 @@ static int write_section(docs *d, const lin_draw_opts *o, const char *stem,
 	if (too_big) {
 		lin_buf_puts(&d->md, "(too large to draw in one diagram)\n\n");
 		lin_error_clear(err);
-		return 0;
+		rc = 0;
+		goto done;
 	}
 	lin_buf_puts(&d->md, "![");
 	put_md(&d->md, caption);
 	lin_buf_printf(&d->md, "](%s.svg)\n\n", stem);
-	return 0;
+	if (mermaid)
+		put_mermaid_block(&d->md, &mmd);
+	rc = keep_fig(d, stem, heading, caption, &svg, err);
+done:
+	lin_buf_dispose(&svg);
+	lin_buf_dispose(&dot);
+	lin_buf_dispose(&mmd);
+	return rc;
 }
 
 /* "LLaMA and its 41 descendants" and, for the caption, the count by
@@ -201,7 +265,7 @@ static int write_family(docs *d, const lin_root *r, lin_error *err)
 	o.descendants = 1;
 	o.left_to_right = 1;
 	o.title = title.data;
-	rc = write_section(d, &o, stem, model_name(m), caption.data, err);
+	rc = write_section(d, &o, stem, model_name(m), caption.data, 1, err);
 done:
 	lin_buf_dispose(&title);
 	lin_buf_dispose(&caption);
@@ -222,8 +286,67 @@ static int write_catalog(docs *d, lin_error *err)
 	if (caption.oom)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	o.left_to_right = 1;
-	rc = write_section(d, &o, "catalog", "Whole catalog", caption.data, err);
+	o.max_nodes = DOCS_CATALOG_MAX_NODES;
+	rc = write_section(d, &o, "catalog", "Whole catalog", caption.data, 0, err);
 	lin_buf_dispose(&caption);
+	return rc;
+}
+
+/* The evolution tree: every model on a time axis, grouped by base family. */
+static int write_evolution(docs *d, lin_error *err)
+{
+	int rc = 0;
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	lin_buf caption = LIN_BUF_INIT;
+	igraph_integer_t n = lin_catalog_count(d->cat);
+
+	lin_buf_puts(&caption, "Evolution of the catalog: ");
+	lin_put_count(&caption, n);
+	lin_buf_printf(&caption, " model%s by release date (a column per year, or per quarter "
+	               "in busy years), grouped by base family", n == 1 ? "" : "s");
+	if (caption.oom)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	o.left_to_right = 1;
+	o.by_year = 1;
+	o.max_nodes = DOCS_CATALOG_MAX_NODES;
+	o.title = caption.data;
+	rc = write_section(d, &o, "evolution", "Evolution tree", caption.data, 0, err);
+	lin_buf_dispose(&caption);
+	return rc;
+}
+
+/* index.html: the evolution tree and the families, search and cards. */
+static int write_page(docs *d, lin_error *err)
+{
+	int rc = 0;
+	lin_buf html = LIN_BUF_INIT, path = LIN_BUF_INIT;
+	lin_page_fig *pf = calloc(d->nfigs + 1, sizeof(*pf));
+	size_t k = 0;
+
+	if (!pf)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < d->nfigs; i++) {
+		if (strcmp(d->figs[i].anchor, "catalog") == 0)
+			continue; /* the evolution tree shows the same models */
+		pf[k].anchor = d->figs[i].anchor;
+		pf[k].heading = d->figs[i].heading;
+		pf[k].caption = d->figs[i].caption;
+		pf[k].svg = d->figs[i].svg.data ? d->figs[i].svg.data : "";
+		pf[k].svg_len = d->figs[i].svg.len;
+		k++;
+	}
+	if ((rc = lin_html_page(&html, d->cat, pf, k, err)))
+		goto done;
+	lin_buf_printf(&path, "%s/index.html", d->out_dir);
+	if (path.oom || html.oom) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	rc = lin_write_atomic(path.data, html.data, html.len, err);
+done:
+	free(pf);
+	lin_buf_dispose(&html);
+	lin_buf_dispose(&path);
 	return rc;
 }
 
@@ -268,7 +391,7 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 	int rc = 0;
 	lin_roots roots = {NULL, 0};
 	lin_query_opts qo = LIN_QUERY_OPTS_INIT;
-	docs d = {cat, out_dir, graph_dir, LIN_BUF_INIT, NULL, 0};
+	docs d = {cat, out_dir, graph_dir, LIN_BUF_INIT, NULL, 0, NULL, 0};
 	lin_buf path = LIN_BUF_INIT;
 
 	if (!cat || !out_dir || !graph_dir || !lin_catalog_graph(cat))
@@ -279,10 +402,14 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 	if ((rc = lin_query_roots(&roots, cat, &qo, err)))
 		goto done;
 	lin_buf_puts(&d.md, "# Model lineage\n\n"
-	                    "generated by `lineage docs` from data/; do not edit.\n\n");
+	                    "generated by `lineage docs` from data/; do not edit. "
+	                    "[index.html](index.html) is the same set as one searchable page "
+	                    "(download it and open it in a browser).\n\n");
+	if ((rc = write_evolution(&d, err)))
+		goto done;
 	for (size_t i = 0; i < roots.n && !rc; i++)
 		rc = write_family(&d, &roots.items[i], err);
-	if (rc || (rc = write_catalog(&d, err)))
+	if (rc || (rc = write_catalog(&d, err)) || (rc = write_page(&d, err)))
 		goto done;
 	lin_buf_printf(&path, "%s/README.md", out_dir);
 	if (d.md.oom || path.oom) {
@@ -291,13 +418,21 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 	}
 	if ((rc = lin_write_atomic(path.data, d.md.data, d.md.len, err)))
 		goto done;
-	if ((rc = prune_stale(&d, out_dir, ".svg", err)))
+	if ((rc = prune_stale(&d, out_dir, ".svg", err)) ||
+	    (rc = prune_stale(&d, graph_dir, ".mmd", err)))
 		goto done;
 	rc = prune_stale(&d, graph_dir, ".dot", err);
 done:
 	for (size_t i = 0; i < d.nslugs; i++)
 		free(d.slugs[i]);
 	free(d.slugs);
+	for (size_t i = 0; i < d.nfigs; i++) {
+		free(d.figs[i].anchor);
+		free(d.figs[i].heading);
+		free(d.figs[i].caption);
+		lin_buf_dispose(&d.figs[i].svg);
+	}
+	free(d.figs);
 	lin_buf_dispose(&d.md);
 	lin_buf_dispose(&path);
 	lin_roots_dispose(&roots);

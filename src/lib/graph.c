@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,27 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 	}
 }
 
+/* A valid catalog id for a name known only from a reference (a Hugging
+ * Face id such as "mistralai/Mistral-7B-v0.1"): lowercase, characters
+ * outside [a-z0-9._/-] as '-', an 'x' first if it would not start with a
+ * letter or digit. The reference itself stays the model's name, so it
+ * still resolves. */
+static char *external_id(lin_arena *a, const char *ref)
+{
+	size_t n = strlen(ref);
+	char *id = lin_arena_alloc(a, n + 2), *q = id;
+	if (!id)
+		return NULL;
+	if (!isalnum((unsigned char)ref[0]) || (unsigned char)ref[0] >= 0x80)
+		*q++ = 'x';
+	for (; *ref; ref++) {
+		unsigned char ch = (unsigned char)*ref;
+		*q++ = ch < 0x80 && (isalnum(ch) || strchr("._/-", ch)) ? (char)tolower(ch) : '-';
+	}
+	*q = '\0';
+	return id;
+}
+
 /* Adds an external model for every parent reference that allows one and
  * names no model: a Hugging Face card's base_model outside the imported
  * cards is a node of its own, not an error. Returns how many were added. */
@@ -287,7 +309,9 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 				continue;
 			lin_model m;
 			memset(&m, 0, sizeof(m));
-			m.id = m.name = p->ref;
+			m.name = p->ref;
+			if (!(m.id = external_id(&cat->arena, p->ref)))
+				return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 			m.stage = LIN_STAGE_UNKNOWN;
 			m.arch = LIN_ARCH_UNKNOWN;
 			m.weights = LIN_WEIGHTS_UNKNOWN;

@@ -80,6 +80,13 @@ typedef int (*lin_yitem_fn)(void *ctx, const lin_ynode *item, lin_error *err);
 int lin_yaml_each_item(const char *file, const char *data, size_t len,
                        lin_yitem_fn fn, void *ctx, lin_error *err);
 
+/* Parses a buffer holding one YAML document of any shape into a bounded
+ * tree in *arena (the caller disposes of it); *out is NULL when the
+ * document is empty. Same limits as lin_yaml_each_item, the top-level node
+ * counting as depth 0. */
+int lin_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
+                            const char *data, size_t len, lin_error *err);
+
 /* The catalog's private layout. */
 struct lin_catalog {
 	lin_model *models;

@@ -1,25 +1,25 @@
 /*
- * render.c - draws a selection of the catalog with Graphviz (cgraph + gvc):
- * DOT for diffs, SVG for browsers, PNG for everything else. The graph is built
- * through the cgraph API, never by pasting DOT text: node names are
- * "n<vertex>", and user text is escaped here because Graphviz decodes \N-style
- * escapes and entities in labels and writes URL attributes verbatim into SVG,
- * so links are checked (http/https only) and percent-encoded by hand.
+ * render.c - draws a plan (plan.c) with Graphviz (cgraph + gvc): DOT for
+ * diffs, SVG for browsers, PNG for everything else; Mermaid goes to
+ * mermaid.c. The graph is built through the cgraph API, never by pasting DOT
+ * text: node names are "n<vertex>", and user text is escaped here because
+ * Graphviz decodes \N-style escapes and entities in labels and writes URL
+ * attributes verbatim into SVG, so links are checked (http/https only) and
+ * percent-encoded by hand (lin_put_url).
  */
-#include "internal.h"
+#include "draw.h"
 
 #include <gvc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Layout time grows fast with size (NOTES.md): bound what reaches `dot`. */
-#define DRAW_MAX_NODES 2000
+/* Layout time grows fast with size (NOTES.md): bound what reaches `dot`. The
+ * node count is bounded by the plan (LIN_DRAW_MAX_NODES_LIMIT). */
 #define DRAW_MAX_EDGES 20000
 /* Longest name shown in a box, and longest other text, in code points. */
 #define NAME_MAX_CHARS 80
 #define TEXT_MAX_CHARS 200
-#define URL_MAX_BYTES 2048
 /* Edges carry a relation label only in small drawings; the legend does the
  * job in big ones. */
 #define EDGE_LABELS_MAX 40
@@ -123,97 +123,9 @@ int lin_format_parse(const char *s)
 		return LIN_FORMAT_DOT;
 	if (strcmp(s, "png") == 0)
 		return LIN_FORMAT_PNG;
+	if (strcmp(s, "mermaid") == 0 || strcmp(s, "mmd") == 0)
+		return LIN_FORMAT_MERMAID;
 	return -1;
-}
-
-/* ---- selection ----------------------------------------------------------- */
-
-/* Marks the vertices within depth edges of v in direction mode (v included),
- * using igraph's BFS-based neighbourhood / subcomponent. */
-static int mark_reach(char *mark, const igraph_t *g, igraph_integer_t v,
-                      igraph_neimode_t mode, int depth, lin_error *err)
-{
-	int rc = 0;
-	igraph_vector_int_t one;
-	igraph_vector_int_list_t hood;
-	int one_init = 0, hood_init = 0;
-	const igraph_vector_int_t *got = NULL;
-
-	if (depth < 0) {
-		LIN_IG(igraph_vector_int_init(&one, 0));
-		one_init = 1;
-		LIN_IG(igraph_subcomponent(g, &one, v, mode));
-		got = &one;
-	} else {
-		LIN_IG(igraph_vector_int_list_init(&hood, 0));
-		hood_init = 1;
-		LIN_IG(igraph_neighborhood(g, &hood, igraph_vss_1(v), depth, mode, 0));
-		got = igraph_vector_int_list_get_ptr(&hood, 0);
-	}
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(got); i++)
-		mark[VECTOR(*got)[i]] = 1;
-done:
-	if (one_init)
-		igraph_vector_int_destroy(&one);
-	if (hood_init)
-		igraph_vector_int_list_destroy(&hood);
-	return rc;
-}
-
-/* Focus plus ancestors and/or descendants over the relation-filtered graph. */
-static int select_focus(igraph_vector_int_t *out, const lin_catalog *cat,
-                        const lin_draw_opts *o, lin_error *err)
-{
-	int rc = 0, owned = 0;
-	const igraph_t *fg = NULL;
-	igraph_t storage;
-	igraph_integer_t n = lin_catalog_count(cat);
-	int up = o->ancestors || !o->descendants;
-	int down = o->descendants || !o->ancestors;
-	char *mark = calloc((size_t)n, 1);
-
-	if (!mark)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	memset(&storage, 0, sizeof(storage));
-	rc = lin_graph_filtered(&fg, &storage, &owned, cat, o->relations, NULL, err);
-	if (rc)
-		goto done;
-	if (up && (rc = mark_reach(mark, fg, o->focus, IGRAPH_IN, o->depth, err)))
-		goto done;
-	if (down && (rc = mark_reach(mark, fg, o->focus, IGRAPH_OUT, o->depth, err)))
-		goto done;
-	igraph_vector_int_clear(out);
-	for (igraph_integer_t v = 0; v < n; v++)
-		if (mark[v])
-			LIN_IG(igraph_vector_int_push_back(out, v));
-done:
-	if (owned)
-		igraph_destroy(&storage);
-	free(mark);
-	return rc;
-}
-
-int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
-                    const lin_draw_opts *o, lin_error *err)
-{
-	int rc = 0;
-	igraph_integer_t n = 0;
-
-	if (!out || !cat || !o)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_draw_select: NULL argument");
-	if (!lin_catalog_graph(cat))
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "catalog not finished");
-	n = lin_catalog_count(cat);
-	if (o->focus >= n)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0,
-		                "focus vertex %" IGRAPH_PRId " out of range", o->focus);
-	if (o->focus >= 0)
-		return select_focus(out, cat, o, err);
-	LIN_IG(igraph_vector_int_resize(out, n));
-	for (igraph_integer_t v = 0; v < n; v++)
-		VECTOR(*out)[v] = v;
-done:
-	return rc;
 }
 
 /* ---- text for Graphviz ------------------------------------------------------ */
@@ -317,40 +229,6 @@ static void put_tip(lin_buf *b, const char *s, size_t max)
 	put_esc(b, s, max, "\\\\\\\\");
 }
 
-static int prefix_ci(const char *s, const char *prefix)
-{
-	for (; *prefix; s++, prefix++) {
-		char c = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
-		if (c != *prefix)
-			return 0;
-	}
-	return 1;
-}
-
-static int url_safe(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (c && strchr("-._~:/?#@!$()*+,;=%", c));
-}
-
-/* Appends url percent-encoded when it is http(s); returns 0 (and appends
- * nothing) for any other scheme or an absurd length. */
-static int put_url(lin_buf *b, const char *url)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	if (!url || strlen(url) > URL_MAX_BYTES ||
-	    !(prefix_ci(url, "http://") || prefix_ci(url, "https://")))
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-		char enc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-		if (url_safe(*p))
-			lin_buf_append(b, (const char *)p, 1);
-		else
-			lin_buf_append(b, enc, 3);
-	}
-	return 1;
-}
-
 /* ---- visual vocabulary ----------------------------------------------------- */
 
 /* A pastel fill per stage, distinct at a glance. */
@@ -386,6 +264,16 @@ static const rel_look rel_looks[LIN_REL_COUNT] = {
 	[LIN_REL_PRUNE] = {"#bc4749", "dashed", "1.4", "tee", "\xe2\x95\x8c\xe2\x95\x8c\xe2\x95\x8c\xe2\x94\xa4"},
 };
 
+const char *lin_stage_fill(int stage)
+{
+	return (stage >= 0 && stage < LIN_STAGE_COUNT) ? stage_fill[stage] : "#ffffff";
+}
+
+const char *lin_relation_color(lin_relation r)
+{
+	return ((int)r >= 0 && r < LIN_REL_COUNT) ? rel_looks[r].color : "#6c757d";
+}
+
 #define SEP_DOT " \xc2\xb7 " /* " · " */
 #define ARROW " \xe2\x86\x92 " /* " → " */
 
@@ -395,16 +283,18 @@ static const rel_look rel_looks[LIN_REL_COUNT] = {
 typedef struct draw {
 	const lin_catalog *cat;
 	const lin_draw_opts *o;
+	const lin_plan *p;
 	Agraph_t *g;
 	Agnode_t **nodes;
-	Agnode_t *legend; /* NULL when nothing is drawn */
-	igraph_vector_int_t edges; /* edge ids to draw, in drawing order */
-	int edges_init;
-	size_t nnodes;
-	unsigned stages;  /* bit per stage present */
-	lin_relmask rels; /* relations present */
-	int closed;       /* some drawn model has closed weights */
-	lin_buf tmp;      /* scratch for attribute values */
+	Agnode_t **mores;  /* the summary nodes, parallel to p->mores */
+	Agraph_t **home;   /* per vertex: its group's cluster, NULL when none */
+	Agnode_t *legend;  /* NULL when nothing is drawn */
+	lin_group group;
+	unsigned stages;   /* bit per stage present */
+	lin_relmask rels;  /* relations present */
+	int closed;        /* some drawn model has closed weights */
+	int external;      /* some drawn model is known only by name */
+	lin_buf tmp;       /* scratch for attribute values */
 } draw;
 
 /* Sets attribute name of obj (declaring it with an empty default). */
@@ -430,10 +320,155 @@ static void declare(Agraph_t *g, int kind, const char *name, const char *value)
 	agattr(g, kind, (char *)name, (char *)value);
 }
 
+/* cgraph's default discipline gives a named object its interned name's
+ * address as id and keeps subgraphs in id order, so the order of clusters
+ * (and the layout) would depend on the heap. This one numbers names in
+ * creation order (even ids; anonymous objects get odd ones) in a small
+ * open-addressing table, freed when the graph is closed. */
+typedef struct seq_ids {
+	Agraph_t *g;   /* the root graph: names are its refstrs (agstrdup), as
+	                  cgraph expects (aghtmlstr reads their header) */
+	char **names;  /* names[k] has id 2 * (k + 1) */
+	size_t n, cap;
+	size_t *slot;  /* hash slots: index + 1 into names, 0 when empty */
+	size_t nslot;  /* a power of two, at least 2 * cap */
+	IDTYPE anon;   /* the next anonymous id (odd) */
+} seq_ids;
+
+static size_t seq_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void *seq_open(Agraph_t *g, Agdisc_t *disc)
+{
+	seq_ids *t = calloc(1, sizeof(*t));
+	(void)disc;
+	if (t) {
+		t->anon = 1;
+		t->g = g;
+	}
+	return t;
+}
+
+/* Makes room for one more name; 0 or -1 when out of memory. */
+static int seq_grow(seq_ids *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64, nslot = cap * 2;
+	char **names = realloc(t->names, cap * sizeof(*names));
+	size_t *slot = NULL;
+	if (!names)
+		return -1;
+	t->names = names;
+	slot = calloc(nslot, sizeof(*slot));
+	if (!slot)
+		return -1;
+	for (size_t k = 0; k < t->n; k++) {
+		size_t h = seq_hash(t->names[k]) & (nslot - 1);
+		while (slot[h])
+			h = (h + 1) & (nslot - 1);
+		slot[h] = k + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->nslot = nslot;
+	t->cap = cap;
+	return 0;
+}
+
+static long seq_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+	seq_ids *t = state;
+	size_t h = 0;
+	(void)objtype;
+	if (!t)
+		return 0;
+	if (!str) {
+		*id = t->anon;
+		t->anon += 2;
+		return 1;
+	}
+	if (t->nslot) {
+		for (h = seq_hash(str) & (t->nslot - 1); t->slot[h]; h = (h + 1) & (t->nslot - 1))
+			if (strcmp(t->names[t->slot[h] - 1], str) == 0) {
+				*id = 2 * (IDTYPE)t->slot[h];
+				return 1;
+			}
+	}
+	if (!createflag)
+		return 0;
+	if (t->n == t->cap && seq_grow(t) != 0)
+		return 0;
+	char *copy = agstrdup(t->g, str);
+	if (!copy)
+		return 0;
+	for (h = seq_hash(str) & (t->nslot - 1); t->slot[h]; h = (h + 1) & (t->nslot - 1))
+		;
+	t->names[t->n++] = copy;
+	t->slot[h] = t->n;
+	*id = 2 * (IDTYPE)t->n;
+	return 1;
+}
+
+static long seq_alloc(void *state, int objtype, IDTYPE request)
+{
+	(void)state;
+	(void)objtype;
+	(void)request;
+	return 0; /* callers may not choose ids */
+}
+
+static void seq_free(void *state, int objtype, IDTYPE id)
+{
+	(void)state;
+	(void)objtype;
+	(void)id; /* names live until the graph is closed */
+}
+
+static char *seq_print(void *state, int objtype, IDTYPE id)
+{
+	seq_ids *t = state;
+	(void)objtype;
+	if (!t || id % 2 != 0 || id == 0 || id / 2 > t->n)
+		return NULL;
+	return t->names[id / 2 - 1];
+}
+
+static void seq_close(void *state)
+{
+	seq_ids *t = state;
+	if (!t)
+		return;
+	/* the names are refstrs of the graph: agclose frees them with its
+	 * string table, after this */
+	free(t->names);
+	free(t->slot);
+	free(t);
+}
+
+static void seq_register(void *state, int objtype, void *obj)
+{
+	(void)state;
+	(void)objtype;
+	(void)obj;
+}
+
+static Agiddisc_t seq_iddisc = {seq_open, seq_map, seq_alloc, seq_free,
+                                seq_print, seq_close, seq_register};
+static Agdisc_t seq_disc;
+
 /* The graph with its look: direction, fonts, node and edge defaults. */
 static int open_graph(draw *d, lin_error *err)
 {
-	Agraph_t *g = agopen((char *)"lineage", Agdirected, NULL);
+	Agraph_t *g = NULL;
+
+	seq_disc.mem = &AgMemDisc;
+	seq_disc.id = &seq_iddisc;
+	seq_disc.io = &AgIoDisc;
+	g = agopen((char *)"lineage", Agdirected, &seq_disc);
 	if (!g)
 		return gv_fail(err, "cannot create a graph");
 	d->g = g;
@@ -444,8 +479,8 @@ static int open_graph(draw *d, lin_error *err)
 	declare(g, AGRAPH, "labelloc", "t");
 	declare(g, AGRAPH, "bgcolor", "#ffffff");
 	declare(g, AGRAPH, "pad", "0.3");
-	declare(g, AGRAPH, "nodesep", "0.25");
-	declare(g, AGRAPH, "ranksep", "0.55");
+	declare(g, AGRAPH, "nodesep", d->o->by_year ? "0.18" : "0.25");
+	declare(g, AGRAPH, "ranksep", d->o->by_year ? "0.9" : "0.55");
 	declare(g, AGRAPH, "outputorder", "edgesfirst");
 	declare(g, AGNODE, "shape", "box");
 	declare(g, AGNODE, "style", "rounded,filled");
@@ -476,14 +511,17 @@ static void put_dom_id(lin_buf *b, const char *id)
 }
 
 /* Two catalog ids may map to the same DOM id ("a.b", "a_b"): the later one
- * gets "-<vertex>" so ids in the SVG stay unique. Compares without copying. */
+ * gets "-<vertex>" so ids in the SVG stay unique. Compares without copying,
+ * over the drawn models before v (at most the plan's budget). */
 static int dom_id_taken(const draw *d, const lin_model *m, igraph_integer_t v)
 {
 	const char *mine = m->id ? m->id : "";
-	for (igraph_integer_t u = 0; u < v; u++) {
+	const igraph_vector_int_t *verts = &d->p->verts;
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(verts); i++) {
+		igraph_integer_t u = VECTOR(*verts)[i];
 		const char *a = mine, *b = NULL;
-		if (!d->nodes[u])
-			continue;
+		if (u >= v)
+			break;
 		b = lin_catalog_model(d->cat, u)->id;
 		for (b = b ? b : ""; *a && *b && dom_char(*a) == dom_char(*b); a++, b++)
 			;
@@ -493,18 +531,25 @@ static int dom_id_taken(const draw *d, const lin_model *m, igraph_integer_t v)
 	return 0;
 }
 
-/* Box label: the name, then "params · year" on a second line. */
-static void put_label(lin_buf *b, const lin_model *m)
+/* Box label: the name, then "params · year" (or "external") below; on a
+ * time axis the full release date instead of the year. */
+static void put_label(lin_buf *b, const lin_model *m, int by_year)
 {
 	lin_buf line = LIN_BUF_INIT;
 	put_text(b, m->name ? m->name : m->id, NAME_MAX_CHARS);
-	for (size_t i = 0; i < m->params.n; i++) {
+	if (m->external)
+		lin_buf_puts(&line, "external");
+	for (size_t i = 0; i < m->params.n && !m->external; i++) {
 		if (i)
 			lin_buf_puts(&line, SEP_DOT);
 		lin_buf_puts(&line, m->params.items[i] ? m->params.items[i] : "");
 	}
-	if (m->year > 0)
+	if (by_year && m->released && m->released[0]) {
+		lin_buf_puts(&line, line.len ? SEP_DOT : "");
+		lin_buf_puts(&line, m->released);
+	} else if (m->year > 0) {
 		lin_buf_printf(&line, "%s%d", line.len ? SEP_DOT : "", m->year);
+	}
 	if (line.len) {
 		lin_buf_puts(b, "\\n");
 		put_text(b, line.data, NAME_MAX_CHARS);
@@ -514,7 +559,7 @@ static void put_label(lin_buf *b, const lin_model *m)
 	lin_buf_dispose(&line);
 }
 
-/* Hover text: name and org, release date, licence, weights. */
+/* Hover text: name and org, release date, parameters, licence, weights. */
 static void put_tooltip(lin_buf *b, const lin_model *m)
 {
 	put_tip(b, m->name ? m->name : m->id, TEXT_MAX_CHARS);
@@ -522,9 +567,15 @@ static void put_tooltip(lin_buf *b, const lin_model *m)
 		lin_buf_puts(b, " \xe2\x80\x94 ");
 		put_tip(b, m->org, TEXT_MAX_CHARS);
 	}
+	if (m->external)
+		lin_buf_puts(b, "\\nexternal: known only as a parent named by another model");
 	if (m->released) {
 		lin_buf_puts(b, "\\nreleased ");
 		put_tip(b, m->released, TEXT_MAX_CHARS);
+	}
+	for (size_t i = 0; i < m->params.n; i++) {
+		lin_buf_puts(b, i ? ", " : "\\nparameters ");
+		put_tip(b, m->params.items[i], TEXT_MAX_CHARS);
 	}
 	if (m->license) {
 		lin_buf_puts(b, "\\nlicence ");
@@ -536,30 +587,63 @@ static void put_tooltip(lin_buf *b, const lin_model *m)
 		lin_buf_puts(b, "\\nopen weights");
 }
 
-/* Fill, border and link of the node for model m. */
+/* The class list of a model's node: "stage-sft model weights-open
+ * org-meta-ai rel-finetune rel-distill [external]", for a page's CSS (the
+ * stage first, as before the other classes existed). */
+static void put_classes(lin_buf *b, const lin_model *m)
+{
+	unsigned seen = 0;
+	lin_buf_printf(b, "stage-%s model", lin_stage_name(m->stage) ? lin_stage_name(m->stage)
+	                                                          : "unknown");
+	if (m->weights == LIN_WEIGHTS_OPEN || m->weights == LIN_WEIGHTS_CLOSED)
+		lin_buf_printf(b, " weights-%s", lin_weights_name(m->weights));
+	if (m->org && m->org[0]) {
+		size_t at = b->len;
+		lin_buf_puts(b, " org-");
+		lin_put_slug(b, m->org, 40);
+		if (b->len == at + 5 && b->data) /* nothing ASCII in the name */
+			b->data[b->len = at] = '\0';
+	}
+	for (size_t i = 0; i < m->nparents; i++) {
+		lin_relation r = m->parents[i].relation;
+		if ((int)r < 0 || r >= LIN_REL_COUNT || (seen & (1u << r)))
+			continue;
+		seen |= 1u << r;
+		lin_buf_printf(b, " rel-%s", lin_relation_name(r));
+	}
+	if (m->external)
+		lin_buf_puts(b, " external");
+}
+
+/* Fill, border, classes and link of the node for model m. */
 static int style_node(draw *d, Agnode_t *n, const lin_model *m, igraph_integer_t v)
 {
 	int rc = 0;
 	int st = (m->stage >= 0 && m->stage < LIN_STAGE_COUNT) ? (int)m->stage : -1;
 
-	set(n, "fillcolor", st >= 0 ? stage_fill[st] : "#ffffff");
-	if (m->weights == LIN_WEIGHTS_CLOSED) {
+	set(n, "fillcolor", lin_stage_fill(st));
+	if (m->external) {
+		set(n, "style", "rounded,filled,dotted");
+		set(n, "color", "#868e96");
+		set(n, "fontcolor", "#495057");
+		set(n, "penwidth", "1.6");
+		d->external = 1;
+	} else if (m->weights == LIN_WEIGHTS_CLOSED) {
 		set(n, "style", "rounded,filled,dashed");
 		set(n, "penwidth", "1.8");
 		d->closed = 1;
 	}
-	if (st >= 0) {
+	if (st >= 0 && !m->external)
 		d->stages |= 1u << st;
-		lin_buf_printf(&d->tmp, "stage-%s", lin_stage_name((lin_stage)st));
-		if ((rc = set_tmp(d, n, "class")))
-			return rc;
-	}
+	put_classes(&d->tmp, m);
+	if ((rc = set_tmp(d, n, "class")))
+		return rc;
 	put_dom_id(&d->tmp, m->id);
 	if (dom_id_taken(d, m, v))
 		lin_buf_printf(&d->tmp, "-%" IGRAPH_PRId, v);
 	if ((rc = set_tmp(d, n, "id")))
 		return rc;
-	if (m->links.n && put_url(&d->tmp, m->links.items[0])) {
+	if (m->links.n && lin_put_url(&d->tmp, m->links.items[0])) {
 		if ((rc = set_tmp(d, n, "URL")))
 			return rc;
 		set(n, "target", "_top");
@@ -567,22 +651,28 @@ static int style_node(draw *d, Agnode_t *n, const lin_model *m, igraph_integer_t
 	return 0;
 }
 
-/* One node per selected vertex, in vertex order. */
-static int add_nodes(draw *d, const igraph_vector_int_t *sel, lin_error *err)
+/* The graph a node goes into: its group's cluster, else the root graph. */
+static Agraph_t *home_of(const draw *d, igraph_integer_t v)
+{
+	return (d->home && d->home[v]) ? d->home[v] : d->g;
+}
+
+/* One node per drawn model, in vertex order. */
+static int add_nodes(draw *d, lin_error *err)
 {
 	int rc = 0;
 	char name[32];
+	const igraph_vector_int_t *verts = &d->p->verts;
 
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(sel); i++) {
-		igraph_integer_t v = VECTOR(*sel)[i];
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(verts); i++) {
+		igraph_integer_t v = VECTOR(*verts)[i];
 		const lin_model *m = lin_catalog_model(d->cat, v);
 		snprintf(name, sizeof(name), "n%" IGRAPH_PRId, v);
-		Agnode_t *n = agnode(d->g, name, 1);
+		Agnode_t *n = agnode(home_of(d, v), name, 1);
 		if (!n)
 			return gv_fail(err, "cannot create a node");
 		d->nodes[v] = n;
-		d->nnodes++;
-		put_label(&d->tmp, m);
+		put_label(&d->tmp, m, d->o->by_year);
 		if ((rc = set_tmp(d, n, "label")))
 			break;
 		put_tooltip(&d->tmp, m);
@@ -592,38 +682,6 @@ static int add_nodes(draw *d, const igraph_vector_int_t *sel, lin_error *err)
 	if (rc)
 		return lin_fail(err, rc, NULL, 0, 0, "out of memory");
 	return 0;
-}
-
-/* Collects every edge between two drawn vertices whose relation is wanted:
- * each drawn vertex's out-edges, in vertex then igraph order. */
-static int collect_edges(draw *d, const igraph_vector_int_t *sel, lin_error *err)
-{
-	int rc = 0;
-	const igraph_t *gr = lin_catalog_graph(d->cat);
-	igraph_vector_int_t inc;
-	int inc_init = 0;
-
-	LIN_IG(igraph_vector_int_init(&inc, 0));
-	inc_init = 1;
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(sel); i++) {
-		LIN_IG(igraph_incident(gr, &inc, VECTOR(*sel)[i], IGRAPH_OUT));
-		for (igraph_integer_t k = 0; k < igraph_vector_int_size(&inc); k++) {
-			igraph_integer_t e = VECTOR(inc)[k];
-			lin_relation r = lin_catalog_edge_relation(d->cat, e);
-			if (!d->nodes[IGRAPH_TO(gr, e)] || !(d->o->relations & LIN_REL_BIT(r)))
-				continue;
-			LIN_IG(igraph_vector_int_push_back(&d->edges, e));
-		}
-	}
-	if (igraph_vector_int_size(&d->edges) > DRAW_MAX_EDGES)
-		rc = lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
-		              "the drawing would have %" IGRAPH_PRId " derivations (limit %d); "
-		              "pick a focus model or a smaller --depth",
-		              igraph_vector_int_size(&d->edges), DRAW_MAX_EDGES);
-done:
-	if (inc_init)
-		igraph_vector_int_destroy(&inc);
-	return rc;
 }
 
 /* Edge hover text: "parent → child: relation (variant)". */
@@ -641,25 +699,86 @@ static void put_edge_tooltip(lin_buf *b, const lin_model *p, const lin_model *c,
 	}
 }
 
-/* Draws the collected edges, styled by relation kind. */
+/* Leaves of a wide fan get minlen 1, 2, 3, 1, ... (what Graphviz's
+ * `unflatten -l` does) so that 25 fine-tunes do not make one tall column.
+ * Only edges into a leaf with a single drawn parent count; 0 elsewhere. */
+#define STAGGER_MIN_LEAVES 6
+
+static int stagger_plan(const draw *d, int *minlen)
+{
+	const igraph_t *gr = lin_catalog_graph(d->cat);
+	const igraph_vector_int_t *ed = &d->p->edges;
+	igraph_integer_t ne = igraph_vector_int_size(ed), n = lin_catalog_count(d->cat);
+	int *outd = NULL, *ind = NULL, rc = 0;
+
+	memset(minlen, 0, (size_t)ne * sizeof(*minlen));
+	if (d->o->by_year || d->o->stagger < 2)
+		return 0;
+	outd = calloc((size_t)n, sizeof(*outd));
+	ind = calloc((size_t)n, sizeof(*ind));
+	if (!outd || !ind) {
+		rc = LIN_ENOMEM;
+		goto done;
+	}
+	for (igraph_integer_t k = 0; k < ne; k++) {
+		outd[IGRAPH_FROM(gr, VECTOR(*ed)[k])]++;
+		ind[IGRAPH_TO(gr, VECTOR(*ed)[k])]++;
+	}
+	for (size_t i = 0; i < d->p->nmores; i++)
+		if (d->p->mores[i].anchor >= 0 && !d->p->mores[i].up)
+			outd[d->p->mores[i].anchor]++;
+	/* edges are grouped by source: count each source's leaf edges */
+	for (igraph_integer_t k = 0; k < ne;) {
+		igraph_integer_t from = IGRAPH_FROM(gr, VECTOR(*ed)[k]), end = k, leaves = 0;
+		while (end < ne && IGRAPH_FROM(gr, VECTOR(*ed)[end]) == from)
+			end++;
+		for (igraph_integer_t j = k; j < end; j++) {
+			igraph_integer_t to = IGRAPH_TO(gr, VECTOR(*ed)[j]);
+			leaves += outd[to] == 0 && ind[to] == 1;
+		}
+		for (igraph_integer_t j = k, i = 0; j < end && leaves >= STAGGER_MIN_LEAVES; j++) {
+			igraph_integer_t to = IGRAPH_TO(gr, VECTOR(*ed)[j]);
+			if (outd[to] == 0 && ind[to] == 1)
+				minlen[j] = 1 + (int)(i++ % d->o->stagger);
+		}
+		k = end;
+	}
+done:
+	free(outd);
+	free(ind);
+	return rc;
+}
+
+/* Draws the plan's edges, styled by relation kind. */
 static int add_edges(draw *d, lin_error *err)
 {
 	const igraph_t *gr = lin_catalog_graph(d->cat);
-	igraph_integer_t ne = igraph_vector_int_size(&d->edges);
+	igraph_integer_t ne = igraph_vector_int_size(&d->p->edges);
+	int *minlen = malloc(((size_t)ne + 1) * sizeof(*minlen));
+	int rc = 0;
+	char num[16];
 
-	for (igraph_integer_t i = 0; i < ne; i++) {
-		igraph_integer_t e = VECTOR(d->edges)[i];
+	if (!minlen || stagger_plan(d, minlen)) {
+		free(minlen);
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	for (igraph_integer_t i = 0; i < ne && !rc; i++) {
+		igraph_integer_t e = VECTOR(d->p->edges)[i];
 		igraph_integer_t from = IGRAPH_FROM(gr, e), to = IGRAPH_TO(gr, e);
 		lin_relation r = lin_catalog_edge_relation(d->cat, e);
 		const rel_look *look = &rel_looks[r];
 		Agedge_t *ed = agedge(d->g, d->nodes[from], d->nodes[to], NULL, 1);
-		if (!ed)
-			return gv_fail(err, "cannot create an edge");
+		if (!ed) {
+			rc = gv_fail(err, "cannot create an edge");
+			break;
+		}
 		d->rels |= LIN_REL_BIT(r);
 		set(ed, "color", look->color);
 		set(ed, "style", look->style);
 		set(ed, "penwidth", look->penwidth);
 		set(ed, "arrowhead", look->arrowhead);
+		lin_buf_printf(&d->tmp, "edge rel-%s", lin_relation_name(r));
+		rc = set_tmp(d, ed, "class");
 		/* by year, same-year edges are flat: a flat edge with a `label`
 		 * corrupts memory in dot 2.43 (flat_edges), so use `xlabel` there */
 		if (ne <= EDGE_LABELS_MAX) {
@@ -668,14 +787,195 @@ static int add_edges(draw *d, lin_error *err)
 		}
 		if (d->o->by_year)
 			set(ed, "constraint", "false");
+		if (minlen[i] > 1) {
+			snprintf(num, sizeof(num), "%d", minlen[i]);
+			set(ed, "minlen", num);
+		}
 		put_edge_tooltip(&d->tmp, lin_catalog_model(d->cat, from),
 		                 lin_catalog_model(d->cat, to),
 		                 lin_catalog_edge_parent(d->cat, e), r);
-		if (set_tmp(d, ed, "tooltip"))
+		if (!rc && set_tmp(d, ed, "tooltip"))
+			rc = LIN_ENOMEM;
+		if (rc == LIN_ENOMEM)
+			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	free(minlen);
+	return rc;
+}
+
+/* One "+N" node per summary of the plan, joined to the model it hangs
+ * from; in a time drawing that edge alone places it (a rank beside). */
+static int add_mores(draw *d, lin_error *err)
+{
+	char name[32];
+
+	for (size_t i = 0; i < d->p->nmores; i++) {
+		const lin_more *m = &d->p->mores[i];
+		Agraph_t *home = m->anchor >= 0 ? home_of(d, m->anchor) : d->g;
+		Agnode_t *n = NULL;
+		Agedge_t *ed = NULL;
+		snprintf(name, sizeof(name), "more%zu", i);
+		n = agnode(home, name, 1);
+		if (!n)
+			return gv_fail(err, "cannot create a summary node");
+		d->mores[i] = n;
+		lin_more_label(&d->tmp, m, "\\n");
+		set_tmp(d, n, "label");
+		set(n, "shape", "folder");
+		set(n, "style", "filled");
+		set(n, "fillcolor", "#f1f3f5");
+		set(n, "color", "#868e96");
+		set(n, "fontcolor", "#343a40");
+		set(n, "class", "more");
+		snprintf(name, sizeof(name), "more-%zu", i);
+		set(n, "id", name);
+		lin_put_count(&d->tmp, m->total);
+		lin_buf_printf(&d->tmp, " model%s not drawn (over the drawing's budget of %d)",
+		               m->total == 1 ? "" : "s", d->p->cap);
+		if (set_tmp(d, n, "tooltip"))
 			return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		if (m->anchor < 0)
+			continue;
+		ed = m->up ? agedge(d->g, n, d->nodes[m->anchor], NULL, 1)
+		           : agedge(d->g, d->nodes[m->anchor], n, NULL, 1);
+		if (!ed)
+			return gv_fail(err, "cannot create an edge");
+		set(ed, "color", "#adb5bd");
+		set(ed, "style", "solid");
+		set(ed, "penwidth", "1.2");
+		set(ed, "class", "edge more");
 	}
 	return 0;
 }
+
+/* ---- groups (clusters) --------------------------------------------------------- */
+
+typedef struct member {
+	igraph_integer_t key; /* family root, or the vertex with the first org */
+	const char *org;
+	igraph_integer_t v;
+} member;
+
+static lin_group group_of(const lin_draw_opts *o)
+{
+	if (o->group == LIN_GROUP_AUTO)
+		return o->by_year ? LIN_GROUP_FAMILY : LIN_GROUP_NONE;
+	return o->group;
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	const member *x = a, *y = b;
+	int c = 0;
+	if (x->org || y->org)
+		c = strcmp(x->org ? x->org : "", y->org ? y->org : "");
+	else
+		c = (x->key > y->key) - (x->key < y->key);
+	return c ? c : (x->v > y->v) - (x->v < y->v);
+}
+
+typedef struct run {
+	size_t start, len;
+	igraph_integer_t first;
+} run;
+
+static int cmp_run(const void *a, const void *b)
+{
+	const run *x = a, *y = b;
+	return (x->first > y->first) - (x->first < y->first);
+}
+
+/* One cluster per base family (or organisation) with two or more drawn
+ * models, created in the order of their first model; the nodes go into
+ * them when created (home). */
+static int add_groups(draw *d, lin_error *err)
+{
+	const igraph_vector_int_t *verts = &d->p->verts;
+	size_t nv = (size_t)igraph_vector_int_size(verts), nruns = 0;
+	member *ms = NULL;
+	run *runs = NULL;
+	char name[48];
+	int rc = 0;
+
+	if (d->group != LIN_GROUP_FAMILY && d->group != LIN_GROUP_ORG)
+		return 0;
+	ms = calloc(nv + 1, sizeof(*ms));
+	runs = calloc(nv + 1, sizeof(*runs));
+	d->home = calloc((size_t)lin_catalog_count(d->cat) + 1, sizeof(*d->home));
+	if (!ms || !runs || !d->home) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		igraph_integer_t v = VECTOR(*verts)[i];
+		const lin_model *m = lin_catalog_model(d->cat, v);
+		ms[i].v = v;
+		if (d->group == LIN_GROUP_ORG)
+			ms[i].org = (m->org && m->org[0]) ? m->org : NULL;
+		else
+			ms[i].key = lin_family_root(d->cat, v);
+	}
+	qsort(ms, nv, sizeof(*ms), cmp_member);
+	for (size_t i = 0; i < nv;) {
+		size_t j = i;
+		while (j < nv && (d->group == LIN_GROUP_ORG
+		                      ? (ms[i].org && ms[j].org && strcmp(ms[i].org, ms[j].org) == 0)
+		                      : ms[j].key == ms[i].key))
+			j++;
+		if (j == i)
+			j = i + 1; /* no organisation: never grouped */
+		else if (j - i >= 2)
+			runs[nruns++] = (run){i, j - i, ms[i].v};
+		i = j;
+	}
+	qsort(runs, nruns, sizeof(*runs), cmp_run);
+	for (size_t r = 0; r < nruns; r++) {
+		const member *first = &ms[runs[r].start];
+		Agraph_t *sub = NULL;
+		snprintf(name, sizeof(name), "cluster_group%zu", r);
+		sub = agsubg(d->g, name, 1);
+		if (!sub) {
+			rc = gv_fail(err, "cannot create a group");
+			goto done;
+		}
+		if (d->group == LIN_GROUP_ORG) {
+			put_text(&d->tmp, first->org, NAME_MAX_CHARS);
+		} else {
+			const lin_model *root = lin_catalog_model(d->cat, first->key);
+			put_text(&d->tmp, root->name ? root->name : root->id, NAME_MAX_CHARS);
+			lin_buf_puts(&d->tmp, " family");
+		}
+		set_tmp(d, sub, "label");
+		lin_buf_puts(&d->tmp, d->group == LIN_GROUP_ORG ? "group-org-" : "group-family-");
+		if (d->group == LIN_GROUP_ORG)
+			lin_put_slug(&d->tmp, first->org, 40);
+		else
+			lin_put_slug(&d->tmp, lin_catalog_model(d->cat, first->key)->id, 40);
+		lin_buf_printf(&d->tmp, "-%zu", r);
+		if (set_tmp(d, sub, "id")) {
+			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			goto done;
+		}
+		set(sub, "class", "group");
+		set(sub, "style", "rounded,filled");
+		set(sub, "fillcolor", "#f8f9fa");
+		set(sub, "color", "#ced4da");
+		set(sub, "fontcolor", "#495057");
+		set(sub, "fontsize", "12");
+		set(sub, "labeljust", "l");
+		for (size_t k = 0; k < runs[r].len; k++)
+			d->home[first[k].v] = sub;
+	}
+done:
+	free(ms);
+	free(runs);
+	return rc;
+}
+
+/* ---- the time axis ---------------------------------------------------------------- */
+
+/* Years with more dated models than this get a rank per quarter (auto). */
+#define QUARTER_MIN_MODELS 30
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -683,88 +983,144 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The distinct release years of the drawn models, sorted; 0 last stands for
- * "undated". Returns the count. */
-static size_t drawn_years(const draw *d, int *years)
+/* The time slot of a model: year * 10 + quarter (1-4), year * 10 for a year
+ * not split (or a date without a month in a split year), 0 when undated. */
+static int slot_key(const lin_model *m, const int *split, size_t nsplit)
 {
-	size_t k = 0, u = 0;
-	int undated = 0;
-	igraph_integer_t n = lin_catalog_count(d->cat);
+	if (m->year <= 0)
+		return 0;
+	if (!bsearch(&m->year, split, nsplit, sizeof(int), cmp_int))
+		return m->year * 10;
+	return m->year * 10 + (m->month > 0 ? (m->month - 1) / 3 + 1 : 0);
+}
 
-	for (igraph_integer_t v = 0; v < n; v++) {
-		int y = 0;
-		if (!d->nodes[v])
-			continue;
-		y = lin_catalog_model(d->cat, v)->year;
+/* The years split into quarters: all (quarters == 1), none (0), or those
+ * with more than QUARTER_MIN_MODELS drawn models (-1). Sorted, distinct. */
+static size_t split_years(const draw *d, int *years)
+{
+	const igraph_vector_int_t *verts = &d->p->verts;
+	size_t k = 0, u = 0;
+
+	if (d->o->quarters == 0)
+		return 0;
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(verts); i++) {
+		int y = lin_catalog_model(d->cat, VECTOR(*verts)[i])->year;
 		if (y > 0)
 			years[k++] = y;
-		else
-			undated = 1;
 	}
 	qsort(years, k, sizeof(int), cmp_int);
-	for (size_t i = 0; i < k; i++)
-		if (u == 0 || years[u - 1] != years[i])
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		while (j < k && years[j] == years[i])
+			j++;
+		if (d->o->quarters > 0 || j - i > QUARTER_MIN_MODELS)
 			years[u++] = years[i];
-	if (undated)
-		years[u++] = 0;
+		i = j;
+	}
 	return u;
 }
 
-/* The band of one year (0: undated): an anonymous rank=same subgraph with a
- * plaintext year node and that year's models. Anonymous because cgraph
- * orders named subgraphs by the address of their name, which would make the
- * output differ between runs. */
-static Agnode_t *year_band(draw *d, int year)
+/* The band of one slot: an anonymous rank=same subgraph with the axis
+ * label and that slot's models. */
+static Agnode_t *slot_band(draw *d, int key, int split, const int *keys)
 {
-	char name[32], label[32];
+	char name[32], label[40];
 	Agraph_t *sub = agsubg(d->g, NULL, 1);
 	Agnode_t *yn = NULL;
+	const igraph_vector_int_t *verts = &d->p->verts;
+	int year = key / 10, q = key % 10;
 
-	snprintf(name, sizeof(name), "y%d", year);
+	snprintf(name, sizeof(name), "t%d", key);
 	yn = sub ? agnode(sub, name, 1) : NULL;
 	if (!yn)
 		return NULL;
 	set(sub, "rank", "same");
-	snprintf(label, sizeof(label), "%d", year);
-	set(yn, "label", year ? label : "undated");
-	set(yn, "shape", "plaintext");
-	set(yn, "style", "solid");
+	if (key == 0)
+		snprintf(label, sizeof(label), "undated");
+	else if (!split)
+		snprintf(label, sizeof(label), "%d", year);
+	else if (q == 0)
+		snprintf(label, sizeof(label), "%d (no month)", year);
+	else
+		snprintf(label, sizeof(label), "%d Q%d", year, q);
+	set(yn, "label", label);
+	set(yn, "shape", "box");
+	set(yn, "style", key ? "rounded,filled" : "rounded,filled,dashed");
+	set(yn, "fillcolor", key ? "#343a40" : "#ffffff");
+	set(yn, "color", key ? "#343a40" : "#868e96");
+	set(yn, "fontcolor", key ? "#ffffff" : "#495057");
 	set(yn, "fontsize", "14");
-	set(yn, "fontcolor", "#6c757d");
-	snprintf(name, sizeof(name), "year-%d", year);
-	set(yn, "id", year ? name : "year-undated");
-	for (igraph_integer_t v = 0; v < lin_catalog_count(d->cat); v++)
-		if (d->nodes[v] && lin_catalog_model(d->cat, v)->year == year)
-			agsubnode(sub, d->nodes[v], 1);
+	set(yn, "class", key ? "axis" : "axis undated");
+	if (key == 0)
+		snprintf(name, sizeof(name), "time-undated");
+	else if (q == 0)
+		snprintf(name, sizeof(name), split ? "time-%d-no-month" : "time-%d", year);
+	else
+		snprintf(name, sizeof(name), "time-%d-q%d", year, q);
+	set(yn, "id", name);
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(verts); i++)
+		if (keys[i] == key)
+			agsubnode(sub, d->nodes[VECTOR(*verts)[i]], 1);
 	return yn;
 }
 
-/* One rank per release year, the year nodes chained by invisible edges into
- * a labelled axis; undated models share a last band. */
-static int add_year_axis(draw *d, lin_error *err)
+/* One rank per release year or quarter, their labels chained into a time
+ * axis along the top; undated models share a last, dashed band. */
+static int add_time_axis(draw *d, lin_error *err)
 {
-	int rc = 0;
-	int *years = malloc((d->nnodes + 1) * sizeof(int));
-	Agnode_t *prev = NULL, *yn = NULL;
-	Agedge_t *ax = NULL;
-	size_t ny = 0;
+	const igraph_vector_int_t *verts = &d->p->verts;
+	size_t nv = (size_t)igraph_vector_int_size(verts), nsplit = 0, nk = 0;
+	int *split = malloc((nv + 1) * sizeof(int));
+	int *keys = malloc((nv + 1) * sizeof(int));
+	int *sorted = malloc((nv + 1) * sizeof(int));
+	Agnode_t *prev = NULL;
+	int rc = 0, undated = 0;
 
-	if (!years)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	ny = drawn_years(d, years);
-	for (size_t i = 0; i < ny; i++, prev = yn) {
-		yn = year_band(d, years[i]);
+	if (!split || !keys || !sorted) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	nsplit = split_years(d, split);
+	for (size_t i = 0; i < nv; i++) {
+		keys[i] = slot_key(lin_catalog_model(d->cat, VECTOR(*verts)[i]), split, nsplit);
+		if (keys[i] > 0)
+			sorted[nk++] = keys[i];
+		else
+			undated = 1;
+	}
+	qsort(sorted, nk, sizeof(int), cmp_int);
+	if (undated)
+		sorted[nk++] = 0;
+	for (size_t i = 0; i < nk; i++) {
+		Agnode_t *yn = NULL;
+		Agedge_t *ax = NULL;
+		int year = sorted[i] / 10;
+		if (i > 0 && sorted[i] == sorted[i - 1])
+			continue;
+		yn = slot_band(d, sorted[i], bsearch(&year, split, nsplit, sizeof(int), cmp_int) != NULL,
+		               keys);
 		ax = (yn && prev) ? agedge(d->g, prev, yn, NULL, 1) : NULL;
 		if (!yn || (prev && !ax)) {
-			rc = gv_fail(err, "cannot create the year axis");
-			break;
+			rc = gv_fail(err, "cannot create the time axis");
+			goto done;
 		}
-		if (ax)
-			set(ax, "style", "invis");
+		if (ax) {
+			set(ax, "style", sorted[i] ? "solid" : "invis");
+			set(ax, "color", "#adb5bd");
+			set(ax, "penwidth", "2");
+			set(ax, "arrowhead", "none");
+			set(ax, "class", "axis");
+		}
+		prev = yn;
 	}
-	free(years);
+done:
+	free(split);
+	free(keys);
+	free(sorted);
 	return rc;
 }
+
+/* ---- legend and caption ------------------------------------------------------------- */
 
 /* The legend as one HTML-table node: only vocabulary words and colours, so
  * nothing in it needs escaping. */
@@ -782,6 +1138,13 @@ static void put_legend_html(lin_buf *b, const draw *d)
 		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#4a5568\">"
 		                "\xe2\x94\x85\xe2\x94\x85\xe2\x94\x85</FONT></TD>"
 		                "<TD ALIGN=\"LEFT\">dashed border: closed weights</TD></TR>");
+	if (d->external)
+		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#868e96\">"
+		                "\xe2\x94\x88\xe2\x94\x88\xe2\x94\x88</FONT></TD>"
+		                "<TD ALIGN=\"LEFT\">dotted, white: external (known only by name)</TD></TR>");
+	if (d->p->nmores)
+		lin_buf_puts(b, "<TR><TD BGCOLOR=\"#f1f3f5\" BORDER=\"1\" COLOR=\"#868e96\">+N</TD>"
+		                "<TD ALIGN=\"LEFT\">models not drawn, by relation</TD></TR>");
 	if (d->rels)
 		lin_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>derivation</B></TD></TR>");
 	for (int r = 0; r < LIN_REL_COUNT; r++)
@@ -834,50 +1197,54 @@ static int fill_legend(draw *d, lin_error *err)
 	return 0;
 }
 
-/* The caption: the caller's title, or a description of what is drawn. */
+/* The caption: the caller's title, or a description of what is drawn, and
+ * on a second line what collapsing or reduction left out. */
 static int add_title(draw *d, lin_error *err)
 {
-	const lin_draw_opts *o = d->o;
-	size_t ne = (size_t)igraph_vector_int_size(&d->edges);
+	lin_buf raw = LIN_BUF_INIT;
+	int rc = 0;
 
-	if (o->title) {
-		put_text(&d->tmp, o->title, TEXT_MAX_CHARS);
-	} else if (o->focus < 0) {
-		lin_buf_printf(&d->tmp, "lineage: %zu model%s, %zu derivation%s", d->nnodes,
-		               d->nnodes == 1 ? "" : "s", ne, ne == 1 ? "" : "s");
-	} else {
-		const lin_model *m = lin_catalog_model(d->cat, o->focus);
-		int up = o->ancestors || !o->descendants, down = o->descendants || !o->ancestors;
-		put_text(&d->tmp, m->name ? m->name : m->id, NAME_MAX_CHARS);
-		lin_buf_puts(&d->tmp, up && down ? ": ancestors and descendants"
-		                                 : up ? ": ancestors" : ": descendants");
-		if (o->depth >= 0)
-			lin_buf_printf(&d->tmp, " (depth %d)", o->depth);
+	lin_draw_title(&raw, d->cat, d->o, d->p);
+	put_text(&d->tmp, raw.data ? raw.data : "", TEXT_MAX_CHARS);
+	raw.len = 0;
+	lin_plan_note(&raw, d->p);
+	if (raw.len) {
+		lin_buf_puts(&d->tmp, "\\n");
+		put_text(&d->tmp, raw.data, 2 * TEXT_MAX_CHARS);
 	}
-	if (d->tmp.oom)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	agattr(d->g, AGRAPH, (char *)"label", d->tmp.data);
+	if (d->tmp.oom || raw.oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	else
+		agattr(d->g, AGRAPH, (char *)"label", d->tmp.data);
 	d->tmp.len = 0;
-	return 0;
+	lin_buf_dispose(&raw);
+	return rc;
 }
 
-/* Builds the whole cgraph graph for the selection sel. */
-static int build(draw *d, const igraph_vector_int_t *sel, lin_error *err)
+/* Builds the whole cgraph graph for the plan. */
+static int build(draw *d, lin_error *err)
 {
 	int rc = 0;
 	igraph_integer_t n = lin_catalog_count(d->cat);
 
+	d->group = group_of(d->o);
 	d->nodes = calloc((size_t)n + 1, sizeof(*d->nodes));
-	if (!d->nodes)
+	d->mores = calloc(d->p->nmores + 1, sizeof(*d->mores));
+	if (!d->nodes || !d->mores)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	if (igraph_vector_int_size(&d->p->edges) > DRAW_MAX_EDGES)
+		return lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		                "the drawing would have %" IGRAPH_PRId " derivations (limit %d); "
+		                "pick a focus model, a smaller --depth or --max-nodes",
+		                igraph_vector_int_size(&d->p->edges), DRAW_MAX_EDGES);
 	if ((rc = open_graph(d, err)))
 		return rc;
-	if (igraph_vector_int_size(sel) > 0 && (rc = open_legend(d, err)))
+	if (igraph_vector_int_size(&d->p->verts) > 0 && (rc = open_legend(d, err)))
 		return rc;
-	if ((rc = add_nodes(d, sel, err)) ||
-	    (rc = collect_edges(d, sel, err)) || (rc = add_edges(d, err)))
+	if ((rc = add_groups(d, err)) || (rc = add_nodes(d, err)) ||
+	    (rc = add_edges(d, err)) || (rc = add_mores(d, err)))
 		return rc;
-	if (d->o->by_year && (rc = add_year_axis(d, err)))
+	if (d->o->by_year && (rc = add_time_axis(d, err)))
 		return rc;
 	if (d->legend && (rc = fill_legend(d, err)))
 		return rc;
@@ -934,34 +1301,68 @@ done:
 	return rc;
 }
 
+/* Mermaid: the plan as text, collapsed further until it is within
+ * Mermaid's default limits, with a note when that was needed. */
+static int render_mermaid(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+                          lin_error *err)
+{
+	int rc = 0, cap = o->max_nodes, shrunk = 0;
+	lin_plan p;
+	lin_buf text = LIN_BUF_INIT;
+
+	memset(&p, 0, sizeof(p));
+	for (;;) {
+		if ((rc = lin_plan_make(&p, cat, o, cap, err)))
+			break;
+		text.len = 0;
+		rc = lin_mermaid_write(&text, cat, o, &p,
+		                       shrunk ? "collapsed to fit Mermaid's limits of 500 edges "
+		                                "and 50,000 characters" : NULL, err);
+		if (rc)
+			break;
+		igraph_integer_t ne = igraph_vector_int_size(&p.edges) + (igraph_integer_t)p.nmores;
+		if (ne <= LIN_MERMAID_MAX_EDGES && text.len <= LIN_MERMAID_MAX_CHARS)
+			break;
+		igraph_integer_t shown = igraph_vector_int_size(&p.verts) + (igraph_integer_t)p.nmores;
+		if (shown <= 3) {
+			rc = lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+			              "the diagram does not fit Mermaid's limits even collapsed");
+			break;
+		}
+		cap = (int)(shown * 2 / 3);
+		shrunk = 1;
+		lin_plan_dispose(&p);
+	}
+	if (!rc && lin_buf_append(out, text.data ? text.data : "", text.len))
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	lin_plan_dispose(&p);
+	lin_buf_dispose(&text);
+	return rc;
+}
+
 int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
                lin_format fmt, lin_error *err)
 {
-	int rc = 0, sel_init = 0;
-	igraph_vector_int_t sel;
+	int rc = 0;
+	lin_plan plan;
 	draw d;
 	gv_saved saved = {NULL, AGWARN};
 
 	memset(&d, 0, sizeof(d));
-	if (!out || !cat || !o || fmt < LIN_FORMAT_SVG || fmt > LIN_FORMAT_PNG)
+	memset(&plan, 0, sizeof(plan));
+	if (!out || !cat || !o || fmt < LIN_FORMAT_SVG || fmt > LIN_FORMAT_MERMAID)
 		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_render: bad argument");
+	if (!lin_catalog_graph(cat))
+		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "catalog not finished");
+	if (fmt == LIN_FORMAT_MERMAID)
+		return render_mermaid(out, cat, o, err);
 	d.cat = cat;
 	d.o = o;
+	d.p = &plan;
 	gv_begin(&saved);
-	LIN_IG(igraph_vector_int_init(&sel, 0));
-	sel_init = 1;
-	LIN_IG(igraph_vector_int_init(&d.edges, 0));
-	d.edges_init = 1;
-	if ((rc = lin_draw_select(&sel, cat, o, err)))
+	if ((rc = lin_plan_make(&plan, cat, o, o->max_nodes, err)))
 		goto done;
-	if (igraph_vector_int_size(&sel) > DRAW_MAX_NODES) {
-		rc = lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
-		              "the drawing would have %" IGRAPH_PRId " models (limit %d); "
-		              "pick a focus model and/or a smaller --depth",
-		              igraph_vector_int_size(&sel), DRAW_MAX_NODES);
-		goto done;
-	}
-	if ((rc = build(&d, &sel, err)))
+	if ((rc = build(&d, err)))
 		goto done;
 	if (fmt == LIN_FORMAT_DOT)
 		rc = write_dot(out, d.g, err);
@@ -970,11 +1371,10 @@ int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
 done:
 	if (d.g)
 		agclose(d.g);
-	if (sel_init)
-		igraph_vector_int_destroy(&sel);
-	if (d.edges_init)
-		igraph_vector_int_destroy(&d.edges);
+	lin_plan_dispose(&plan);
 	free(d.nodes);
+	free(d.mores);
+	free(d.home);
 	lin_buf_dispose(&d.tmp);
 	gv_end(&saved);
 	return rc;

@@ -245,3 +245,52 @@ done:
 	lin_arena_dispose(&r.scratch);
 	return rc;
 }
+
+/* Reads the one document of a YAML buffer (any top-level node: a model
+ * card's front matter is a mapping) into a bounded tree allocated in
+ * *arena, which the caller disposes of. The top-level node counts as depth
+ * 0, so nesting below it is bounded as a catalog item's is. *out is NULL for
+ * an empty stream or document. */
+int lin_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
+                            const char *data, size_t len, lin_error *err)
+{
+	int rc = 0;
+	yreader r;
+	yaml_event_t ev;
+	memset(&r, 0, sizeof(r));
+	*out = NULL;
+	r.file = file;
+	r.data = data;
+	r.len = len;
+	r.scratch = *arena; /* nodes go into the caller's arena */
+	if (!yaml_parser_initialize(&r.parser))
+		return lin_fail(err, LIN_ENOMEM, file, 0, 0, "out of memory");
+	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
+	if ((rc = expect(&r, YAML_STREAM_START_EVENT, "expected a YAML stream", err)))
+		goto done;
+	if ((rc = next_event(&r, &ev, err)))
+		goto done;
+	yaml_event_type_t t = ev.type;
+	yaml_event_delete(&ev);
+	if (t == YAML_STREAM_END_EVENT)
+		goto done; /* an empty stream */
+	if ((rc = next_event(&r, &ev, err)))
+		goto done;
+	if (ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
+		yaml_event_delete(&ev);
+	} else {
+		rc = read_node(&r, &ev, 0, out, err);
+		yaml_event_delete(&ev);
+		if (rc)
+			goto done;
+	}
+	if ((rc = expect(&r, YAML_DOCUMENT_END_EVENT, "expected the end of the document", err)))
+		goto done;
+	rc = expect(&r, YAML_STREAM_END_EVENT, "several YAML documents in one card", err);
+done:
+	yaml_parser_delete(&r.parser);
+	*arena = r.scratch;
+	if (rc)
+		*out = NULL;
+	return rc;
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the documentation set from data/ into a temporary directory and
-# fails on any difference from the out/ and graph/ in the work tree: the
-# diagrams the README embeds must never be stale.
+# fails on any difference from the out/ and graph/ in the work tree (SVGs,
+# README.md, index.html, DOT and Mermaid sources): the diagrams the README
+# embeds and the page people open must never be stale.
 set -u
 bin=${1:?usage: docs_fresh.sh path/to/lineage}
 tmp=$(mktemp -d)
@@ -19,6 +20,20 @@ for d in out graph; do
     fail=1
   fi
 done
+# the set is complete: the page, the evolution tree, a Mermaid version of
+# every family, embedded in the README
+for f in out/index.html out/README.md out/evolution.svg graph/evolution.dot; do
+  [ -s "$f" ] || { echo "docs_fresh: $f is missing"; fail=1; }
+done
+for svg in out/family-*.svg; do
+  stem=$(basename "$svg" .svg)
+  [ -s "graph/$stem.mmd" ] || { echo "docs_fresh: graph/$stem.mmd is missing"; fail=1; }
+  grep -q "](${stem}.svg)" out/README.md || { echo "docs_fresh: README.md does not embed $stem.svg"; fail=1; }
+  grep -q "id=\"${stem}\"" out/index.html || { echo "docs_fresh: index.html lacks $stem"; fail=1; }
+done
+n_mmd=$(ls graph/family-*.mmd 2>/dev/null | wc -l)
+n_blocks=$(grep -c '^```mermaid$' out/README.md)
+[ "$n_mmd" = "$n_blocks" ] || { echo "docs_fresh: $n_mmd Mermaid files but $n_blocks blocks in README.md"; fail=1; }
 # a second run must give the same bytes (deterministic output)
 "$bin" docs --data data --out "$tmp/out2" --graph "$tmp/graph2" >/dev/null 2>&1
 if ! diff -r "$tmp/out" "$tmp/out2" >/dev/null || ! diff -r "$tmp/graph" "$tmp/graph2" >/dev/null; then

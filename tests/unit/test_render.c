@@ -226,7 +226,7 @@ static void test_dot_small(void **state)
 	assert_contains(base, "label=\"Base\\n7B \xc2\xb7 13B \xc2\xb7 2023\"");
 	assert_contains(base, "fillcolor=\"#aecbfa\"");
 	assert_contains(base, "id=\"model-base\"");
-	assert_contains(base, "class=\"stage-pretrained\"");
+	assert_contains(base, "class=\"stage-pretrained model weights-open org-lab-co\"");
 	assert_contains(base, "URL=\"https://example.org/base\"");
 	assert_contains(base, "target=_top");
 	assert_contains(base, "Lab &amp; Co");
@@ -236,9 +236,16 @@ static void test_dot_small(void **state)
 
 	char *teacher = dot_attrs(dot, node(cat, "teacher"));
 	assert_contains(teacher, "style=\"rounded,filled,dashed\"");
+	assert_contains(teacher, "class=\"stage-rlhf model weights-closed org-closed-inc\"");
 	assert_contains(teacher, "URL=\"HTTPS://teacher.example.com/x\"");
 	assert_contains(teacher, "closed weights");
 	free(teacher);
+
+	char *chat = dot_attrs(dot, node(cat, "chat"));
+	/* every relation kind of its parents, for CSS */
+	assert_contains(chat, "class=\"stage-sft model weights-open rel-finetune rel-distill\"");
+	assert_contains(chat, "parameters 7B");
+	free(chat);
 
 	char *q4 = dot_attrs(dot, node(cat, "chat-q4"));
 	assert_contains(q4, "label=\"Chat Q4\""); /* no params, no date */
@@ -324,23 +331,70 @@ static void test_dot_by_year(void **state)
 	lin_catalog *cat = load("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	o.by_year = 1;
+	o.group = LIN_GROUP_NONE;
 	char *dot = render(cat, &o, LIN_FORMAT_DOT);
 
+	/* one rank=same band per year and one for the undated */
 	assert_int_equal(count(dot, "graph [rank=same];"), 3);
-	assert_in_band(dot, "y2022", node(cat, "teacher"));
-	assert_in_band(dot, "y2023", node(cat, "base"));
-	assert_in_band(dot, "y2023", node(cat, "mix"));
-	assert_in_band(dot, "y0", node(cat, "chat-q4"));
+	assert_in_band(dot, "t20220", node(cat, "teacher"));
+	assert_in_band(dot, "t20230", node(cat, "base"));
+	assert_in_band(dot, "t20230", node(cat, "mix"));
+	assert_in_band(dot, "t0", node(cat, "chat-q4"));
 	assert_contains(dot, "label=undated");
-	assert_contains(dot, "y2022 -> y2023");
-	assert_contains(dot, "y2023 -> y0");
+	assert_contains(dot, "id=\"time-2022\"");
+	assert_contains(dot, "id=\"time-undated\"");
+	/* the axis: consecutive slots chained, the undated band invisibly */
+	char *ax = dot_attrs(dot, "t20220 -> t20230");
+	assert_non_null(ax);
+	assert_contains(ax, "style=solid");
+	free(ax);
+	ax = dot_attrs(dot, "t20230 -> t0");
+	assert_contains(ax, "style=invis");
+	free(ax);
 	assert_contains(dot, "constraint=false");
+	assert_lacks(dot, "cluster_group");
 	free(dot);
 	/* same-year flat edges with labels once crashed dot: lay it out */
 	char *svg = render(cat, &o, LIN_FORMAT_SVG);
 	assert_contains(svg, ">2022</text>");
 	assert_contains(svg, ">undated</text>");
 	free(svg);
+
+	/* quarters: 2023's models spread over Q1 and Q2 */
+	o.quarters = 1;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_in_band(dot, "t20231", node(cat, "base"));  /* 2023-02 */
+	assert_in_band(dot, "t20231", node(cat, "chat"));  /* 2023-03 */
+	assert_in_band(dot, "t20232", node(cat, "lora"));  /* 2023-04 */
+	assert_in_band(dot, "t20232", node(cat, "mix"));   /* 2023-05 */
+	assert_in_band(dot, "t20224", node(cat, "teacher")); /* 2022-11 */
+	assert_contains(dot, "label=\"2023 Q1\"");
+	assert_contains(dot, "id=\"time-2023-q2\"");
+	assert_int_equal(count(dot, "graph [rank=same];"), 4);
+	free(dot);
+
+	/* groups: by base family (weights-carrying parents), by organisation */
+	o.quarters = 0;
+	o.group = LIN_GROUP_AUTO; /* family when by year */
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_int_equal(count(dot, "subgraph cluster_group"), 1);
+	assert_contains(dot, "label=\"Base family\"");
+	const char *cl = strstr(dot, "subgraph cluster_group0 {");
+	assert_non_null(cl);
+	const char *cl_end = strstr(cl, "\n\t}");
+	for (const char *const *id = (const char *const[]){"base", "chat", "lora", "chat-q4", "mix", NULL};
+	     *id; id++) {
+		char key[48];
+		snprintf(key, sizeof(key), "\t\t%s\t[", node(cat, *id));
+		const char *hit = strstr(cl, key);
+		if (!hit || hit > cl_end)
+			fail_msg("%s is not in the Base family cluster", *id);
+	}
+	free(dot);
+	o.group = LIN_GROUP_ORG; /* only Base and Teacher have orgs: no group of two */
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "cluster_group");
+	free(dot);
 	lin_catalog_free(cat);
 }
 
@@ -412,30 +466,199 @@ static void test_deterministic(void **state)
 	lin_catalog_free(cat);
 }
 
-/* A catalog over the node limit is refused with advice, not laid out. */
-static void test_limit(void **state)
+/* A synthetic family: root r with n fine-tunes f<i>, the first k of which
+ * have m quantized children each, plus one adapter a0 with a chain of 3. */
+static lin_catalog *wide_family(int n, int k, int m)
+{
+	lin_catalog *cat = NULL;
+	lin_error err;
+	lin_buf yaml = LIN_BUF_INIT;
+
+	lin_buf_puts(&yaml, "- id: r\n  name: R\n  stage: pretrained\n  sources: [x]\n");
+	for (int i = 0; i < n; i++)
+		lin_buf_printf(&yaml, "- id: f%d\n  stage: sft\n  sources: [x]\n  parents:\n"
+		                      "    - {model: r, relation: finetune, sources: [x]}\n", i);
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < m; j++)
+			lin_buf_printf(&yaml, "- id: q%d-%d\n  stage: quantized\n  sources: [x]\n"
+			                      "  parents:\n    - {model: f%d, relation: quantized, "
+			                      "sources: [x]}\n", i, j, i);
+	lin_buf_puts(&yaml, "- id: a0\n  stage: adapter\n  sources: [x]\n  parents:\n"
+	                    "    - {model: r, relation: adapter, sources: [x]}\n");
+	for (int i = 1; i <= 3; i++)
+		lin_buf_printf(&yaml, "- id: a%d\n  stage: adapter\n  sources: [x]\n  parents:\n"
+		                      "    - {model: a%d, relation: adapter, sources: [x]}\n", i, i - 1);
+	assert_int_equal(lin_catalog_new(&cat, &err), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "wide.yaml", yaml.data, yaml.len, NULL, &err), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
+	lin_buf_dispose(&yaml);
+	return cat;
+}
+
+/* Above max_nodes the most-derived children stay and the rest is counted
+ * by relation kind in "+N" nodes; the caption says so. */
+static void test_max_nodes(void **state)
+{
+	(void)state;
+	/* r, 500 fine-tunes, f0..f2 with 10 quantized each, a0..a3 */
+	lin_catalog *cat = wide_family(500, 3, 10);
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	o.focus = vertex(cat, "r");
+	o.descendants = 1;
+	o.max_nodes = 20;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+
+	/* 20 boxes in all: models plus summaries */
+	int models = count(dot, "id=\"model-");
+	int mores = count(dot, "class=more");
+	assert_int_equal(models + mores, 20);
+	/* the most-derived are kept: f0..f2 (11 each) before the adapter chain
+	 * (4), before leaf fine-tunes */
+	assert_non_null(strstr(dot, "id=\"model-f0\""));
+	assert_non_null(strstr(dot, "id=\"model-f2\""));
+	assert_non_null(strstr(dot, "id=\"model-a0\""));
+	assert_null(strstr(dot, "id=\"model-f499\""));
+	/* r's summary counts its hidden fine-tunes; the caption says what */
+	assert_contains(dot, " fine-tunes");
+	assert_contains(dot, "label=\"+ ");
+	assert_contains(dot, "models (at most 20 boxes): the most-derived are kept");
+	assert_contains(dot, "showing ");
+	assert_contains(dot, " of 535 models");
+	free(dot);
+
+	/* exact counts: with room for r, f0, its summary and r's summary */
+	o.max_nodes = 4;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_contains(dot, "id=\"model-r\"");
+	assert_contains(dot, "id=\"model-f0\"");
+	assert_contains(dot, "label=\"+ 10 quantized\"");
+	/* 499 fine-tunes, 20 quantized below f1 and f2, 4 adapters */
+	assert_contains(dot, "label=\"+ 499 fine-tunes \xc2\xb7 20 quantized \xc2\xb7 4 adapters\"");
+	assert_contains(dot, "showing 2 of 535 models");
+	assert_contains(dot, "the other 533 are counted in 2 \\\"+N\\\" boxes");
+	char head[64];
+	snprintf(head, sizeof(head), "%s -> more0", node(cat, "r"));
+	assert_non_null(strstr(dot, head));
+	free(dot);
+
+	/* SVG too: the layout stays small */
+	char *svg = render(cat, &o, LIN_FORMAT_SVG);
+	assert_contains(svg, "+ 499 fine&#45;tunes");
+	free(svg);
+
+	/* 0: no collapsing; above the hard limit that is refused with advice */
+	lin_buf out = LIN_BUF_INIT;
+	lin_error err;
+	o.max_nodes = 0;
+	lin_catalog_free(cat);
+	cat = wide_family(2001, 0, 0);
+	o.focus = vertex(cat, "r");
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), LIN_ELIMIT);
+	assert_contains(err.msg, "2006 models");
+	assert_contains(err.msg, "--max-nodes");
+	assert_int_equal(out.len, 0);
+	o.max_nodes = LIN_DRAW_MAX_NODES_LIMIT + 1;
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), LIN_ELIMIT);
+	/* the default collapses instead */
+	o.max_nodes = LIN_DRAW_MAX_NODES_DEFAULT;
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), 0);
+	assert_true(count(out.data, "id=\"model-") + count(out.data, "class=more") <=
+	            LIN_DRAW_MAX_NODES_DEFAULT);
+	lin_buf_dispose(&out);
+
+	/* the whole catalog: roots that do not fit become "+ N other models" */
+	o.focus = -1;
+	o.max_nodes = 3;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_contains(dot, "id=\"model-r\"");
+	assert_contains(dot, "more");
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+/* Ancestors that do not fit are counted above the focus. */
+static void test_max_nodes_ancestors(void **state)
+{
+	(void)state;
+	lin_catalog *cat = wide_family(5, 0, 0);
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	o.focus = vertex(cat, "a3");
+	o.ancestors = 1;
+	o.max_nodes = 3; /* a3, a2 and a summary of a1, a0 and r */
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_contains(dot, "id=\"model-a3\"");
+	assert_contains(dot, "id=\"model-a2\"");
+	assert_lacks(dot, "id=\"model-r\"");
+	assert_contains(dot, "label=\"+ 3 more ancestors\"");
+	char head[64];
+	snprintf(head, sizeof(head), "more0 -> %s", node(cat, "a2"));
+	assert_non_null(strstr(dot, head));
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+/* --reduce leaves out a -> c when a -> b -> c is drawn; staggering spreads
+ * the leaves of a wide fan over several ranks. */
+static void test_reduce_and_stagger(void **state)
 {
 	(void)state;
 	lin_catalog *cat = NULL;
 	lin_error err;
-	lin_buf yaml = LIN_BUF_INIT, out = LIN_BUF_INIT;
-	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
-
-	for (int i = 0; i < 2001; i++)
-		lin_buf_printf(&yaml, "- id: m%d\n  name: M%d\n  stage: pretrained\n"
-		                      "  sources: [x]\n", i, i);
+	static const char yaml[] =
+		"- {id: a, stage: pretrained, sources: [x]}\n"
+		"- id: b\n  stage: sft\n  sources: [x]\n  parents: [{model: a, relation: finetune, sources: [x]}]\n"
+		"- id: c\n  stage: sft\n  sources: [x]\n  parents:\n"
+		"    - {model: b, relation: finetune, sources: [x]}\n"
+		"    - {model: a, relation: recipe, sources: [x]}\n";
 	assert_int_equal(lin_catalog_new(&cat, &err), 0);
-	assert_int_equal(lin_catalog_load_buffer(cat, "big.yaml", yaml.data, yaml.len,
-	                                         NULL, &err), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "r.yaml", yaml, sizeof(yaml) - 1, NULL, &err), 0);
 	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
-	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), LIN_ELIMIT);
-	assert_contains(err.msg, "2001 models");
-	assert_contains(err.msg, "--depth");
-	assert_int_equal(out.len, 0);
-	o.focus = 7;
-	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), 0);
-	lin_buf_dispose(&out);
-	lin_buf_dispose(&yaml);
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char head[64];
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "a"), node(cat, "c"));
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	char *ac = dot_attrs(dot, head);
+	assert_non_null(ac);
+	free(ac);
+	free(dot);
+	o.reduce = 1;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_null(dot_attrs(dot, head));
+	assert_contains(dot, "1 redundant edge left out");
+	free(dot);
+	lin_catalog_free(cat);
+
+	cat = wide_family(8, 0, 0);
+	o = (lin_draw_opts)LIN_DRAW_OPTS_INIT;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_int_equal(count(dot, "minlen=2"), 3); /* f1, f4, f7 */
+	assert_int_equal(count(dot, "minlen=3"), 2); /* f2, f5 */
+	free(dot);
+	o.stagger = 0;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "minlen");
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+/* A model known only by name (an import's base) is drawn apart. */
+static void test_external(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	/* mark one model external, as an importer would */
+	((lin_model *)lin_catalog_model(cat, vertex(cat, "teacher")))->external = 1;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	char *t = dot_attrs(dot, node(cat, "teacher"));
+	assert_contains(t, "style=\"rounded,filled,dotted\"");
+	assert_contains(t, "external\"");
+	assert_contains(t, "\\nexternal");
+	free(t);
+	char *legend = dot_attrs(dot, "legend");
+	assert_contains(legend, "external (known only by name)");
+	free(legend);
+	free(dot);
 	lin_catalog_free(cat);
 }
 
@@ -492,8 +715,9 @@ static void test_docs(void **state)
 	snprintf(graph, sizeof(graph), "%s/graph", tmpl);
 
 	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
-	assert_int_equal(count_files(out), 4); /* 2 families, catalog, README */
-	assert_int_equal(count_files(graph), 3);
+	/* evolution, 2 families, catalog, README, index.html */
+	assert_int_equal(count_files(out), 6);
+	assert_int_equal(count_files(graph), 6); /* 4 DOT, 2 Mermaid */
 
 	char *md = slurp(out, "README.md");
 	assert_true(strncmp(md, "# ", 2) == 0);
@@ -511,7 +735,18 @@ static void test_docs(void **state)
 	assert_contains(md, "](family-teacher.svg)");
 	assert_contains(md, "lineage: 6 models, 6 derivations");
 	assert_contains(md, "](catalog.svg)");
+	assert_contains(md, "](evolution.svg)");
+	assert_contains(md, "```mermaid\n---\ntitle: \"Base and its 4 descendants\"");
+	assert_true(strstr(md, "## Evolution tree") < b);
 	free(md);
+	char *page = slurp(out, "index.html");
+	assert_contains(page, "<section class=\"fig\" id=\"evolution\">");
+	assert_contains(page, "<section class=\"fig\" id=\"family-base\">");
+	assert_lacks(page, "id=\"catalog\"");
+	free(page);
+	char *mmd = slurp(graph, "family-teacher.mmd");
+	assert_contains(mmd, "flowchart LR\n");
+	free(mmd);
 
 	char *svg = slurp(out, "family-base.svg");
 	assert_contains(svg, ">Base and its 4 descendants</text>");
@@ -546,9 +781,11 @@ static void test_docs(void **state)
 	assert_int_equal(lin_write_atomic(mine, "x", 1, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.dot", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
+	snprintf(stale, sizeof(stale), "%s/family-gone.mmd", graph);
+	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
-	assert_int_equal(count_files(out), 5); /* 4 generated + notes.txt */
-	assert_int_equal(count_files(graph), 3);
+	assert_int_equal(count_files(out), 7); /* 6 generated + notes.txt */
+	assert_int_equal(count_files(graph), 6);
 	assert_int_equal(access(stale, F_OK), -1);
 
 	remove_dir(out);
@@ -597,7 +834,10 @@ int main(void)
 		cmocka_unit_test(test_dot_by_year),
 		cmocka_unit_test(test_svg_hostile),
 		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_max_nodes),
+		cmocka_unit_test(test_max_nodes_ancestors),
+		cmocka_unit_test(test_reduce_and_stagger),
+		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
 	};

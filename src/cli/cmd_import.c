@@ -1,0 +1,113 @@
+/*
+ * cmd_import.c - `lineage import hf PATH...`: reads Hugging Face model cards
+ * (README.md front matter, bare YAML, directories, the Hugging Face cache)
+ * and writes them as catalog YAML, atomically to -o FILE or to standard
+ * output. The rules live in the library (import_hf.c) and README.md.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_opt import_opts[] = {
+	{"output", 'o', "FILE", "write the catalog YAML to FILE (atomically) instead of standard output"},
+	{"quiet", 'q', NULL, "print warnings and errors only, not the summary line"},
+	CLI_OPT_HELP, CLI_OPT_END,
+};
+
+static void print_problems(const lin_diags *d)
+{
+	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 32];
+	for (size_t i = 0; i < d->n; i++)
+		cli_errorf("%s%s", d->is_warning[i] ? "warning: " : "",
+		           lin_error_format(&d->items[i], buf, sizeof(buf)));
+}
+
+/* Imports every PATH into cat; totals go to *rep. */
+static int import_all(lin_catalog *cat, const cli_args *a, lin_import_report *rep,
+                      lin_diags *d, lin_error *err)
+{
+	for (int i = 1; i < a->npos; i++) {
+		lin_import_report r = {0, 0};
+		int rc = lin_import_hf_path(cat, a->pos[i], &r, d, err);
+		rep->taken += r.taken;
+		rep->skipped += r.skipped;
+		if (rc)
+			return rc;
+	}
+	return lin_catalog_finish(cat, d, err);
+}
+
+/* Writes the catalog YAML to -o FILE or standard output. */
+static int write_out(const cli_cmd *cmd, const cli_args *a, const lin_catalog *cat)
+{
+	lin_buf out = LIN_BUF_INIT;
+	lin_error err;
+	const char *file = cli_get(cmd, a, "output");
+	int rc = CLI_OK;
+	lin_buf_puts(&out, "# A lineage catalog written by `lineage import hf` from Hugging Face\n"
+	                   "# model cards; the rules are in README.md. Regenerate it, don't edit it.\n");
+	if (lin_catalog_write_yaml(&out, cat, &err) != 0 ||
+	    (file && lin_write_atomic(file, out.data, out.len, &err) != 0)) {
+		cli_error(&err);
+		rc = CLI_USAGE;
+	} else if (!file) {
+		rc = cli_emit(&out);
+	}
+	lin_buf_dispose(&out);
+	return rc;
+}
+
+static int run_import(const cli_cmd *cmd, const cli_args *a)
+{
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error err;
+	lin_import_report rep = {0, 0};
+	int rc = CLI_OK;
+	if (strcmp(a->pos[0], "hf") != 0) {
+		cli_errorf("unknown import source '%s' (expected hf)", a->pos[0]);
+		return CLI_USAGE;
+	}
+	if (a->npos < 2) {
+		cli_errorf("import hf: missing PATH (a model card or a directory of them)");
+		return CLI_USAGE;
+	}
+	lin_diags_init(&d);
+	if (lin_catalog_new(&cat, &err) != 0 || import_all(cat, a, &rep, &d, &err) != 0) {
+		print_problems(&d);
+		if (lin_diags_errors(&d) == 0)
+			cli_error(&err);
+		rc = CLI_USAGE;
+		goto done;
+	}
+	print_problems(&d);
+	if (rep.taken == 0) {
+		cli_errorf("no model card imported (%zu skipped)", rep.skipped);
+		rc = CLI_USAGE;
+		goto done;
+	}
+	if ((rc = write_out(cmd, a, cat)) != 0)
+		goto done;
+	igraph_integer_t n = lin_catalog_count(cat), ext = 0;
+	for (igraph_integer_t v = 0; v < n; v++)
+		ext += lin_catalog_model(cat, v)->external != 0;
+	if (!cli_flag(cmd, a, "quiet"))
+		cli_errorf("%zu card%s imported, %zu skipped; %" IGRAPH_PRId " models written (%" IGRAPH_PRId
+		           " of them external bases)", rep.taken, rep.taken == 1 ? "" : "s", rep.skipped, n, ext);
+done:
+	lin_diags_dispose(&d);
+	lin_catalog_free(cat);
+	return rc;
+}
+
+const cli_cmd cmd_import = {
+	"import", run_import, "hf PATH...", "import Hugging Face model cards as catalog YAML",
+	"Reads model cards: a README.md with YAML front matter, a bare YAML file of\n"
+	"that front matter (ORG__NAME.yaml), or a directory walked for them, such as\n"
+	"the Hugging Face cache (lineage import hf ~/.cache/huggingface/hub). Each\n"
+	"card becomes a model and each base_model a parent edge; a base that is not\n"
+	"among the cards becomes an external model. A malformed card is a warning\n"
+	"and is skipped. See README.md, \"Importing Hugging Face model cards\".",
+	import_opts, 2, CLI_MAX_POS,
+};

@@ -1,0 +1,448 @@
+/*
+ * html.c - the documentation page (out/index.html): one self-contained
+ * static file that works opened straight from disk. The diagrams are
+ * inline SVG, the search data a JSON block read by a small inline script,
+ * and there is no external resource of any kind: no font, no stylesheet, no
+ * script, no image. Every catalog string is HTML-escaped here or JSON-escaped
+ * by lin_json_string (which also escapes < > &, so </script> cannot occur).
+ */
+#include "draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decodes one UTF-8 sequence: its length, or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, unsigned long *cp)
+{
+	unsigned long c = s[0], min = 0;
+	size_t n = 0;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, c &= 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+void lin_put_html(lin_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned long cp = 0;
+		size_t n = utf8_len(p, &cp);
+		if (n == 0)
+			lin_buf_puts(b, "\xef\xbf\xbd");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+			lin_buf_puts(b, " ");
+		else if (cp == '&')
+			lin_buf_puts(b, "&amp;");
+		else if (cp == '<')
+			lin_buf_puts(b, "&lt;");
+		else if (cp == '>')
+			lin_buf_puts(b, "&gt;");
+		else if (cp == '"')
+			lin_buf_puts(b, "&quot;");
+		else if (cp == '\'')
+			lin_buf_puts(b, "&#39;");
+		else
+			lin_buf_append(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+}
+
+int lin_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix)
+{
+	const char *end = svg + len, *p = NULL;
+
+	/* the <svg element itself: skip the prolog, doctype and comments */
+	for (p = svg; p + 4 <= end; p++)
+		if (memcmp(p, "<svg", 4) == 0 && (p + 4 == end || p[4] == ' ' || p[4] == '\n'))
+			break;
+	if (p + 4 > end)
+		return LIN_EINVAL;
+	while (p < end) {
+		/* Graphviz escapes '"' in text and attribute values, so ' id="'
+		 * only ever starts an id attribute */
+		const char *hit = NULL;
+		for (const char *q = p; q + 5 <= end; q++)
+			if (memcmp(q, " id=\"", 5) == 0) {
+				hit = q;
+				break;
+			}
+		if (!hit) {
+			lin_buf_append(out, p, (size_t)(end - p));
+			break;
+		}
+		lin_buf_append(out, p, (size_t)(hit + 5 - p));
+		lin_buf_puts(out, prefix);
+		p = hit + 5;
+	}
+	return out->oom ? LIN_ENOMEM : 0;
+}
+
+/* ---- the page ---------------------------------------------------------------- */
+
+static const char page_css[] =
+	":root{color-scheme:light;--ink:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f8f9fa}"
+	"*{box-sizing:border-box}"
+	"body{margin:0;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--ink);background:#fff}"
+	"header{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);padding:10px 20px}"
+	"header h1{font-size:20px;margin:0 0 6px}"
+	"header p{margin:0 0 8px;color:var(--muted)}"
+	"nav{display:flex;flex-wrap:wrap;gap:4px 12px;font-size:13px}"
+	"nav a{color:#1f6fb2}"
+	"#search{display:flex;gap:8px;align-items:center;margin:6px 0}"
+	"#q{font:inherit;padding:6px 10px;width:min(420px,90vw);border:1px solid #9aa5b1;border-radius:6px}"
+	"#matches button{font:inherit;font-size:13px;margin:0 4px 4px 0;padding:2px 8px;border:1px solid var(--line);border-radius:12px;background:var(--bg);cursor:pointer}"
+	"main{padding:0 20px 40px}"
+	"#result{margin:12px 0;padding:10px 14px;border:1px solid var(--line);border-radius:8px;background:var(--bg)}"
+	"#result[hidden]{display:none}"
+	"#result h2{font-size:17px;margin:0 0 6px}"
+	"#result .cols{display:flex;flex-wrap:wrap;gap:8px 40px}"
+	"#result h3{font-size:14px;margin:6px 0 2px;color:var(--muted)}"
+	"#result ol{margin:0;padding-left:20px}"
+	"section.fig{margin:28px 0}"
+	"section.fig h2{font-size:18px;margin:0 0 4px}"
+	"section.fig p{margin:0 0 8px;color:var(--muted)}"
+	".scroll{overflow:auto;border:1px solid var(--line);border-radius:8px;max-height:85vh}"
+	".scroll svg{display:block}"
+	".scroll.fit svg{width:100%;height:auto}"
+	"section.fig button.zoom{float:right;font:inherit;font-size:13px;padding:2px 10px;border:1px solid var(--line);border-radius:6px;background:var(--bg);cursor:pointer}"
+	"svg g.node.hit>path,svg g.node.hit>polygon,svg g.node.hit a>path,svg g.node.hit a>polygon{stroke:#e4572e;stroke-width:4px}"
+	"#cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}"
+	".card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fff}"
+	".card:target{outline:3px solid #e4572e}"
+	".card h3{margin:0 0 4px;font-size:16px}"
+	".card .id{color:var(--muted);font-size:12px;font-family:ui-monospace,monospace}"
+	".card dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:6px 0;font-size:13px}"
+	".card dt{color:var(--muted)}"
+	".card dd{margin:0;overflow-wrap:anywhere}"
+	".card ul{margin:2px 0;padding-left:18px;font-size:13px}"
+	".tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;border:1px solid var(--line);margin-left:4px;color:var(--muted)}";
+
+/* The search: plain ES5, no dependency, reads the JSON block. A hash like
+ * #q=chinese-vicuna runs a search on load (for tests and links). */
+static const char page_js[] =
+	"(function(){'use strict';"
+	"var data=JSON.parse(document.getElementById('lineage-data').textContent);"
+	"var M=data.models,figs=data.figures,kids=[],i,j;"
+	"for(i=0;i<M.length;i++)kids.push([]);"
+	"for(i=0;i<M.length;i++)for(j=0;j<M[i].parents.length;j++)"
+	"kids[M[i].parents[j][0]].push([i,M[i].parents[j][1]]);"
+	"function key(s){return String(s||'').toLowerCase().replace(/[\\s._-]+/g,'');}"
+	"function el(tag,text,cls){var e=document.createElement(tag);if(text!=null)e.textContent=text;if(cls)e.className=cls;return e;}"
+	"function find(q){var k=key(q),exact=[],part=[];if(!k)return[];"
+	"for(var i=0;i<M.length;i++){var names=[M[i].id,M[i].name].concat(M[i].aliases),hit=0;"
+	"for(var j=0;j<names.length;j++){var n=key(names[j]);if(n===k){hit=2;break;}if(n.indexOf(k)>=0)hit=1;}"
+	"if(hit===2)exact.push(i);else if(hit===1)part.push(i);}"
+	"return exact.concat(part);}"
+	"function reach(v,up){var dist={},out=[],queue=[v];dist[v]=0;"
+	"while(queue.length){var u=queue.shift(),next=up?M[u].parents:kids[u];"
+	"for(var k=0;k<next.length;k++){var w=next[k][0];if(dist[w]===undefined){dist[w]=dist[u]+1;"
+	"out.push({v:w,d:dist[w],rel:next[k][1]});queue.push(w);}}}return out;}"
+	"function link(v){var a=el('a',M[v].name);a.href='#card-'+v;return a;}"
+	"function list(title,items,id){var box=el('div');box.appendChild(el('h3',title+' ('+items.length+')'));"
+	"var ol=el('ol');ol.id=id;for(var k=0;k<items.length;k++){var li=el('li');li.setAttribute('data-id',M[items[k].v].id);"
+	"li.appendChild(link(items[k].v));li.appendChild(document.createTextNode(' \\u2014 '+items[k].rel+', '+items[k].d+(items[k].d===1?' step':' steps')));ol.appendChild(li);}"
+	"if(!items.length)ol.appendChild(el('li','none'));box.appendChild(ol);return box;}"
+	"function mark(ids){var old=document.querySelectorAll('g.node.hit');for(var k=0;k<old.length;k++)old[k].classList.remove('hit');"
+	"for(var f=0;f<figs.length;f++)for(var k2=0;k2<ids.length;k2++){var n=document.getElementById(figs[f]+M[ids[k2]].dom);if(n)n.classList.add('hit');}}"
+	"function show(v){var r=document.getElementById('result');r.textContent='';r.hidden=false;"
+	"var h=el('h2');h.appendChild(link(v));r.appendChild(h);var up=reach(v,true),down=reach(v,false);"
+	"var cols=el('div',null,'cols');cols.appendChild(list('Ancestors',up,'ancestors'));cols.appendChild(list('Descendants',down,'descendants'));"
+	"r.appendChild(cols);var ids=[v];for(var k=0;k<up.length;k++)ids.push(up[k].v);for(k=0;k<down.length;k++)ids.push(down[k].v);mark(ids);}"
+	"function search(q){var hits=find(q),box=document.getElementById('matches');box.textContent='';"
+	"if(!hits.length){var r=document.getElementById('result');r.hidden=!q;r.textContent=q?'No model matches.':'';mark([]);return;}"
+	"for(var k=0;k<hits.length&&k<12;k++){(function(v){var b=el('button',M[v].name);b.type='button';"
+	"b.addEventListener('click',function(){show(v);});box.appendChild(b);})(hits[k]);}show(hits[0]);}"
+	"var q=document.getElementById('q');q.addEventListener('input',function(){search(q.value);});"
+	"var secs=document.querySelectorAll('section.fig');for(var z=0;z<secs.length;z++){(function(sec){"
+	"var box=sec.querySelector('.scroll'),b=el('button','fit to width','zoom');b.type='button';"
+	"b.addEventListener('click',function(){var fit=box.classList.toggle('fit');b.textContent=fit?'100%':'fit to width';});"
+	"sec.insertBefore(b,sec.firstChild);})(secs[z]);}"
+	"var m=/^#q=(.*)$/.exec(location.hash);if(m){q.value=decodeURIComponent(m[1]);search(q.value);}"
+	"})();";
+
+/* Appends s as a JSON string (lin_json_string: < > & escaped too) after
+ * turning controls and bidi overrides into spaces, as everywhere else on
+ * the page: the script shows these strings with textContent. */
+static void json_text(lin_buf *b, const char *s)
+{
+	lin_buf clean = LIN_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned long cp = 0;
+		size_t n = utf8_len(p, &cp);
+		if (n && ((cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp < 0x20))
+			lin_buf_puts(&clean, " ");
+		else
+			lin_buf_append(&clean, (const char *)p, n ? n : 1);
+		p += n ? n : 1;
+	}
+	if (clean.oom)
+		b->oom = 1;
+	lin_json_string(b, clean.data ? clean.data : "");
+	lin_buf_dispose(&clean);
+}
+
+/* One model's JSON for the search: id, name, aliases, dom id, parents as
+ * [vertex, relation] pairs. */
+static void model_json(lin_buf *b, const lin_catalog *cat, igraph_integer_t v)
+{
+	const lin_model *m = lin_catalog_model(cat, v);
+	lin_buf_puts(b, "{\"id\":");
+	json_text(b, m->id);
+	lin_buf_puts(b, ",\"name\":");
+	json_text(b, m->name ? m->name : m->id);
+	lin_buf_puts(b, ",\"aliases\":[");
+	for (size_t i = 0; i < m->aliases.n; i++) {
+		if (i)
+			lin_buf_puts(b, ",");
+		json_text(b, m->aliases.items[i]);
+	}
+	lin_buf_puts(b, "],\"dom\":\"model-");
+	for (const char *p = m->id ? m->id : ""; *p; p++) {
+		char c = ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') ? *p : '-';
+		lin_buf_append(b, &c, 1);
+	}
+	lin_buf_puts(b, "\",\"parents\":[");
+	for (size_t i = 0, k = 0; i < m->nparents; i++) {
+		if (m->parents[i].vertex < 0)
+			continue;
+		lin_buf_printf(b, "%s[%" IGRAPH_PRId ",\"%s\"]", k++ ? "," : "", m->parents[i].vertex,
+		               lin_relation_name(m->parents[i].relation));
+	}
+	lin_buf_puts(b, "]}");
+}
+
+/* A link when url is http(s), else the text. */
+static void put_link_or_text(lin_buf *b, const char *url)
+{
+	size_t at = b->len;
+	lin_buf_puts(b, "<a href=\"");
+	if (lin_put_url(b, url)) {
+		lin_buf_puts(b, "\" rel=\"noopener noreferrer\">");
+		lin_put_html(b, url);
+		lin_buf_puts(b, "</a>");
+	} else {
+		b->len = at;
+		if (b->data)
+			b->data[at] = '\0';
+		lin_put_html(b, url);
+	}
+}
+
+static void dl_row(lin_buf *b, const char *term, const char *value)
+{
+	if (!value || !value[0])
+		return;
+	lin_buf_printf(b, "<dt>%s</dt><dd>", term);
+	lin_put_html(b, value);
+	lin_buf_puts(b, "</dd>");
+}
+
+static void dl_list(lin_buf *b, const char *term, const lin_strlist *l)
+{
+	if (!l->n)
+		return;
+	lin_buf_printf(b, "<dt>%s</dt><dd>", term);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			lin_buf_puts(b, ", ");
+		lin_put_html(b, l->items[i]);
+	}
+	lin_buf_puts(b, "</dd>");
+}
+
+/* One model's card: every catalog field, parents with their sources,
+ * children, links and sources. */
+static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, lin_error *err)
+{
+	int rc = 0;
+	const lin_model *m = lin_catalog_model(cat, v);
+	const igraph_t *g = lin_catalog_graph(cat);
+	igraph_vector_int_t inc;
+
+	lin_buf_printf(b, "<article class=\"card\" id=\"card-%" IGRAPH_PRId "\"><h3>", v);
+	lin_put_html(b, m->name ? m->name : m->id);
+	if (m->external)
+		lin_buf_puts(b, "<span class=\"tag\">external</span>");
+	if (m->weights == LIN_WEIGHTS_CLOSED)
+		lin_buf_puts(b, "<span class=\"tag\">closed weights</span>");
+	lin_buf_puts(b, "</h3><div class=\"id\">");
+	lin_put_html(b, m->id);
+	lin_buf_puts(b, "</div><dl>");
+	dl_list(b, "aliases", &m->aliases);
+	dl_row(b, "organisation", m->org);
+	dl_row(b, "released", m->released);
+	dl_list(b, "parameters", &m->params);
+	dl_row(b, "stage", lin_stage_name(m->stage));
+	dl_row(b, "architecture", lin_arch_name(m->arch));
+	dl_row(b, "weights", lin_weights_name(m->weights));
+	dl_row(b, "licence", m->license);
+	dl_row(b, "licence note", m->license_note);
+	dl_list(b, "languages", &m->languages);
+	dl_row(b, "training data", m->training_data);
+	lin_buf_puts(b, "</dl>");
+	if (m->nparents) {
+		lin_buf_puts(b, "<div>derived from</div><ul>");
+		for (size_t i = 0; i < m->nparents; i++) {
+			const lin_parent *p = &m->parents[i];
+			lin_buf_puts(b, "<li>");
+			if (p->vertex >= 0) {
+				const lin_model *pm = lin_catalog_model(cat, p->vertex);
+				lin_buf_printf(b, "<a href=\"#card-%" IGRAPH_PRId "\">", p->vertex);
+				lin_put_html(b, pm->name ? pm->name : pm->id);
+				lin_buf_puts(b, "</a>");
+			} else {
+				lin_put_html(b, p->ref);
+			}
+			lin_buf_printf(b, " \xe2\x80\x94 %s", lin_relation_name(p->relation));
+			if (p->variant) {
+				lin_buf_puts(b, " (");
+				lin_put_html(b, p->variant);
+				lin_buf_puts(b, ")");
+			}
+			if (p->note) {
+				lin_buf_puts(b, ": ");
+				lin_put_html(b, p->note);
+			}
+			for (size_t s = 0; s < p->sources.n; s++) {
+				lin_buf_puts(b, s ? "; " : " \xe2\x80\x94 source: ");
+				put_link_or_text(b, p->sources.items[s]);
+			}
+			lin_buf_puts(b, "</li>");
+		}
+		lin_buf_puts(b, "</ul>");
+	}
+	LIN_IG(igraph_vector_int_init(&inc, 0));
+	rc = igraph_incident(g, &inc, v, IGRAPH_OUT) ? lin_fail(err, LIN_EGRAPH, NULL, 0, 0,
+	                                                        "igraph_incident failed") : 0;
+	if (!rc && igraph_vector_int_size(&inc) > 0) {
+		lin_buf_puts(b, "<div>derived into</div><ul>");
+		for (igraph_integer_t k = 0; k < igraph_vector_int_size(&inc); k++) {
+			igraph_integer_t e = VECTOR(inc)[k], c = IGRAPH_TO(g, e);
+			const lin_model *cm = lin_catalog_model(cat, c);
+			lin_buf_printf(b, "<li><a href=\"#card-%" IGRAPH_PRId "\">", c);
+			lin_put_html(b, cm->name ? cm->name : cm->id);
+			lin_buf_printf(b, "</a> \xe2\x80\x94 %s</li>",
+			               lin_relation_name(lin_catalog_edge_relation(cat, e)));
+		}
+		lin_buf_puts(b, "</ul>");
+	}
+	igraph_vector_int_destroy(&inc);
+	if (m->links.n) {
+		lin_buf_puts(b, "<div>links</div><ul>");
+		for (size_t i = 0; i < m->links.n; i++) {
+			lin_buf_puts(b, "<li>");
+			put_link_or_text(b, m->links.items[i]);
+			lin_buf_puts(b, "</li>");
+		}
+		lin_buf_puts(b, "</ul>");
+	}
+	if (m->sources.n) {
+		lin_buf_puts(b, "<div>sources</div><ul>");
+		for (size_t i = 0; i < m->sources.n; i++) {
+			lin_buf_puts(b, "<li>");
+			put_link_or_text(b, m->sources.items[i]);
+			lin_buf_puts(b, "</li>");
+		}
+		lin_buf_puts(b, "</ul>");
+	}
+	lin_buf_puts(b, "</article>\n");
+done:
+	return rc;
+}
+
+/* The id prefix of figure i's SVG ids: "f<i>-". */
+static void fig_prefix(char *buf, size_t n, size_t i)
+{
+	snprintf(buf, n, "f%zu-", i);
+}
+
+int lin_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs,
+                  size_t nfigs, lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t n = 0;
+	char prefix[32];
+
+	if (!out || !cat || (nfigs && !figs) || !lin_catalog_graph(cat))
+		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_html_page: bad argument");
+	n = lin_catalog_count(cat);
+	lin_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	                  "<title>Model lineage</title>\n<style>");
+	lin_buf_puts(out, page_css);
+	lin_buf_puts(out, "</style>\n</head>\n<body>\n<header>\n<h1>Model lineage</h1>\n<p>");
+	lin_put_count(out, n);
+	lin_buf_printf(out, " model%s and ", n == 1 ? "" : "s");
+	lin_put_count(out, igraph_ecount(lin_catalog_graph(cat)));
+	lin_buf_puts(out, " derivations, generated by <code>lineage docs</code> from the catalog. "
+	                  "Hover a box for details; a box links to the model's page.</p>\n"
+	                  "<div id=\"search\"><label for=\"q\">Find a model</label> "
+	                  "<input id=\"q\" type=\"search\" autocomplete=\"off\" "
+	                  "placeholder=\"name, id or alias, e.g. Vicuna\"></div>\n"
+	                  "<div id=\"matches\"></div>\n<nav>");
+	for (size_t i = 0; i < nfigs; i++) {
+		lin_buf_printf(out, "<a href=\"#%s\">", figs[i].anchor);
+		lin_put_html(out, figs[i].heading);
+		lin_buf_puts(out, "</a>");
+	}
+	lin_buf_puts(out, "<a href=\"#models\">Models</a></nav>\n</header>\n<main>\n"
+	                  "<div id=\"result\" hidden></div>\n");
+	for (size_t i = 0; i < nfigs; i++) {
+		lin_buf_printf(out, "<section class=\"fig\" id=\"%s\"><h2>", figs[i].anchor);
+		lin_put_html(out, figs[i].heading);
+		lin_buf_puts(out, "</h2><p>");
+		lin_put_html(out, figs[i].caption);
+		lin_buf_puts(out, "</p><div class=\"scroll\">\n");
+		fig_prefix(prefix, sizeof(prefix), i);
+		if (lin_svg_inline(out, figs[i].svg, figs[i].svg_len, prefix) != 0) {
+			rc = lin_fail(err, LIN_EINVAL, NULL, 0, 0, "figure %s is not SVG", figs[i].anchor);
+			goto done;
+		}
+		lin_buf_puts(out, "</div></section>\n");
+	}
+	lin_buf_puts(out, "<section id=\"models\"><h2>Models</h2><div id=\"cards\">\n");
+	for (igraph_integer_t v = 0; v < n; v++)
+		if ((rc = model_card(out, cat, v, err)))
+			goto done;
+	lin_buf_puts(out, "</div></section>\n</main>\n"
+	                  "<script type=\"application/json\" id=\"lineage-data\">{\"figures\":[");
+	for (size_t i = 0; i < nfigs; i++) {
+		fig_prefix(prefix, sizeof(prefix), i);
+		lin_buf_printf(out, "%s\"%s\"", i ? "," : "", prefix);
+	}
+	lin_buf_puts(out, "],\"models\":[\n");
+	for (igraph_integer_t v = 0; v < n; v++) {
+		if (v)
+			lin_buf_puts(out, ",\n");
+		model_json(out, cat, v);
+	}
+	lin_buf_puts(out, "]}</script>\n<script>");
+	lin_buf_puts(out, page_js);
+	lin_buf_puts(out, "</script>\n</body>\n</html>\n");
+	if (out->oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+	return rc;
+}

@@ -1,0 +1,1436 @@
+/*
+ * import_hf.c - reads Hugging Face model cards (the YAML front matter of a
+ * README.md, or a bare YAML file of it) into catalog models: the id from the
+ * card's path, one parent edge per base_model with the relation the card
+ * states or the Hub would infer, bases outside the cards left to become
+ * external models at finish. The rules are documented in README.md
+ * ("Importing Hugging Face model cards"); a card that breaks them is a
+ * warning and is skipped, never a reason to stop.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HF_MAX_FRONT_MATTER ((size_t)1 << 20) /* bytes of YAML per card */
+#define HF_MAX_WALK_DEPTH 16                  /* directory levels */
+#define HF_MAX_PART 96                        /* an org or a name */
+#define HF_ID_MAX (2 * HF_MAX_PART + 2)
+#define HF_MAX_JOINED 1024                    /* datasets joined as text */
+#define HF_HUB "https://huggingface.co/"
+
+/* One card read, waiting to be sorted by id and appended. */
+typedef struct card {
+	lin_model m;  /* strings in the catalog's arena */
+	char *key;    /* lin_name_key(m.id) */
+	size_t seq;   /* read order: the first of two equal ids wins */
+} card;
+
+typedef struct importer {
+	lin_catalog *cat;
+	lin_diags *diags;
+	lin_import_report rep;
+	card *cards;
+	size_t n, cap;
+	int oom;
+	int probe; /* lin_import_hf_is_cards: only look for a card */
+	int found;
+} importer;
+
+/* What a README.md card's directory says about the repository. */
+typedef struct repo_files {
+	int adapter_config, gguf, quant_config;
+} repo_files;
+
+/* One base model of a card. */
+typedef struct base {
+	char id[HF_ID_MAX + 1];
+	char *key;
+	const lin_ynode *node;
+	int rel;           /* a relation from a base_model:<rel>:<id> tag, or -1 */
+} base;
+
+/* The card being read. */
+typedef struct card_in {
+	importer *im;
+	const char *file;    /* interned path, for messages */
+	const char *source;  /* the path as valid UTF-8, for sources */
+	const lin_ynode *root;
+	repo_files repo;
+	char hf_id[HF_ID_MAX + 1];
+	base *bases;
+	size_t nbases;
+} card_in;
+
+/* ---- messages and memory -------------------------------------------------- */
+
+static void warn(importer *im, const char *file, const lin_ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void warn(importer *im, const char *file, const lin_ynode *n, const char *fmt, ...)
+{
+	lin_error e;
+	va_list ap;
+	va_start(ap, fmt);
+	lin_vfail(&e, LIN_ESCHEMA, file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+	va_end(ap);
+	lin_diags_add(im->diags, &e, 1);
+}
+
+static void skip_error(importer *im, const lin_error *e)
+{
+	lin_error w = *e;
+	snprintf(w.msg, sizeof(w.msg), "%.990s; card skipped", e->msg);
+	lin_diags_add(im->diags, &w, 1);
+	im->rep.skipped++;
+}
+
+static char *adup(importer *im, const char *s, size_t n)
+{
+	char *p = im->oom ? NULL : lin_arena_strndup(&im->cat->arena, s, n);
+	if (!p)
+		im->oom = 1;
+	return p;
+}
+
+static char *astr(importer *im, const char *s)
+{
+	return s ? adup(im, s, strlen(s)) : NULL;
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0 || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 3 && s[0] == 0xED && s[1] >= 0xA0))
+		return 0;
+	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+/* A copy of s in which each invalid UTF-8 byte is U+FFFD (file names are
+ * bytes; a catalog is UTF-8). */
+static char *utf8_copy(importer *im, const char *s)
+{
+	lin_buf b = LIN_BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		lin_buf_append(&b, n ? (const char *)p : "\xEF\xBF\xBD", n ? n : 3);
+		p += n ? n : 1;
+	}
+	char *r = b.oom ? NULL : astr(im, b.data ? b.data : "");
+	if (b.oom)
+		im->oom = 1;
+	lin_buf_dispose(&b);
+	return r;
+}
+
+/* ---- Hugging Face ids ------------------------------------------------------ */
+
+static int hf_part_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > HF_MAX_PART || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-", s[i]))
+			return 0;
+	return 1;
+}
+
+/* "org/name" or "name", each part [A-Za-z0-9][A-Za-z0-9._-]*. */
+static int hf_id_ok(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	if (!slash)
+		return hf_part_ok(s, strlen(s));
+	return hf_part_ok(s, (size_t)(slash - s)) && hf_part_ok(slash + 1, strlen(slash + 1));
+}
+
+/* Writes "a/b" (or "b" when a is empty) into out if it is a valid id. */
+static int hf_join(char *out, const char *a, size_t na, const char *b, size_t nb)
+{
+	if (na > HF_MAX_PART || nb > HF_MAX_PART)
+		return 0;
+	if (na)
+		snprintf(out, HF_ID_MAX + 1, "%.*s/%.*s", (int)na, a, (int)nb, b);
+	else
+		snprintf(out, HF_ID_MAX + 1, "%.*s", (int)nb, b);
+	return hf_id_ok(out);
+}
+
+/* The id of a Hugging Face cache folder "models--ORG--NAME". */
+static int id_from_cache(char *out, const char *path)
+{
+	const char *best = NULL;
+	for (const char *p = path; (p = strstr(p, "models--")) != NULL; p++)
+		if (p == path || p[-1] == '/')
+			best = p + 8;
+	if (!best)
+		return 0;
+	size_t n = strcspn(best, "/");
+	const char *sep = strstr(best, "--");
+	if (sep && (size_t)(sep - best) < n)
+		return hf_join(out, best, (size_t)(sep - best), sep + 2, n - (size_t)(sep - best) - 2);
+	return hf_join(out, "", 0, best, n);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static int is_readme(const char *name)
+{
+	return strcasecmp(name, "README.md") == 0;
+}
+
+static int has_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+	return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+/* "ORG__NAME.yaml" (or .yml, .md) gives ORG/NAME; another non-README file
+ * its stem. */
+static int id_from_file_name(char *out, const char *path)
+{
+	const char *name = base_name(path);
+	size_t stem = strlen(name);
+	const char *dot = strrchr(name, '.');
+	if (is_readme(name))
+		return 0;
+	stem = dot ? (size_t)(dot - name) : stem;
+	const char *sep = strstr(name, "__");
+	if (sep && (size_t)(sep - name) < stem)
+		return hf_join(out, name, (size_t)(sep - name), sep + 2, stem - (size_t)(sep - name) - 2);
+	return hf_join(out, "", 0, name, stem);
+}
+
+/* The last two directory names of path ("ORG/NAME/README.md"), or one. */
+static int id_from_dirs(char *out, const char *path)
+{
+	const char *parts[2] = {NULL, NULL};
+	size_t lens[2] = {0, 0};
+	const char *end = base_name(path);
+	const char *p = path;
+	while (p < end) {
+		size_t n = strcspn(p, "/");
+		int skip = n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.');
+		if (p + n >= end)
+			break;
+		if (!skip) {
+			parts[0] = parts[1], lens[0] = lens[1];
+			parts[1] = p, lens[1] = n;
+		}
+		p += n + 1;
+	}
+	if (!parts[1])
+		return 0;
+	if (parts[0] && hf_join(out, parts[0], lens[0], parts[1], lens[1]))
+		return 1;
+	return hf_join(out, "", 0, parts[1], lens[1]);
+}
+
+/* A display name ("GenZ 70B") made into an id: other characters become '-'. */
+static int id_from_text(char *out, const char *s)
+{
+	size_t n = 0;
+	for (; s[n] && n < HF_MAX_PART; n++)
+		out[n] = (isalnum((unsigned char)s[n]) || strchr("._-", s[n])) ? s[n] : '-';
+	out[n] = '\0';
+	return s[n] == '\0' && hf_id_ok(out);
+}
+
+/* ---- reading fields ---------------------------------------------------------- */
+
+/* The slot in map's kids holding the value of key, or NULL. */
+static lin_ynode *const *field_slot(const lin_ynode *map, const char *key)
+{
+	for (size_t i = 0; map && i + 1 < map->n; i += 2)
+		if (map->kids[i]->type == LIN_Y_SCALAR && strcmp(map->kids[i]->str, key) == 0)
+			return &map->kids[i + 1];
+	return NULL;
+}
+
+static const lin_ynode *field(const lin_ynode *map, const char *key)
+{
+	lin_ynode *const *slot = field_slot(map, key);
+	return slot ? *slot : NULL;
+}
+
+static int scalar_ok(const lin_ynode *n)
+{
+	return n && n->type == LIN_Y_SCALAR && !n->is_null && n->len > 0 && strlen(n->str) == n->len;
+}
+
+/* Warns about a value that is not one usable value (null ones are fine). */
+static void bad_value(card_in *c, const lin_ynode *n, const char *what, const char *key)
+{
+	if (n->type == LIN_Y_SCALAR && n->is_null)
+		return;
+	if (n->type == LIN_Y_SCALAR && n->len)
+		warn(c->im, c->file, n, "%s '%s' contains a NUL character; ignored", what, key);
+	else
+		warn(c->im, c->file, n, "%s '%s' is not a single value; ignored", what, key);
+}
+
+/* A single-value field; a list or mapping is a warning and gives NULL. */
+static const char *text_field(card_in *c, const char *key)
+{
+	const lin_ynode *v = field(c->root, key);
+	if (!v || (v->type == LIN_Y_SCALAR && v->is_null))
+		return NULL;
+	if (!scalar_ok(v)) {
+		bad_value(c, v, "the value of", key);
+		return NULL;
+	}
+	return v->str;
+}
+
+/* The nodes of a field that is one value or a list of values. */
+static size_t list_nodes(card_in *c, const char *key, const lin_ynode *const **items)
+{
+	const lin_ynode *v = field(c->root, key);
+	*items = NULL;
+	if (!v || (v->type == LIN_Y_SCALAR && v->is_null))
+		return 0;
+	if (v->type == LIN_Y_MAP) {
+		warn(c->im, c->file, v, "'%s' must be a value or a list of values; ignored", key);
+		return 0;
+	}
+	if (v->type == LIN_Y_SCALAR) {
+		*items = (const lin_ynode *const *)field_slot(c->root, key);
+		return 1;
+	}
+	*items = (const lin_ynode *const *)v->kids;
+	return v->n;
+}
+
+/* Copies a one-or-list field of values into out, skipping bad items. */
+static void list_field(card_in *c, const char *key, lin_strlist *out)
+{
+	const lin_ynode *const *items;
+	size_t n = list_nodes(c, key, &items);
+	memset(out, 0, sizeof(*out));
+	if (n == 0)
+		return;
+	out->items = lin_arena_alloc(&c->im->cat->arena, n * sizeof(char *));
+	if (!out->items) {
+		c->im->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!scalar_ok(items[i])) {
+			bad_value(c, items[i], "an item of", key);
+			continue;
+		}
+		out->items[out->n++] = adup(c->im, items[i]->str, items[i]->len);
+	}
+}
+
+/* Joins a list as "a, b, c" (at most HF_MAX_JOINED bytes, whole items). */
+static char *joined(card_in *c, const lin_strlist *l)
+{
+	lin_buf b = LIN_BUF_INIT;
+	size_t i = 0;
+	for (; i < l->n && b.len + strlen(l->items[i]) + 2 <= HF_MAX_JOINED; i++)
+		lin_buf_printf(&b, "%s%s", i ? ", " : "", l->items[i]);
+	if (i < l->n)
+		lin_buf_printf(&b, "%s... (%zu more)", i ? ", " : "", l->n - i);
+	char *r = b.len && !b.oom ? astr(c->im, b.data) : NULL;
+	if (b.oom)
+		c->im->oom = 1;
+	lin_buf_dispose(&b);
+	return r;
+}
+
+/* ---- the model id ---------------------------------------------------------- */
+
+/* The first model-index entry's name. */
+static const char *model_index_name(card_in *c)
+{
+	const lin_ynode *mi = field(c->root, "model-index");
+	if (!mi || mi->type != LIN_Y_SEQ || mi->n == 0 || mi->kids[0]->type != LIN_Y_MAP)
+		return NULL;
+	const lin_ynode *n = field(mi->kids[0], "name");
+	return scalar_ok(n) ? n->str : NULL;
+}
+
+/* Finds the card's Hugging Face id, in the documented order. rel is the
+ * card's path below the imported directory (NULL for a card given itself). */
+static int card_id(card_in *c, const char *path, const char *rel)
+{
+	const char *mn = text_field(c, "model_name"), *ix = model_index_name(c);
+	if (id_from_cache(c->hf_id, path) || id_from_file_name(c->hf_id, path))
+		return 1;
+	if ((rel && id_from_dirs(c->hf_id, rel)) || id_from_dirs(c->hf_id, path))
+		return 1;
+	return (mn && id_from_text(c->hf_id, mn)) || (ix && id_from_text(c->hf_id, ix));
+}
+
+/* ---- base models -------------------------------------------------------------- */
+
+/* Normalises a base as written into an id: trims, turns a Hub URL into its
+ * id. Returns 0, 1 when a URL was converted, -1 when not an id. */
+static int base_id(char *out, const char *s)
+{
+	int url = 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '/'))
+		n--;
+	if (strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0) {
+		size_t skip = s[4] == ':' ? 7 : 8;
+		s += skip, n -= skip;
+		if (n >= 4 && strncasecmp(s, "www.", 4) == 0)
+			s += 4, n -= 4;
+		size_t host = strncasecmp(s, "huggingface.co/", 15) == 0 ? 15
+		              : strncasecmp(s, "hf.co/", 6) == 0   ? 6 : 0;
+		if (!host)
+			return -1;
+		s += host, n -= host;
+		size_t a = strcspn(s, "/?#");
+		size_t b = a < n && s[a] == '/' ? strcspn(s + a + 1, "/?#") : 0;
+		n = b ? a + 1 + b : a;
+		url = 1;
+	}
+	if (n == 0 || n > HF_ID_MAX)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return hf_id_ok(out) ? url : -1;
+}
+
+static const char *const hf_relations[] = {"adapter", "merge", "quantized", "finetune", NULL};
+
+static int hf_relation(const char *s, size_t n)
+{
+	for (int i = 0; hf_relations[i]; i++)
+		if (strlen(hf_relations[i]) == n && strncasecmp(s, hf_relations[i], n) == 0)
+			return lin_relation_parse(hf_relations[i]);
+	return -1;
+}
+
+/* Adds base s (written at node n) unless it is not an id, the card itself
+ * or a repeat; each of those is a warning. rel: the relation a tag gives,
+ * -1 for a tag without one, -2 for the base_model field. */
+static void add_base(card_in *c, const char *s, const lin_ynode *n, int rel)
+{
+	base *b = &c->bases[c->nbases];
+	int url = base_id(b->id, s);
+	if (url < 0) {
+		warn(c->im, c->file, n, "base model '%.200s' is not a Hugging Face model id; ignored", s);
+		return;
+	}
+	if (url)
+		warn(c->im, c->file, n, "base model '%.200s' is a URL; read as '%s'", s, b->id);
+	if (!(b->key = lin_name_key(b->id))) {
+		c->im->oom = 1;
+		return;
+	}
+	char *self = lin_name_key(c->hf_id);
+	int dup = self && strcmp(self, b->key) == 0;
+	free(self);
+	if (dup) {
+		warn(c->im, c->file, n, "'%s' names itself as its base model; ignored", b->id);
+	} else {
+		for (size_t i = 0; i < c->nbases && !dup; i++)
+			dup = strcmp(c->bases[i].key, b->key) == 0;
+		/* the Hub tags a base both as base_model:<id> and
+		 * base_model:<relation>:<id>: a repeat among tags is normal */
+		if (dup && rel == -2)
+			warn(c->im, c->file, n, "base model '%s' is listed twice; the repeat is ignored", b->id);
+	}
+	if (dup) {
+		free(b->key);
+		b->key = NULL;
+		return;
+	}
+	b->node = n;
+	b->rel = rel < 0 ? -1 : rel;
+	c->nbases++;
+}
+
+/* "base_model:<relation>:<id>" or "base_model:<id>": the id and relation. */
+static const char *base_tag(const char *tag, int *rel)
+{
+	*rel = -1;
+	if (strncmp(tag, "base_model:", 11) != 0)
+		return NULL;
+	tag += 11;
+	const char *colon = strchr(tag, ':');
+	if (colon) {
+		*rel = hf_relation(tag, (size_t)(colon - tag));
+		return *rel >= 0 ? colon + 1 : NULL;
+	}
+	return tag;
+}
+
+/* The bases: the base_model field, or when it is absent or empty the
+ * base_model tags. Returns -1 when base_model is malformed. */
+static int read_bases(card_in *c, const lin_strlist *tags, const lin_ynode *const *tag_nodes)
+{
+	const lin_ynode *v = field(c->root, "base_model");
+	const lin_ynode *const *items;
+	if (v && v->type == LIN_Y_MAP) {
+		warn(c->im, c->file, v, "'base_model' must be a model id or a list of them, not a mapping; card skipped");
+		return -1;
+	}
+	size_t n = list_nodes(c, "base_model", &items);
+	c->bases = calloc((n > tags->n ? n : tags->n) + 1, sizeof(base));
+	if (!c->bases) {
+		c->im->oom = 1;
+		return -1;
+	}
+	if (v && v->type == LIN_Y_SEQ && v->n == 0)
+		warn(c->im, c->file, v, "'base_model' is an empty list");
+	for (size_t i = 0; i < n && !c->im->oom; i++) {
+		if (scalar_ok(items[i]))
+			add_base(c, items[i]->str, items[i], -2);
+		else
+			bad_value(c, items[i], "an item of", "base_model");
+	}
+	for (size_t i = 0; n == 0 && i < tags->n && !c->im->oom; i++) {
+		int rel;
+		const char *id = base_tag(tags->items[i], &rel);
+		if (id)
+			add_base(c, id, tag_nodes ? tag_nodes[i] : NULL, rel);
+	}
+	return c->im->oom ? -1 : 0;
+}
+
+/* The relation a base_model:<rel>:<id> tag gives base b, or -1. */
+static int tag_relation(const lin_strlist *tags, const base *b)
+{
+	for (size_t i = 0; i < tags->n; i++) {
+		int rel;
+		const char *id = base_tag(tags->items[i], &rel);
+		char *k = id && rel >= 0 ? lin_name_key(id) : NULL;
+		int same = k && strcmp(k, b->key) == 0;
+		free(k);
+		if (same)
+			return rel;
+	}
+	return -1;
+}
+
+/* ---- relation inference ----------------------------------------------------- */
+
+static const char *const quant_words[] = {"gguf", "ggml", "gptq", "awq", "exl2", "exl3",
+                                          "bnb", "bitsandbytes", "nf4", NULL};
+
+static int quant_word(const char *s, size_t n)
+{
+	for (size_t i = 0; quant_words[i]; i++)
+		if (strlen(quant_words[i]) == n && strncasecmp(s, quant_words[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A quantization word among the '-', '_', '.', '/' separated parts of s. */
+static const char *quant_in_name(const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "-_./");
+		if (quant_word(p, n))
+			return p;
+		p += n + (p[n] != '\0');
+	}
+	return NULL;
+}
+
+/* The relation the Hub would infer for a card that states none, and why. */
+static lin_relation infer(card_in *c, const lin_strlist *tags, const char *library,
+                          char *why, size_t n)
+{
+	const char *q = quant_in_name(c->hf_id);
+	if (c->nbases > 1)
+		return snprintf(why, n, "several base models"), LIN_REL_MERGE;
+	if (q)
+		return snprintf(why, n, "'%.*s' in the name", (int)strcspn(q, "-_./"), q), LIN_REL_QUANTIZED;
+	for (size_t i = 0; i < tags->n; i++)
+		if (quant_word(tags->items[i], strlen(tags->items[i])) ||
+		    strcasecmp(tags->items[i], "quantized") == 0)
+			return snprintf(why, n, "the tag '%.64s'", tags->items[i]), LIN_REL_QUANTIZED;
+	if (c->repo.gguf || c->repo.quant_config)
+		return snprintf(why, n, "%s", c->repo.gguf ? "GGUF files in the repository"
+		                                            : "quantization_config in config.json"),
+		       LIN_REL_QUANTIZED;
+	if ((library && strcasecmp(library, "peft") == 0) || c->repo.adapter_config)
+		return snprintf(why, n, "%s", c->repo.adapter_config ? "adapter_config.json in the repository"
+		                                                      : "library_name peft"),
+		       LIN_REL_ADAPTER;
+	return snprintf(why, n, "one base model, no quantization or adapter sign"), LIN_REL_FINETUNE;
+}
+
+static lin_stage stage_of(lin_relation r)
+{
+	switch (r) {
+	case LIN_REL_QUANTIZED: return LIN_STAGE_QUANTIZED;
+	case LIN_REL_ADAPTER: return LIN_STAGE_ADAPTER;
+	case LIN_REL_MERGE: return LIN_STAGE_MERGED;
+	default: return LIN_STAGE_SFT;
+	}
+}
+
+/* The relation stated by base_model_relation, or -1 (a bad one warns). */
+static int stated_relation(card_in *c)
+{
+	const char *s = text_field(c, "base_model_relation");
+	int r = s ? hf_relation(s, strlen(s)) : -1;
+	if (s && r < 0)
+		warn(c->im, c->file, field(c->root, "base_model_relation"),
+		     "unknown base_model_relation '%.64s' (expected adapter, merge, quantized or finetune); inferring it", s);
+	return r;
+}
+
+/* ---- building the model ------------------------------------------------------ */
+
+static int make_parents(card_in *c, lin_model *m, const lin_strlist *tags, const char *library)
+{
+	char why[160], note[256];
+	int stated = stated_relation(c);
+	lin_relation inferred = infer(c, tags, library, why, sizeof(why));
+	if (c->nbases == 0)
+		return 0;
+	m->parents = lin_arena_alloc(&c->im->cat->arena, c->nbases * sizeof(lin_parent));
+	if (!m->parents)
+		return c->im->oom = 1, -1;
+	for (size_t i = 0; i < c->nbases; i++) {
+		lin_parent *p = &m->parents[m->nparents++];
+		const base *b = &c->bases[i];
+		int tr = b->rel >= 0 ? b->rel : tag_relation(tags, b);
+		if (stated >= 0)
+			snprintf(note, sizeof(note), "from base_model_relation");
+		else if (tr >= 0)
+			snprintf(note, sizeof(note), "from the tag base_model:%s:%s",
+			         lin_relation_name((lin_relation)tr), b->id);
+		else
+			snprintf(note, sizeof(note), "inferred: %s", why);
+		p->relation = stated >= 0 ? (lin_relation)stated : tr >= 0 ? (lin_relation)tr : inferred;
+		p->ref = astr(c->im, b->id);
+		p->note = astr(c->im, note);
+		p->vertex = -1;
+		p->sources = m->sources;
+		p->allow_external = 1;
+		p->pos.file = c->file;
+		p->pos.line = b->node ? b->node->line : m->pos.line;
+		p->pos.col = b->node ? b->node->col : m->pos.col;
+	}
+	m->stage = stage_of(m->parents[0].relation);
+	return 0;
+}
+
+/* license, license_name, license_link. */
+static void read_license(card_in *c, lin_model *m)
+{
+	lin_strlist lic;
+	const char *name = text_field(c, "license_name"), *link = text_field(c, "license_link");
+	lin_buf b = LIN_BUF_INIT;
+	list_field(c, "license", &lic);
+	m->license = lic.n ? lic.items[0] : NULL;
+	for (size_t i = 1; i < lic.n; i++)
+		lin_buf_printf(&b, "%salso %s", b.len ? "; " : "", lic.items[i]);
+	if (name)
+		lin_buf_printf(&b, "%slicense_name: %s", b.len ? "; " : "", name);
+	if (link)
+		lin_buf_printf(&b, "%slicense_link: %s", b.len ? "; " : "", link);
+	if (b.len > LIN_MAX_SCALAR / 2)
+		b.len = 0; /* absurd; leave it out rather than write an unreadable file */
+	m->license_note = b.len && !b.oom ? adup(c->im, b.data, b.len) : NULL;
+	if (b.oom)
+		c->im->oom = 1;
+	lin_buf_dispose(&b);
+}
+
+static const char *const multimodal_pipelines[] = {
+	"image-text-to-text", "visual-question-answering", "image-to-text",
+	"video-text-to-text", "any-to-any", "audio-text-to-text", NULL,
+};
+
+/* Everything but the parents. */
+static void read_fields(card_in *c, lin_model *m)
+{
+	lin_strlist data;
+	const char *pipe = text_field(c, "pipeline_tag");
+	char url[sizeof(HF_HUB) + HF_ID_MAX];
+	const char *slash = strchr(c->hf_id, '/');
+	snprintf(url, sizeof(url), HF_HUB "%s", c->hf_id);
+	m->id = astr(c->im, c->hf_id);
+	for (char *p = m->id; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	m->name = astr(c->im, c->hf_id);
+	m->org = slash ? adup(c->im, c->hf_id, (size_t)(slash - c->hf_id)) : NULL;
+	m->arch = LIN_ARCH_UNKNOWN;
+	for (size_t i = 0; pipe && multimodal_pipelines[i]; i++)
+		if (strcmp(pipe, multimodal_pipelines[i]) == 0)
+			m->arch = LIN_ARCH_MULTIMODAL;
+	m->weights = LIN_WEIGHTS_OPEN;
+	m->stage = LIN_STAGE_PRETRAINED;
+	read_license(c, m);
+	list_field(c, "language", &m->languages);
+	list_field(c, "datasets", &data);
+	m->training_data = joined(c, &data);
+	m->links.items = lin_arena_alloc(&c->im->cat->arena, 2 * sizeof(char *));
+	m->sources.items = lin_arena_alloc(&c->im->cat->arena, 2 * sizeof(char *));
+	if (!m->links.items || !m->sources.items) {
+		c->im->oom = 1;
+		return;
+	}
+	m->links.items[m->links.n++] = astr(c->im, url);
+	m->sources.items[m->sources.n++] = (char *)c->source;
+	m->sources.items[m->sources.n++] = m->links.items[0];
+}
+
+static int push_card(importer *im, const lin_model *m)
+{
+	if (im->n == im->cap) {
+		size_t cap = im->cap ? im->cap * 2 : 64;
+		card *k = realloc(im->cards, cap * sizeof(card));
+		if (!k)
+			return im->oom = 1, -1;
+		im->cards = k;
+		im->cap = cap;
+	}
+	card *k = &im->cards[im->n];
+	if (!(k->key = lin_name_key(m->id)))
+		return im->oom = 1, -1;
+	k->m = *m;
+	k->seq = im->n++;
+	return 0;
+}
+
+/* Turns a parsed card into a model. The card's root is a mapping (or
+ * NULL for empty front matter). */
+static void build_card(card_in *c, const char *path, const char *rel)
+{
+	lin_model m;
+	lin_strlist tags;
+	const lin_ynode *const *tag_nodes = NULL;
+	memset(&m, 0, sizeof(m));
+	if (!card_id(c, path, rel)) {
+		warn(c->im, c->file, c->root, "no model id: name the card ORG__NAME.yaml or ORG/NAME/README.md, or give model_name; card skipped");
+		c->im->rep.skipped++;
+		return;
+	}
+	m.pos.file = c->file;
+	m.pos.line = c->root ? c->root->line : 1;
+	m.pos.col = c->root ? c->root->col : 1;
+	list_field(c, "tags", &tags);
+	if (list_nodes(c, "tags", &tag_nodes) != tags.n)
+		tag_nodes = NULL; /* some tags were dropped: positions no longer line up */
+	const char *library = text_field(c, "library_name");
+	read_fields(c, &m);
+	if (c->im->oom || read_bases(c, &tags, tag_nodes) != 0 || make_parents(c, &m, &tags, library) != 0) {
+		if (!c->im->oom)
+			c->im->rep.skipped++;
+		return;
+	}
+	if (!c->im->oom && push_card(c->im, &m) == 0)
+		c->im->rep.taken++;
+}
+
+/* ---- front matter ------------------------------------------------------------- */
+
+/* Length of a "---" (or "...") line at p, with its line end; 0 if p does
+ * not start one. */
+static size_t marker_line(const char *p, const char *end, int closing)
+{
+	const char *q = p;
+	if (end - p < 3 || !(memcmp(p, "---", 3) == 0 || (closing && memcmp(p, "...", 3) == 0)))
+		return 0;
+	q += 3;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q < end && *q == '\r')
+		q++;
+	if (q < end && *q != '\n')
+		return 0;
+	return (size_t)(q - p) + (q < end);
+}
+
+/* Finds the YAML to parse: from the start of data up to the closing '---'
+ * line (the opening '---' is a YAML document marker and stays, so line
+ * numbers are the file's). A README.md needs front matter; a bare YAML
+ * file may have the '---' lines or not. Returns 0 or -1 with *why. */
+static int front_matter(const char *d, size_t len, int markdown, int truncated,
+                        size_t *out, const char **why)
+{
+	const char *p = d, *end = d + len;
+	int closed = 0;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end && (*p == '\n' || *p == '\r'))
+		p++;
+	size_t open = marker_line(p, end, 0);
+	*out = len;
+	*why = NULL;
+	for (const char *q = p + open; open && q < end && !closed;) {
+		if ((closed = marker_line(q, end, 1) != 0))
+			*out = (size_t)(q - d);
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		q = nl ? nl + 1 : end;
+	}
+	if (markdown && !open)
+		*why = "no YAML front matter (a '---' line must come first)";
+	else if (*out > HF_MAX_FRONT_MATTER || (!closed && truncated))
+		*why = "front matter larger than 1 MiB";
+	else if (markdown && !closed)
+		*why = "front matter not closed (no '---' line after it)";
+	return *why ? -1 : 0;
+}
+
+/* Parses one card's text and builds its model. */
+static int import_text(importer *im, const char *path, const char *rel, const char *data,
+                       size_t len, int truncated, const repo_files *repo)
+{
+	card_in c;
+	lin_arena scratch = {NULL};
+	lin_ynode *root = NULL;
+	lin_error e;
+	size_t flen = 0;
+	const char *why = NULL;
+	memset(&c, 0, sizeof(c));
+	c.im = im;
+	c.repo = *repo;
+	c.file = lin_catalog_intern_file(im->cat, path);
+	c.source = utf8_copy(im, path);
+	if (!c.file || !c.source)
+		return im->oom = 1, LIN_ENOMEM;
+	if (front_matter(data, len, has_ext(path, ".md"), truncated, &flen, &why) != 0) {
+		warn(im, c.file, NULL, "%s; card skipped", why);
+		im->rep.skipped++;
+	} else if (lin_yaml_parse_document(&root, &scratch, c.file, data, flen, &e) != 0) {
+		if (e.code == LIN_ENOMEM)
+			im->oom = 1;
+		else
+			skip_error(im, &e);
+	} else if (root && root->type != LIN_Y_MAP) {
+		warn(im, c.file, root, "front matter must be a mapping of fields (base_model: ...); card skipped");
+		im->rep.skipped++;
+	} else {
+		c.root = root;
+		build_card(&c, path, rel);
+	}
+	for (size_t i = 0; i < c.nbases; i++)
+		free(c.bases[i].key);
+	free(c.bases);
+	lin_arena_dispose(&scratch);
+	return im->oom ? LIN_ENOMEM : 0;
+}
+
+/* ---- files and directories ----------------------------------------------------- */
+
+/* Reads at most max bytes of a regular file; *truncated when there is more. */
+static int read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
+                     lin_error *err)
+{
+	int rc = 0, fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	*out = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "%s", fd < 0 ? strerror(errno) : "not a regular file");
+		goto done;
+	}
+	if (!(buf = malloc(max + 2))) {
+		rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		goto done;
+	}
+	while (n < max + 1) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = lin_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
+			goto done;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*truncated = n > max;
+	*len = n > max ? max : n;
+	buf[*len] = '\0';
+	*out = buf;
+	buf = NULL;
+done:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t need = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(need);
+	if (p)
+		snprintf(p, need, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+	return p;
+}
+
+/* What sits next to a README.md: adapter_config.json, *.gguf files, a
+ * config.json with a quantization_config. */
+static void scan_repo(repo_files *r, const char *card_path)
+{
+	char *dir = strdup(card_path), *cfg = NULL, *data = NULL;
+	size_t len = 0;
+	int trunc = 0;
+	lin_error e;
+	memset(r, 0, sizeof(*r));
+	if (!dir)
+		return;
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	DIR *d = opendir(slash ? dir : ".");
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		r->adapter_config |= strcmp(de->d_name, "adapter_config.json") == 0;
+		r->gguf |= has_ext(de->d_name, ".gguf");
+	}
+	if (d)
+		closedir(d);
+	cfg = join_path(slash ? dir : ".", "config.json");
+	if (cfg && read_head(&data, &len, &trunc, cfg, HF_MAX_FRONT_MATTER, &e) == 0)
+		r->quant_config = strstr(data, "\"quantization_config\"") != NULL;
+	free(data);
+	free(cfg);
+	free(dir);
+}
+
+/* Imports one card file. rel: its path below the imported directory. */
+static int import_file(importer *im, const char *path, const char *rel)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int trunc = 0, rc = 0;
+	lin_error e;
+	repo_files repo;
+	memset(&repo, 0, sizeof(repo));
+	if (im->probe) {
+		im->found = 1;
+		return 0;
+	}
+	rc = read_head(&data, &len, &trunc, path, HF_MAX_FRONT_MATTER + 65536, &e);
+	if (rc == LIN_ENOMEM)
+		return im->oom = 1, rc;
+	if (rc) {
+		skip_error(im, &e);
+		return 0;
+	}
+	if (is_readme(base_name(path)))
+		scan_repo(&repo, path);
+	rc = import_text(im, path, rel, data, len, trunc, &repo);
+	free(data);
+	return rc;
+}
+
+/* Cards found while walking: README.md, and ORG__NAME.yaml/.yml/.md. */
+static int is_card_name(const char *name)
+{
+	return is_readme(name) || (strstr(name, "__") && (has_ext(name, ".yaml") ||
+	                                                   has_ext(name, ".yml") || has_ext(name, ".md")));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The sorted names in dir (hidden ones left out); NULL on failure. */
+static char **list_dir(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n + 1 >= cap) {
+			cap = cap ? cap * 2 : 16;
+			char **nn = realloc(names, cap * sizeof(char *));
+			if (!nn)
+				break;
+			names = nn;
+		}
+		if (!(names[*n] = strdup(de->d_name)))
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	if (!names)
+		names = calloc(1, sizeof(char *));
+	if (names)
+		qsort(names, *n, sizeof(char *), cmp_str);
+	return names;
+}
+
+/* In a cache folder models--ORG--NAME, the snapshot refs/main points to,
+ * if it exists (older snapshots of the same model are left alone). */
+static char *main_snapshot(const char *repo_dir)
+{
+	char *ref = join_path(repo_dir, "refs/main"), *data = NULL, *snap = NULL;
+	size_t len = 0;
+	int trunc = 0;
+	lin_error e;
+	struct stat st;
+	if (ref && read_head(&data, &len, &trunc, ref, 128, &e) == 0) {
+		data[strcspn(data, "\r\n")] = '\0';
+		char rel[200];
+		snprintf(rel, sizeof(rel), "snapshots/%s", data);
+		if (data[0] && !strchr(data, '/') && strcmp(data, "..") != 0 &&
+		    (snap = join_path(repo_dir, rel)) && (stat(snap, &st) != 0 || !S_ISDIR(st.st_mode))) {
+			free(snap);
+			snap = NULL;
+		}
+	}
+	free(data);
+	free(ref);
+	return snap;
+}
+
+static int walk(importer *im, const char *dir, const char *rel, int depth);
+
+/* Visits one directory entry. */
+static int visit(importer *im, const char *dir, const char *rel, const char *name, int depth)
+{
+	char *full = join_path(dir, name), *r = rel ? join_path(rel, name) : strdup(name);
+	struct stat st;
+	int rc = 0;
+	if (!full || !r) {
+		rc = LIN_ENOMEM;
+	} else if (lstat(full, &st) != 0) {
+		rc = 0; /* vanished */
+	} else if (strncmp(name, "datasets--", 10) == 0 || strncmp(name, "spaces--", 8) == 0) {
+		rc = 0; /* dataset and Space cards in the cache describe no model */
+	} else if (S_ISDIR(st.st_mode) && depth < HF_MAX_WALK_DEPTH) {
+		char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(full) : NULL;
+		rc = snap ? walk(im, snap, r, depth + 1) : walk(im, full, r, depth + 1);
+		free(snap);
+	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_card_name(name)) {
+		rc = import_file(im, full, r);
+	}
+	free(full);
+	free(r);
+	return rc;
+}
+
+/* Walks dir in sorted order for cards; rel is dir below the import root. */
+static int walk(importer *im, const char *dir, const char *rel, int depth)
+{
+	size_t n = 0;
+	int rc = 0;
+	char **names = list_dir(dir, &n);
+	if (!names) {
+		warn(im, dir, NULL, "cannot read this directory: %s", strerror(errno));
+		return 0;
+	}
+	for (size_t i = 0; i < n && !rc && !(im->probe && im->found); i++)
+		rc = visit(im, dir, rel, names[i], depth);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* ---- after the cards are read -------------------------------------------------- */
+
+static int cmp_card(const void *a, const void *b)
+{
+	const card *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_card_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const card *)elem)->key);
+}
+
+/* The catalog's models before this import, as cards sorted by key. */
+static card *existing_models(importer *im, size_t *n)
+{
+	lin_catalog *cat = im->cat;
+	card *k = calloc(cat->n + 1, sizeof(card));
+	*n = 0;
+	for (size_t i = 0; k && i < cat->n; i++) {
+		k[i].m = cat->models[i];
+		if (!(k[i].key = lin_name_key(cat->models[i].id)))
+			break;
+		k[i].seq = i;
+		(*n)++;
+	}
+	if (k && *n == cat->n) {
+		qsort(k, *n, sizeof(card), cmp_card);
+		return k;
+	}
+	for (size_t i = 0; k && i < *n; i++)
+		free(k[i].key);
+	free(k);
+	return NULL;
+}
+
+/* Drops a card whose id an earlier card (or the catalog) already has. */
+static void drop_repeats(importer *im, const card *old, size_t nold)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < im->n; i++) {
+		card *c = &im->cards[i];
+		const card *prev = k ? &im->cards[k - 1] : NULL;
+		if (!prev || strcmp(prev->key, c->key) != 0)
+			prev = bsearch(c->key, old, nold, sizeof(card), cmp_card_key);
+		if (prev) {
+			lin_error e;
+			lin_fail(&e, LIN_EDUP, c->m.pos.file, c->m.pos.line, c->m.pos.col,
+			         "'%s' was already read from %s; card skipped", c->m.name, prev->m.pos.file);
+			lin_diags_add(im->diags, &e, 1);
+			im->rep.taken--;
+			im->rep.skipped++;
+			free(c->key);
+			continue;
+		}
+		im->cards[k++] = *c;
+	}
+	im->n = k;
+}
+
+/* Spells each base the way its own card does: odd casing in another card
+ * ("intel/Neural-Chat-7b-v3-1") is a warning, and the edge is kept. */
+static void canonical_refs(importer *im)
+{
+	for (size_t i = 0; i < im->n; i++) {
+		lin_model *m = &im->cards[i].m;
+		for (size_t j = 0; j < m->nparents; j++) {
+			lin_parent *p = &m->parents[j];
+			char *key = lin_name_key(p->ref);
+			const card *to = key ? bsearch(key, im->cards, im->n, sizeof(card), cmp_card_key) : NULL;
+			free(key);
+			if (!to || strcmp(to->m.name, p->ref) == 0)
+				continue;
+			lin_error e;
+			lin_fail(&e, LIN_ESCHEMA, p->pos.file, p->pos.line, p->pos.col,
+			         "base model '%s' is spelled '%s' in its own card; using that", p->ref, to->m.name);
+			lin_diags_add(im->diags, &e, 1);
+			p->ref = to->m.name;
+		}
+	}
+}
+
+/* Sorts the cards by id, drops repeats, and appends them to the catalog. */
+static int finish_import(importer *im, lin_error *err)
+{
+	size_t nold = 0;
+	card *old = existing_models(im, &nold);
+	int rc = 0;
+	if (!old)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	if (im->n) { /* qsort and bsearch want a non-NULL array */
+		qsort(im->cards, im->n, sizeof(card), cmp_card);
+		drop_repeats(im, old, nold);
+		canonical_refs(im);
+	}
+	for (size_t i = 0; i < im->n && !rc; i++)
+		if (lin_catalog_append(im->cat, &im->cards[i].m) != 0)
+			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < nold; i++)
+		free(old[i].key);
+	free(old);
+	return rc;
+}
+
+static void importer_dispose(importer *im)
+{
+	for (size_t i = 0; i < im->n; i++)
+		free(im->cards[i].key);
+	free(im->cards);
+}
+
+static int importer_start(importer *im, lin_catalog *cat, lin_diags *diags, const char *path,
+                          lin_error *err)
+{
+	memset(im, 0, sizeof(*im));
+	im->cat = cat;
+	im->diags = diags;
+	if (cat->finished)
+		return lin_fail(err, LIN_EINVAL, path, 0, 0, "the catalog is already finished");
+	return 0;
+}
+
+/* Ends an import: the cards go into the catalog, the report out. */
+static int importer_end(importer *im, int rc, lin_import_report *rep, lin_error *err)
+{
+	if (!rc && im->oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	else if (!rc)
+		rc = finish_import(im, err);
+	if (rep)
+		*rep = im->rep;
+	importer_dispose(im);
+	return rc;
+}
+
+/* Walks a directory; a cache folder models--ORG--NAME itself gives only
+ * its main snapshot. */
+static int import_dir(importer *im, const char *path)
+{
+	const char *name = base_name(path);
+	char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(path) : NULL;
+	int rc = walk(im, snap ? snap : path, NULL, 0);
+	free(snap);
+	return rc;
+}
+
+int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *rep,
+                       lin_diags *diags, lin_error *err)
+{
+	importer im;
+	struct stat st;
+	lin_error local;
+	int rc = importer_start(&im, cat, diags, path, err);
+	if (rc)
+		return rc;
+	if (!err)
+		err = &local;
+	if (stat(path, &st) != 0) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+		lin_diags_add(diags, err, 0);
+	} else if (S_ISDIR(st.st_mode)) {
+		rc = import_dir(&im, path);
+	} else {
+		rc = import_file(&im, path, NULL);
+	}
+	if (rc == LIN_ENOMEM)
+		rc = 0, im.oom = 1;
+	return importer_end(&im, rc, rep, err);
+}
+
+int lin_import_hf_buffer(lin_catalog *cat, const char *name, const char *data,
+                         size_t len, lin_import_report *rep, lin_diags *diags,
+                         lin_error *err)
+{
+	importer im;
+	repo_files repo;
+	int rc = importer_start(&im, cat, diags, name, err);
+	if (rc)
+		return rc;
+	memset(&repo, 0, sizeof(repo));
+	rc = import_text(&im, name ? name : "<card>", NULL, data, len, 0, &repo);
+	if (rc == LIN_ENOMEM)
+		rc = 0, im.oom = 1;
+	return importer_end(&im, rc, rep, err);
+}
+
+int lin_import_hf_is_cards(const char *path)
+{
+	struct stat st;
+	importer im;
+	size_t n = 0;
+	int catalog = 0;
+	if (stat(path, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode))
+		return S_ISREG(st.st_mode) && has_ext(path, ".md");
+	char **names = list_dir(path, &n);
+	for (size_t i = 0; i < n; i++) {
+		catalog |= (has_ext(names[i], ".yaml") || has_ext(names[i], ".yml")) &&
+		           !strstr(names[i], "__");
+		free(names[i]);
+	}
+	free(names);
+	if (catalog)
+		return 0;
+	memset(&im, 0, sizeof(im));
+	im.probe = 1;
+	import_dir(&im, path);
+	return im.found;
+}
+
+/* ---- writing a catalog as YAML ------------------------------------------------ */
+
+static unsigned utf8_decode(const unsigned char *p, size_t n)
+{
+	switch (n) {
+	case 1: return p[0];
+	case 2: return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+	case 3: return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+	default:
+		return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
+		       (p[3] & 0x3Fu);
+	}
+}
+
+/* s as a YAML double-quoted scalar: quotes, backslashes, control and
+ * line-break characters and what libyaml refuses in a stream are escaped;
+ * an invalid UTF-8 byte becomes U+FFFD. */
+static void yaml_str(lin_buf *b, const char *s)
+{
+	lin_buf_append(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		unsigned cp = n ? utf8_decode(p, n) : 0xFFFD;
+		if (*p == '"' || *p == '\\')
+			lin_buf_printf(b, "\\%c", *p);
+		else if (cp == '\n' || cp == '\t' || cp == '\r')
+			lin_buf_puts(b, cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : "\\r");
+		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+			lin_buf_printf(b, "\\x%02X", cp);
+		else if (!n || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+			lin_buf_printf(b, "\\u%04X", cp);
+		else
+			lin_buf_append(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+	lin_buf_append(b, "\"", 1);
+}
+
+static void yaml_text(lin_buf *b, const char *indent, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	lin_buf_printf(b, "%s%s: ", indent, key);
+	yaml_str(b, v);
+	lin_buf_append(b, "\n", 1);
+}
+
+static void yaml_list(lin_buf *b, const char *indent, const char *key, const lin_strlist *l)
+{
+	if (l->n == 0)
+		return;
+	lin_buf_printf(b, "%s%s: [", indent, key);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			lin_buf_puts(b, ", ");
+		yaml_str(b, l->items[i]);
+	}
+	lin_buf_puts(b, "]\n");
+}
+
+/* A valid catalog id for s (an external model's name): lowercase, other
+ * characters '-'. malloc()ed. */
+static char *slug(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 2), *q = out;
+	if (!out)
+		return NULL;
+	if (!isalnum((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80)
+		*q++ = 'x';
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		*q++ = ch < 0x80 && (isalnum(ch) || strchr("._/-", ch)) ? (char)tolower(ch) : '-';
+	}
+	*q = '\0';
+	return out;
+}
+
+static void write_parents(lin_buf *b, const lin_model *m)
+{
+	if (m->nparents == 0)
+		return;
+	lin_buf_puts(b, "  parents:\n");
+	for (size_t j = 0; j < m->nparents; j++) {
+		const lin_parent *p = &m->parents[j];
+		lin_buf_puts(b, "    - model: ");
+		yaml_str(b, p->ref);
+		lin_buf_printf(b, "\n      relation: %s\n", lin_relation_name(p->relation));
+		yaml_text(b, "      ", "variant", p->variant);
+		yaml_text(b, "      ", "note", p->note);
+		yaml_list(b, "      ", "sources", &p->sources);
+	}
+}
+
+static void write_model(lin_buf *b, const lin_model *m, const char *id)
+{
+	lin_buf_puts(b, "- id: ");
+	yaml_str(b, id);
+	lin_buf_append(b, "\n", 1);
+	yaml_text(b, "  ", "name", m->name);
+	yaml_list(b, "  ", "aliases", &m->aliases);
+	yaml_text(b, "  ", "org", m->org);
+	yaml_text(b, "  ", "released", m->released);
+	yaml_list(b, "  ", "params", &m->params);
+	lin_buf_printf(b, "  stage: %s\n", lin_stage_name(m->stage));
+	if (m->external)
+		lin_buf_puts(b, "  external: true\n");
+	if (m->arch != LIN_ARCH_UNKNOWN)
+		lin_buf_printf(b, "  architecture: %s\n", lin_arch_name(m->arch));
+	if (m->weights != LIN_WEIGHTS_UNKNOWN)
+		lin_buf_printf(b, "  weights: %s\n", lin_weights_name(m->weights));
+	yaml_text(b, "  ", "license", m->license);
+	yaml_text(b, "  ", "license_note", m->license_note);
+	yaml_list(b, "  ", "languages", &m->languages);
+	yaml_text(b, "  ", "training_data", m->training_data);
+	yaml_list(b, "  ", "links", &m->links);
+	yaml_list(b, "  ", "sources", &m->sources);
+	write_parents(b, m);
+}
+
+typedef struct out_entry {
+	char *id;
+	size_t index;
+} out_entry;
+
+static int cmp_out(const void *a, const void *b)
+{
+	const out_entry *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
+{
+	int rc = 0;
+	size_t n = 0;
+	out_entry *e = calloc(cat->n + 1, sizeof(*e));
+	if (!e)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (; n < cat->n; n++) {
+		const lin_model *m = &cat->models[n];
+		e[n].index = n;
+		if (!(e[n].id = m->external ? slug(m->id) : strdup(m->id)))
+			break;
+	}
+	if (n < cat->n) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	qsort(e, n, sizeof(*e), cmp_out);
+	if (n == 0)
+		lin_buf_puts(out, "[]\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lin_buf_append(out, "\n", 1);
+		write_model(out, &cat->models[e[i].index], e[i].id);
+	}
+	if (out->oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+	for (size_t i = 0; i < n; i++)
+		free(e[i].id);
+	free(e);
+	return rc;
+}

@@ -1,0 +1,330 @@
+/*
+ * mermaid.c - writes a drawing plan as a Mermaid flowchart, the diagram
+ * GitHub renders from a ```mermaid block. Mermaid is a text format with
+ * pitfalls of its own: node ids must avoid keywords (`end` ends a
+ * subgraph) and punctuation (`/` in "org/name"), labels are quoted with
+ * entity codes for anything that could end them, and the default limits
+ * (500 edges, 50,000 characters) are kept by the caller (render.c).
+ */
+#include "draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LABEL_MAX_CHARS 80
+
+/* Words Mermaid's flowchart grammar reads as keywords. */
+static const char *const keywords[] = {
+	"end", "graph", "flowchart", "subgraph", "style", "class", "classdef", "click",
+	"linkstyle", "direction", "call", "href", "default", "interpolate", NULL,
+};
+
+static int is_keyword(const char *s, size_t n)
+{
+	for (size_t i = 0; keywords[i]; i++) {
+		size_t k = strlen(keywords[i]), j = 0;
+		if (k != n)
+			continue;
+		for (j = 0; j < n; j++) {
+			char c = (s[j] >= 'A' && s[j] <= 'Z') ? (char)(s[j] - 'A' + 'a') : s[j];
+			if (c != keywords[i][j])
+				break;
+		}
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* A node id from a catalog id: [A-Za-z0-9_] only (anything else becomes
+ * '_'), and "m_" in front of a keyword, a leading digit, an empty id, or
+ * something that looks like our summary ids ("more_"). */
+static void put_raw_id(lin_buf *b, const char *id)
+{
+	size_t start = b->len, n = 0;
+	const char *s = id ? id : "";
+	lin_buf_puts(b, "m_");
+	for (; *s; s++, n++) {
+		char c = *s;
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '_';
+		lin_buf_append(b, ok ? &c : "_", 1);
+	}
+	if (b->oom || !b->data)
+		return;
+	const char *body = b->data + start + 2;
+	int keep_prefix = n == 0 || (body[0] >= '0' && body[0] <= '9') ||
+	                  is_keyword(body, n) || strncmp(body, "more_", 5) == 0 ||
+	                  strncmp(body, "m_", 2) == 0;
+	if (!keep_prefix) {
+		memmove(b->data + start, body, n + 1);
+		b->len -= 2;
+	}
+}
+
+/* Ids of the drawn models, unique: a clash gets "_<vertex>". */
+typedef struct ids {
+	char **s;
+	size_t n;
+} ids;
+
+static void ids_free(ids *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->s[i]);
+	free(x->s);
+}
+
+static int ids_make(ids *x, const lin_catalog *cat, const igraph_vector_int_t *verts)
+{
+	size_t n = (size_t)igraph_vector_int_size(verts);
+	x->s = calloc(n + 1, sizeof(*x->s));
+	x->n = 0;
+	if (!x->s)
+		return LIN_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		igraph_integer_t v = VECTOR(*verts)[i];
+		lin_buf b = LIN_BUF_INIT;
+		put_raw_id(&b, lin_catalog_model(cat, v)->id);
+		for (size_t j = 0; b.data && j < x->n; j++)
+			if (strcmp(x->s[j], b.data) == 0) {
+				lin_buf_printf(&b, "_%" IGRAPH_PRId, v);
+				break;
+			}
+		if (b.oom || !b.data) {
+			lin_buf_dispose(&b);
+			return LIN_ENOMEM;
+		}
+		x->s[x->n++] = b.data;
+	}
+	return 0;
+}
+
+/* Decodes one UTF-8 sequence (length, or 0 when invalid). */
+static size_t utf8_len(const unsigned char *s, unsigned long *cp)
+{
+	unsigned long c = s[0], min = 0;
+	size_t n = 0;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, c &= 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, c &= 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Appends s for a quoted Mermaid label: letters, digits, spaces and plain
+ * punctuation as they are; anything that could end the quote, an edge label
+ * or a statement, start an entity or HTML becomes a Mermaid entity code
+ * ("#35;"); controls and bidi
+ * overrides become a space; invalid UTF-8 becomes U+FFFD; cut at max
+ * code points with "…". */
+static void put_label_text(lin_buf *b, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	for (size_t k = 0; *p; k++) {
+		unsigned long cp = 0;
+		size_t n = utf8_len(p, &cp);
+		if (k + 1 == max && p[n ? n : 1]) {
+			lin_buf_puts(b, "\xe2\x80\xa6");
+			return;
+		}
+		if (n == 0)
+			lin_buf_puts(b, "\xef\xbf\xbd");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+			lin_buf_puts(b, " ");
+		else if (cp < 0x80 && strchr("\"#&<>|;`\\", (int)cp))
+			lin_buf_printf(b, "#%lu;", cp);
+		else
+			lin_buf_append(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+}
+
+/* Appends s as a YAML double-quoted scalar for the front matter; < > & as
+ * \\u escapes, so no markup appears even in the Markdown source. */
+static void put_yaml_string(lin_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	lin_buf_puts(b, "\"");
+	while (*p) {
+		unsigned long cp = 0;
+		size_t n = utf8_len(p, &cp);
+		if (n == 0)
+			lin_buf_puts(b, "\xef\xbf\xbd");
+		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+		         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+			lin_buf_puts(b, " ");
+		else if (cp == '"' || cp == '\\')
+			lin_buf_printf(b, "\\%c", (char)cp);
+		else if (cp == '<' || cp == '>' || cp == '&') /* no markup in the text */
+			lin_buf_printf(b, "\\u%04lx", cp);
+		else
+			lin_buf_append(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+	lin_buf_puts(b, "\"");
+}
+
+/* Mermaid's arrow for a relation kind: solid, dotted or thick. */
+static const char *arrow(lin_relation r)
+{
+	switch (r) {
+	case LIN_REL_ADAPTER:
+	case LIN_REL_QUANTIZED:
+	case LIN_REL_DISTILL:
+	case LIN_REL_RECIPE:
+	case LIN_REL_PRUNE:
+		return "-.->";
+	case LIN_REL_MERGE:
+	case LIN_REL_UPCYCLE:
+		return "==>";
+	default:
+		return "-->";
+	}
+}
+
+/* A class name for a stage: "st_continued_pretrain". */
+static void put_stage_class(lin_buf *b, int stage)
+{
+	const char *name = lin_stage_name((lin_stage)stage);
+	lin_buf_puts(b, "st_");
+	for (const char *p = name ? name : "unknown"; *p; p++)
+		lin_buf_append(b, *p == '-' ? "_" : p, 1);
+}
+
+int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+                      const lin_plan *p, const char *note, lin_error *err)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	const igraph_vector_int_t *verts = &p->verts;
+	igraph_integer_t nv = igraph_vector_int_size(verts);
+	igraph_integer_t ne = igraph_vector_int_size(&p->edges);
+	igraph_integer_t *loc = NULL, link = 0;
+	unsigned stages = 0;
+	int closed = 0, external = 0, rc = 0;
+	lin_buf title = LIN_BUF_INIT;
+	ids x = {NULL, 0};
+
+	loc = malloc(((size_t)lin_catalog_count(cat) + 1) * sizeof(*loc));
+	if (!loc || ids_make(&x, cat, verts)) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	for (igraph_integer_t i = 0; i < nv; i++)
+		loc[VECTOR(*verts)[i]] = i;
+
+	lin_draw_title(&title, cat, o, p);
+	if (p->hidden || p->reduced) {
+		lin_buf_puts(&title, " \xe2\x80\x94 ");
+		lin_plan_note(&title, p);
+	}
+	if (note)
+		lin_buf_printf(&title, " (%s)", note);
+	lin_buf_puts(out, "---\ntitle: ");
+	put_yaml_string(out, title.data ? title.data : "");
+	lin_buf_printf(out, "\n---\nflowchart %s\n", o->left_to_right ? "LR" : "TD");
+
+	/* nodes */
+	for (igraph_integer_t i = 0; i < nv; i++) {
+		const lin_model *m = lin_catalog_model(cat, VECTOR(*verts)[i]);
+		int st = ((int)m->stage >= 0 && m->stage < LIN_STAGE_COUNT) ? (int)m->stage
+		                                                             : LIN_STAGE_UNKNOWN;
+		lin_buf_printf(out, "  %s[\"", x.s[i]);
+		put_label_text(out, m->name ? m->name : m->id, LABEL_MAX_CHARS);
+		if (m->external)
+			lin_buf_puts(out, "<br/>external");
+		else if (m->year > 0)
+			lin_buf_printf(out, "<br/>%d", m->year);
+		lin_buf_puts(out, "\"]:::");
+		if (m->external) {
+			lin_buf_puts(out, "external\n");
+			external = 1;
+			continue;
+		}
+		put_stage_class(out, st);
+		stages |= 1u << st;
+		if (m->weights == LIN_WEIGHTS_CLOSED) {
+			lin_buf_puts(out, "\n  class ");
+			lin_buf_puts(out, x.s[i]);
+			lin_buf_puts(out, " closed");
+			closed = 1;
+		}
+		lin_buf_puts(out, "\n");
+	}
+	for (size_t i = 0; i < p->nmores; i++) {
+		lin_buf_printf(out, "  more_%zu[[\"", i);
+		lin_more_label(out, &p->mores[i], "<br/>");
+		lin_buf_puts(out, "\"]]:::more\n");
+	}
+
+	/* edges, then their colours by relation kind (link numbers count every
+	 * edge in order) */
+	for (igraph_integer_t k = 0; k < ne; k++) {
+		igraph_integer_t e = VECTOR(p->edges)[k];
+		lin_relation r = lin_catalog_edge_relation(cat, e);
+		lin_buf_printf(out, "  %s %s|%s| %s\n", x.s[loc[IGRAPH_FROM(g, e)]], arrow(r),
+		               lin_relation_name(r), x.s[loc[IGRAPH_TO(g, e)]]);
+	}
+	for (size_t i = 0; i < p->nmores; i++) {
+		const lin_more *m = &p->mores[i];
+		if (m->anchor < 0)
+			continue;
+		if (m->up)
+			lin_buf_printf(out, "  more_%zu --> %s\n", i, x.s[loc[m->anchor]]);
+		else
+			lin_buf_printf(out, "  %s --> more_%zu\n", x.s[loc[m->anchor]], i);
+	}
+	for (int r = 0; r < LIN_REL_COUNT; r++) {
+		int any = 0;
+		link = 0;
+		for (igraph_integer_t k = 0; k < ne; k++, link++) {
+			if (lin_catalog_edge_relation(cat, VECTOR(p->edges)[k]) != (lin_relation)r)
+				continue;
+			lin_buf_printf(out, "%s%" IGRAPH_PRId, any ? "," : "  linkStyle ", link);
+			any = 1;
+		}
+		if (any)
+			lin_buf_printf(out, " stroke:%s\n", lin_relation_color((lin_relation)r));
+	}
+
+	/* classes: only those used */
+	for (int s = 0; s < LIN_STAGE_COUNT; s++) {
+		if (!(stages & (1u << s)))
+			continue;
+		lin_buf_puts(out, "  classDef ");
+		put_stage_class(out, s);
+		lin_buf_printf(out, " fill:%s,stroke:#4a5568,color:#1a202c\n", lin_stage_fill(s));
+	}
+	if (closed)
+		lin_buf_puts(out, "  classDef closed stroke-dasharray:5 3,stroke-width:2px\n");
+	if (external)
+		lin_buf_puts(out, "  classDef external fill:#ffffff,stroke:#868e96,"
+		                  "stroke-dasharray:2 2,color:#495057\n");
+	if (p->nmores)
+		lin_buf_puts(out, "  classDef more fill:#f1f3f5,stroke:#868e96,color:#343a40\n");
+	if (out->oom || title.oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+	free(loc);
+	ids_free(&x);
+	lin_buf_dispose(&title);
+	return rc;
+}

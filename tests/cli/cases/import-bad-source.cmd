@@ -1,0 +1,1 @@
+import pypi tests/fixtures/hf/real

@@ -1,0 +1,1 @@
+roots --data tests/fixtures/hf/real

@@ -1,0 +1,1 @@
+show TheBloke/Genz-70b-GPTQ --data tests/fixtures/hf/real
