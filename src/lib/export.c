@@ -9,34 +9,21 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- JSON ---------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
+static size_t utf8_len_(const unsigned char *s)
 {
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if (n == 3 && s[0] == 0xE0 && s[1] < 0xA0)
-		return 0;
-	if (n == 3 && s[0] == 0xED && s[1] >= 0xA0)
-		return 0; /* surrogates */
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-		return 0;
-	return n;
+	unsigned long cp;
+	return lin_utf8_next(s, &cp);
 }
+
+/* ---- JSON ---------------------------------------------------------------- */
 
 int lin_json_string(lin_buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	lin_buf_append(out, "\"", 1);
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n = utf8_len_(p);
 		if (n == 0) {
 			lin_buf_puts(out, "\\ufffd");
 			p++;

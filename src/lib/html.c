@@ -12,40 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Decodes one UTF-8 sequence: its length, or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, unsigned long *cp)
-{
-	unsigned long c = s[0], min = 0;
-	size_t n = 0;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, c &= 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, c &= 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, c &= 0x07, min = 0x10000;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 void lin_put_html(lin_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
 		unsigned long cp = 0;
-		size_t n = utf8_len(p, &cp);
+		size_t n = lin_utf8_next(p, &cp);
 		if (n == 0)
 			lin_buf_puts(b, "\xef\xbf\xbd");
 		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
@@ -189,7 +161,7 @@ static void json_text(lin_buf *b, const char *s)
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
 		unsigned long cp = 0;
-		size_t n = utf8_len(p, &cp);
+		size_t n = lin_utf8_next(p, &cp);
 		if (n && ((cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
 		          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp < 0x20))
 			lin_buf_puts(&clean, " ");

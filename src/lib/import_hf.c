@@ -20,6 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
+static size_t utf8_len_(const unsigned char *s)
+{
+	unsigned long cp;
+	return lin_utf8_next(s, &cp);
+}
+
 #define HF_MAX_FRONT_MATTER ((size_t)1 << 20) /* bytes of YAML per card */
 #define HF_MAX_WALK_DEPTH 16                  /* directory levels */
 #define HF_MAX_PART 96                        /* an org or a name */
@@ -105,31 +112,13 @@ static char *astr(importer *im, const char *s)
 	return s ? adup(im, s, strlen(s)) : NULL;
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xE0 && s[1] < 0xA0) || (n == 3 && s[0] == 0xED && s[1] >= 0xA0))
-		return 0;
-	if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
 /* A copy of s in which each invalid UTF-8 byte is U+FFFD (file names are
  * bytes; a catalog is UTF-8). */
 static char *utf8_copy(importer *im, const char *s)
 {
 	lin_buf b = LIN_BUF_INIT;
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_len(p);
+		size_t n = utf8_len_(p);
 		lin_buf_append(&b, n ? (const char *)p : "\xEF\xBF\xBD", n ? n : 3);
 		p += n ? n : 1;
 	}
@@ -1290,7 +1279,7 @@ static void yaml_str(lin_buf *b, const char *s)
 {
 	lin_buf_append(b, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_len(p);
+		size_t n = utf8_len_(p);
 		unsigned cp = n ? utf8_decode(p, n) : 0xFFFD;
 		if (*p == '"' || *p == '\\')
 			lin_buf_printf(b, "\\%c", *p);

@@ -31,6 +31,11 @@ int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 		}                                                                   \
 	} while (0)
 
+/* Decodes the UTF-8 sequence at s (NUL-terminated): its length 1..4 with
+ * the code point in *cp, or 0 when the bytes are not valid UTF-8 (overlong
+ * forms, surrogates and values past U+10FFFF included). */
+size_t lin_utf8_next(const unsigned char *s, unsigned long *cp);
+
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
 

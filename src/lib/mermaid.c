@@ -101,34 +101,6 @@ static int ids_make(ids *x, const lin_catalog *cat, const igraph_vector_int_t *v
 	return 0;
 }
 
-/* Decodes one UTF-8 sequence (length, or 0 when invalid). */
-static size_t utf8_len(const unsigned char *s, unsigned long *cp)
-{
-	unsigned long c = s[0], min = 0;
-	size_t n = 0;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, c &= 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, c &= 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, c &= 0x07, min = 0x10000;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Appends s for a quoted Mermaid label: letters, digits, spaces and plain
  * punctuation as they are; anything that could end the quote, an edge label
  * or a statement, start an entity or HTML becomes a Mermaid entity code
@@ -140,7 +112,7 @@ static void put_label_text(lin_buf *b, const char *s, size_t max)
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	for (size_t k = 0; *p; k++) {
 		unsigned long cp = 0;
-		size_t n = utf8_len(p, &cp);
+		size_t n = lin_utf8_next(p, &cp);
 		if (k + 1 == max && p[n ? n : 1]) {
 			lin_buf_puts(b, "\xe2\x80\xa6");
 			return;
@@ -166,7 +138,7 @@ static void put_yaml_string(lin_buf *b, const char *s)
 	lin_buf_puts(b, "\"");
 	while (*p) {
 		unsigned long cp = 0;
-		size_t n = utf8_len(p, &cp);
+		size_t n = lin_utf8_next(p, &cp);
 		if (n == 0)
 			lin_buf_puts(b, "\xef\xbf\xbd");
 		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||

@@ -130,36 +130,6 @@ int lin_format_parse(const char *s)
 
 /* ---- text for Graphviz ------------------------------------------------------ */
 
-/* Decodes one UTF-8 sequence at s: its length (1..4) with the code point in
- * *cp, or 0 when the bytes are not valid UTF-8 (s is NUL-terminated). */
-static size_t utf8_next(const unsigned char *s, unsigned long *cp)
-{
-	unsigned long c = s[0], min = 0;
-	size_t n = 0;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, c &= 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, c &= 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, c &= 0x07, min = 0x10000;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* C0/C1 controls and the bidi overrides that could disguise a name. */
 static int is_control(unsigned long c)
 {
@@ -172,7 +142,7 @@ static size_t utf8_count(const unsigned char *p)
 	size_t k = 0;
 	unsigned long cp = 0;
 	while (*p) {
-		size_t n = utf8_next(p, &cp);
+		size_t n = lin_utf8_next(p, &cp);
 		p += n ? n : 1;
 		k++;
 	}
@@ -192,7 +162,7 @@ static void put_esc(lin_buf *b, const char *s, size_t max, const char *bs)
 
 	for (size_t k = 0; *p; k++) {
 		unsigned long cp = 0;
-		size_t n = utf8_next(p, &cp);
+		size_t n = lin_utf8_next(p, &cp);
 		if (k == keep) {
 			lin_buf_puts(b, "\xe2\x80\xa6");
 			return;
