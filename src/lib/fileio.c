@@ -13,67 +13,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int lin_read_file(char **out, size_t *len, const char *path, size_t max,
-                  lin_error *err)
+/* Opens a regular file for reading. O_NONBLOCK: opening a FIFO with no
+ * writer would otherwise wait forever; it is refused as not a regular
+ * file. */
+static int open_regular(int *fd, struct stat *st, const char *path, lin_error *err)
 {
-	int rc = 0, fd = -1;
-	char *data = NULL;
-	struct stat st;
-	*out = NULL;
-	*len = 0;
-	/* O_NONBLOCK: opening a FIFO with no writer would otherwise wait
-	 * forever; it is refused below as not a regular file */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-		goto done;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "not a regular file");
-		goto done;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0,
-		              "file is %jd bytes; the limit is %zu",
-		              (intmax_t)st.st_size, max);
-		goto done;
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	data = malloc(cap);
-	if (!data) {
-		rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
-		goto done;
-	}
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (*fd < 0)
+		return lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	if (fstat(*fd, st) != 0 || !S_ISREG(st->st_mode))
+		return lin_fail(err, LIN_EIO, path, 0, 0, "not a regular file");
+	return 0;
+}
+
+/* Reads fd to its end or to limit bytes, whichever comes first, into a
+ * NUL-terminated buffer sized from hint (the size fstat saw; the file may
+ * grow meanwhile). *more is set when bytes remain past limit. */
+static int read_upto(char **out, size_t *len, int *more, int fd, size_t hint,
+                     size_t limit, const char *path, lin_error *err)
+{
+	int rc = 0;
+	size_t cap = (hint < limit ? hint : limit) + 1, n = 0;
+	char *buf = malloc(cap);
+	*more = 0;
+	if (!buf)
+		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	for (;;) {
-		if (n + 1 >= cap) {
-			/* full: grow only if the file grew since fstat, and stay
-			 * within max (a file of exactly max bytes is fine) */
-			char probe;
-			ssize_t r = read(fd, &probe, 1);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0) {
-				rc = lin_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
-				goto done;
-			}
-			if (r == 0)
-				break;
-			if (n + 1 > max) {
-				rc = lin_fail(err, LIN_ELIMIT, path, 0, 0,
-				              "file exceeds the limit of %zu bytes", max);
-				goto done;
-			}
-			char *p = realloc(data, cap * 2);
-			if (!p) {
-				rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
-				goto done;
-			}
-			data = p;
-			cap *= 2;
-			data[n++] = probe;
-			continue;
-		}
-		ssize_t r = read(fd, data + n, cap - 1 - n);
+		char probe;
+		int full = n == cap - 1;
+		ssize_t r = full ? read(fd, &probe, 1) : read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -82,16 +50,70 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 		}
 		if (r == 0)
 			break;
-		n += (size_t)r;
+		if (!full) {
+			n += (size_t)r;
+			continue;
+		}
+		if (n == limit) {
+			*more = 1;
+			break;
+		}
+		/* the buffer is full but the file goes on: grow, up to limit */
+		size_t ncap = cap > limit / 2 ? limit + 1 : cap * 2;
+		char *p = realloc(buf, ncap);
+		if (!p) {
+			rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+			goto done;
+		}
+		buf = p;
+		cap = ncap;
+		buf[n++] = probe;
 	}
-	data[n] = '\0';
-	*out = data;
+	buf[n] = '\0';
+	*out = buf;
 	*len = n;
-	data = NULL;
+	buf = NULL;
 done:
+	free(buf);
+	return rc;
+}
+
+int lin_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
+                  lin_error *err)
+{
+	int fd = -1;
+	struct stat st;
+	*out = NULL;
+	*len = 0;
+	int rc = open_regular(&fd, &st, path, err);
+	if (!rc)
+		rc = read_upto(out, len, truncated, fd, (size_t)st.st_size, max, path, err);
 	if (fd >= 0)
 		close(fd);
-	free(data);
+	return rc;
+}
+
+int lin_read_file(char **out, size_t *len, const char *path, size_t max,
+                  lin_error *err)
+{
+	int fd = -1, more = 0;
+	struct stat st;
+	*out = NULL;
+	*len = 0;
+	int rc = open_regular(&fd, &st, path, err);
+	if (!rc && (uintmax_t)st.st_size > max)
+		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0, "file is %jd bytes; the limit is %zu",
+		              (intmax_t)st.st_size, max);
+	if (!rc)
+		rc = read_upto(out, len, &more, fd, (size_t)st.st_size, max, path, err);
+	if (!rc && more) { /* it grew past the limit since fstat */
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0, "file exceeds the limit of %zu bytes", max);
+	}
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }
 

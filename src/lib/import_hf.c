@@ -827,47 +827,6 @@ static int import_text(importer *im, const char *path, const char *rel, const ch
 
 /* ---- files and directories ----------------------------------------------------- */
 
-/* Reads at most max bytes of a regular file; *truncated when there is more. */
-static int read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
-                     lin_error *err)
-{
-	int rc = 0, fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
-	*out = NULL;
-	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "%s", fd < 0 ? strerror(errno) : "not a regular file");
-		goto done;
-	}
-	if (!(buf = malloc(max + 2))) {
-		rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
-		goto done;
-	}
-	while (n < max + 1) {
-		ssize_t r = read(fd, buf + n, max + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = lin_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
-			goto done;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*truncated = n > max;
-	*len = n > max ? max : n;
-	buf[*len] = '\0';
-	*out = buf;
-	buf = NULL;
-done:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return rc;
-}
-
 static char *join_path(const char *dir, const char *name)
 {
 	size_t need = strlen(dir) + strlen(name) + 2;
@@ -900,7 +859,7 @@ static void scan_repo(repo_files *r, const char *card_path)
 	if (d)
 		closedir(d);
 	cfg = join_path(slash ? dir : ".", "config.json");
-	if (cfg && read_head(&data, &len, &trunc, cfg, HF_MAX_FRONT_MATTER, &e) == 0)
+	if (cfg && lin_read_head(&data, &len, &trunc, cfg, HF_MAX_FRONT_MATTER, &e) == 0)
 		r->quant_config = strstr(data, "\"quantization_config\"") != NULL;
 	free(data);
 	free(cfg);
@@ -920,7 +879,7 @@ static int import_file(importer *im, const char *path, const char *rel)
 		im->found = 1;
 		return 0;
 	}
-	rc = read_head(&data, &len, &trunc, path, HF_MAX_FRONT_MATTER + 65536, &e);
+	rc = lin_read_head(&data, &len, &trunc, path, HF_MAX_FRONT_MATTER + 65536, &e);
 	if (rc == LIN_ENOMEM)
 		return im->oom = 1, rc;
 	if (rc) {
@@ -987,7 +946,7 @@ static char *main_snapshot(const char *repo_dir)
 	int trunc = 0;
 	lin_error e;
 	struct stat st;
-	if (ref && read_head(&data, &len, &trunc, ref, 128, &e) == 0) {
+	if (ref && lin_read_head(&data, &len, &trunc, ref, 128, &e) == 0) {
 		data[strcspn(data, "\r\n")] = '\0';
 		char rel[200];
 		snprintf(rel, sizeof(rel), "snapshots/%s", data);

@@ -36,6 +36,12 @@ int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
  * forms, surrogates and values past U+10FFFF included). */
 size_t lin_utf8_next(const unsigned char *s, unsigned long *cp);
 
+/* Reads at most max bytes of a regular file into *out (NUL-terminated;
+ * free()); *truncated when there is more. A model card's front matter is
+ * at its head, so a huge README.md need not be read whole. */
+int lin_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
+                  lin_error *err);
+
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
 

@@ -522,6 +522,31 @@ static void write_atomic_to_devices(void **state)
 	assert_int_equal(unlink(dev), 0);
 }
 
+/* The head of a file: up to max bytes, and whether there was more. */
+static void read_head_truncates(void **state)
+{
+	tmpdir *t = *state;
+	char path[512], *data = NULL;
+	size_t len = 0;
+	int trunc = -1;
+	lin_error e;
+	snprintf(path, sizeof(path), "%s/ten.txt", t->path);
+	write_file(path, "0123456789", 10);
+	assert_int_equal(lin_read_head(&data, &len, &trunc, path, 4, &e), 0);
+	assert_int_equal(len, 4);
+	assert_string_equal(data, "0123");
+	assert_int_equal(trunc, 1);
+	free(data);
+	assert_int_equal(lin_read_head(&data, &len, &trunc, path, 10, &e), 0);
+	assert_string_equal(data, "0123456789");
+	assert_int_equal(trunc, 0);
+	free(data);
+	assert_int_equal(lin_read_head(&data, &len, &trunc, path, 1000, &e), 0);
+	assert_int_equal(len, 10);
+	assert_int_equal(trunc, 0);
+	free(data);
+}
+
 static void read_file_limits(void **state)
 {
 	tmpdir *t = *state;
@@ -588,6 +613,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(write_atomic_onto_directory_refused, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(write_atomic_to_devices, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(read_file_limits, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(read_head_truncates, tmp_setup, tmp_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
