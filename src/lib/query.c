@@ -331,12 +331,118 @@ static int count_family(lin_root *r, const view *w, const lin_catalog *cat,
 	return rc;
 }
 
+/* Families through the root sets each model inherits: in topological
+ * order, a model's set is the union of its parents' sets, one entry per
+ * root with the shortest distance and the relation of the edge that gives
+ * it (ties: the lowest edge id). One pass for Hub-shaped catalogs, where
+ * most models have one root; a BFS per root allocates per call and took
+ * 78 s on a million models. Sets past ROOTSET_BUDGET entries (a hostile
+ * merge of thousands of roots above a long chain) set *too_big instead. */
+#define ROOTSET_BUDGET ((igraph_integer_t)1 << 22)
+
+typedef struct rootsets {
+	igraph_vector_int_t ent; /* (root slot, distance, relation, edge) */
+	igraph_integer_t *start, *cnt, *mark, *pos;
+} rootsets;
+
+/* Merges the entries of parent u, reached through view edge e, into the
+ * set of v being built at the end of rs->ent. */
+static int merge_parent(rootsets *rs, const view *w, const lin_catalog *cat,
+                        igraph_integer_t v, igraph_integer_t u, igraph_integer_t e)
+{
+	igraph_integer_t rel = lin_catalog_edge_relation(cat, VECTOR(w->eids)[e]);
+	for (igraph_integer_t k = rs->start[u]; k < rs->start[u] + rs->cnt[u]; k++) {
+		igraph_integer_t root = VECTOR(rs->ent)[4 * k], d = VECTOR(rs->ent)[4 * k + 1] + 1;
+		if (rs->mark[root] != v) {
+			rs->mark[root] = v;
+			rs->pos[root] = igraph_vector_int_size(&rs->ent) / 4;
+			igraph_integer_t add[4] = {root, d, rel, e};
+			for (int i = 0; i < 4; i++)
+				if (igraph_vector_int_push_back(&rs->ent, add[i]))
+					return LIN_ENOMEM;
+			continue;
+		}
+		igraph_integer_t *p = &VECTOR(rs->ent)[4 * rs->pos[root]];
+		if (d < p[1] || (d == p[1] && e < p[3])) {
+			p[1] = d;
+			p[2] = rel;
+			p[3] = e;
+		}
+	}
+	return 0;
+}
+
+static int count_families_topo(lin_roots *out, const view *w, const lin_catalog *cat,
+                               const igraph_integer_t *slot, int *too_big, lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t n = igraph_vcount(w->g);
+	rootsets rs = {.start = calloc((size_t)n + 1, sizeof(igraph_integer_t)),
+	               .cnt = calloc((size_t)n + 1, sizeof(igraph_integer_t)),
+	               .mark = malloc(((size_t)out->n + 1) * sizeof(igraph_integer_t)),
+	               .pos = calloc((size_t)out->n + 1, sizeof(igraph_integer_t))};
+	igraph_vector_int_t topo;
+	igraph_inclist_t il;
+	int have_il = 0;
+	*too_big = 0;
+	LIN_IG(igraph_vector_int_init(&topo, 0));
+	if (igraph_vector_int_init(&rs.ent, 0) || !rs.start || !rs.cnt || !rs.mark || !rs.pos) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto free;
+	}
+	for (size_t i = 0; i < out->n; i++)
+		rs.mark[i] = -1;
+	if (igraph_topological_sorting(w->g, &topo, IGRAPH_OUT) ||
+	    igraph_inclist_init(w->g, &il, IGRAPH_IN, IGRAPH_LOOPS_ONCE)) {
+		rc = lin_igraph_fail(err, IGRAPH_FAILURE, "roots");
+		goto free;
+	}
+	have_il = 1;
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&topo) && !rc; i++) {
+		igraph_integer_t v = VECTOR(topo)[i];
+		rs.start[v] = igraph_vector_int_size(&rs.ent) / 4;
+		if (slot[v] >= 0) {
+			igraph_integer_t self[4] = {slot[v], 0, LIN_REL_COUNT, -1};
+			for (int k = 0; k < 4 && !rc; k++)
+				rc = igraph_vector_int_push_back(&rs.ent, self[k]) ? LIN_ENOMEM : 0;
+		} else {
+			igraph_vector_int_t *inc = igraph_inclist_get(&il, v);
+			for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc) && !rc; k++)
+				rc = merge_parent(&rs, w, cat, v, IGRAPH_FROM(w->g, VECTOR(*inc)[k]), VECTOR(*inc)[k]);
+		}
+		rs.cnt[v] = igraph_vector_int_size(&rs.ent) / 4 - rs.start[v];
+		if (igraph_vector_int_size(&rs.ent) / 4 > ROOTSET_BUDGET) {
+			*too_big = 1;
+			goto free;
+		}
+		for (igraph_integer_t k = rs.start[v]; k < rs.start[v] + rs.cnt[v] && slot[v] < 0; k++) {
+			lin_root *r = &out->items[VECTOR(rs.ent)[4 * k]];
+			r->total++;
+			r->by_relation[VECTOR(rs.ent)[4 * k + 2]]++;
+		}
+	}
+	if (rc)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+free:
+	if (have_il)
+		igraph_inclist_destroy(&il);
+	igraph_vector_int_destroy(&topo);
+	igraph_vector_int_destroy(&rs.ent);
+done:
+	free(rs.start);
+	free(rs.cnt);
+	free(rs.mark);
+	free(rs.pos);
+	return rc;
+}
+
 int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                     lin_error *err)
 {
-	int rc = 0;
+	int rc = 0, too_big = 0;
 	view w;
 	igraph_vector_int_t indeg, outdeg, order, parents;
+	igraph_integer_t *slot = NULL;
 	memset(out, 0, sizeof(*out));
 	if ((rc = view_open(&w, cat, o->relations, err)))
 		goto close;
@@ -348,20 +454,31 @@ int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts
 	LIN_IG(igraph_degree(w.g, &outdeg, igraph_vss_all(), IGRAPH_OUT, IGRAPH_LOOPS));
 	igraph_integer_t n = igraph_vcount(w.g);
 	out->items = calloc((size_t)n + 1, sizeof(lin_root));
-	if (!out->items) {
+	slot = malloc(((size_t)n + 1) * sizeof(*slot));
+	if (!out->items || !slot) {
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	for (igraph_integer_t v = 0; v < n && !rc; v++) {
+	for (igraph_integer_t v = 0; v < n; v++) {
+		slot[v] = -1;
 		if (VECTOR(indeg)[v] != 0 || VECTOR(outdeg)[v] == 0)
 			continue;
-		lin_root *r = &out->items[out->n++];
-		r->vertex = v;
-		rc = count_family(r, &w, cat, &order, &parents, err);
+		slot[v] = (igraph_integer_t)out->n;
+		out->items[out->n++].vertex = v;
 	}
+	if ((rc = count_families_topo(out, &w, cat, slot, &too_big, err)) || !too_big)
+		goto sort;
+	/* too many shared roots to carry sets: count each family by BFS */
+	for (size_t i = 0; i < out->n && !rc; i++) {
+		memset(out->items[i].by_relation, 0, sizeof(out->items[i].by_relation));
+		out->items[i].total = 0;
+		rc = count_family(&out->items[i], &w, cat, &order, &parents, err);
+	}
+sort:
 	sort_cat = cat;
 	qsort(out->items, out->n, sizeof(lin_root), cmp_root);
 done:
+	free(slot);
 	igraph_vector_int_destroy(&indeg);
 	igraph_vector_int_destroy(&outdeg);
 	igraph_vector_int_destroy(&order);
