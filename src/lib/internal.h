@@ -42,6 +42,12 @@ size_t lin_utf8_next(const unsigned char *s, unsigned long *cp);
 int lin_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
                   lin_error *err);
 
+/* lin_query_roots with the size of the root-set pass bounded by budget
+ * entries; past it, each family is counted by its own BFS (tests use a
+ * budget of 0 to check that both ways agree). */
+int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
+                           igraph_integer_t budget, lin_error *err);
+
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
 

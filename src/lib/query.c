@@ -373,7 +373,8 @@ static int merge_parent(rootsets *rs, const view *w, const lin_catalog *cat,
 }
 
 static int count_families_topo(lin_roots *out, const view *w, const lin_catalog *cat,
-                               const igraph_integer_t *slot, int *too_big, lin_error *err)
+                               const igraph_integer_t *slot, igraph_integer_t budget,
+                               int *too_big, lin_error *err)
 {
 	int rc = 0;
 	igraph_integer_t n = igraph_vcount(w->g);
@@ -411,7 +412,7 @@ static int count_families_topo(lin_roots *out, const view *w, const lin_catalog 
 				rc = merge_parent(&rs, w, cat, v, IGRAPH_FROM(w->g, VECTOR(*inc)[k]), VECTOR(*inc)[k]);
 		}
 		rs.cnt[v] = igraph_vector_int_size(&rs.ent) / 4 - rs.start[v];
-		if (igraph_vector_int_size(&rs.ent) / 4 > ROOTSET_BUDGET) {
+		if (igraph_vector_int_size(&rs.ent) / 4 > budget) {
 			*too_big = 1;
 			goto free;
 		}
@@ -438,6 +439,12 @@ done:
 
 int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                     lin_error *err)
+{
+	return lin_query_roots_budget(out, cat, o, ROOTSET_BUDGET, err);
+}
+
+int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
+                           igraph_integer_t budget, lin_error *err)
 {
 	int rc = 0, too_big = 0;
 	view w;
@@ -466,7 +473,7 @@ int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts
 		slot[v] = (igraph_integer_t)out->n;
 		out->items[out->n++].vertex = v;
 	}
-	if ((rc = count_families_topo(out, &w, cat, slot, &too_big, err)) || !too_big)
+	if ((rc = count_families_topo(out, &w, cat, slot, budget, &too_big, err)) || !too_big)
 		goto sort;
 	/* too many shared roots to carry sets: count each family by BFS */
 	for (size_t i = 0; i < out->n && !rc; i++) {

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "lineage.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,31 @@ static void common_depth(void **state)
 
 /* ---- roots ----------------------------------------------------------------- */
 
+/* The root-set pass and the BFS per root (used past the pass's budget)
+ * count the same families. */
+static void roots_fallback_agrees(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_roots a = {NULL, 0}, b = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_roots(&a, cat, &o, &e), 0);
+	assert_int_equal(lin_query_roots_budget(&b, cat, &o, 0, &e), 0);
+	assert_int_equal(a.n, b.n);
+	assert_true(a.n > 0);
+	for (size_t i = 0; i < a.n; i++) {
+		assert_int_equal(a.items[i].vertex, b.items[i].vertex);
+		assert_int_equal(a.items[i].total, b.items[i].total);
+		igraph_integer_t sa = 0, sb = 0;
+		for (int k = 0; k < LIN_REL_COUNT; k++)
+			sa += a.items[i].by_relation[k], sb += b.items[i].by_relation[k];
+		assert_int_equal(sa, a.items[i].total);
+		assert_int_equal(sb, b.items[i].total);
+	}
+	lin_roots_dispose(&a);
+	lin_roots_dispose(&b);
+}
+
 static void roots_ranked(void **state)
 {
 	const lin_catalog *cat = *state;
@@ -552,6 +578,7 @@ int main(void)
 		cmocka_unit_test(common_nearest),
 		cmocka_unit_test(common_depth),
 		cmocka_unit_test(roots_ranked),
+		cmocka_unit_test(roots_fallback_agrees),
 		cmocka_unit_test(roots_filtered_ties_by_id),
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
