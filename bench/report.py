@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run.sh.
+
+    report.py compare RUNDIR           lineage's answers against the peer's
+    report.py record RUNDIR OUT.json   one size's measurements as JSON
+    report.py table OUT.md REC.json... the Markdown results table
+
+RUNDIR holds, for each lineage call NAME, NAME.out (standard output),
+NAME.time ('%e %M' of /usr/bin/time: seconds, KB) and NAME.rc (exit status),
+plus peer.json, peer.time, peer.rc and the peer's answers in peer/.
+"""
+import json
+import os
+import re
+import sys
+
+CALLS = ["check", "ancestors", "descendants", "roots", "mid_descendants", "mid_ancestors"]
+QUERIES = ["ancestors", "descendants", "roots", "neighbourhood"]
+
+
+def read(path, default=None):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def hits(text):
+    """A JSON answer as a sorted list of (distance, id, relation, name, stage)
+    and a map id -> via."""
+    items = json.loads(text)
+    return (sorted((h["distance"], h["id"], h["relation"], h["name"], h["stage"])
+                   for h in items), {h["id"]: h["via"] for h in items})
+
+
+ROOT_LINE = re.compile(r"^\s*(\d+)\.\s.*\[([^\]]+)\]\s+(\d+)\s+(.*?)\s*$")
+
+
+def roots(text):
+    out = []
+    for line in text.splitlines():
+        m = ROOT_LINE.match(line)
+        if m:
+            out.append((int(m[1]), m[2], int(m[3]), re.sub(r"\s+", " ", m[4])))
+    return out
+
+
+def compare(rundir):
+    """Prints one line per answer; returns the number that differ."""
+    bad = 0
+    for name in CALLS[1:]:
+        mine = read(os.path.join(rundir, name + ".out"))
+        ext = ".txt" if name == "roots" else ".json"
+        theirs = read(os.path.join(rundir, "peer", name + ext))
+        if mine is None or theirs is None or read(os.path.join(rundir, name + ".rc"), "1").strip() != "0":
+            print(f"  {name}: not compared (a side has no answer)")
+            continue
+        if name == "roots":
+            a, b = roots(mine), roots(theirs)
+            same = a == b and len(a) > 0
+            print(f"  {name}: {'same' if same else 'DIFFERENT'} top {len(a)} "
+                  f"(ids, counts and counts by relation)")
+        else:
+            (a, va), (b, vb) = hits(mine), hits(theirs)
+            same = a == b
+            ties = sum(va[i] != vb.get(i) for i in va) if same else 0
+            print(f"  {name}: {'same' if same else 'DIFFERENT'} {len(a)} models "
+                  f"(ids, distances, relations)" +
+                  (f"; 'via' differs for {ties} (ties between equally short chains)"
+                   if ties else ""))
+        if not same:
+            bad += 1
+    return bad
+
+
+def timed(rundir, name):
+    """(seconds, peak KB, status) of one /usr/bin/time'd call."""
+    rc = int((read(os.path.join(rundir, name + ".rc"), "-1").strip() or -1))
+    t = (read(os.path.join(rundir, name + ".time"), "") or "").strip().splitlines()
+    sec = kb = None
+    if t:
+        parts = t[-1].split()
+        if len(parts) == 2:
+            sec, kb = float(parts[0]), int(parts[1])
+    status = "ok" if rc == 0 else "timeout" if rc == 124 else f"exit {rc}"
+    return sec, kb, status
+
+
+def record(rundir, out):
+    meta = json.loads(read(os.path.join(rundir, "meta.json")))
+
+    def count(*names):
+        try:
+            return sum(len(json.loads(read(os.path.join(rundir, n + ".out")))) for n in names)
+        except (TypeError, ValueError):
+            return None
+    meta["ancestors"] = count("ancestors")
+    meta["descendants"] = count("descendants")
+    meta["neighbourhood"] = count("mid_descendants", "mid_ancestors")
+    lin = {name: dict(zip(("s", "kb", "status"), timed(rundir, name))) for name in CALLS}
+    peer_sec, peer_kb, peer_status = timed(rundir, "peer")
+    try:
+        peer = json.loads(read(os.path.join(rundir, "peer.json"), "{}") or "{}")
+    except ValueError:
+        peer = {}
+    rec = {"meta": meta, "lineage": lin,
+           "peer": {"process_s": peer_sec, "peak_kb": peer_kb, "status": peer_status,
+                    "report": peer}}
+    if read(os.path.join(rundir, "inproc.rc")) is not None:
+        sec, kb, status = timed(rundir, "inproc")
+        try:
+            rep = json.loads(read(os.path.join(rundir, "inproc.out"), "{}") or "{}")
+        except ValueError:
+            rep = {}
+        rec["inproc"] = {"process_s": sec, "peak_kb": kb, "status": status, "report": rep}
+    with open(out, "w") as f:
+        json.dump(rec, f, indent=1)
+        f.write("\n")
+
+
+def fmt(x, digits=3):
+    if x is None:
+        return "–"
+    if digits == 3 and x <= 0:
+        return "≈0"
+    if digits == 3 and x < 0.0005:
+        return f"{x:.4f}"
+    return f"{x:.{digits}f}"
+
+
+def size_name(n):
+    return f"{n // 1000000}M" if n % 1000000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def lineage_row(lin):
+    """Per-phase seconds of lineage, each query as (its call - the load-only
+    call), the one-load total, the sum of every call, the peak RSS in MB,
+    and a note on calls that did not finish."""
+    load = lin["check"]
+    notes = [f"`{k}` {v['status']}" + (f" after {v['s']:.0f} s" if v["s"] else "")
+             for k, v in lin.items() if v["status"] != "ok"]
+
+    def q(*names):
+        if load["status"] != "ok" or any(lin[n]["status"] != "ok" for n in names):
+            return None
+        # below zero is process-start noise: the query took no measurable time
+        return sum(max(0.0, lin[n]["s"] - load["s"]) for n in names)
+
+    phases = {"load": load["s"] if load["status"] == "ok" else None,
+              "ancestors": q("ancestors"), "descendants": q("descendants"),
+              "roots": q("roots"), "neighbourhood": q("mid_descendants", "mid_ancestors")}
+    total = None if any(v is None for v in phases.values()) else sum(phases.values())
+    calls = sum(v["s"] or 0 for v in lin.values())
+    if notes:
+        calls = None
+    rss = max((v["kb"] or 0) for v in lin.values()) / 1024
+    return phases, total, calls, rss, notes
+
+
+def ratio(a, b):
+    if not a or not b or a <= 0 or b <= 0:
+        return "–"
+    x = a / b
+    return f"**{x:.0f}×**" if x >= 10 else f"**{x:.1f}×**" if x >= 1 else f"**{x:.2g}×**"
+
+
+def one_process_row(label, n, p):
+    """A row for a tool run in one process (the peer, or bench/inproc.c):
+    (the Markdown row, its seconds by phase, its peak RSS MB)."""
+    s = p["report"].get("seconds", {})
+    rss = (p["peak_kb"] or 0) / 1024
+    if p["status"] != "ok" or "total" not in s:
+        return (f"| {n} | {label} | {p['status']} | | | | | | {fmt(p['process_s'], 0)} | |",
+                None, rss)
+    return (f"| {n} | {label} | {fmt(s['load_validate'])} | " +
+            " | ".join(fmt(s[k]) for k in QUERIES) +
+            f" | {fmt(s['total'])} | {fmt(p['process_s'], 2)} | {rss:.0f} |", s, rss)
+
+
+def ratio_row(label, n, s, load, phases, total, proc, proc_lin, rss, rss_lin):
+    return (f"| {n} | {label} | {ratio(s['load_validate'], load)} | " +
+            " | ".join(ratio(s[k], phases[k]) for k in QUERIES) +
+            f" | {ratio(s['total'], total)} | {ratio(proc, proc_lin)} | {ratio(rss, rss_lin)} |")
+
+
+def table(out, recs):
+    recs = sorted(recs, key=lambda r: r["meta"]["models"])
+    lines = [
+        "| models | tool | load + validate s | ancestors s | descendants s | roots s "
+        "| neighbourhood s | total s | all processes s | peak RSS MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    foot = []
+    for r in recs:
+        m = r["meta"]
+        n = size_name(m["models"])
+        phases, total, calls, rss, notes = lineage_row(r["lineage"])
+        lines.append(f"| {n} | lineage CLI | {fmt(phases['load'])} | " +
+                     " | ".join(fmt(phases[k]) for k in QUERIES) +
+                     f" | {fmt(total)} | {fmt(calls, 2)} | {rss:.0f} |")
+        ip = r.get("inproc")
+        ips = iprss = None
+        if ip:
+            row, ips, iprss = one_process_row("lineage, 1 process", n, ip)
+            lines.append(row)
+        row, s, prss = one_process_row("NetworkX", n, r["peer"])
+        lines.append(row)
+        if s:
+            lines.append(ratio_row("NetworkX ÷ lineage CLI", n, s, phases["load"], phases,
+                                   total, r["peer"]["process_s"], calls, prss, rss))
+            if ips:
+                lines.append(ratio_row("NetworkX ÷ lineage, 1 process", n, s,
+                                       ips["load_validate"], ips, ips["total"],
+                                       r["peer"]["process_s"], ip["process_s"], prss, iprss))
+        foot.append(f"- {n}: {m['models']:,} models, {m['edges']:,} edges, "
+                    f"{m['bytes'] / 1e6:.1f} MB; leaf `{m['leaf']}` ({m['ancestors']} ancestors), "
+                    f"base `{m['base']}` ({m['descendants']} descendants), mid `{m['mid']}` "
+                    f"({m['neighbourhood']} within 2 steps); measured {m['date']} with lineage "
+                    f"{m['commit']}; answers: {m['answers']}"
+                    + ("; " + ", ".join(notes) if notes else ""))
+        if m["models"] >= 1000000:
+            # per-query times from the one-process run when there is one: the
+            # CLI's (query call - load call) is within the noise of a reload
+            qs = ips if ips else phases
+            src = "one process" if ips else "CLI differences"
+            lt = ips["load_validate"] if ips else phases["load"]
+            tt = ips["total"] if ips else total
+            peak = max(rss, iprss or 0)
+            foot.append(
+                f"- targets at {n}: load + validate + index ≤ 2 s: "
+                f"{'met' if lt is not None and lt <= 2.0 else 'NOT met'} ({fmt(lt, 2)} s); "
+                f"peak RSS ≤ 1 GB: {'met' if peak <= 1024 else 'NOT met'} ({peak:.0f} MB); "
+                f"each query ≤ 50 ms ({src}): " +
+                ("met" if all(qs[k] is not None and qs[k] <= 0.05 for k in QUERIES)
+                 else "NOT met (" + ", ".join(f"{k} {fmt(qs[k])} s" for k in QUERIES
+                                             if qs[k] is None or qs[k] > 0.05) + ")") +
+                "; ≥ 10× faster end to end than NetworkX: " +
+                (("met" if tt and s and s["total"] / tt >= 10 else "NOT met")
+                 + (f" ({s['total'] / tt:.0f}×)" if tt and s else "")))
+    text = "\n".join(lines) + "\n\n" + "\n".join(foot) + "\n"
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(text)
+    sys.stdout.write(text)
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "compare":
+        return 1 if compare(sys.argv[2]) else 0
+    if len(sys.argv) == 4 and sys.argv[1] == "record":
+        record(sys.argv[2], sys.argv[3])
+        return 0
+    if len(sys.argv) >= 3 and sys.argv[1] == "table":
+        table(sys.argv[2], [json.loads(read(p)) for p in sys.argv[3:]])
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

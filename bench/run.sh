@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Times lineage against the NetworkX peer on synthetic Hub-shaped catalogs.
+#
+#   bash bench/run.sh [SIZES...]          (default: 1000 100000 1000000)
+#
+# For each size: generates bench/data/catalog-N.yaml (cached; remade when
+# gen_catalog.py changes), runs the lineage CLI once per command under
+# /usr/bin/time, then the same work once in one process through the library
+# (bench/inproc.c), then the NetworkX peer once (one process, phases timed
+# inside); checks that both sides gave the same answers and writes the
+# Markdown table of every size measured so far to bench/results.md (and
+# standard output).
+#
+# Environment:
+#   LINEAGE=PATH      the binary to time (default: a fresh Release build of
+#                     this tree in $BUILD, default /tmp/lineage-bench-build)
+#   PEER_PYTHON=PATH  the Python with Debian's python3-networkx and
+#                     python3-yaml (default /usr/bin/python3)
+#   SEED=S            the generator's seed (default 1)
+#   TIMEOUT=S         per lineage call (default 1800); PEER_TIMEOUT=S (7200)
+set -euo pipefail
+export LC_ALL=C
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+DATA=$HERE/data
+PY=${PEER_PYTHON:-/usr/bin/python3}
+SEED=${SEED:-1}
+TIMEOUT=${TIMEOUT:-1800}
+PEER_TIMEOUT=${PEER_TIMEOUT:-7200}
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 100000 1000000)
+
+for tool in /usr/bin/time timeout "$PY"; do
+	command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing" >&2; exit 2; }
+done
+"$PY" -c 'import networkx, yaml; yaml.CSafeLoader' 2>/dev/null || {
+	echo "run.sh: $PY lacks networkx or yaml's C loader: apt-get install -y python3-networkx python3-yaml" >&2
+	exit 2
+}
+
+if [ -z "${LINEAGE:-}" ]; then
+	BUILD=${BUILD:-/tmp/lineage-bench-build}
+	echo "== building lineage (Release) in $BUILD" >&2
+	cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DLINEAGE_TESTS=OFF >/dev/null
+	cmake --build "$BUILD" -j2 >/dev/null
+	LINEAGE=$BUILD/lineage
+fi
+LINEAGE=$(cd "$(dirname "$LINEAGE")" && pwd)/$(basename "$LINEAGE")
+# the in-process harness, against the same build's library (skipped if the
+# build has no liblineage.a next to the binary)
+INPROC=
+LIB=$(dirname "$LINEAGE")/liblineage.a
+if [ -f "$LIB" ]; then
+	INPROC=$(dirname "$LINEAGE")/lineage-bench-inproc
+	# shellcheck disable=SC2046
+	cc -std=c11 -O2 -I"$ROOT/include" $(pkg-config --cflags igraph) "$HERE/inproc.c" "$LIB" \
+		$(pkg-config --libs igraph libgvc libcgraph libcdt yaml-0.1) -lm -o "$INPROC" || INPROC=
+fi
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$ROOT" status --porcelain -- src include CMakeLists.txt 2>/dev/null)" ]; then
+	COMMIT="$COMMIT+uncommitted"
+fi
+mkdir -p "$DATA"
+
+# measure NAME LIMIT CMD...: runs CMD under /usr/bin/time (peak RSS, KB)
+# and timeout, keeping its output, its exit status and "SECONDS KB" in $RUN;
+# the wall time comes from $EPOCHREALTIME (microseconds; /usr/bin/time's %e
+# has only 10 ms).
+measure() {
+	local name=$1 limit=$2
+	shift 2
+	local rc=0 t0 t1 kb
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%M' -o "$RUN/$name.rss" timeout "$limit" "$@" \
+		>"$RUN/$name.out" 2>"$RUN/$name.err" || rc=$?
+	t1=$EPOCHREALTIME
+	kb=$(tail -n1 "$RUN/$name.rss")
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $kb" >"$RUN/$name.time"
+	echo "$rc" >"$RUN/$name.rc"
+	local sec
+	read -r sec kb <"$RUN/$name.time"
+	printf '   %-16s %10s s %9s KB  exit %s\n' "$name" "$sec" "$kb" "$rc" >&2
+}
+
+for n in "${SIZES[@]}"; do
+	CAT=$DATA/catalog-$n.yaml
+	Q=$DATA/catalog-$n.queries.json
+	if [ ! -s "$CAT" ] || [ ! -s "$Q" ] || [ "$HERE/gen_catalog.py" -nt "$CAT" ] ||
+		[ "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["seed"])' "$Q")" != "$SEED" ]; then
+		echo "== generating $n models" >&2
+		"$PY" "$HERE/gen_catalog.py" "$n" "$CAT" --seed "$SEED"
+	fi
+	read -r LEAF BASE MID < <("$PY" -c 'import json,sys; q=json.load(open(sys.argv[1])); print(q["leaf"], q["base"], q["mid"])' "$Q")
+	RUN=$DATA/run-$n
+	rm -rf "$RUN"
+	mkdir -p "$RUN"
+	echo "== $n models: lineage $LINEAGE ($COMMIT)" >&2
+	# untimed warm-up: the file in the page cache, the binary and its libraries loaded
+	timeout "$TIMEOUT" "$LINEAGE" check --quiet --data "$CAT" >/dev/null 2>&1 || true
+	measure check "$TIMEOUT" "$LINEAGE" check --quiet --data "$CAT"
+	measure ancestors "$TIMEOUT" "$LINEAGE" ancestors "$LEAF" --format json --data "$CAT"
+	measure descendants "$TIMEOUT" "$LINEAGE" descendants "$BASE" --format json --data "$CAT"
+	measure roots "$TIMEOUT" "$LINEAGE" roots --top 20 --data "$CAT"
+	measure mid_descendants "$TIMEOUT" "$LINEAGE" descendants "$MID" --depth 2 --format json --data "$CAT"
+	measure mid_ancestors "$TIMEOUT" "$LINEAGE" ancestors "$MID" --depth 2 --format json --data "$CAT"
+	if [ -n "$INPROC" ]; then
+		measure inproc "$TIMEOUT" "$INPROC" "$CAT" "$LEAF" "$BASE" "$MID"
+	fi
+	echo "== $n models: NetworkX peer ($PY)" >&2
+	measure peer "$PEER_TIMEOUT" "$PY" "$HERE/peer_networkx.py" "$CAT" "$LEAF" "$BASE" "$MID" \
+		--top 20 --answers "$RUN/peer"
+	mv "$RUN/peer.out" "$RUN/peer.json"
+	echo "== $n models: answers" >&2
+	ANSWERS="the same on both sides"
+	"$PY" "$HERE/report.py" compare "$RUN" >&2 || ANSWERS="DIFFERENT (see bench/data/run-$n)"
+	"$PY" - "$Q" "$RUN/meta.json" "$COMMIT" "$ANSWERS" <<'EOF'
+import json, sys, time
+q = json.load(open(sys.argv[1]))
+q.update(date=time.strftime("%Y-%m-%d"), commit=sys.argv[3], answers=sys.argv[4])
+json.dump(q, open(sys.argv[2], "w"), indent=1)
+EOF
+	"$PY" "$HERE/report.py" record "$RUN" "$DATA/result-$n.json"
+done
+
+# the table: every size measured so far (the latest run of each)
+shopt -s nullglob
+RECS=("$DATA"/result-*.json)
+"$PY" "$HERE/report.py" table "$HERE/results.md" "${RECS[@]}"
