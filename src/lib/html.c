@@ -20,8 +20,7 @@ void lin_put_html(lin_buf *b, const char *s)
 		size_t n = lin_utf8_next(p, &cp);
 		if (n == 0)
 			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+		else if (lin_cp_hidden(cp))
 			lin_buf_puts(b, " ");
 		else if (cp == '&')
 			lin_buf_puts(b, "&amp;");
@@ -162,8 +161,7 @@ static void json_text(lin_buf *b, const char *s)
 	while (*p) {
 		unsigned long cp = 0;
 		size_t n = lin_utf8_next(p, &cp);
-		if (n && ((cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp < 0x20))
+		if (n && lin_cp_hidden(cp))
 			lin_buf_puts(&clean, " ");
 		else
 			lin_buf_append(&clean, (const char *)p, n ? n : 1);

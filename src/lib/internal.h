@@ -48,6 +48,11 @@ int lin_read_head(char **out, size_t *len, int *truncated, const char *path, siz
 int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                            igraph_integer_t budget, lin_error *err);
 
+/* 1 for a code point no writer may pass through: C0/C1 controls, line and
+ * paragraph separators, and the bidi overrides that could disguise a name
+ * ("evil\u202Egnp.exe"). Writers show a space instead. */
+int lin_cp_hidden(unsigned long cp);
+
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
 

@@ -119,8 +119,7 @@ static void put_label_text(lin_buf *b, const char *s, size_t max)
 		}
 		if (n == 0)
 			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+		else if (lin_cp_hidden(cp))
 			lin_buf_puts(b, " ");
 		else if (cp < 0x80 && strchr("\"#&<>|;`\\", (int)cp))
 			lin_buf_printf(b, "#%lu;", cp);
@@ -141,8 +140,7 @@ static void put_yaml_string(lin_buf *b, const char *s)
 		size_t n = lin_utf8_next(p, &cp);
 		if (n == 0)
 			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+		else if (lin_cp_hidden(cp))
 			lin_buf_puts(b, " ");
 		else if (cp == '"' || cp == '\\')
 			lin_buf_printf(b, "\\%c", (char)cp);

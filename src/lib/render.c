@@ -130,13 +130,6 @@ int lin_format_parse(const char *s)
 
 /* ---- text for Graphviz ------------------------------------------------------ */
 
-/* C0/C1 controls and the bidi overrides that could disguise a name. */
-static int is_control(unsigned long c)
-{
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
-}
-
 static size_t utf8_count(const unsigned char *p)
 {
 	size_t k = 0;
@@ -167,7 +160,7 @@ static void put_esc(lin_buf *b, const char *s, size_t max, const char *bs)
 			lin_buf_puts(b, "\xe2\x80\xa6");
 			return;
 		}
-		if (n && is_control(cp)) {
+		if (n && lin_cp_hidden(cp)) {
 			if (!space)
 				lin_buf_puts(b, " ");
 			space = 1;

@@ -32,3 +32,9 @@ size_t lin_utf8_next(const unsigned char *s, unsigned long *cp)
 	*cp = c;
 	return n;
 }
+
+int lin_cp_hidden(unsigned long c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+}
