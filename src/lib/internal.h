@@ -102,6 +102,11 @@ typedef int (*lin_yitem_fn)(void *ctx, const lin_ynode *item, lin_error *err);
 int lin_yaml_each_item(const char *file, const char *data, size_t len,
                        lin_yitem_fn fn, void *ctx, lin_error *err);
 
+/* The same for a chunk of a file that starts after line0 lines, so that
+ * positions are the file's (used when a big file is parsed in pieces). */
+int lin_yaml_each_item_at(const char *file, const char *data, size_t len, int line0,
+                          lin_yitem_fn fn, void *ctx, lin_error *err);
+
 /* Parses a buffer holding one YAML document of any shape into a bounded
  * tree in *arena (the caller disposes of it); *out is NULL when the
  * document is empty. Same limits as lin_yaml_each_item, the top-level node
@@ -116,6 +121,8 @@ struct lin_catalog {
 	char **files; /* every file name loaded; lin_pos.file points here */
 	size_t nfiles;
 	lin_arena arena; /* every model string and list */
+	lin_arena *adopted; /* arenas of pieces parsed in parallel */
+	size_t nadopted;
 	int finished;
 	igraph_t graph;
 	int has_graph;

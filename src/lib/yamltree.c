@@ -16,6 +16,7 @@ typedef struct yreader {
 	const char *file;
 	const char *data;
 	size_t len;
+	int line0; /* lines before data in its file (a chunk of a split file) */
 	lin_arena scratch;
 } yreader;
 
@@ -66,7 +67,10 @@ static int next_event(yreader *r, yaml_event_t *ev, lin_error *err)
 	return 0;
 }
 
-static int mark_line(const yaml_event_t *ev) { return (int)ev->start_mark.line + 1; }
+static int mark_line(const yreader *r, const yaml_event_t *ev)
+{
+	return r->line0 + (int)ev->start_mark.line + 1;
+}
 static int mark_col(const yaml_event_t *ev) { return (int)ev->start_mark.column + 1; }
 
 static int is_null_scalar(const yaml_event_t *ev)
@@ -99,7 +103,7 @@ static int read_children(yreader *r, lin_ynode *node, yaml_event_type_t end,
 			return 0;
 		}
 		if (node->n >= LIN_MAX_ITEMS) {
-			rc = lin_fail(err, LIN_ELIMIT, r->file, mark_line(&ev), mark_col(&ev),
+			rc = lin_fail(err, LIN_ELIMIT, r->file, mark_line(r, &ev), mark_col(&ev),
 			              "more than %d items in one list or mapping", LIN_MAX_ITEMS);
 			yaml_event_delete(&ev);
 			return rc;
@@ -126,7 +130,7 @@ static int read_children(yreader *r, lin_ynode *node, yaml_event_type_t end,
 static int read_node(yreader *r, yaml_event_t *ev, int depth, lin_ynode **out,
                      lin_error *err)
 {
-	int line = mark_line(ev), col = mark_col(ev);
+	int line = mark_line(r, ev), col = mark_col(ev);
 	if (ev->type == YAML_ALIAS_EVENT)
 		return lin_fail(err, LIN_EPARSE, r->file, line, col,
 		                "YAML aliases (*name) are not supported in a catalog");
@@ -168,7 +172,7 @@ static int read_document(yreader *r, lin_yitem_fn fn, void *ctx, lin_error *err)
 	yaml_event_t ev;
 	if ((rc = next_event(r, &ev, err)) != 0)
 		return rc;
-	int line = mark_line(&ev), col = mark_col(&ev);
+	int line = mark_line(r, &ev), col = mark_col(&ev);
 	if (ev.type == YAML_SCALAR_EVENT && is_null_scalar(&ev)) {
 		yaml_event_delete(&ev);
 		return 0; /* an empty document holds no models */
@@ -208,7 +212,7 @@ static int expect(yreader *r, yaml_event_type_t type, const char *what,
 	if (rc)
 		return rc;
 	if (ev.type != type)
-		rc = lin_fail(err, LIN_EPARSE, r->file, mark_line(&ev), mark_col(&ev), "%s", what);
+		rc = lin_fail(err, LIN_EPARSE, r->file, mark_line(r, &ev), mark_col(&ev), "%s", what);
 	yaml_event_delete(&ev);
 	return rc;
 }
@@ -216,12 +220,19 @@ static int expect(yreader *r, yaml_event_type_t type, const char *what,
 int lin_yaml_each_item(const char *file, const char *data, size_t len,
                        lin_yitem_fn fn, void *ctx, lin_error *err)
 {
+	return lin_yaml_each_item_at(file, data, len, 0, fn, ctx, err);
+}
+
+int lin_yaml_each_item_at(const char *file, const char *data, size_t len, int line0,
+                          lin_yitem_fn fn, void *ctx, lin_error *err)
+{
 	int rc = 0;
 	yreader r;
 	memset(&r, 0, sizeof(r));
 	r.file = file;
 	r.data = data;
 	r.len = len;
+	r.line0 = line0;
 	if (!yaml_parser_initialize(&r.parser))
 		return lin_fail(err, LIN_ENOMEM, file, 0, 0, "out of memory");
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);

@@ -844,6 +844,82 @@ static void find_suggests(void **state)
 	lin_catalog_free(cat);
 }
 
+/* A catalog past the split threshold (8 MiB) is parsed in pieces on
+ * threads; models, their order, positions and errors must be those of a
+ * whole parse. Entry i sits on line i + 1. */
+#define BIG_N 80000
+static void big_catalog(lin_buf *b, long bad_key_at, long syntax_at)
+{
+	for (long i = 0; i < BIG_N; i++) {
+		lin_buf_printf(b, "- {id: m%ld, name: \"model number %ld with a long enough name to pad the line\", stage: sft, sources: [x]", i, i);
+		if (i > 0 && i % 1000 == 0)
+			lin_buf_printf(b, ", parents: [{model: m%ld, relation: finetune, sources: [x]}]", i - 999);
+		if (i == bad_key_at)
+			lin_buf_puts(b, ", parnets: []");
+		lin_buf_puts(b, i == syntax_at ? "\n" : "}\n");
+	}
+}
+
+static void big_file_in_pieces(void **state)
+{
+	(void)state;
+	lin_buf b = LIN_BUF_INIT;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	igraph_integer_t v = -1;
+	lin_diags_init(&d);
+	big_catalog(&b, -1, -1);
+	assert_true(b.len > ((size_t)8 << 20));
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "big.yaml", b.data, b.len, &d, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, &d, &e), 0);
+	assert_int_equal(lin_catalog_count(cat), BIG_N);
+	for (long i = 0; i < BIG_N; i += 7919) {
+		char id[32];
+		snprintf(id, sizeof(id), "m%ld", i);
+		assert_string_equal(lin_catalog_model(cat, i)->id, id);
+		assert_int_equal(lin_catalog_model(cat, i)->pos.line, i + 1);
+		assert_int_equal(lin_catalog_model(cat, i)->pos.col, 3);
+		assert_string_equal(lin_catalog_model(cat, i)->pos.file, "big.yaml");
+	}
+	/* parents across pieces resolve: m79001 -> m78002 */
+	assert_int_equal(lin_catalog_find(&v, cat, "m79000", &e), 0);
+	assert_int_equal(lin_catalog_model(cat, v)->nparents, 1);
+	assert_string_equal(lin_catalog_model(cat, lin_catalog_model(cat, v)->parents[0].vertex)->id, "m78001");
+	lin_catalog_free(cat);
+	lin_diags_dispose(&d);
+	lin_buf_dispose(&b);
+
+	/* a schema error deep in the file: reported once, at its line */
+	lin_buf_puts(&b, "");
+	b.len = 0;
+	big_catalog(&b, 70000, -1);
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "big.yaml", b.data, b.len, &d, &e), LIN_ESCHEMA);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(e.line, 70001);
+	assert_string_equal(e.msg, "unknown key 'parnets' in a model entry (did you mean 'parents'?)");
+	assert_int_equal(lin_catalog_count(cat), BIG_N - 1);
+	lin_catalog_free(cat);
+	lin_diags_dispose(&d);
+
+	/* a syntax error in a late piece: the whole file is parsed again, so
+	 * the message is a plain parse's */
+	b.len = 0;
+	big_catalog(&b, -1, 75000);
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "big.yaml", b.data, b.len, &d, &e), LIN_EPARSE);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(e.line, 75002);
+	assert_int_equal(e.col, 1);
+	lin_catalog_free(cat);
+	lin_diags_dispose(&d);
+	lin_buf_dispose(&b);
+}
+
 static void find_in_empty_catalog(void **state)
 {
 	(void)state;
@@ -883,6 +959,7 @@ int main(void)
 		cmocka_unit_test(find_ambiguous_lists_candidates),
 		cmocka_unit_test(find_suggests),
 		cmocka_unit_test(find_in_empty_catalog),
+		cmocka_unit_test(big_file_in_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
