@@ -122,21 +122,20 @@ static int add_key(lin_catalog *cat, const char *name, igraph_integer_t v, int k
 	cat->keys[me].vertex = v;
 	cat->keys[me].kind = kind;
 	cat->keys[me].same = NO_KEY;
+	cat->keys[me].tail = me;
 	if (cat->table[slot] == NO_KEY) {
 		cat->table[slot] = me;
 		return 0;
 	}
-	int reported = 0;
-	size_t i = cat->table[slot];
-	for (;; i = cat->keys[i].same) {
-		if (!reported && cat->keys[i].vertex != v) {
-			report_clash(cat, &cat->keys[me], &cat->keys[i], diags, first, nerr);
-			reported = 1;
-		}
-		if (cat->keys[i].same == NO_KEY)
-			break;
-	}
-	cat->keys[i].same = me;
+	/* a clash is with the chain's first key or, when that is the same
+	 * model (its id and name alike), its last one; appends go to the
+	 * tail, so a name shared by thousands of models costs O(1) each */
+	size_t head = cat->table[slot], tail = cat->keys[head].tail;
+	size_t other = cat->keys[head].vertex != v ? head : cat->keys[tail].vertex != v ? tail : NO_KEY;
+	if (other != NO_KEY)
+		report_clash(cat, &cat->keys[me], &cat->keys[other], diags, first, nerr);
+	cat->keys[tail].same = me;
+	cat->keys[head].tail = me;
 	return 0;
 }
 

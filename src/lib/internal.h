@@ -142,6 +142,7 @@ struct lin_key {
 	igraph_integer_t vertex;
 	int kind;                /* 0 id, 1 name, 2 alias */
 	size_t same;             /* next key spelled the same, or (size_t)-1 */
+	size_t tail;             /* in a chain's first key: its last key */
 };
 
 /* Adds a copy of the model record m (its strings must already live in
