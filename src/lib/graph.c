@@ -278,51 +278,91 @@ static char *external_id(lin_arena *a, const char *ref)
 	return id;
 }
 
+/* An unresolved reference that may become an external model. */
+typedef struct ext_ref {
+	char *key;      /* its name key */
+	lin_parent *p;
+	size_t order;   /* first appearance */
+	int first;      /* the first of its key: the one that becomes a model */
+} ext_ref;
+
+static int cmp_ext(const void *a, const void *b)
+{
+	const ext_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int cmp_ext_order(const void *a, const void *b)
+{
+	const ext_ref *x = a, *y = b;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Appends the external model for reference r. */
+static int add_external(lin_catalog *cat, const lin_parent *p)
+{
+	lin_model m;
+	memset(&m, 0, sizeof(m));
+	m.name = p->ref;
+	if (!(m.id = external_id(&cat->arena, p->ref)))
+		return LIN_ENOMEM;
+	m.stage = LIN_STAGE_UNKNOWN;
+	m.arch = LIN_ARCH_UNKNOWN;
+	m.weights = LIN_WEIGHTS_UNKNOWN;
+	m.sources = p->sources;
+	m.pos = p->pos;
+	m.external = 1;
+	return lin_catalog_append(cat, &m);
+}
+
 /* Adds an external model for every parent reference that allows one and
  * names no model: a Hugging Face card's base_model outside the imported
- * cards is a node of its own, not an error. Returns how many were added. */
+ * cards is a node of its own, not an error. References spelled alike (as
+ * the name index sees them) share one model, made in order of first
+ * appearance; a sort finds them, so a million-card import stays fast. */
 static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 {
-	size_t n = cat->n;
+	int rc = 0;
+	size_t n = 0, cap = 0;
+	ext_ref *refs = NULL;
 	*added = 0;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < cat->models[i].nparents; j++) {
+	for (size_t i = 0; i < cat->n && !rc; i++)
+		for (size_t j = 0; j < cat->models[i].nparents && !rc; j++) {
 			lin_parent *p = &cat->models[i].parents[j];
 			igraph_integer_t v;
 			lin_error e;
 			if (!p->allow_external || lin_catalog_find(&v, cat, p->ref, &e) == 0 ||
 			    e.code != LIN_ENOTFOUND)
 				continue;
-			/* two cards naming the same outside base share one node, as
-			 * the name index would see it */
-			int dup = 0;
-			char *key = lin_name_key(p->ref);
-			if (!key)
-				return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-			for (size_t k = n; k < cat->n && !dup; k++) {
-				char *other = lin_name_key(cat->models[k].id);
-				dup = other && strcmp(other, key) == 0;
-				free(other);
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				ext_ref *r = realloc(refs, cap * sizeof(*r));
+				if (!r) {
+					rc = LIN_ENOMEM;
+					break;
+				}
+				refs = r;
 			}
-			free(key);
-			if (dup)
-				continue;
-			lin_model m;
-			memset(&m, 0, sizeof(m));
-			m.name = p->ref;
-			if (!(m.id = external_id(&cat->arena, p->ref)))
-				return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-			m.stage = LIN_STAGE_UNKNOWN;
-			m.arch = LIN_ARCH_UNKNOWN;
-			m.weights = LIN_WEIGHTS_UNKNOWN;
-			m.sources = p->sources;
-			m.pos = p->pos;
-			m.external = 1;
-			if (lin_catalog_append(cat, &m) != 0)
-				return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-			(*added)++;
+			refs[n] = (ext_ref){lin_name_key(p->ref), p, n, 0};
+			if (!refs[n++].key)
+				rc = LIN_ENOMEM;
 		}
-	return 0;
+	if (!rc && n) {
+		qsort(refs, n, sizeof(*refs), cmp_ext);
+		for (size_t i = 0; i < n; i++)
+			refs[i].first = i == 0 || strcmp(refs[i].key, refs[i - 1].key) != 0;
+		qsort(refs, n, sizeof(*refs), cmp_ext_order);
+		for (size_t i = 0; i < n && !rc; i++)
+			if (refs[i].first) {
+				rc = add_external(cat, refs[i].p);
+				*added += !rc;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(refs[i].key);
+	free(refs);
+	return rc ? lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }
 
 int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
