@@ -339,6 +339,10 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
                     igraph_neimode_t mode, const lin_query_opts *o,
                     lin_error *err);
 
+/* Appends model v's display label: "Name [id]", or the id alone when the
+ * name is missing or equal to it. The one rule every text output uses. */
+int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v);
+
 /* Appends s to out as a JSON string literal (quoted and escaped; invalid
  * UTF-8 bytes become U+FFFD). */
 int lin_json_string(lin_buf *out, const char *s);

@@ -299,10 +299,9 @@ int cli_emit_text(lin_buf *b)
 
 const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, size_t n)
 {
-	const lin_model *m = lin_catalog_model(cat, v);
-	if (m->name && strcmp(m->name, m->id) != 0)
-		snprintf(buf, n, "%s [%s]", m->name, m->id);
-	else
-		snprintf(buf, n, "%s", m->id);
+	lin_buf b = LIN_BUF_INIT;
+	lin_export_label(&b, cat, v);
+	snprintf(buf, n, "%s", b.data ? b.data : "");
+	lin_buf_dispose(&b);
 	return buf;
 }

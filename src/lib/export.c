@@ -138,30 +138,35 @@ typedef struct frame {
  * output. */
 #define TREE_MAX_INDENT 64
 
-static const char *model_label(const lin_model *m, lin_buf *tmp)
+int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v)
+{
+	const lin_model *m = &cat->models[v];
+	if (m->name && strcmp(m->name, m->id) != 0)
+		return lin_buf_printf(out, "%s [%s]", m->name, m->id);
+	return lin_buf_puts(out, m->id);
+}
+
+/* lin_export_label of v into tmp, which is reused line after line. */
+static const char *model_label(const lin_catalog *cat, igraph_integer_t v, lin_buf *tmp)
 {
 	tmp->len = 0;
 	if (tmp->data)
 		tmp->data[0] = '\0';
-	if (m->name && strcmp(m->name, m->id) != 0)
-		lin_buf_printf(tmp, "%s [%s]", m->name, m->id);
-	else
-		lin_buf_puts(tmp, m->id);
+	lin_export_label(tmp, cat, v);
 	return tmp->data ? tmp->data : "";
 }
 
-static const char *sort_ids_cat_ids(const lin_catalog *cat, igraph_integer_t e,
-                                   igraph_neimode_t mode)
+/* The id of edge e's child. */
+static const char *child_id(const lin_catalog *cat, igraph_integer_t e)
 {
-	igraph_integer_t nb = mode == IGRAPH_IN ? IGRAPH_FROM(&cat->graph, e) : IGRAPH_TO(&cat->graph, e);
-	return cat->models[nb].id;
+	return cat->models[IGRAPH_TO(&cat->graph, e)].id;
 }
 
 static const lin_catalog *tree_cat;
 static int cmp_child_edges(const void *a, const void *b)
 {
 	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
-	int c = strcmp(sort_ids_cat_ids(tree_cat, x, IGRAPH_OUT), sort_ids_cat_ids(tree_cat, y, IGRAPH_OUT));
+	int c = strcmp(child_id(tree_cat, x), child_id(tree_cat, y));
 	return c ? c : (x > y) - (x < y);
 }
 
@@ -194,7 +199,7 @@ static void tree_line(lin_buf *out, const lin_catalog *cat, const char *prefix, 
 {
 	const lin_parent *p = lin_catalog_edge_parent(cat, e);
 	lin_buf_printf(out, "%s%s%s: %s", prefix, last ? "└── " : "├── ",
-	               lin_relation_name(p->relation), model_label(&cat->models[nb], tmp));
+	               lin_relation_name(p->relation), model_label(cat, nb, tmp));
 	if (p->variant)
 		lin_buf_printf(out, " (%s)", p->variant);
 	lin_buf_puts(out, repeated ? " (*)\n" : "\n");
@@ -235,7 +240,7 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	lin_buf_printf(out, "%s\n", model_label(&cat->models[v], &tmp));
+	lin_buf_printf(out, "%s\n", model_label(cat, v, &tmp));
 	lin_buf_puts(&prefix, "");
 	if (o->depth == 0)
 		goto done; /* the model alone */

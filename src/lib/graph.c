@@ -47,11 +47,11 @@ void lin_igraph_init(void)
 
 int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what)
 {
+	(void)what; /* the call's text, for a debugger; igraph's reason says more */
 	if (rc == IGRAPH_ENOMEM)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s%s%s", igraph_strerror(rc),
 	                ig_reason[0] ? ": " : "", ig_reason);
-	(void)what;
 }
 
 lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e)
