@@ -222,6 +222,35 @@ int lin_catalog_load_path(lin_catalog *cat, const char *path,
  * diags (warnings too, e.g. licence drift); the first error is returned. */
 int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err);
 
+/* What lin_catalog_open_cached did with the cache. */
+typedef struct lin_cache_status {
+	int hit;                   /* the catalog came from the cache image */
+	int written;               /* the image was written (built or refreshed) */
+	char path[LIN_PATH_MAX];   /* the image file ("" when none applies) */
+	char why[256];             /* why it was missed or not written, else "" */
+} lin_cache_status;
+
+/* Loads and finishes the catalog at paths (each a file or a directory of
+ * *.yaml, as lin_catalog_load_path) through a binary index cache kept in
+ * cache_dir (created if missing; NULL or "" loads without one). An image
+ * built from the same files, unchanged (size, mtime, inode, and a content
+ * hash when those cannot decide), is mapped instead of parsing; otherwise
+ * the catalog is parsed and, when it has no errors, a new image is
+ * written atomically. Models of a cached catalog are built on first use;
+ * everything else behaves as for a parsed one. Warnings of the load are
+ * kept in the image and appended to diags on every open. A problem with
+ * the cache itself is never an error: it is noted in st and the catalog is
+ * parsed. Same error contract as lin_catalog_finish otherwise. */
+int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
+                            const char *cache_dir, lin_cache_status *st, lin_diags *diags,
+                            lin_error *err);
+
+/* Opens a cache image held in memory (8-byte aligned; it must outlive the
+ * catalog), without checking it against any catalog file: for tests and
+ * fuzzing of the image reader. LIN_EPARSE when the image is rejected. */
+int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_diags *diags,
+                         lin_error *err);
+
 /* Number of models. */
 igraph_integer_t lin_catalog_count(const lin_catalog *cat);
 

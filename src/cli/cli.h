@@ -63,10 +63,22 @@ void cli_usage(const cli_cmd *cmd, void *f);
 const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name);
 int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
 
-/* Loads and finishes the catalog named by --data (or the default).
- * Prints errors (and warnings when show_warnings) to stderr. Returns 0, or
- * an exit code (CLI_USAGE) with *out NULL. diags may be NULL. */
-int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_warnings);
+/* How cli_load loads: print warnings too; parse without the cache. */
+enum { CLI_LOAD_WARNINGS = 1, CLI_LOAD_NO_CACHE = 2 };
+
+/* Loads and finishes the catalog named by --data (or the default), through
+ * the binary index cache (cli_cache_dir) unless flags say otherwise or the
+ * data are model cards. Prints errors (and warnings with
+ * CLI_LOAD_WARNINGS) to stderr. Returns 0, or an exit code (CLI_USAGE)
+ * with *out NULL. diags may be NULL. */
+int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags);
+/* The same, telling what happened with the cache in *st. */
+int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
+             lin_cache_status *st);
+
+/* The cache directory: $LINEAGE_CACHE ("off": none), else
+ * $XDG_CACHE_HOME/lineage, else ~/.cache/lineage; NULL when none. */
+const char *cli_cache_dir(char *buf, size_t n);
 
 /* Finds a model, printing "lineage: no model named ..." on failure.
  * Returns 0 or CLI_USAGE. */
@@ -103,6 +115,6 @@ const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, siz
 extern const cli_cmd cmd_ancestors, cmd_descendants, cmd_path, cmd_common,
 	cmd_roots, cmd_show, cmd_list, cmd_stats, cmd_check, cmd_draw, cmd_docs;
 /* lineage import hf: model cards to catalog YAML (cmd_import.c) */
-extern const cli_cmd cmd_import;
+extern const cli_cmd cmd_import, cmd_cache;
 
 #endif

@@ -18,7 +18,8 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 	lin_catalog *cat = NULL;
 	lin_diags d;
 	lin_diags_init(&d);
-	int rc = cli_load(a, &cat, &d, 1);
+	/* check validates the sources themselves: never the cache */
+	int rc = cli_load(a, &cat, &d, CLI_LOAD_WARNINGS | CLI_LOAD_NO_CACHE);
 	size_t errors = lin_diags_errors(&d), warnings = d.n - errors;
 	if (!cli_flag(cmd, a, "quiet"))
 		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",

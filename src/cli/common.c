@@ -188,26 +188,62 @@ static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error 
 	return lin_import_hf_path(cat, path, &rep, d, err);
 }
 
-int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_warnings)
+const char *cli_cache_dir(char *buf, size_t n)
+{
+	const char *env = getenv("LINEAGE_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	int w = -1;
+	if (env && strcmp(env, "off") == 0)
+		return NULL;
+	if (env && *env)
+		w = snprintf(buf, n, "%s", env);
+	else if (xdg && xdg[0] == '/') /* the spec: a relative one is ignored */
+		w = snprintf(buf, n, "%s/lineage", xdg);
+	else if (home && *home)
+		w = snprintf(buf, n, "%s/.cache/lineage", home);
+	return w > 0 && (size_t)w < n ? buf : NULL;
+}
+
+/* Loads the paths without the cache (model cards, `check`, cache off). */
+static int load_plain(lin_catalog *cat, const char *const *paths, size_t np, lin_diags *d,
+                      lin_error *err)
+{
+	int failed = 0;
+	for (size_t i = 0; i < np; i++)
+		failed |= load_one(cat, paths[i], d, err) != 0;
+	return failed ? -1 : lin_catalog_finish(cat, d, err);
+}
+
+int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
+             lin_cache_status *st)
 {
 	lin_catalog *cat = NULL;
 	lin_error err;
 	lin_diags local;
 	lin_diags *d = diags ? diags : &local;
-	int rc = CLI_OK, failed = 0;
+	const char *paths[CLI_MAX_DATA];
+	char dirbuf[LIN_PATH_MAX];
+	const char *dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
+	size_t np = a->ndata ? (size_t)a->ndata : 1;
+	int rc = CLI_OK, failed;
 	lin_diags_init(&local);
+	memset(st, 0, sizeof(*st));
 	*out = NULL;
-	if (lin_catalog_new(&cat, &err) != 0) {
+	for (size_t i = 0; i < np; i++) {
+		paths[i] = a->ndata ? a->data[i] : default_data();
+		if (lin_import_hf_is_cards(paths[i]))
+			dir = NULL; /* cards are imported each time */
+	}
+	if (dir) {
+		failed = lin_catalog_open_cached(&cat, paths, np, dir, st, d, &err) != 0;
+	} else if (lin_catalog_new(&cat, &err) != 0) {
 		cli_error(&err);
 		return CLI_USAGE;
+	} else {
+		snprintf(st->why, sizeof(st->why), "%s", "not used");
+		failed = load_plain(cat, paths, np, d, &err) != 0;
 	}
-	if (a->ndata == 0)
-		failed |= load_one(cat, default_data(), d, &err) != 0;
-	for (int i = 0; i < a->ndata; i++)
-		failed |= load_one(cat, a->data[i], d, &err) != 0;
-	if (!failed)
-		failed = lin_catalog_finish(cat, d, &err) != 0;
-	print_diags(d, show_warnings);
+	print_diags(d, flags & CLI_LOAD_WARNINGS);
 	if (failed) {
 		if (lin_diags_errors(d) == 0)
 			cli_error(&err);
@@ -218,6 +254,12 @@ int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int show_wa
 	*out = cat;
 	lin_diags_dispose(&local);
 	return rc;
+}
+
+int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags)
+{
+	lin_cache_status st;
+	return cli_open(a, out, diags, flags, &st);
 }
 
 int cli_find(const lin_catalog *cat, const char *name, igraph_integer_t *v)

@@ -714,10 +714,9 @@ static int load_file(lin_catalog *cat, const char *path, lin_diags *diags, lin_e
 	return rc;
 }
 
-/* Loads every *.yaml / *.yml file of dir, in sorted order. */
-static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_error *err)
+int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err)
 {
-	int rc = 0, first = 0;
+	int rc = 0;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	DIR *d = opendir(dir);
@@ -746,11 +745,41 @@ static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_err
 		snprintf(names[n++], need, "%s%s%s", dir,
 		         dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
 	}
-	if (n == 0) {
+	if (n == 0)
 		rc = lin_fail(err, LIN_EIO, dir, 0, 0, "no *.yaml files in this directory");
-		goto done;
+	else
+		qsort(names, n, sizeof(char *), cmp_str);
+done:
+	if (d)
+		closedir(d);
+	if (rc) {
+		lin_strv_free(names, n);
+		names = NULL;
+		n = 0;
 	}
-	qsort(names, n, sizeof(char *), cmp_str);
+	*out = names;
+	*count = n;
+	return rc;
+}
+
+void lin_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Loads every *.yaml / *.yml file of dir, in sorted order. */
+static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_error *err)
+{
+	int first = 0;
+	char **names = NULL;
+	size_t n = 0;
+	int rc = lin_catalog_list_dir(&names, &n, dir, err);
+	if (rc) {
+		lin_diags_add(diags, err, 0);
+		return rc;
+	}
 	for (size_t i = 0; i < n; i++) {
 		lin_error e;
 		int r = load_file(cat, names[i], diags, &e);
@@ -760,16 +789,8 @@ static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_err
 				*err = e;
 		}
 	}
-	rc = first;
-done:
-	if (d)
-		closedir(d);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (rc && !first)
-		lin_diags_add(diags, err, 0);
-	return rc;
+	lin_strv_free(names, n);
+	return first;
 }
 
 int lin_catalog_load_path(lin_catalog *cat, const char *path, lin_diags *diags,
@@ -802,16 +823,18 @@ void lin_catalog_free(lin_catalog *cat)
 {
 	if (!cat)
 		return;
-	if (cat->has_graph) {
+	if (cat->has_graph)
 		igraph_destroy(&cat->graph);
+	if (cat->has_graph && !cat->borrowed) {
 		igraph_vector_int_destroy(&cat->edge_rel);
 		igraph_vector_int_destroy(&cat->edge_model);
 		igraph_vector_int_destroy(&cat->edge_index);
 	}
 	lin_index_dispose(cat);
-	for (size_t i = 0; i < cat->nfiles; i++)
+	for (size_t i = 0; i < cat->nfiles && !cat->borrowed; i++)
 		free(cat->files[i]);
 	free(cat->files);
+	lin_cache_release(cat);
 	free(cat->models);
 	lin_arena_dispose(&cat->arena);
 	for (size_t i = 0; i < cat->nadopted; i++)
@@ -827,5 +850,9 @@ igraph_integer_t lin_catalog_count(const lin_catalog *cat)
 
 const lin_model *lin_catalog_model(const lin_catalog *cat, igraph_integer_t v)
 {
-	return (v >= 0 && (size_t)v < cat->n) ? &cat->models[v] : NULL;
+	if (v < 0 || (size_t)v >= cat->n)
+		return NULL;
+	if (cat->image && !atomic_load_explicit(&cat->ready[v], memory_order_acquire))
+		lin_cache_materialize(cat, v);
+	return &cat->models[v];
 }

@@ -154,6 +154,66 @@ static int write_special(const char *path, const void *data, size_t len, lin_err
 	return 0;
 }
 
+int lin_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
+{
+	size_t plen = strlen(path);
+	af->fd = -1;
+	af->path = af->tmp = NULL;
+	if (!(af->path = strdup(path)) || !(af->tmp = malloc(plen + 16))) {
+		lin_atomic_abort(af);
+		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+	}
+	/* same directory as the target, so rename() cannot cross devices */
+	snprintf(af->tmp, plen + 16, "%s.tmpXXXXXX", path);
+	af->fd = mkstemp(af->tmp);
+	if (af->fd < 0) {
+		int rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
+		                  strerror(errno));
+		af->tmp[0] = '\0';
+		lin_atomic_abort(af);
+		return rc;
+	}
+	return 0;
+}
+
+int lin_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err)
+{
+	if (write_all(af->fd, data, len) != 0)
+		return lin_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
+	return 0;
+}
+
+int lin_atomic_commit(lin_atomic_file *af, int mode, lin_error *err)
+{
+	int rc = 0;
+	mode_t um = umask(0);
+	umask(um);
+	if (fsync(af->fd) != 0 || fchmod(af->fd, (mode_t)mode & ~um) != 0)
+		rc = lin_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
+	if (close(af->fd) != 0 && !rc)
+		rc = lin_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
+	af->fd = -1;
+	if (!rc && rename(af->tmp, af->path) != 0)
+		rc = lin_fail(err, LIN_EIO, af->path, 0, 0, "cannot rename into place: %s",
+		              strerror(errno));
+	if (!rc)
+		af->tmp[0] = '\0';
+	lin_atomic_abort(af);
+	return rc;
+}
+
+void lin_atomic_abort(lin_atomic_file *af)
+{
+	if (af->fd >= 0)
+		close(af->fd);
+	if (af->tmp && af->tmp[0])
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	af->fd = -1;
+	af->tmp = af->path = NULL;
+}
+
 int lin_write_atomic(const char *path, const void *data, size_t len,
                      lin_error *err)
 {

@@ -1357,7 +1357,7 @@ int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
 	if (!e)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (; n < cat->n; n++) {
-		const lin_model *m = &cat->models[n];
+		const lin_model *m = lin_catalog_model(cat, (igraph_integer_t)n);
 		e[n].index = n;
 		if (!(e[n].id = m->external ? slug(m->id) : strdup(m->id)))
 			break;
@@ -1372,7 +1372,7 @@ int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			lin_buf_append(out, "\n", 1);
-		write_model(out, &cat->models[e[i].index], e[i].id);
+		write_model(out, lin_catalog_model(cat, (igraph_integer_t)e[i].index), e[i].id);
 	}
 	if (out->oom)
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");

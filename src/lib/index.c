@@ -33,44 +33,83 @@ char *lin_name_key(const char *s)
 	return k;
 }
 
-/* Writes s's key into the index arena. */
-static char *arena_key(lin_arena *a, const char *s)
-{
-	char *k = lin_arena_alloc(a, strlen(s) + 1);
-	if (k)
-		key_into(k, s);
-	return k;
-}
-
-/* FNV-1a: short keys, good spread, no state. */
+/* FNV-1a with a final mix: short keys, good spread in both halves (the
+ * low bits pick the slot, the high ones are the tag kept in it). */
 static uint64_t hash_key(const char *k)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (; *k; k++)
 		h = (h ^ (unsigned char)*k) * 1099511628211ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
 }
 
-#define NO_KEY ((size_t)-1)
+/* A table slot: the hash's high half as a tag, the chain's first key in
+ * the low half. Probes compare tags before touching a key string, so a
+ * lookup in a table bigger than the CPU cache costs one miss, not three. */
+#define SLOT_KEY(s) ((uint32_t)(s))
+#define SLOT_TAG(s) ((uint32_t)((s) >> 32))
+#define SLOT_EMPTY UINT64_MAX
 
-/* The table slot holding the chain for key k, or the empty slot where it
- * would go. */
-static size_t slot_of(const lin_catalog *cat, const char *k)
+/* The text of key i. An index mapped from a cache image is checked as it
+ * is used (cache.c): an offset out of range reads as "". */
+static const char *key_text(const lin_catalog *cat, uint32_t i)
 {
-	size_t mask = cat->tcap - 1, i = (size_t)hash_key(k) & mask;
-	while (cat->table[i] != NO_KEY && strcmp(cat->keys[cat->table[i]].key, k) != 0)
-		i = (i + 1) & mask;
-	return i;
+	uint32_t off = cat->keys[i].key;
+	return off < cat->key_pool_len ? cat->key_pool + off : "";
+}
+
+/* The next key of a chain, or LIN_NO_KEY. Chains only ever link forward,
+ * so a (corrupt) link backwards ends the chain instead of looping. */
+static uint32_t next_key(const lin_catalog *cat, uint32_t i)
+{
+	uint32_t n = cat->keys[i].same;
+	return n > i && n < cat->nkeys && cat->keys[n].vertex < cat->n ? n : LIN_NO_KEY;
+}
+
+/* The table slot holding the chain for key k (hash h), or the empty slot
+ * where it would go; cat->tcap when neither turns up within tcap probes
+ * (only a corrupt cache image: a table built here is never half full). */
+static size_t slot_of(const lin_catalog *cat, const char *k, uint64_t h)
+{
+	size_t mask = cat->tcap - 1, i = (size_t)h & mask;
+	for (size_t probes = 0; probes < cat->tcap; probes++, i = (i + 1) & mask) {
+		uint64_t s = cat->table[i];
+		if (s == SLOT_EMPTY)
+			return i;
+		if (SLOT_TAG(s) == (uint32_t)(h >> 32) && SLOT_KEY(s) < cat->nkeys &&
+		    strcmp(key_text(cat, SLOT_KEY(s)), k) == 0)
+			return i;
+	}
+	return cat->tcap;
+}
+
+/* The first key of the chain spelled k, or LIN_NO_KEY. */
+static uint32_t chain_of(const lin_catalog *cat, const char *k)
+{
+	if (!*k || !cat->table)
+		return LIN_NO_KEY;
+	size_t slot = slot_of(cat, k, hash_key(k));
+	if (slot == cat->tcap || cat->table[slot] == SLOT_EMPTY)
+		return LIN_NO_KEY;
+	uint32_t head = SLOT_KEY(cat->table[slot]);
+	return cat->keys[head].vertex < cat->n ? head : LIN_NO_KEY;
 }
 
 void lin_index_dispose(lin_catalog *cat)
 {
-	free(cat->keys);
-	free(cat->table);
-	lin_arena_dispose(&cat->key_arena);
+	if (!cat->index_borrowed) {
+		free(cat->keys);
+		free(cat->table);
+		free(cat->key_pool);
+	}
 	cat->keys = NULL;
 	cat->table = NULL;
-	cat->nkeys = cat->tcap = 0;
+	cat->key_pool = NULL;
+	cat->nkeys = cat->tcap = cat->key_pool_len = 0;
+	cat->index_borrowed = 0;
 }
 
 static const char *const kind_words[] = {"id", "name", "alias"};
@@ -109,61 +148,76 @@ static void report_clash(const lin_catalog *cat, const struct lin_key *a,
 
 /* Adds one key to the table: a new chain, or the end of the chain of keys
  * spelled the same, reporting a clash with another model on the way. */
-static int add_key(lin_catalog *cat, const char *name, igraph_integer_t v, int kind,
-                   lin_diags *diags, lin_error *first, int *nerr)
+static void add_key(lin_catalog *cat, const char *name, igraph_integer_t v, int kind,
+                    lin_diags *diags, lin_error *first, int *nerr)
 {
-	char *k = arena_key(&cat->key_arena, name);
-	if (!k)
-		return LIN_ENOMEM;
+	char *k = cat->key_pool + cat->key_pool_len;
+	key_into(k, name);
 	if (!*k)
-		return 0;
-	size_t me = cat->nkeys++, slot = slot_of(cat, k);
-	cat->keys[me].key = k;
-	cat->keys[me].vertex = v;
-	cat->keys[me].kind = kind;
-	cat->keys[me].same = NO_KEY;
-	cat->keys[me].tail = me;
-	if (cat->table[slot] == NO_KEY) {
-		cat->table[slot] = me;
-		return 0;
+		return;
+	cat->key_pool_len += strlen(k) + 1;
+	uint64_t h = hash_key(k);
+	uint32_t me = (uint32_t)cat->nkeys++;
+	size_t slot = slot_of(cat, k, h);
+	cat->keys[me] = (struct lin_key){(uint32_t)(k - cat->key_pool), (uint32_t)v, LIN_NO_KEY,
+	                                 me, (uint32_t)kind};
+	if (cat->table[slot] == SLOT_EMPTY) {
+		cat->table[slot] = (h >> 32) << 32 | me;
+		return;
 	}
 	/* a clash is with the chain's first key or, when that is the same
 	 * model (its id and name alike), its last one; appends go to the
 	 * tail, so a name shared by thousands of models costs O(1) each */
-	size_t head = cat->table[slot], tail = cat->keys[head].tail;
-	size_t other = cat->keys[head].vertex != v ? head : cat->keys[tail].vertex != v ? tail : NO_KEY;
-	if (other != NO_KEY)
+	uint32_t head = SLOT_KEY(cat->table[slot]), tail = cat->keys[head].tail;
+	uint32_t other = cat->keys[head].vertex != (uint32_t)v   ? head
+	                 : cat->keys[tail].vertex != (uint32_t)v ? tail
+	                                                         : LIN_NO_KEY;
+	if (other != LIN_NO_KEY)
 		report_clash(cat, &cat->keys[me], &cat->keys[other], diags, first, nerr);
 	cat->keys[tail].same = me;
 	cat->keys[head].tail = me;
-	return 0;
+}
+
+/* Room for every key: count and bytes (a key is never longer than its
+ * name). Fails when the 32-bit index cannot hold them. */
+static int index_size(const lin_catalog *cat, size_t *nkeys, size_t *bytes)
+{
+	*nkeys = *bytes = 0;
+	for (size_t i = 0; i < cat->n; i++) {
+		const lin_model *m = &cat->models[i];
+		*nkeys += 1 + (m->name != NULL) + m->aliases.n;
+		*bytes += strlen(m->id) + 1 + (m->name ? strlen(m->name) + 1 : 0);
+		for (size_t j = 0; j < m->aliases.n; j++)
+			*bytes += strlen(m->aliases.items[j]) + 1;
+	}
+	return *nkeys >= LIN_NO_KEY || *bytes >= UINT32_MAX || cat->n >= INT32_MAX;
 }
 
 int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
 {
-	size_t total = 0;
+	size_t total, bytes;
 	int nerr = 0;
 	lin_error first;
 	lin_index_dispose(cat);
-	for (size_t i = 0; i < cat->n; i++)
-		total += 2 + cat->models[i].aliases.n;
+	if (index_size(cat, &total, &bytes))
+		return lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		                "too many models or names to index (%zu names)", total);
 	cat->tcap = 16;
 	while (cat->tcap < 2 * total)
 		cat->tcap *= 2;
 	cat->keys = malloc((total ? total : 1) * sizeof(*cat->keys));
-	cat->table = malloc(cat->tcap * sizeof(size_t));
-	if (!cat->keys || !cat->table)
+	cat->table = malloc(cat->tcap * sizeof(*cat->table));
+	cat->key_pool = malloc(bytes + 1);
+	if (!cat->keys || !cat->table || !cat->key_pool)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	memset(cat->table, 0xff, cat->tcap * sizeof(size_t)); /* all NO_KEY */
+	memset(cat->table, 0xff, cat->tcap * sizeof(*cat->table)); /* all SLOT_EMPTY */
 	for (size_t i = 0; i < cat->n; i++) {
 		const lin_model *m = &cat->models[i];
-		int rc = add_key(cat, m->id, (igraph_integer_t)i, 0, diags, &first, &nerr);
-		if (!rc && m->name)
-			rc = add_key(cat, m->name, (igraph_integer_t)i, 1, diags, &first, &nerr);
-		for (size_t j = 0; !rc && j < m->aliases.n; j++)
-			rc = add_key(cat, m->aliases.items[j], (igraph_integer_t)i, 2, diags, &first, &nerr);
-		if (rc)
-			return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		add_key(cat, m->id, (igraph_integer_t)i, 0, diags, &first, &nerr);
+		if (m->name)
+			add_key(cat, m->name, (igraph_integer_t)i, 1, diags, &first, &nerr);
+		for (size_t j = 0; j < m->aliases.n; j++)
+			add_key(cat, m->aliases.items[j], (igraph_integer_t)i, 2, diags, &first, &nerr);
 	}
 	if (nerr) {
 		if (err)
@@ -195,17 +249,17 @@ static size_t suggest(const lin_catalog *cat, const char *key, igraph_integer_t 
 	size_t len = strlen(key), cap = len <= 4 ? 1 : len < 9 ? 2 : len / 4 + 1, n = 0;
 	size_t best = cap + 1;
 	for (size_t i = 0; i < cat->nkeys; i++) {
-		size_t d = lin_edit_distance(key, cat->keys[i].key, cap);
+		size_t d = lin_edit_distance(key, key_text(cat, (uint32_t)i), cap);
 		if (d < best) {
 			best = d;
 			n = 0;
 		}
-		if (d == best && d <= cap)
+		if (d == best && d <= cap && cat->keys[i].vertex < cat->n)
 			add_candidate(c, &n, cat->keys[i].vertex);
 	}
 	/* a one-letter slip is answer enough; otherwise widen the net */
 	for (size_t i = 0; len >= 3 && !(n && best <= 1) && i < cat->nkeys; i++)
-		if (strstr(cat->keys[i].key, key))
+		if (strstr(key_text(cat, (uint32_t)i), key) && cat->keys[i].vertex < cat->n)
 			add_candidate(c, &n, cat->keys[i].vertex);
 	return n;
 }
@@ -220,7 +274,8 @@ static int not_found(const lin_catalog *cat, const char *query, const char *key,
 	size_t used = 0;
 	for (size_t i = 0; i < n && used < sizeof(list) - 80; i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%.60s'",
-		                         i == 0 ? "" : i + 1 == n ? " or " : ", ", cat->models[c[i]].id);
+		                         i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		                         lin_catalog_model(cat, c[i])->id);
 	if (n == 0)
 		return lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
 	return lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s' (did you mean %s?)",
@@ -229,7 +284,7 @@ static int not_found(const lin_catalog *cat, const char *query, const char *key,
 
 /* "'x' is ambiguous: a (org), b (org); use an id", the models of the
  * chain starting at key `head` in vertex order. */
-static int ambiguous(const lin_catalog *cat, const char *query, size_t head, lin_error *err)
+static int ambiguous(const lin_catalog *cat, const char *query, uint32_t head, lin_error *err)
 {
 	char list[LIN_MSG_MAX / 2] = "";
 	size_t used = 0;
@@ -237,12 +292,12 @@ static int ambiguous(const lin_catalog *cat, const char *query, size_t head, lin
 	for (;;) {
 		/* the next vertex above `last` in the chain: chains are short */
 		igraph_integer_t v = -1;
-		for (size_t i = head; i != NO_KEY; i = cat->keys[i].same)
+		for (uint32_t i = head; i != LIN_NO_KEY; i = next_key(cat, i))
 			if (cat->keys[i].vertex > last && (v < 0 || cat->keys[i].vertex < v))
 				v = cat->keys[i].vertex;
 		if (v < 0 || used >= sizeof(list) - 80)
 			break;
-		const lin_model *m = &cat->models[v];
+		const lin_model *m = lin_catalog_model(cat, v);
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%.60s (%.60s)",
 		                         used ? ", " : "", m->id, m->org ? m->org : m->name);
 		last = v;
@@ -265,18 +320,18 @@ int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	*out = -1;
-	size_t head = (*k && cat->table) ? cat->table[slot_of(cat, k)] : NO_KEY;
-	if (head == NO_KEY) {
+	uint32_t head = chain_of(cat, k);
+	if (head == LIN_NO_KEY) {
 		rc = not_found(cat, query, k, err);
 		goto done;
 	}
 	/* an id wins over names and aliases (ids are unique) */
-	for (size_t i = head; i != NO_KEY; i = cat->keys[i].same)
+	for (uint32_t i = head; i != LIN_NO_KEY; i = next_key(cat, i))
 		if (cat->keys[i].kind == 0) {
 			*out = cat->keys[i].vertex;
 			goto done;
 		}
-	for (size_t i = cat->keys[head].same; i != NO_KEY; i = cat->keys[i].same)
+	for (uint32_t i = next_key(cat, head); i != LIN_NO_KEY; i = next_key(cat, i))
 		if (cat->keys[i].vertex != cat->keys[head].vertex) {
 			rc = ambiguous(cat, query, head, err);
 			goto done;

@@ -6,7 +6,9 @@
 #define LIN_INTERNAL_H
 
 #include "lineage.h"
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 
 /* Fills err (if not NULL) and returns code. */
 int lin_fail(lin_error *err, int code, const char *file, int line, int col,
@@ -52,6 +54,19 @@ int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_que
  * paragraph separators, and the bidi overrides that could disguise a name
  * ("evil\u202Egnp.exe"). Writers show a space instead. */
 int lin_cp_hidden(unsigned long cp);
+
+/* A file written in pieces and renamed into place when complete: a
+ * temporary file beside path (created 0600), then fsync and rename. */
+typedef struct lin_atomic_file {
+	int fd;
+	char *path, *tmp;
+} lin_atomic_file;
+int lin_atomic_open(lin_atomic_file *af, const char *path, lin_error *err);
+int lin_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err);
+/* Syncs, sets mode (less the umask), renames; always releases af. */
+int lin_atomic_commit(lin_atomic_file *af, int mode, lin_error *err);
+/* Removes the temporary file and releases af (no-op when released). */
+void lin_atomic_abort(lin_atomic_file *af);
 
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
@@ -129,20 +144,43 @@ struct lin_catalog {
 	igraph_vector_int_t edge_rel;   /* relation of each edge */
 	igraph_vector_int_t edge_model; /* child vertex of each edge */
 	igraph_vector_int_t edge_index; /* index into the child's parents */
-	/* name keys (id, name, aliases) and a hash table over them */
+	/* name keys (id, name, aliases) and a hash table over them. No
+	 * pointers: the binary cache stores these arrays as they are. */
 	struct lin_key *keys;
 	size_t nkeys;
-	size_t *table; /* open addressing: index of a chain's first key */
-	size_t tcap;   /* a power of two, at least twice nkeys */
-	lin_arena key_arena;
+	uint64_t *table; /* open addressing: hash tag << 32 | a chain's first key */
+	size_t tcap;     /* a power of two, at least twice nkeys */
+	char *key_pool;  /* the keys' text, NUL-separated */
+	size_t key_pool_len;
+	int index_borrowed; /* keys, table and key_pool live in a cache image */
+	/* A catalog opened from a binary cache image (cache.c): its models are
+	 * built from the image's records on first access, so a query that
+	 * touches a hundred models of a million pays for a hundred. */
+	struct lin_image *image;
+	_Atomic unsigned char *ready; /* per model: 1 once models[v] is built */
+	pthread_mutex_t lock;         /* serialises building (arena use) */
+	int borrowed;                 /* files and edge vectors live in the image */
 };
 
+/* The *.yaml / *.yml files of dir in the order they are loaded (sorted),
+ * as "dir/name" strings; free with lin_strv_free. No such file is an
+ * error (LIN_EIO). */
+int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err);
+void lin_strv_free(char **v, size_t n);
+
+/* Builds model v of a cached catalog in cat->models[v] (cache.c). */
+void lin_cache_materialize(const lin_catalog *cat, igraph_integer_t v);
+/* Releases a cached catalog's image (cache.c); lin_catalog_free calls it. */
+void lin_cache_release(lin_catalog *cat);
+
+#define LIN_NO_KEY UINT32_MAX
+
 struct lin_key {
-	char *key;               /* lin_name_key() form, in key_arena */
-	igraph_integer_t vertex;
-	int kind;                /* 0 id, 1 name, 2 alias */
-	size_t same;             /* next key spelled the same, or (size_t)-1 */
-	size_t tail;             /* in a chain's first key: its last key */
+	uint32_t key;    /* offset of the lin_name_key() form in key_pool */
+	uint32_t vertex;
+	uint32_t same;   /* next key spelled the same, or LIN_NO_KEY */
+	uint32_t tail;   /* in a chain's first key: its last key */
+	uint32_t kind;   /* 0 id, 1 name, 2 alias */
 };
 
 /* Adds a copy of the model record m (its strings must already live in

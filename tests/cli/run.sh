@@ -10,6 +10,11 @@
 #   UPDATE=1 bash tests/cli/run.sh build/lineage   # (re)write expected files
 #   WRAP='valgrind -q --error-exitcode=9 --leak-check=full' bash tests/cli/run.sh build/lineage
 #
+# Queries go through the binary index cache (LINEAGE_CACHE), so each case
+# runs twice against an empty cache directory of its own: once cold (the
+# catalog parsed, the image written) and once warm (the image mapped); both
+# runs must give the expected output. PASSES=1 runs only the cold one.
+#
 # After UPDATE=1, read every changed file (git diff): it must be what a user
 # should see.
 set -u
@@ -44,8 +49,21 @@ for cmd in "$cases"/${CASES:-*}.cmd; do
 	name=$(basename "$cmd" .cmd)
 	line=$(head -n 1 "$cmd")
 	eval "args=($line)"
+	rm -rf "$tmp/cache"
+	export LINEAGE_CACHE=$tmp/cache
 	"${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null
 	echo $? >"$tmp/code"
+	if [ -z "${UPDATE:-}" ] && [ "${PASSES:-2}" -gt 1 ]; then
+		"${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out2" 2>"$tmp/err2" </dev/null
+		echo $? >"$tmp/code2"
+		for k in out err code; do
+			if ! cmp -s "$tmp/$k" "$tmp/${k}2"; then
+				echo "--- $name: $k differs between the cold and the warm cache run"
+				diff -u --label "cold/$name.$k" --label "warm/$name.$k" "$tmp/$k" "$tmp/${k}2"
+				echo "differs" >>"$tmp/code"
+			fi
+		done
+	fi
 	if [ -n "${UPDATE:-}" ]; then
 		for k in out err code; do
 			if ! cmp -s "$tmp/$k" "$cases/$name.$k" 2>/dev/null; then
