@@ -10,11 +10,12 @@
  * read: a query that touches a hundred models faults in a few pages.
  *
  * It is valid for the catalog files it was built from, recorded with
- * their size, mtime, inode and a content hash. Like git's index, size and
- * stat data decide in the common case; a file whose stat data changed but
- * whose size did not, or that was modified so close to the build that the
- * mtime cannot tell ("racy"), is hashed, and an unchanged hash refreshes
- * the record instead of rebuilding.
+ * their size, mtime, ctime, inode and a content hash. Like git's index,
+ * size and stat data decide in the common case (ctime too, so an edit
+ * that puts the old mtime back is still seen); a file whose stat data
+ * changed but whose size did not, or that was modified so close to the
+ * build that the timestamps cannot tell ("racy"), is hashed, and an
+ * unchanged hash refreshes the record instead of rebuilding.
  *
  * The image is untrusted input: another program (or a crash, or a fuzzer)
  * may have written it. The header and the edge vectors are checked when it
@@ -37,7 +38,7 @@
 #include <unistd.h>
 
 #define IMG_MAGIC "LINCACHE"
-#define IMG_VERSION 1u
+#define IMG_VERSION 2u
 #define IMG_BYTE_ORDER 0x01020304u
 #define NIL UINT32_MAX
 /* a file modified this close to the build may have changed after it was
@@ -64,7 +65,7 @@ typedef struct img_header {
 typedef struct img_src {
 	uint32_t name, pad;
 	uint64_t size, dev, ino, hash;
-	int64_t mtime_sec, mtime_nsec;
+	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
 } img_src;
 
 /* A model; strings are pool offsets (NIL: none), lists (first, count)
@@ -271,7 +272,8 @@ static int sources_collect(sources *s, const char *const *paths, size_t npaths)
 static int same_stat(const struct stat *a, const struct stat *b)
 {
 	return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ino == b->st_ino &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec && a->st_ino == b->st_ino &&
 	       a->st_dev == b->st_dev;
 }
 
@@ -407,7 +409,8 @@ static void walk_all(walk *k, const lin_catalog *cat, const sources *src,
 		img_src r = {wstr(k, src->v[i].name), 0, (uint64_t)src->v[i].st.st_size,
 		             (uint64_t)src->v[i].st.st_dev, (uint64_t)src->v[i].st.st_ino,
 		             src->v[i].hash, (int64_t)src->v[i].st.st_mtim.tv_sec,
-		             (int64_t)src->v[i].st.st_mtim.tv_nsec};
+		             (int64_t)src->v[i].st.st_mtim.tv_nsec, (int64_t)src->v[i].st.st_ctim.tv_sec,
+		             (int64_t)src->v[i].st.st_ctim.tv_nsec};
 		if (emit == S_SRC)
 			put(k->w, &r, sizeof(r));
 	}
@@ -672,6 +675,9 @@ static const char *image_matches(const struct lin_image *im, sources *src, int *
 	if (h->nsrc != src->n)
 		return "the catalog's files changed";
 	int64_t built = h->built_sec * 1000000000LL + h->built_nsec;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	for (size_t i = 0; i < src->n; i++) {
 		const img_src *r = &im->src[i];
 		source *s = &src->v[i];
@@ -683,6 +689,8 @@ static const char *image_matches(const struct lin_image *im, sources *src, int *
 		int64_t mt = (int64_t)s->st.st_mtim.tv_sec * 1000000000LL + s->st.st_mtim.tv_nsec;
 		int same = r->mtime_sec == (int64_t)s->st.st_mtim.tv_sec &&
 		           r->mtime_nsec == (int64_t)s->st.st_mtim.tv_nsec &&
+		           r->ctime_sec == (int64_t)s->st.st_ctim.tv_sec &&
+		           r->ctime_nsec == (int64_t)s->st.st_ctim.tv_nsec &&
 		           r->ino == (uint64_t)s->st.st_ino && r->dev == (uint64_t)s->st.st_dev;
 		if (same && mt < built - RACY_NS)
 			continue;
@@ -691,7 +699,10 @@ static const char *image_matches(const struct lin_image *im, sources *src, int *
 		s->hashed = 1;
 		if (s->hash != r->hash)
 			return "a catalog file changed";
-		*refresh = 1; /* same content: record the new stat data */
+		/* same content: record new stat data, or, once a racy file is old
+		 * enough, stop hashing it on every open */
+		if (!same || now - mt > RACY_NS)
+			*refresh = 1;
 	}
 	return NULL;
 }
