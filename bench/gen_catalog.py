@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a synthetic, Hugging Face Hub-shaped lineage catalog.
 
-    python3 bench/gen_catalog.py N OUT.yaml [--seed S]
+    python3 bench/gen_catalog.py N OUT.yaml [--seed S] [--zipf Z]
 
 One entry per line in YAML flow style, in our schema (data/README.md):
 
@@ -10,8 +10,11 @@ One entry per line in YAML flow style, in our schema (data/README.md):
 
 The shape, modelled on the Hub's model tree:
   * ~1.5% pretrained bases; base k (in order of creation) has a popularity
-    weight 1/(k+1)^0.9, so a few early bases collect 10^4-10^5 descendants at
-    N = 1M and most bases only a handful (heavy-tailed family sizes);
+    weight 1/(k+1)^Z (Z = --zipf, default 0.9), so a few early bases collect
+    10^4-10^5 descendants at N = 1M and most bases only a handful
+    (heavy-tailed family sizes); a larger Z concentrates the models in the
+    first bases (200,000 models with --zipf 1.8 give one base with 109,742
+    descendants, for bench/hub-diagram.sh);
   * inside a family the parent is chosen by preferential attachment (a model
     with many children is likely to get more), which gives fine-tunes of
     fine-tunes, heavy-tailed fan-out and chains down to depth 10 (capped);
@@ -21,7 +24,7 @@ The shape, modelled on the Hub's model tree:
     quantized copies never do;
   * parents always come earlier in the file, so there are no cycles.
 
-The same N and seed always give the same bytes. A summary (stage counts,
+The same N, seed and Z always give the same bytes. A summary (stage counts,
 family sizes, fan-out and depth histograms) and the models to query go to
 standard error; the query ids also go to OUT's stem + ".queries.json":
   leaf  the deepest leaf (ancestors query)
@@ -47,7 +50,7 @@ P_CROSS_MERGE = 0.2     # a merge takes one parent from another family
 ZIPF_S = 0.9
 
 
-def generate(n, seed):
+def generate(n, seed, zipf_s=ZIPF_S):
     rnd = random.Random(seed)
     rand = rnd.random
     ids = []            # entry index -> id
@@ -98,7 +101,7 @@ def generate(n, seed):
             idx = add(f"lab{org}/base-{i}", "pretrained", [], b)
             bases.append(idx)
             attach.append([idx])
-            total += 1.0 / (b + 1) ** ZIPF_S
+            total += 1.0 / (b + 1) ** zipf_s
             cum.append(total)
             continue
         org = int(norg * rand() ** 2)
@@ -175,11 +178,15 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--zipf", type=float, default=ZIPF_S,
+                    help=f"exponent of the bases' popularity weights (default {ZIPF_S})")
     a = ap.parse_args()
     if a.n < 10:
         ap.error("N must be at least 10")
+    if not 0 <= a.zipf <= 10:
+        ap.error("--zipf must be between 0 and 10")
     t0 = time.perf_counter()
-    ids, kind, parents, depth, nchildren, bases = generate(a.n, a.seed)
+    ids, kind, parents, depth, nchildren, bases = generate(a.n, a.seed, a.zipf)
     text = render(ids, kind, parents)
     with open(a.out, "w", encoding="ascii", buffering=1 << 20) as f:
         f.write(text)
@@ -214,6 +221,8 @@ def main():
          "leaf": ids[leaf], "base": ids[base], "mid": ids[mid],
          "leaf_depth": depth[leaf], "base_descendants": exact[base],
          "mid_children": len(children[mid])}
+    if a.zipf != ZIPF_S:                # the default's file stays as it always was
+        q["zipf"] = a.zipf
     with open(stem + ".queries.json", "w") as f:
         json.dump(q, f, indent=1)
         f.write("\n")
@@ -233,7 +242,8 @@ def main():
     merges = Counter(len(p) for i, p in enumerate(parents) if kind[i] == "merged")
     e = sys.stderr
     print(f"wrote {a.out}: {n} models, {edges} edges, {os.path.getsize(a.out)} bytes "
-          f"in {t1 - t0:.1f} s (seed {a.seed})", file=e)
+          f"in {t1 - t0:.1f} s (seed {a.seed}"
+          + (f", zipf {a.zipf}" if a.zipf != ZIPF_S else "") + ")", file=e)
     print("stages: " + "  ".join(f"{k}:{v}" for k, v in sorted(stages.items())), file=e)
     print(f"merges: {stages['merged']} ("
           + ", ".join(f"{k} parents: {v}" for k, v in sorted(merges.items())) + ")", file=e)
