@@ -707,8 +707,8 @@ static const char *image_matches(const struct lin_image *im, sources *src, int *
 	return NULL;
 }
 
-/* Checks every edge (valid models, a known relation, the child recorded
- * as the edge's model, rank rising along it: no cycle) and builds the
+/* Checks every edge (valid models, a known relation, rank rising along
+ * it: no cycle) and builds the
  * igraph graph and the edge vectors over the image. */
 static const char *image_adopt_graph(lin_catalog *cat, const struct lin_image *im)
 {
@@ -716,9 +716,10 @@ static const char *image_adopt_graph(lin_catalog *cat, const struct lin_image *i
 	igraph_integer_t n = (igraph_integer_t)h->nmodels, m = (igraph_integer_t)h->nedges;
 	for (igraph_integer_t e = 0; e < m; e++) {
 		igraph_integer_t from = im->edges[2 * e], to = im->edges[2 * e + 1];
+		/* the edge's model and parent index are checked where they are
+		 * used (lin_catalog_edge_parent, build_parents): fewer pages here */
 		if (from < 0 || from >= n || to < 0 || to >= n || im->erel[e] < 0 ||
-		    im->erel[e] >= LIN_REL_COUNT || im->emodel[e] != to || im->eindex[e] < 0 ||
-		    im->rank[from] >= im->rank[to])
+		    im->erel[e] >= LIN_REL_COUNT || im->rank[from] >= im->rank[to])
 			return "bad edge";
 	}
 	igraph_vector_int_t ev;
