@@ -137,5 +137,41 @@ else
   skipped=$((skipped + 1))
 fi
 
+# ---- the binary index cache ------------------------------------------------
+# Whatever sits where the cache should be, queries answer from the catalog.
+cat_ok=tests/fixtures/mini
+answer=$(LINEAGE_CACHE=off "$bin" ancestors mythomax-l2-13b-gptq --data "$cat_ok" 2>&1)
+cached_answer() { # NAME: the query through LINEAGE_CACHE=$tmp/cache must match
+  local got
+  got=$(LINEAGE_CACHE=$tmp/cache timeout 20 "$bin" ancestors mythomax-l2-13b-gptq --data "$cat_ok" 2>&1)
+  ok "$1" '[ "$got" = "$answer" ]'
+}
+echo "not a directory" >"$tmp/cache"
+cached_answer "cache path is a file"
+rm -f "$tmp/cache"; mkdir -p "$tmp/cache"
+LINEAGE_CACHE=$tmp/cache "$bin" cache --data "$cat_ok" >/dev/null
+img=$(ls "$tmp/cache"/*.lcache)
+head -c 100 /dev/urandom >"$img"
+cached_answer "cache image replaced by noise"
+ok "noise: image rebuilt" 'LINEAGE_CACHE=$tmp/cache "$bin" cache --data "$cat_ok" | grep -q "state: fresh"'
+python3 - "$img" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+for i in range(len(b) // 2, len(b), 3):   # scribble over the back half: records, edges, index
+    b[i] ^= 0x5a
+open(p, "wb").write(b)
+PY
+timeout 20 env LINEAGE_CACHE="$tmp/cache" "$bin" ancestors mythomax-l2-13b-gptq --data "$cat_ok" >/dev/null 2>&1
+rc=$?
+ok "scribbled image: no crash or hang (exit $rc)" '[ $rc -lt 3 ]'
+rm -f "$img"; mkfifo "$img"
+cached_answer "cache image is a FIFO"
+rm -f "$img"; mkdir "$img"
+cached_answer "cache image is a directory"
+rmdir "$img"; chmod 500 "$tmp/cache"
+if [ "$(id -u)" != 0 ]; then cached_answer "read-only cache directory"; fi
+chmod 700 "$tmp/cache"
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
