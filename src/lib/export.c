@@ -72,7 +72,7 @@ static void json_parents(lin_buf *out, const lin_catalog *cat, const lin_model *
 	for (size_t i = 0; i < m->nparents; i++) {
 		const lin_parent *p = &m->parents[i];
 		lin_buf_puts(out, i ? ",{\"model\":" : "{\"model\":");
-		lin_json_string(out, p->vertex >= 0 ? cat->models[p->vertex].id : p->ref);
+		lin_json_string(out, p->vertex >= 0 ? lin_catalog_model(cat, p->vertex)->id : p->ref);
 		json_field(out, "relation", lin_relation_name(p->relation));
 		json_field(out, "variant", p->variant);
 		json_field(out, "note", p->note);
@@ -85,7 +85,7 @@ static void json_parents(lin_buf *out, const lin_catalog *cat, const lin_model *
 int lin_export_model_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
                           int full)
 {
-	const lin_model *m = &cat->models[v];
+	const lin_model *m = lin_catalog_model(cat, v);
 	lin_buf_puts(out, "{\"id\":");
 	lin_json_string(out, m->id);
 	json_field(out, "name", m->name);
@@ -118,7 +118,7 @@ int lin_export_hits_json(lin_buf *out, const lin_catalog *cat, const lin_hits *h
 		out->len--; /* reopen the object to add the hit's fields */
 		lin_buf_printf(out, ",\"distance\":%d", h->distance);
 		json_field(out, "relation", lin_relation_name(h->relation));
-		json_field(out, "via", h->via >= 0 ? cat->models[h->via].id : NULL);
+		json_field(out, "via", h->via >= 0 ? lin_catalog_model(cat, h->via)->id : NULL);
 		lin_buf_puts(out, "}");
 	}
 	return lin_buf_puts(out, hits->n ? "\n]\n" : "]\n");
@@ -140,7 +140,7 @@ typedef struct frame {
 
 int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v)
 {
-	const lin_model *m = &cat->models[v];
+	const lin_model *m = lin_catalog_model(cat, v);
 	if (m->name && strcmp(m->name, m->id) != 0)
 		return lin_buf_printf(out, "%s [%s]", m->name, m->id);
 	return lin_buf_puts(out, m->id);
@@ -159,7 +159,7 @@ static const char *model_label(const lin_catalog *cat, igraph_integer_t v, lin_b
 /* The id of edge e's child. */
 static const char *child_id(const lin_catalog *cat, igraph_integer_t e)
 {
-	return cat->models[IGRAPH_TO(&cat->graph, e)].id;
+	return lin_catalog_model(cat, IGRAPH_TO(&cat->graph, e))->id;
 }
 
 static const lin_catalog *tree_cat;

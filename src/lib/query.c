@@ -91,7 +91,7 @@ static int cmp_hit(const void *a, const void *b, const lin_catalog *cat)
 	const lin_hit *x = a, *y = b;
 	if (x->distance != y->distance)
 		return x->distance - y->distance;
-	return strcmp(cat->models[x->vertex].id, cat->models[y->vertex].id);
+	return strcmp(lin_catalog_model(cat, x->vertex)->id, lin_catalog_model(cat, y->vertex)->id);
 }
 
 /* qsort has no context argument; results are sorted one at a time. */
@@ -309,7 +309,7 @@ static int cmp_root(const void *a, const void *b)
 	const lin_root *x = a, *y = b;
 	if (x->total != y->total)
 		return x->total < y->total ? 1 : -1;
-	return strcmp(sort_cat->models[x->vertex].id, sort_cat->models[y->vertex].id);
+	return strcmp(lin_catalog_model(sort_cat, x->vertex)->id, lin_catalog_model(sort_cat, y->vertex)->id);
 }
 
 /* Counts the descendants of root r, each by the relation of the edge that
@@ -619,7 +619,7 @@ int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *
 	for (igraph_integer_t v = 0; v < s->models; v++) {
 		s->roots += VECTOR(indeg)[v] == 0;
 		s->leaves += VECTOR(outdeg)[v] == 0;
-		s->by_stage[cat->models[v].stage]++;
+		s->by_stage[lin_catalog_model(cat, v)->stage]++;
 	}
 	for (igraph_integer_t e = 0; e < s->edges; e++)
 		s->by_relation[lin_catalog_edge_relation(cat, VECTOR(w.eids)[e])]++;
