@@ -207,6 +207,52 @@ static void query_needs_finished_catalog(void **state)
 	lin_catalog_free(cat);
 }
 
+/* A vertex outside the graph is an error, not a crash (igraph_bfs_simple
+ * does not check its root). */
+static void reach_bad_vertex(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_reach(&h, cat, lin_catalog_count(cat), IGRAPH_OUT, &o, &e), LIN_EGRAPH);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(lin_query_reach(&h, cat, -1, IGRAPH_IN, &o, &e), LIN_EGRAPH);
+	assert_int_equal(h.n, 0);
+}
+
+/* Hits are sorted on the ids' first 16 bytes held in the sort key, then by
+ * strcmp: ids that agree that far, or end inside it or right at its
+ * end, must still come out in strcmp order. */
+static void reach_sorted_like_strcmp(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	char s[1024];
+	const char *text = "- {id: base, stage: pretrained, sources: [s]}\n"
+	                   "- {id: org/a-very-long-shared-prefix-z, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-long-shared-prefix-b, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-long-shared-prefix, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-long, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-longx0, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-longx, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/zz, stage: sft, sources: [s], parents: [{model: org/a-very-long, relation: quantized, sources: [s]}]}\n"
+	                   "- {id: org/a, stage: sft, sources: [s], parents: [{model: org/a-very-long, relation: quantized, sources: [s]}]}\n";
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	reach(s, sizeof(s), cat, "base", IGRAPH_OUT, LIN_REL_ALL, -1);
+	assert_string_equal(s, "org/a-very-long:1:finetune:base "
+	                       "org/a-very-long-shared-prefix:1:finetune:base "
+	                       "org/a-very-long-shared-prefix-b:1:finetune:base "
+	                       "org/a-very-long-shared-prefix-z:1:finetune:base "
+	                       "org/a-very-longx:1:finetune:base "
+	                       "org/a-very-longx0:1:finetune:base "
+	                       "org/a:2:quantized:org/a-very-long org/zz:2:quantized:org/a-very-long");
+	lin_catalog_free(cat);
+}
+
 /* ---- paths ------------------------------------------------------------------ */
 
 static void paths_diamond(void **state)
@@ -572,6 +618,8 @@ int main(void)
 		cmocka_unit_test(ancestors_relation_filter),
 		cmocka_unit_test(descendants_depth),
 		cmocka_unit_test(query_needs_finished_catalog),
+		cmocka_unit_test(reach_bad_vertex),
+		cmocka_unit_test(reach_sorted_like_strcmp),
 		cmocka_unit_test(paths_diamond),
 		cmocka_unit_test(paths_shortest_only_and_filtered),
 		cmocka_unit_test(paths_capped),
