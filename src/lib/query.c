@@ -374,6 +374,63 @@ close:
 	return rc;
 }
 
+/* Every vertex's in-edges in one array: edge[start[v] .. start[v + 1]),
+ * by edge id. Two passes over igraph's edge list build it; the passes over
+ * all models below would otherwise call igraph_incident once a model
+ * (25 ns each) or build an igraph_inclist, which allocates a vector per
+ * model (150 ms on a million). */
+typedef struct inedges {
+	igraph_integer_t *start, *edge;
+} inedges;
+
+static int inedges_build(inedges *in, const igraph_t *g, lin_error *err)
+{
+	igraph_integer_t n = igraph_vcount(g), m = igraph_ecount(g);
+	in->start = calloc((size_t)n + 2, sizeof(igraph_integer_t));
+	in->edge = malloc(((size_t)m + 1) * sizeof(igraph_integer_t));
+	if (!in->start || !in->edge) {
+		free(in->start);
+		free(in->edge);
+		in->start = in->edge = NULL;
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	/* counts at start[v + 2], prefix sums shift them to start[v + 1],
+	 * which the fill then advances to the end of v's run: start[v + 1] */
+	for (igraph_integer_t e = 0; e < m; e++)
+		in->start[IGRAPH_TO(g, e) + 2]++;
+	for (igraph_integer_t v = 2; v <= n + 1; v++)
+		in->start[v] += in->start[v - 1];
+	for (igraph_integer_t e = 0; e < m; e++)
+		in->edge[in->start[IGRAPH_TO(g, e) + 1]++] = e;
+	return 0;
+}
+
+static void inedges_free(inedges *in)
+{
+	free(in->start);
+	free(in->edge);
+}
+
+/* The vertices in an order where every parent comes before its children.
+ * A catalog normally lists a base before its derivatives, and then vertex
+ * order is one: a pass over the edges says so, and a walk in vertex order
+ * reads igraph's edge index front to back. Otherwise igraph's topological
+ * sort gives the order (Kahn's order jumps around memory: 0.3 s on a
+ * million models, against 2 ms for the check). *ident is set instead of
+ * filling topo in the first case. */
+static int topo_order(const view *w, igraph_vector_int_t *topo, int *ident, lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t m = igraph_ecount(w->g);
+	*ident = 1;
+	for (igraph_integer_t e = 0; e < m && *ident; e++)
+		*ident = IGRAPH_FROM(w->g, e) < IGRAPH_TO(w->g, e);
+	if (!*ident)
+		LIN_IG(igraph_topological_sorting(w->g, topo, IGRAPH_OUT));
+done:
+	return rc;
+}
+
 /* Counts the descendants of root r, each by the relation of the edge that
  * brought it into the family on a shortest path. */
 static int count_family(lin_root *r, const view *w, const lin_catalog *cat,
@@ -398,102 +455,174 @@ done:
  * root with the shortest distance and the relation of the edge that gives
  * it (ties: the lowest edge id). One pass for Hub-shaped catalogs, where
  * most models have one root; a BFS per root allocates per call and took
- * 78 s on a million models. Sets past ROOTSET_BUDGET entries (a hostile
- * merge of thousands of roots above a long chain) set *too_big instead. */
+ * 78 s on a million models. Sets past ROOTSET_BUDGET entries in all (a
+ * hostile merge of thousands of roots above a long chain) set *too_big
+ * instead. */
 #define ROOTSET_BUDGET ((igraph_integer_t)1 << 22)
 
+/* A root in a stored set: its slot in the result and its distance. Only
+ * these two are kept per model, in eight bytes, because reading a parent's
+ * set is a cache miss per model and dominates the pass. */
+typedef struct rsent {
+	int32_t root, dist;
+} rsent;
+
+/* A root in the set being built, with the edge that brings it in. */
+typedef struct rsnew {
+	int32_t root, dist, rel;
+	igraph_integer_t edge;
+} rsnew;
+
 typedef struct rootsets {
-	igraph_vector_int_t ent; /* (root slot, distance, relation, edge) */
-	igraph_integer_t *start, *cnt, *mark, *pos;
+	/* per vertex: its one root inline (most models), root == -1 for no
+	 * root, or root == -2 - k for the dist entries more[k ...] */
+	rsent *set;
+	rsent *more;
+	size_t nmore, capmore;
+	rsnew *cur; /* the set being built */
+	size_t ncur, capcur;
+	igraph_integer_t *mark; /* per root slot: the vertex whose set has it, */
+	size_t *pos;            /* at this index of cur */
+	igraph_integer_t entries; /* sum of the set sizes, for the budget */
+	/* per root slot and relation: the models counted; a third the size of
+	 * lin_root's counters, so the counters of most families stay cached */
+	int32_t *count;
 } rootsets;
 
-/* Merges the entries of parent u, reached through view edge e, into the
- * set of v being built at the end of rs->ent. */
-static int merge_parent(rootsets *rs, const view *w, const lin_catalog *cat,
-                        igraph_integer_t v, igraph_integer_t u, igraph_integer_t e)
+/* Grows *p (of *cap elements of size sz) to hold need elements. */
+static int grow(void *p, size_t *cap, size_t need, size_t sz)
 {
-	igraph_integer_t rel = lin_catalog_edge_relation(cat, cat_edge(w, e));
-	for (igraph_integer_t k = rs->start[u]; k < rs->start[u] + rs->cnt[u]; k++) {
-		igraph_integer_t root = VECTOR(rs->ent)[4 * k], d = VECTOR(rs->ent)[4 * k + 1] + 1;
-		if (rs->mark[root] != v) {
-			rs->mark[root] = v;
-			rs->pos[root] = igraph_vector_int_size(&rs->ent) / 4;
-			igraph_integer_t add[4] = {root, d, rel, e};
-			for (int i = 0; i < 4; i++)
-				if (igraph_vector_int_push_back(&rs->ent, add[i]))
-					return LIN_ENOMEM;
-			continue;
-		}
-		igraph_integer_t *p = &VECTOR(rs->ent)[4 * rs->pos[root]];
-		if (d < p[1] || (d == p[1] && e < p[3])) {
-			p[1] = d;
-			p[2] = rel;
-			p[3] = e;
-		}
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap * 2 + 16 > need ? *cap * 2 + 16 : need;
+	void *q = realloc(*(void **)p, c * sz);
+	if (!q)
+		return LIN_ENOMEM;
+	*(void **)p = q;
+	*cap = c;
+	return 0;
+}
+
+static const rsent *set_of(const rootsets *rs, igraph_integer_t u, size_t *n)
+{
+	const rsent *s = &rs->set[u];
+	if (s->root >= -1) {
+		*n = s->root >= 0;
+		return s;
+	}
+	*n = (size_t)s->dist;
+	return &rs->more[(size_t)(-2 - (igraph_integer_t)s->root)];
+}
+
+/* Adds root (slot) at distance d through view edge e to the set being
+ * built for v; with several parents a root already there keeps the
+ * shortest distance, then the lowest edge. */
+static int add_root(rootsets *rs, igraph_integer_t v, int dedup, int32_t root, int32_t d,
+                    int32_t rel, igraph_integer_t e)
+{
+	if (dedup && rs->mark[root] == v) {
+		rsnew *p = &rs->cur[rs->pos[root]];
+		if (d < p->dist || (d == p->dist && e < p->edge))
+			*p = (rsnew){root, d, rel, e};
+		return 0;
+	}
+	if (dedup) {
+		rs->mark[root] = v;
+		rs->pos[root] = rs->ncur;
+	}
+	if (grow(&rs->cur, &rs->capcur, rs->ncur + 1, sizeof(rsnew)))
+		return LIN_ENOMEM;
+	rs->cur[rs->ncur++] = (rsnew){root, d, rel, e};
+	return 0;
+}
+
+/* Builds the set of a non-root v from its parents' sets into rs->cur. */
+static int build_set(rootsets *rs, const view *w, const lin_catalog *cat, const inedges *in,
+                     igraph_integer_t v)
+{
+	igraph_integer_t from = in->start[v], to = in->start[v + 1];
+	rs->ncur = 0;
+	for (igraph_integer_t k = from; k < to; k++) {
+		igraph_integer_t e = in->edge[k];
+		int32_t rel = (int32_t)lin_catalog_edge_relation(cat, cat_edge(w, e));
+		size_t n;
+		const rsent *p = set_of(rs, IGRAPH_FROM(w->g, e), &n);
+		for (size_t j = 0; j < n; j++)
+			if (add_root(rs, v, to - from > 1, p[j].root, p[j].dist + 1, rel, e))
+				return LIN_ENOMEM;
 	}
 	return 0;
 }
 
-static int count_families_topo(lin_roots *out, const view *w, const lin_catalog *cat,
-                               const igraph_integer_t *slot, igraph_integer_t budget,
-                               int *too_big, lin_error *err)
+/* Counts v in the families of rs->cur and stores its set. */
+static int commit_set(rootsets *rs, igraph_integer_t v)
 {
-	int rc = 0;
+	for (size_t k = 0; k < rs->ncur; k++)
+		rs->count[(size_t)rs->cur[k].root * LIN_REL_COUNT + (size_t)rs->cur[k].rel]++;
+	rs->entries += (igraph_integer_t)rs->ncur;
+	if (rs->ncur <= 1) {
+		rs->set[v] = rs->ncur ? (rsent){rs->cur[0].root, rs->cur[0].dist} : (rsent){-1, 0};
+		return 0;
+	}
+	if (grow(&rs->more, &rs->capmore, rs->nmore + rs->ncur, sizeof(rsent)))
+		return LIN_ENOMEM;
+	rs->set[v] = (rsent){(int32_t)(-2 - (igraph_integer_t)rs->nmore), (int32_t)rs->ncur};
+	for (size_t k = 0; k < rs->ncur; k++)
+		rs->more[rs->nmore++] = (rsent){rs->cur[k].root, rs->cur[k].dist};
+	return 0;
+}
+
+static int count_families_topo(lin_roots *out, const view *w, const lin_catalog *cat,
+                               const inedges *in, igraph_integer_t budget, int *too_big,
+                               lin_error *err)
+{
+	int rc = 0, ident = 0;
 	igraph_integer_t n = igraph_vcount(w->g);
-	rootsets rs = {.start = calloc((size_t)n + 1, sizeof(igraph_integer_t)),
-	               .cnt = calloc((size_t)n + 1, sizeof(igraph_integer_t)),
-	               .mark = malloc(((size_t)out->n + 1) * sizeof(igraph_integer_t)),
-	               .pos = calloc((size_t)out->n + 1, sizeof(igraph_integer_t))};
+	rootsets rs = {.set = malloc(((size_t)n + 1) * sizeof(rsent)),
+	               .mark = malloc((out->n + 1) * sizeof(igraph_integer_t)),
+	               .pos = malloc((out->n + 1) * sizeof(size_t)),
+	               .count = calloc((out->n + 1) * LIN_REL_COUNT, sizeof(int32_t))};
 	igraph_vector_int_t topo;
-	igraph_inclist_t il;
-	int have_il = 0;
-	*too_big = 0;
+	/* entries hold slots and distances in 32 bits */
+	*too_big = n >= INT32_MAX;
 	LIN_IG(igraph_vector_int_init(&topo, 0));
-	if (igraph_vector_int_init(&rs.ent, 0) || !rs.start || !rs.cnt || !rs.mark || !rs.pos) {
+	if (!rs.set || !rs.mark || !rs.pos || !rs.count) {
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto free;
 	}
-	for (size_t i = 0; i < out->n; i++)
-		rs.mark[i] = -1;
-	if (igraph_topological_sorting(w->g, &topo, IGRAPH_OUT) ||
-	    igraph_inclist_init(w->g, &il, IGRAPH_IN, IGRAPH_LOOPS_ONCE)) {
-		rc = lin_igraph_fail(err, IGRAPH_FAILURE, "roots");
+	if (*too_big || (rc = topo_order(w, &topo, &ident, err)))
 		goto free;
+	for (size_t i = 0; i < out->n; i++) {
+		rs.mark[i] = -1;
+		rs.set[out->items[i].vertex] = (rsent){(int32_t)i, 0};
 	}
-	have_il = 1;
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&topo) && !rc; i++) {
-		igraph_integer_t v = VECTOR(topo)[i];
-		rs.start[v] = igraph_vector_int_size(&rs.ent) / 4;
-		if (slot[v] >= 0) {
-			igraph_integer_t self[4] = {slot[v], 0, LIN_REL_COUNT, -1};
-			for (int k = 0; k < 4 && !rc; k++)
-				rc = igraph_vector_int_push_back(&rs.ent, self[k]) ? LIN_ENOMEM : 0;
-		} else {
-			igraph_vector_int_t *inc = igraph_inclist_get(&il, v);
-			for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc) && !rc; k++)
-				rc = merge_parent(&rs, w, cat, v, IGRAPH_FROM(w->g, VECTOR(*inc)[k]), VECTOR(*inc)[k]);
+	rs.entries = (igraph_integer_t)out->n;
+	for (igraph_integer_t i = 0; i < n; i++) {
+		igraph_integer_t v = ident ? i : VECTOR(topo)[i];
+		if (in->start[v] == in->start[v + 1])
+			continue; /* a root: its set is itself */
+		if (build_set(&rs, w, cat, in, v) || commit_set(&rs, v)) {
+			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			goto free;
 		}
-		rs.cnt[v] = igraph_vector_int_size(&rs.ent) / 4 - rs.start[v];
-		if (igraph_vector_int_size(&rs.ent) / 4 > budget) {
+		/* more[] is indexed by a negative 32-bit number too */
+		if (rs.entries > budget || rs.nmore >= INT32_MAX / 2) {
 			*too_big = 1;
 			goto free;
 		}
-		for (igraph_integer_t k = rs.start[v]; k < rs.start[v] + rs.cnt[v] && slot[v] < 0; k++) {
-			lin_root *r = &out->items[VECTOR(rs.ent)[4 * k]];
-			r->total++;
-			r->by_relation[VECTOR(rs.ent)[4 * k + 2]]++;
-		}
 	}
-	if (rc)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < out->n; i++)
+		for (int r = 0; r < LIN_REL_COUNT; r++) {
+			out->items[i].by_relation[r] = rs.count[i * LIN_REL_COUNT + (size_t)r];
+			out->items[i].total += out->items[i].by_relation[r];
+		}
 free:
-	if (have_il)
-		igraph_inclist_destroy(&il);
 	igraph_vector_int_destroy(&topo);
-	igraph_vector_int_destroy(&rs.ent);
 done:
-	free(rs.start);
-	free(rs.cnt);
+	free(rs.count);
+	free(rs.set);
+	free(rs.more);
+	free(rs.cur);
 	free(rs.mark);
 	free(rs.pos);
 	return rc;
@@ -518,37 +647,44 @@ int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts
 	return lin_query_roots_budget(out, cat, o, ROOTSET_BUDGET, err);
 }
 
+/* Keeps the roots with at least one descendant, in order. */
+static void drop_childless(lin_roots *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].total > 0)
+			r->items[k++] = r->items[i];
+	r->n = k;
+}
+
+/* Every model without a parent is a candidate, in vertex order; those
+ * without children drop out once counted, so no degree vectors are needed. */
 int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                            igraph_integer_t budget, lin_error *err)
 {
 	int rc = 0, too_big = 0;
 	view w;
-	igraph_vector_int_t indeg, outdeg, order, parents;
-	igraph_integer_t *slot = NULL;
+	inedges in = {NULL, NULL};
+	igraph_vector_int_t order, parents;
+	size_t ncand = 0;
 	memset(out, 0, sizeof(*out));
 	if ((rc = view_open(&w, cat, o->relations, err)))
 		goto close;
-	LIN_IG(igraph_vector_int_init(&indeg, 0));
-	LIN_IG(igraph_vector_int_init(&outdeg, 0));
 	LIN_IG(igraph_vector_int_init(&order, 0));
 	LIN_IG(igraph_vector_int_init(&parents, 0));
-	LIN_IG(igraph_degree(w.g, &indeg, igraph_vss_all(), IGRAPH_IN, IGRAPH_LOOPS));
-	LIN_IG(igraph_degree(w.g, &outdeg, igraph_vss_all(), IGRAPH_OUT, IGRAPH_LOOPS));
+	if ((rc = inedges_build(&in, w.g, err)))
+		goto done;
 	igraph_integer_t n = igraph_vcount(w.g);
-	out->items = calloc((size_t)n + 1, sizeof(lin_root));
-	slot = malloc(((size_t)n + 1) * sizeof(*slot));
-	if (!out->items || !slot) {
+	for (igraph_integer_t v = 0; v < n; v++)
+		ncand += in.start[v] == in.start[v + 1];
+	if (!(out->items = calloc(ncand + 1, sizeof(lin_root)))) {
 		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	for (igraph_integer_t v = 0; v < n; v++) {
-		slot[v] = -1;
-		if (VECTOR(indeg)[v] != 0 || VECTOR(outdeg)[v] == 0)
-			continue;
-		slot[v] = (igraph_integer_t)out->n;
-		out->items[out->n++].vertex = v;
-	}
-	if ((rc = count_families_topo(out, &w, cat, slot, budget, &too_big, err)) || !too_big)
+	for (igraph_integer_t v = 0; v < n; v++)
+		if (in.start[v] == in.start[v + 1])
+			out->items[out->n++].vertex = v;
+	if ((rc = count_families_topo(out, &w, cat, &in, budget, &too_big, err)) || !too_big)
 		goto sort;
 	/* too many shared roots to carry sets: count each family by BFS */
 	for (size_t i = 0; i < out->n && !rc; i++) {
@@ -557,12 +693,11 @@ int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_que
 		rc = count_family(&out->items[i], &w, cat, &order, &parents, err);
 	}
 sort:
+	drop_childless(out);
 	if (!rc)
 		rc = sort_roots(out, cat, err);
 done:
-	free(slot);
-	igraph_vector_int_destroy(&indeg);
-	igraph_vector_int_destroy(&outdeg);
+	inedges_free(&in);
 	igraph_vector_int_destroy(&order);
 	igraph_vector_int_destroy(&parents);
 close:

@@ -456,6 +456,59 @@ static void roots_fallback_agrees(void **state)
 	lin_roots_dispose(&b);
 }
 
+/* Children listed before their parents: vertex order is not topological,
+ * so the passes over all models take igraph's topological order. A merge,
+ * a parent listed twice (by two relations: the lower edge id wins the tie)
+ * and a model without relatives. */
+static const char unordered[] =
+	"- {id: c, stage: quantized, sources: [s], parents: [{model: b, relation: quantized, sources: [s]}]}\n"
+	"- {id: m, stage: merged, sources: [s], parents: [{model: b, relation: merge, sources: [s]}, {model: r2, relation: merge, sources: [s]}]}\n"
+	"- {id: b, stage: sft, sources: [s], parents: [{model: r1, relation: finetune, sources: [s]}]}\n"
+	"- {id: d, stage: sft, sources: [s], parents: [{model: m, relation: finetune, sources: [s]}, {model: m, relation: adapter, sources: [s]}]}\n"
+	"- {id: r1, stage: pretrained, sources: [s]}\n"
+	"- {id: r2, stage: pretrained, sources: [s]}\n"
+	"- {id: lone, stage: pretrained, sources: [s]}\n";
+
+static lin_catalog *load_text(const char *text)
+{
+	lin_catalog *cat = NULL;
+	lin_error e;
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	return cat;
+}
+
+static void roots_unordered_catalog(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load_text(unordered);
+	lin_roots r = {NULL, 0}, b = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 2); /* lone has no descendants */
+	assert_string_equal(id(cat, r.items[0].vertex), "r1");
+	assert_int_equal(r.items[0].total, 4);
+	static const igraph_integer_t r1[LIN_REL_COUNT] = {
+		[LIN_REL_FINETUNE] = 2, [LIN_REL_MERGE] = 1, [LIN_REL_QUANTIZED] = 1};
+	assert_memory_equal(r.items[0].by_relation, r1, sizeof(r1));
+	assert_string_equal(id(cat, r.items[1].vertex), "r2");
+	assert_int_equal(r.items[1].total, 2);
+	static const igraph_integer_t r2[LIN_REL_COUNT] = {[LIN_REL_FINETUNE] = 1, [LIN_REL_MERGE] = 1};
+	assert_memory_equal(r.items[1].by_relation, r2, sizeof(r2));
+	/* the BFS fallback counts the same families */
+	assert_int_equal(lin_query_roots_budget(&b, cat, &o, 0, &e), 0);
+	assert_int_equal(b.n, 2);
+	for (size_t i = 0; i < b.n; i++) {
+		assert_int_equal(b.items[i].vertex, r.items[i].vertex);
+		assert_int_equal(b.items[i].total, r.items[i].total);
+	}
+	lin_roots_dispose(&r);
+	lin_roots_dispose(&b);
+	lin_catalog_free(cat);
+}
+
 static void roots_ranked(void **state)
 {
 	const lin_catalog *cat = *state;
@@ -627,6 +680,7 @@ int main(void)
 		cmocka_unit_test(common_depth),
 		cmocka_unit_test(roots_ranked),
 		cmocka_unit_test(roots_fallback_agrees),
+		cmocka_unit_test(roots_unordered_catalog),
 		cmocka_unit_test(roots_filtered_ties_by_id),
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
