@@ -108,19 +108,25 @@ typedef struct idkey {
 	size_t pos; /* the record's index before sorting */
 } idkey;
 
-static void idkey_set(idkey *k, igraph_integer_t first, const char *id, size_t pos)
+/* Fills the id prefixes of keys whose first, id and pos are set. The ids
+ * are strings scattered over the catalog: the one a few keys ahead is
+ * fetched early so that the misses overlap instead of queuing behind the
+ * byte loop's branches (and the model records were read in an earlier,
+ * branch-free pass for the same reason). */
+static void idkeys_prefix(idkey *keys, size_t n)
 {
-	unsigned char b[16] = {0};
-	for (size_t i = 0; i < sizeof(b) && id[i]; i++)
-		b[i] = (unsigned char)id[i];
-	k->first = first;
-	k->hi = k->lo = 0;
-	for (int i = 0; i < 8; i++) {
-		k->hi = k->hi << 8 | b[i];
-		k->lo = k->lo << 8 | b[i + 8];
+	for (size_t i = 0; i < n; i++) {
+		if (i + 8 < n)
+			__builtin_prefetch(keys[i + 8].id);
+		unsigned char b[16] = {0};
+		for (size_t j = 0; j < sizeof(b) && keys[i].id[j]; j++)
+			b[j] = (unsigned char)keys[i].id[j];
+		keys[i].hi = keys[i].lo = 0;
+		for (int j = 0; j < 8; j++) {
+			keys[i].hi = keys[i].hi << 8 | b[j];
+			keys[i].lo = keys[i].lo << 8 | b[j + 8];
+		}
 	}
-	k->id = id;
-	k->pos = pos;
 }
 
 static int cmp_idkey(const void *a, const void *b)
@@ -157,9 +163,45 @@ static int sort_hits(lin_hits *h, const lin_catalog *cat, lin_error *err)
 	if (!keys)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < h->n; i++)
-		idkey_set(&keys[i], h->items[i].distance, lin_catalog_model(cat, h->items[i].vertex)->id, i);
+		keys[i] = (idkey){.first = h->items[i].distance, .pos = i,
+		                  .id = lin_catalog_model(cat, h->items[i].vertex)->id};
+	idkeys_prefix(keys, h->n);
 	int rc = sort_by_keys(h->items, h->n, sizeof(lin_hit), keys, err);
 	free(keys);
+	return rc;
+}
+
+/* Fills each hit's edge (to or from its via) and relation. One
+ * igraph_get_eids call for them all: the lookups' cache misses overlap,
+ * where igraph_get_eid one hit at a time waited for each. scratch is
+ * reused for the vertex pairs. */
+static int hit_edges(lin_hits *h, const view *w, const lin_catalog *cat, igraph_neimode_t mode,
+                     igraph_vector_int_t *scratch, lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t eids;
+	LIN_IG(igraph_vector_int_init(&eids, 0));
+	if (igraph_vector_int_resize(scratch, 2 * (igraph_integer_t)h->n)) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto free;
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		int in = mode == IGRAPH_IN;
+		VECTOR(*scratch)[2 * i] = in ? h->items[i].vertex : h->items[i].via;
+		VECTOR(*scratch)[2 * i + 1] = in ? h->items[i].via : h->items[i].vertex;
+	}
+	if (h->n && igraph_get_eids(w->g, &eids, scratch, IGRAPH_DIRECTED, 0)) {
+		rc = lin_igraph_fail(err, IGRAPH_FAILURE, "get_eids");
+		goto free;
+	}
+	for (size_t i = 0; i < h->n; i++) {
+		igraph_integer_t e = VECTOR(eids)[i];
+		h->items[i].edge = e >= 0 ? cat_edge(w, e) : -1;
+		h->items[i].relation = e >= 0 ? lin_catalog_edge_relation(cat, h->items[i].edge) : LIN_REL_COUNT;
+	}
+free:
+	igraph_vector_int_destroy(&eids);
+done:
 	return rc;
 }
 
@@ -205,9 +247,9 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 			h->vertex = u;
 			h->via = VECTOR(parents)[u];
 			h->distance = (int)d;
-			h->edge = mode == IGRAPH_IN ? view_edge(&w, u, h->via) : view_edge(&w, h->via, u);
-			h->relation = h->edge >= 0 ? lin_catalog_edge_relation(cat, h->edge) : LIN_REL_COUNT;
 		}
+	if ((rc = hit_edges(out, &w, cat, mode, &order, err)))
+		goto done;
 	rc = sort_hits(out, cat, err);
 done:
 	igraph_vector_int_destroy(&order);
@@ -635,7 +677,9 @@ static int sort_roots(lin_roots *r, const lin_catalog *cat, lin_error *err)
 	if (!keys)
 		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < r->n; i++)
-		idkey_set(&keys[i], -r->items[i].total, lin_catalog_model(cat, r->items[i].vertex)->id, i);
+		keys[i] = (idkey){.first = -r->items[i].total, .pos = i,
+		                  .id = lin_catalog_model(cat, r->items[i].vertex)->id};
+	idkeys_prefix(keys, r->n);
 	int rc = sort_by_keys(r->items, r->n, sizeof(lin_root), keys, err);
 	free(keys);
 	return rc;
