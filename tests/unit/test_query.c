@@ -615,6 +615,51 @@ static void stats_numbers(void **state)
 	lin_stats_dispose(&s);
 }
 
+/* Weak components are counted through the root sets (roots joined where a
+ * merge puts several in one set): the same number igraph finds on the
+ * whole graph, and the longest chain found in igraph's topological order. */
+static void stats_components_agree(void **state)
+{
+	lin_catalog *cats[2] = {*state, load_text(unordered)};
+	static const char *const mixed =
+		"- {id: x1, stage: pretrained, sources: [s]}\n"
+		"- {id: x2, stage: pretrained, sources: [s]}\n"
+		"- {id: x3, stage: pretrained, sources: [s]}\n"
+		"- {id: y, stage: merged, sources: [s], parents: [{model: x1, relation: merge, sources: [s]}, {model: x2, relation: merge, sources: [s]}]}\n"
+		"- {id: z, stage: merged, sources: [s], parents: [{model: y, relation: merge, sources: [s]}, {model: x3, relation: merge, sources: [s]}]}\n"
+		"- {id: w1, stage: pretrained, sources: [s]}\n"
+		"- {id: w2, stage: sft, sources: [s], parents: [{model: w1, relation: finetune, sources: [s]}]}\n";
+	lin_catalog *third = load_text(mixed);
+	const lin_catalog *all[3] = {cats[0], cats[1], third};
+	static const igraph_integer_t want[3] = {3, 2, 2};
+	for (int i = 0; i < 3; i++) {
+		lin_stats s;
+		lin_query_opts o = LIN_QUERY_OPTS_INIT;
+		lin_error e;
+		igraph_integer_t nc = -1;
+		assert_int_equal(lin_query_stats(&s, all[i], &o, &e), 0);
+		assert_int_equal(igraph_connected_components(lin_catalog_graph(all[i]), NULL, NULL, &nc, IGRAPH_WEAK), IGRAPH_SUCCESS);
+		assert_int_equal(s.components, nc);
+		assert_int_equal(s.components, want[i]);
+		lin_stats_dispose(&s);
+	}
+	lin_stats s;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	char c[256];
+	assert_int_equal(lin_query_stats(&s, cats[1], &o, &e), 0);
+	chain_str(c, sizeof(c), cats[1], igraph_vector_int_list_get_ptr(&s.longest, 0));
+	assert_string_equal(c, "r1 b m d");
+	lin_stats_dispose(&s);
+	/* a relation filter splits the merge: x3 and z apart from x1 x2 y */
+	o.relations = LIN_REL_BIT(LIN_REL_FINETUNE);
+	assert_int_equal(lin_query_stats(&s, third, &o, &e), 0);
+	assert_int_equal(s.components, 6);
+	lin_stats_dispose(&s);
+	lin_catalog_free(cats[1]);
+	lin_catalog_free(third);
+}
+
 static void stats_filtered(void **state)
 {
 	const lin_catalog *cat = *state;
@@ -681,6 +726,7 @@ int main(void)
 		cmocka_unit_test(roots_ranked),
 		cmocka_unit_test(roots_fallback_agrees),
 		cmocka_unit_test(roots_unordered_catalog),
+		cmocka_unit_test(stats_components_agree),
 		cmocka_unit_test(roots_filtered_ties_by_id),
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
