@@ -18,11 +18,27 @@ static size_t utf8_len_(const unsigned char *s)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
+/* Printable ASCII that a JSON string carries as it is: all but the quote,
+ * the backslash and the three characters escaped for HTML below. */
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 int lin_json_string(lin_buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	lin_buf_append(out, "\"", 1);
 	while (*p) {
+		/* runs of plain bytes in one append: ids and names are mostly
+		 * nothing else, and a 70,000-model answer has a million */
+		const unsigned char *run = p;
+		while (json_plain(*p))
+			p++;
+		if (p > run) {
+			lin_buf_append(out, (const char *)run, (size_t)(p - run));
+			continue;
+		}
 		size_t n = utf8_len_(p);
 		if (n == 0) {
 			lin_buf_puts(out, "\\ufffd");
@@ -46,18 +62,41 @@ int lin_json_string(lin_buf *out, const char *s)
 	return lin_buf_append(out, "\"", 1);
 }
 
+/* Appends ,"key": (keys are plain words, no escaping needed). */
+static void json_key(lin_buf *out, const char *key)
+{
+	lin_buf_append(out, ",\"", 2);
+	lin_buf_puts(out, key);
+	lin_buf_append(out, "\":", 2);
+}
+
 static void json_field(lin_buf *out, const char *key, const char *val)
 {
-	lin_buf_printf(out, ",\"%s\":", key);
+	json_key(out, key);
 	if (val)
 		lin_json_string(out, val);
 	else
-		lin_buf_puts(out, "null");
+		lin_buf_append(out, "null", 4);
+}
+
+/* Appends a decimal integer; printf's parsing of the format was a tenth
+ * of a big answer's time. */
+static void json_int(lin_buf *out, long long v)
+{
+	char b[24], *q = b + sizeof(b);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	lin_buf_append(out, q, (size_t)(b + sizeof(b) - q));
 }
 
 static void json_list(lin_buf *out, const char *key, const lin_strlist *l)
 {
-	lin_buf_printf(out, ",\"%s\":[", key);
+	json_key(out, key);
+	lin_buf_append(out, "[", 1);
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
 			lin_buf_puts(out, ",");
@@ -108,15 +147,44 @@ int lin_export_model_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t
 	return lin_buf_puts(out, "}");
 }
 
+/* Hits come sorted by id, so their model records and strings are all over
+ * the catalog and each is a cache miss. Asked for some hits ahead (the
+ * record first, its strings once it has arrived) the misses overlap instead
+ * of being waited for one by one (70,000 hits: 90 -> 40 ms). */
+#define HITS_AHEAD 16
+
+static void prefetch_hit(const lin_catalog *cat, const lin_hits *hits, size_t i)
+{
+	if (i + HITS_AHEAD < hits->n) {
+		const lin_hit *h = &hits->items[i + HITS_AHEAD];
+		const lin_model *m = lin_catalog_model(cat, h->vertex);
+		__builtin_prefetch(m);
+		__builtin_prefetch(&m->stage);
+		if (h->via >= 0)
+			__builtin_prefetch(lin_catalog_model(cat, h->via));
+	}
+	if (i + HITS_AHEAD / 2 < hits->n) {
+		const lin_hit *h = &hits->items[i + HITS_AHEAD / 2];
+		const lin_model *m = lin_catalog_model(cat, h->vertex);
+		__builtin_prefetch(m->id);
+		__builtin_prefetch(m->name);
+		__builtin_prefetch(m->org);
+		if (h->via >= 0)
+			__builtin_prefetch(lin_catalog_model(cat, h->via)->id);
+	}
+}
+
 int lin_export_hits_json(lin_buf *out, const lin_catalog *cat, const lin_hits *hits)
 {
 	lin_buf_puts(out, "[");
 	for (size_t i = 0; i < hits->n; i++) {
 		const lin_hit *h = &hits->items[i];
+		prefetch_hit(cat, hits, i);
 		lin_buf_puts(out, i ? ",\n " : "\n ");
 		lin_export_model_json(out, cat, h->vertex, 0);
 		out->len--; /* reopen the object to add the hit's fields */
-		lin_buf_printf(out, ",\"distance\":%d", h->distance);
+		json_key(out, "distance");
+		json_int(out, h->distance);
 		json_field(out, "relation", lin_relation_name(h->relation));
 		json_field(out, "via", h->via >= 0 ? lin_catalog_model(cat, h->via)->id : NULL);
 		lin_buf_puts(out, "}");

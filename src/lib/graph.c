@@ -419,6 +419,8 @@ int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
 	igraph_integer_t m = igraph_ecount(&cat->graph);
 	*owned = 0;
 	*out = &cat->graph;
+	if (!eids && (mask & LIN_REL_ALL) == LIN_REL_ALL)
+		return 0; /* the catalog's graph as it is: nothing to build */
 	LIN_IG(igraph_vector_int_init(&edges, 0));
 	if (eids)
 		igraph_vector_int_clear(eids);

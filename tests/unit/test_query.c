@@ -207,6 +207,52 @@ static void query_needs_finished_catalog(void **state)
 	lin_catalog_free(cat);
 }
 
+/* A vertex outside the graph is an error, not a crash (igraph_bfs_simple
+ * does not check its root). */
+static void reach_bad_vertex(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_reach(&h, cat, lin_catalog_count(cat), IGRAPH_OUT, &o, &e), LIN_EGRAPH);
+	assert_int_equal(h.n, 0);
+	assert_int_equal(lin_query_reach(&h, cat, -1, IGRAPH_IN, &o, &e), LIN_EGRAPH);
+	assert_int_equal(h.n, 0);
+}
+
+/* Hits are sorted on the ids' first 16 bytes held in the sort key, then by
+ * strcmp: ids that agree that far, or end inside it or right at its
+ * end, must still come out in strcmp order. */
+static void reach_sorted_like_strcmp(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	char s[1024];
+	const char *text = "- {id: base, stage: pretrained, sources: [s]}\n"
+	                   "- {id: org/a-very-long-shared-prefix-z, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-long-shared-prefix-b, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-long-shared-prefix, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-long, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-longx0, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/a-very-longx, stage: sft, sources: [s], parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+	                   "- {id: org/zz, stage: sft, sources: [s], parents: [{model: org/a-very-long, relation: quantized, sources: [s]}]}\n"
+	                   "- {id: org/a, stage: sft, sources: [s], parents: [{model: org/a-very-long, relation: quantized, sources: [s]}]}\n";
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	reach(s, sizeof(s), cat, "base", IGRAPH_OUT, LIN_REL_ALL, -1);
+	assert_string_equal(s, "org/a-very-long:1:finetune:base "
+	                       "org/a-very-long-shared-prefix:1:finetune:base "
+	                       "org/a-very-long-shared-prefix-b:1:finetune:base "
+	                       "org/a-very-long-shared-prefix-z:1:finetune:base "
+	                       "org/a-very-longx:1:finetune:base "
+	                       "org/a-very-longx0:1:finetune:base "
+	                       "org/a:2:quantized:org/a-very-long org/zz:2:quantized:org/a-very-long");
+	lin_catalog_free(cat);
+}
+
 /* ---- paths ------------------------------------------------------------------ */
 
 static void paths_diamond(void **state)
@@ -410,6 +456,59 @@ static void roots_fallback_agrees(void **state)
 	lin_roots_dispose(&b);
 }
 
+/* Children listed before their parents: vertex order is not topological,
+ * so the passes over all models take igraph's topological order. A merge,
+ * a parent listed twice (by two relations: the lower edge id wins the tie)
+ * and a model without relatives. */
+static const char unordered[] =
+	"- {id: c, stage: quantized, sources: [s], parents: [{model: b, relation: quantized, sources: [s]}]}\n"
+	"- {id: m, stage: merged, sources: [s], parents: [{model: b, relation: merge, sources: [s]}, {model: r2, relation: merge, sources: [s]}]}\n"
+	"- {id: b, stage: sft, sources: [s], parents: [{model: r1, relation: finetune, sources: [s]}]}\n"
+	"- {id: d, stage: sft, sources: [s], parents: [{model: m, relation: finetune, sources: [s]}, {model: m, relation: adapter, sources: [s]}]}\n"
+	"- {id: r1, stage: pretrained, sources: [s]}\n"
+	"- {id: r2, stage: pretrained, sources: [s]}\n"
+	"- {id: lone, stage: pretrained, sources: [s]}\n";
+
+static lin_catalog *load_text(const char *text)
+{
+	lin_catalog *cat = NULL;
+	lin_error e;
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	return cat;
+}
+
+static void roots_unordered_catalog(void **state)
+{
+	(void)state;
+	lin_catalog *cat = load_text(unordered);
+	lin_roots r = {NULL, 0}, b = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 2); /* lone has no descendants */
+	assert_string_equal(id(cat, r.items[0].vertex), "r1");
+	assert_int_equal(r.items[0].total, 4);
+	static const igraph_integer_t r1[LIN_REL_COUNT] = {
+		[LIN_REL_FINETUNE] = 2, [LIN_REL_MERGE] = 1, [LIN_REL_QUANTIZED] = 1};
+	assert_memory_equal(r.items[0].by_relation, r1, sizeof(r1));
+	assert_string_equal(id(cat, r.items[1].vertex), "r2");
+	assert_int_equal(r.items[1].total, 2);
+	static const igraph_integer_t r2[LIN_REL_COUNT] = {[LIN_REL_FINETUNE] = 1, [LIN_REL_MERGE] = 1};
+	assert_memory_equal(r.items[1].by_relation, r2, sizeof(r2));
+	/* the BFS fallback counts the same families */
+	assert_int_equal(lin_query_roots_budget(&b, cat, &o, 0, &e), 0);
+	assert_int_equal(b.n, 2);
+	for (size_t i = 0; i < b.n; i++) {
+		assert_int_equal(b.items[i].vertex, r.items[i].vertex);
+		assert_int_equal(b.items[i].total, r.items[i].total);
+	}
+	lin_roots_dispose(&r);
+	lin_roots_dispose(&b);
+	lin_catalog_free(cat);
+}
+
 static void roots_ranked(void **state)
 {
 	const lin_catalog *cat = *state;
@@ -516,6 +615,51 @@ static void stats_numbers(void **state)
 	lin_stats_dispose(&s);
 }
 
+/* Weak components are counted through the root sets (roots joined where a
+ * merge puts several in one set): the same number igraph finds on the
+ * whole graph, and the longest chain found in igraph's topological order. */
+static void stats_components_agree(void **state)
+{
+	lin_catalog *cats[2] = {*state, load_text(unordered)};
+	static const char *const mixed =
+		"- {id: x1, stage: pretrained, sources: [s]}\n"
+		"- {id: x2, stage: pretrained, sources: [s]}\n"
+		"- {id: x3, stage: pretrained, sources: [s]}\n"
+		"- {id: y, stage: merged, sources: [s], parents: [{model: x1, relation: merge, sources: [s]}, {model: x2, relation: merge, sources: [s]}]}\n"
+		"- {id: z, stage: merged, sources: [s], parents: [{model: y, relation: merge, sources: [s]}, {model: x3, relation: merge, sources: [s]}]}\n"
+		"- {id: w1, stage: pretrained, sources: [s]}\n"
+		"- {id: w2, stage: sft, sources: [s], parents: [{model: w1, relation: finetune, sources: [s]}]}\n";
+	lin_catalog *third = load_text(mixed);
+	const lin_catalog *all[3] = {cats[0], cats[1], third};
+	static const igraph_integer_t want[3] = {3, 2, 2};
+	for (int i = 0; i < 3; i++) {
+		lin_stats s;
+		lin_query_opts o = LIN_QUERY_OPTS_INIT;
+		lin_error e;
+		igraph_integer_t nc = -1;
+		assert_int_equal(lin_query_stats(&s, all[i], &o, &e), 0);
+		assert_int_equal(igraph_connected_components(lin_catalog_graph(all[i]), NULL, NULL, &nc, IGRAPH_WEAK), IGRAPH_SUCCESS);
+		assert_int_equal(s.components, nc);
+		assert_int_equal(s.components, want[i]);
+		lin_stats_dispose(&s);
+	}
+	lin_stats s;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	char c[256];
+	assert_int_equal(lin_query_stats(&s, cats[1], &o, &e), 0);
+	chain_str(c, sizeof(c), cats[1], igraph_vector_int_list_get_ptr(&s.longest, 0));
+	assert_string_equal(c, "r1 b m d");
+	lin_stats_dispose(&s);
+	/* a relation filter splits the merge: x3 and z apart from x1 x2 y */
+	o.relations = LIN_REL_BIT(LIN_REL_FINETUNE);
+	assert_int_equal(lin_query_stats(&s, third, &o, &e), 0);
+	assert_int_equal(s.components, 6);
+	lin_stats_dispose(&s);
+	lin_catalog_free(cats[1]);
+	lin_catalog_free(third);
+}
+
 static void stats_filtered(void **state)
 {
 	const lin_catalog *cat = *state;
@@ -572,6 +716,8 @@ int main(void)
 		cmocka_unit_test(ancestors_relation_filter),
 		cmocka_unit_test(descendants_depth),
 		cmocka_unit_test(query_needs_finished_catalog),
+		cmocka_unit_test(reach_bad_vertex),
+		cmocka_unit_test(reach_sorted_like_strcmp),
 		cmocka_unit_test(paths_diamond),
 		cmocka_unit_test(paths_shortest_only_and_filtered),
 		cmocka_unit_test(paths_capped),
@@ -579,6 +725,8 @@ int main(void)
 		cmocka_unit_test(common_depth),
 		cmocka_unit_test(roots_ranked),
 		cmocka_unit_test(roots_fallback_agrees),
+		cmocka_unit_test(roots_unordered_catalog),
+		cmocka_unit_test(stats_components_agree),
 		cmocka_unit_test(roots_filtered_ties_by_id),
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
