@@ -875,6 +875,14 @@ static void build_model(lin_catalog *cat, igraph_integer_t v)
 	build_parents(cat, v, r, m);
 }
 
+lin_stage lin_catalog_stage(const lin_catalog *cat, igraph_integer_t v)
+{
+	if (!cat->image || atomic_load_explicit(&cat->ready[v], memory_order_acquire))
+		return cat->models[v].stage;
+	int st = cat->image->models[v].stage;
+	return in_range(st, 0, LIN_STAGE_COUNT) ? (lin_stage)st : LIN_STAGE_UNKNOWN;
+}
+
 void lin_cache_materialize(const lin_catalog *ccat, igraph_integer_t v)
 {
 	/* building is invisible to callers, who hold a const catalog */

@@ -168,6 +168,10 @@ struct lin_catalog {
 int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err);
 void lin_strv_free(char **v, size_t n);
 
+/* Model v's stage, without building a cached catalog's model record (a
+ * statistics pass over a million models would build them all). */
+lin_stage lin_catalog_stage(const lin_catalog *cat, igraph_integer_t v);
+
 /* Builds model v of a cached catalog in cat->models[v] (cache.c). */
 void lin_cache_materialize(const lin_catalog *cat, igraph_integer_t v);
 /* Releases a cached catalog's image (cache.c); lin_catalog_free calls it. */

@@ -930,7 +930,7 @@ int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *
 	for (igraph_integer_t v = 0; v < s->models; v++) {
 		s->roots += VECTOR(indeg)[v] == 0;
 		s->leaves += VECTOR(outdeg)[v] == 0;
-		s->by_stage[lin_catalog_model(cat, v)->stage]++;
+		s->by_stage[lin_catalog_stage(cat, v)]++;
 	}
 	for (igraph_integer_t e = 0; e < s->edges; e++)
 		s->by_relation[lin_catalog_edge_relation(cat, cat_edge(&w, e))]++;
