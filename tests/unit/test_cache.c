@@ -12,6 +12,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "lineage.h"
 #include "internal.h"
 
@@ -85,16 +87,6 @@ static lin_catalog *open_cached(const char *path, const char *cache, lin_cache_s
 	return cat;
 }
 
-static lin_catalog *open_fresh(const char *path)
-{
-	lin_catalog *cat = NULL;
-	lin_error e;
-	if (lin_catalog_new(&cat, &e) || lin_catalog_load_path(cat, path, NULL, &e) ||
-	    lin_catalog_finish(cat, NULL, &e))
-		fail_msg("load %s: %s", path, e.msg);
-	return cat;
-}
-
 /* Everything a user can ask of a catalog, as text: every model in full
  * JSON, descendants and ancestors of each, roots and statistics. */
 static void dump(lin_buf *b, const lin_catalog *cat)
@@ -149,7 +141,7 @@ static void test_cached_answers_match(void **state, const char *path)
 {
 	scratch *s = *state;
 	lin_cache_status st;
-	lin_catalog *fresh = open_fresh(path);
+	lin_catalog *fresh = th_load_path(path);
 	lin_catalog *cold = open_cached(path, s->cache, &st, NULL);
 	assert_false(st.hit);
 	assert_true(st.written);

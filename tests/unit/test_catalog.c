@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "lineage.h"
 
 #include <stdio.h>
@@ -44,19 +46,9 @@ static int load_text(lin_catalog **cat, const char *text, lin_diags *d, lin_erro
 	return rc;
 }
 
-static igraph_integer_t find(const lin_catalog *cat, const char *q)
-{
-	igraph_integer_t v = -2;
-	lin_error e;
-	int rc = lin_catalog_find(&v, cat, q, &e);
-	if (rc != 0)
-		fail_msg("find '%s': %d %s", q, rc, e.msg);
-	return v;
-}
-
 static const char *id_of(const lin_catalog *cat, const char *q)
 {
-	return lin_catalog_model(cat, find(cat, q))->id;
+	return lin_catalog_model(cat, th_find(cat, q))->id;
 }
 
 /* ---- the mini catalog ------------------------------------------------------ */
@@ -98,7 +90,7 @@ static void mini_fields(void **state)
 {
 	(void)state;
 	lin_catalog *cat = load_mini(NULL);
-	const lin_model *m = lin_catalog_model(cat, find(cat, "chinese-vicuna"));
+	const lin_model *m = lin_catalog_model(cat, th_find(cat, "chinese-vicuna"));
 	assert_string_equal(m->name, "Chinese-Vicuna");
 	assert_int_equal(m->aliases.n, 1);
 	assert_string_equal(m->aliases.items[0], "Chinese Vicuna");
@@ -122,35 +114,35 @@ static void mini_fields(void **state)
 	/* parents, resolved */
 	assert_int_equal(m->nparents, 2);
 	assert_string_equal(m->parents[0].ref, "llama");
-	assert_int_equal(m->parents[0].vertex, find(cat, "llama"));
+	assert_int_equal(m->parents[0].vertex, th_find(cat, "llama"));
 	assert_int_equal(m->parents[0].relation, LIN_REL_ADAPTER);
 	assert_string_equal(m->parents[0].variant, "7B");
 	assert_string_equal(m->parents[0].note, "LoRA on LLaMA-7B");
 	assert_string_equal(m->parents[0].sources.items[0], "002_061194db4b5679d3.txt");
 	assert_int_equal(m->parents[0].pos.line, 68);
 	assert_int_equal(m->parents[0].pos.col, 7);
-	assert_int_equal(m->parents[1].vertex, find(cat, "alpaca"));
+	assert_int_equal(m->parents[1].vertex, th_find(cat, "alpaca"));
 	assert_int_equal(m->parents[1].relation, LIN_REL_RECIPE);
 	assert_null(m->parents[1].variant);
 	/* a parent named by alias or display name resolves to the id */
-	const lin_model *alpaca = lin_catalog_model(cat, find(cat, "alpaca"));
+	const lin_model *alpaca = lin_catalog_model(cat, th_find(cat, "alpaca"));
 	assert_string_equal(alpaca->parents[1].ref, "ChatGPT");
-	assert_int_equal(alpaca->parents[1].vertex, find(cat, "gpt-3.5-turbo"));
+	assert_int_equal(alpaca->parents[1].vertex, th_find(cat, "gpt-3.5-turbo"));
 	/* a scalar where a list may go is a one-item list; absent fields */
-	const lin_model *mistral = lin_catalog_model(cat, find(cat, "mistral-7b"));
+	const lin_model *mistral = lin_catalog_model(cat, th_find(cat, "mistral-7b"));
 	assert_int_equal(mistral->params.n, 1);
 	assert_string_equal(mistral->params.items[0], "7.3B");
 	assert_int_equal(mistral->aliases.n, 0);
 	assert_int_equal(mistral->languages.n, 0);
 	assert_null(mistral->training_data);
 	assert_int_equal(mistral->nparents, 0);
-	const lin_model *huginn = lin_catalog_model(cat, find(cat, "huginn-13b"));
+	const lin_model *huginn = lin_catalog_model(cat, th_find(cat, "huginn-13b"));
 	assert_int_equal(huginn->arch, LIN_ARCH_UNKNOWN);
 	assert_int_equal(huginn->weights, LIN_WEIGHTS_UNKNOWN);
-	const lin_model *gpt4 = lin_catalog_model(cat, find(cat, "gpt-4"));
+	const lin_model *gpt4 = lin_catalog_model(cat, th_find(cat, "gpt-4"));
 	assert_int_equal(gpt4->weights, LIN_WEIGHTS_CLOSED);
 	assert_int_equal(gpt4->month, 3); /* from 2023-03-14 */
-	const lin_model *mixtral = lin_catalog_model(cat, find(cat, "mixtral-8x7b"));
+	const lin_model *mixtral = lin_catalog_model(cat, th_find(cat, "mixtral-8x7b"));
 	assert_string_equal(mixtral->params.items[0], "8x7B");
 	assert_int_equal(mixtral->arch, LIN_ARCH_MOE);
 	lin_catalog_free(cat);
@@ -171,8 +163,8 @@ static void mini_edges(void **state)
 	for (int r = 0; r < LIN_REL_COUNT; r++)
 		assert_true(seen[r] > 0); /* the fixture uses every kind */
 	/* edges are numbered in catalog order: edge 0 is llama -> llama-2 */
-	assert_int_equal(IGRAPH_FROM(g, 0), find(cat, "llama"));
-	assert_int_equal(IGRAPH_TO(g, 0), find(cat, "llama-2"));
+	assert_int_equal(IGRAPH_FROM(g, 0), th_find(cat, "llama"));
+	assert_int_equal(IGRAPH_TO(g, 0), th_find(cat, "llama-2"));
 	assert_int_equal(lin_catalog_edge_relation(cat, 0), LIN_REL_RECIPE);
 	assert_string_equal(lin_catalog_edge_parent(cat, 0)->note,
 	                    "same architecture, new pre-training run on 2T tokens");
@@ -783,10 +775,10 @@ static void find_ignores_case_spaces_hyphens(void **state)
 		"chinese-vicuna", "Chinese-Vicuna", "Chinese Vicuna", "CHINESE VICUNA",
 		"chinese_vicuna", "chinese.vicuna", "ChineseVicuna", " chinese - vicuna ",
 	};
-	igraph_integer_t want = find(cat, "chinese-vicuna");
+	igraph_integer_t want = th_find(cat, "chinese-vicuna");
 	assert_int_equal(want, 8);
 	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
-		assert_int_equal(find(cat, spellings[i]), want);
+		assert_int_equal(th_find(cat, spellings[i]), want);
 	assert_string_equal(id_of(cat, "ChatGPT"), "gpt-3.5-turbo"); /* alias */
 	assert_string_equal(id_of(cat, "GPT-3.5"), "gpt-3.5-turbo"); /* name */
 	assert_string_equal(id_of(cat, "gpt35turbo"), "gpt-3.5-turbo");

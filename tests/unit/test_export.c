@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "lineage.h"
 
 #include <stdio.h>
@@ -52,20 +54,9 @@ static const char diamond[] =
 	"  sources: [s1, s2]\n"
 	"  parents: [{model: c, relation: quantized, variant: 4-bit, note: GPTQ \"int4\", sources: [q]}]\n";
 
-static lin_catalog *load(const char *text)
-{
-	lin_catalog *cat = NULL;
-	lin_error e;
-	assert_int_equal(lin_catalog_new(&cat, &e), 0);
-	if (lin_catalog_load_buffer(cat, "t.yaml", text, strlen(text), NULL, &e) ||
-	    lin_catalog_finish(cat, NULL, &e))
-		fail_msg("load: %s", e.msg);
-	return cat;
-}
-
 static int setup(void **state)
 {
-	*state = load(diamond);
+	*state = th_load_text(diamond);
 	return 0;
 }
 
@@ -73,15 +64,6 @@ static int teardown(void **state)
 {
 	lin_catalog_free(*state);
 	return 0;
-}
-
-static igraph_integer_t V(const lin_catalog *cat, const char *q)
-{
-	igraph_integer_t v = -1;
-	lin_error e;
-	if (lin_catalog_find(&v, cat, q, &e) != 0)
-		fail_msg("no model '%s': %s", q, e.msg);
-	return v;
 }
 
 static void tree_is(const lin_catalog *cat, const char *who, igraph_neimode_t mode,
@@ -92,7 +74,7 @@ static void tree_is(const lin_catalog *cat, const char *who, igraph_neimode_t mo
 	lin_error e;
 	o.relations = rel;
 	o.depth = depth;
-	assert_int_equal(lin_export_tree(&b, cat, V(cat, who), mode, &o, &e), 0);
+	assert_int_equal(lin_export_tree(&b, cat, th_find(cat, who), mode, &o, &e), 0);
 	assert_non_null(b.data);
 	assert_string_equal(b.data, want);
 	lin_buf_dispose(&b);
@@ -192,8 +174,8 @@ static void tree_deep_chain_caps_indent(void **state)
 	for (int i = 1; i < 100; i++)
 		lin_buf_printf(&y, "- {id: m%d, stage: sft, sources: [s], parents: [{model: m%d, "
 		                   "relation: finetune, sources: [s]}]}\n", i, i - 1);
-	lin_catalog *cat = load(y.data);
-	assert_int_equal(lin_export_tree(&b, cat, V(cat, "m0"), IGRAPH_OUT, &o, &e), 0);
+	lin_catalog *cat = th_load_text(y.data);
+	assert_int_equal(lin_export_tree(&b, cat, th_find(cat, "m0"), IGRAPH_OUT, &o, &e), 0);
 	/* 100 lines; line k (k >= 1) is min(k - 1, 64) indents then the branch */
 	int lines = 0;
 	const char *p = b.data;
@@ -216,7 +198,7 @@ static void tree_deep_chain_caps_indent(void **state)
 	assert_int_equal(lines, 100);
 	lin_buf_dispose(&b);
 	/* and upwards */
-	assert_int_equal(lin_export_tree(&b, cat, V(cat, "m99"), IGRAPH_IN, &o, &e), 0);
+	assert_int_equal(lin_export_tree(&b, cat, th_find(cat, "m99"), IGRAPH_IN, &o, &e), 0);
 	assert_true(strstr(b.data, "└── finetune: m0\n") != NULL);
 	assert_int_equal(b.data[b.len - 1], '\n');
 	lin_buf_dispose(&b);
@@ -271,17 +253,17 @@ static void json_model_objects(void **state)
 {
 	const lin_catalog *cat = *state;
 	lin_buf b = LIN_BUF_INIT;
-	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "base"), 0), 0);
+	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "base"), 0), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
 	                    "\"released\":null}");
 	b.len = 0;
-	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "a"), 0), 0);
+	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "a"), 0), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"a\",\"name\":\"Model A\",\"stage\":\"sft\",\"org\":\"Lab \\\"Q\\\"\","
 	                    "\"released\":\"2023-05\"}");
 	b.len = 0;
-	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "d"), 1), 0);
+	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "d"), 1), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"d\",\"name\":\"D \\u003c\\\"q\\\"\\u003e \\u0026 \\u0009 é\","
 	                    "\"stage\":\"quantized\",\"org\":null,\"released\":null,"
@@ -293,7 +275,7 @@ static void json_model_objects(void **state)
 	                    "\"parents\":[{\"model\":\"c\",\"relation\":\"quantized\",\"variant\":\"4-bit\","
 	                    "\"note\":\"GPTQ \\\"int4\\\"\",\"sources\":[\"q\"]}]}");
 	b.len = 0;
-	assert_int_equal(lin_export_model_json(&b, cat, V(cat, "base"), 1), 0);
+	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "base"), 1), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
 	                    "\"released\":null,\"aliases\":[],\"params\":[],\"architecture\":null,"
@@ -309,7 +291,7 @@ static void json_hits(void **state)
 	lin_hits h = {NULL, 0};
 	lin_query_opts o = LIN_QUERY_OPTS_INIT;
 	lin_error e;
-	assert_int_equal(lin_query_reach(&h, cat, V(cat, "c"), IGRAPH_IN, &o, &e), 0);
+	assert_int_equal(lin_query_reach(&h, cat, th_find(cat, "c"), IGRAPH_IN, &o, &e), 0);
 	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
 	assert_string_equal(b.data,
 	                    "[\n"
@@ -325,7 +307,7 @@ static void json_hits(void **state)
 	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
 	assert_string_equal(b.data, "[]\n");
 	/* common-ancestor hits have no relation and no via */
-	assert_int_equal(lin_query_common(&h, cat, V(cat, "a"), V(cat, "b"), &o, &e), 0);
+	assert_int_equal(lin_query_common(&h, cat, th_find(cat, "a"), th_find(cat, "b"), &o, &e), 0);
 	b.len = 0;
 	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
 	assert_string_equal(b.data,

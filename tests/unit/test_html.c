@@ -10,23 +10,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "draw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static lin_catalog *load(const char *file)
-{
-	lin_catalog *cat = NULL;
-	lin_error err;
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, file);
-	assert_int_equal(lin_catalog_new(&cat, &err), 0);
-	assert_int_equal(lin_catalog_load_path(cat, path, NULL, &err), 0);
-	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
-	return cat;
-}
 
 static void assert_contains(const char *hay, const char *needle)
 {
@@ -207,7 +197,7 @@ static char *page_of(const lin_catalog *cat, const char *svg)
 static void test_escaping(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_hostile.yaml");
+	lin_catalog *cat = th_load_fixture("render_hostile.yaml");
 	char *page = page_of(cat, NULL);
 
 	assert_true(strncmp(page, "<!DOCTYPE html>\n", 16) == 0);
@@ -234,7 +224,7 @@ static void test_escaping(void **state)
 static void test_cards_and_json(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	char *page = page_of(cat, NULL);
 	char key[64];
 
@@ -267,7 +257,7 @@ static void test_cards_and_json(void **state)
 static void test_svg_inline(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_buf svg = LIN_BUF_INIT;
 	lin_error err;
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;

@@ -10,34 +10,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "draw.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static lin_catalog *load(const char *file)
-{
-	lin_catalog *cat = NULL;
-	lin_error err;
-	char path[512];
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, file);
-	assert_int_equal(lin_catalog_new(&cat, &err), 0);
-	assert_int_equal(lin_catalog_load_path(cat, path, NULL, &err), 0);
-	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
-	return cat;
-}
-
-static lin_catalog *from_text(const char *yaml, size_t len)
-{
-	lin_catalog *cat = NULL;
-	lin_error err;
-	assert_int_equal(lin_catalog_new(&cat, &err), 0);
-	if (lin_catalog_load_buffer(cat, "gen.yaml", yaml, len, NULL, &err) != 0)
-		fail_msg("load: %s", err.msg);
-	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
-	return cat;
-}
 
 static char *mermaid(const lin_catalog *cat, const lin_draw_opts *o)
 {
@@ -80,7 +59,7 @@ static int edges(const char *text)
 static void test_ids_and_labels(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_mermaid.yaml");
+	lin_catalog *cat = th_load_fixture("render_mermaid.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	char *m = mermaid(cat, &o);
 
@@ -126,7 +105,7 @@ static void test_ids_and_labels(void **state)
 static void test_hostile_title(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_hostile.yaml");
+	lin_catalog *cat = th_load_fixture("render_hostile.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	lin_error err;
 	assert_int_equal(lin_catalog_find(&o.focus, cat, "evil", &err), 0);
@@ -155,7 +134,7 @@ static lin_catalog *fan(int n, int name_len)
 		lin_buf_printf(&y, "%d\"\n  stage: sft\n  sources: [x]\n  parents:\n"
 		                   "    - {model: root, relation: finetune, sources: [x]}\n", i);
 	}
-	lin_catalog *cat = from_text(y.data, y.len);
+	lin_catalog *cat = th_load_buffer("gen.yaml", y.data, y.len);
 	lin_buf_dispose(&y);
 	return cat;
 }

@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "lineage.h"
 #include "internal.h"
 
@@ -34,15 +36,6 @@ static int teardown(void **state)
 {
 	lin_catalog_free(*state);
 	return 0;
-}
-
-static igraph_integer_t V(const lin_catalog *cat, const char *q)
-{
-	igraph_integer_t v = -1;
-	lin_error e;
-	if (lin_catalog_find(&v, cat, q, &e) != 0)
-		fail_msg("no model '%s': %s", q, e.msg);
-	return v;
 }
 
 static const char *id(const lin_catalog *cat, igraph_integer_t v)
@@ -88,7 +81,7 @@ static void reach(char *out, size_t n, const lin_catalog *cat, const char *who,
 	lin_error e;
 	o.relations = rel;
 	o.depth = depth;
-	assert_int_equal(lin_query_reach(&h, cat, V(cat, who), mode, &o, &e), 0);
+	assert_int_equal(lin_query_reach(&h, cat, th_find(cat, who), mode, &o, &e), 0);
 	hits_str(out, n, cat, &h);
 	/* every hit's edge joins it to its via, with the hit's relation */
 	const igraph_t *g = lin_catalog_graph(cat);
@@ -174,7 +167,7 @@ static void descendants_depth(void **state)
 	lin_hits h = {NULL, 0};
 	lin_query_opts o = LIN_QUERY_OPTS_INIT;
 	lin_error e;
-	assert_int_equal(lin_query_reach(&h, cat, V(cat, "llama"), IGRAPH_OUT, &o, &e), 0);
+	assert_int_equal(lin_query_reach(&h, cat, th_find(cat, "llama"), IGRAPH_OUT, &o, &e), 0);
 	assert_int_equal(h.n, 15);
 	assert_string_equal(id(cat, h.items[14].vertex), "mythomax-l2-13b-gptq");
 	assert_int_equal(h.items[14].distance, 4);
@@ -263,7 +256,7 @@ static void paths_diamond(void **state)
 	lin_error e;
 	char a[512], b[512];
 	assert_int_equal(igraph_vector_int_list_init(&paths, 0), 0);
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama-2"), V(cat, "mythomax-l2-13b-gptq"),
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "llama-2"), th_find(cat, "mythomax-l2-13b-gptq"),
 	                                 &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 2);
 	path_str(a, sizeof(a), cat, igraph_vector_int_list_get_ptr(&paths, 0));
@@ -277,13 +270,13 @@ static void paths_diamond(void **state)
 	assert_string_equal(b, "llama-2 -finetune-> mythologic-l2-13b -merge-> mythomax-l2-13b "
 	                       "-quantized-> mythomax-l2-13b-gptq");
 	/* from LLaMA: one more step, still two chains */
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "mythomax-l2-13b"),
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "llama"), th_find(cat, "mythomax-l2-13b"),
 	                                 &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 2);
 	assert_int_equal(igraph_vector_int_size(igraph_vector_int_list_get_ptr(&paths, 0)), 3);
 	assert_int_equal(igraph_vector_int_size(igraph_vector_int_list_get_ptr(&paths, 1)), 3);
 	/* paths go down only: the reverse direction has none */
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "mythomax-l2-13b"), V(cat, "llama"),
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "mythomax-l2-13b"), th_find(cat, "llama"),
 	                                 &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
 	igraph_vector_int_list_destroy(&paths);
@@ -298,28 +291,28 @@ static void paths_shortest_only_and_filtered(void **state)
 	char s[512];
 	assert_int_equal(igraph_vector_int_list_init(&paths, 0), 0);
 	/* llama -> chinese-vicuna directly (adapter), not through alpaca */
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "chinese-vicuna"),
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "llama"), th_find(cat, "chinese-vicuna"),
 	                                 &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 1);
 	path_str(s, sizeof(s), cat, igraph_vector_int_list_get_ptr(&paths, 0));
 	assert_string_equal(s, "llama -adapter-> chinese-vicuna");
 	/* without adapter edges the longer chain is the shortest */
 	o.relations = LIN_REL_ALL & ~LIN_REL_BIT(LIN_REL_ADAPTER);
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "chinese-vicuna"),
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "llama"), th_find(cat, "chinese-vicuna"),
 	                                 &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 1);
 	path_str(s, sizeof(s), cat, igraph_vector_int_list_get_ptr(&paths, 0));
 	assert_string_equal(s, "llama -finetune-> alpaca -recipe-> chinese-vicuna");
 	/* no merge edges: no chain into the merge */
 	o.relations = LIN_REL_ALL & ~LIN_REL_BIT(LIN_REL_MERGE);
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama-2"), V(cat, "mythomax-l2-13b"),
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "llama-2"), th_find(cat, "mythomax-l2-13b"),
 	                                 &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
 	/* a model to itself, and two unrelated models */
 	o.relations = LIN_REL_ALL;
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "llama"), V(cat, "llama"), &o, &e), 0);
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "llama"), th_find(cat, "llama"), &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
-	assert_int_equal(lin_query_paths(&paths, cat, V(cat, "bloom"), V(cat, "llama"), &o, &e), 0);
+	assert_int_equal(lin_query_paths(&paths, cat, th_find(cat, "bloom"), th_find(cat, "llama"), &o, &e), 0);
 	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
 	igraph_vector_int_list_destroy(&paths);
 }
@@ -378,7 +371,7 @@ static void common_str(char *out, size_t n, const lin_catalog *cat, const char *
 	lin_error e;
 	o.relations = rel;
 	o.depth = depth;
-	assert_int_equal(lin_query_common(&h, cat, V(cat, a), V(cat, b), &o, &e), 0);
+	assert_int_equal(lin_query_common(&h, cat, th_find(cat, a), th_find(cat, b), &o, &e), 0);
 	hits_str(out, n, cat, &h);
 	for (size_t i = 0; i < h.n; i++) {
 		assert_int_equal(h.items[i].via, -1);
@@ -469,20 +462,10 @@ static const char unordered[] =
 	"- {id: r2, stage: pretrained, sources: [s]}\n"
 	"- {id: lone, stage: pretrained, sources: [s]}\n";
 
-static lin_catalog *load_text(const char *text)
-{
-	lin_catalog *cat = NULL;
-	lin_error e;
-	assert_int_equal(lin_catalog_new(&cat, &e), 0);
-	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
-	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
-	return cat;
-}
-
 static void roots_unordered_catalog(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load_text(unordered);
+	lin_catalog *cat = th_load_text(unordered);
 	lin_roots r = {NULL, 0}, b = {NULL, 0};
 	lin_query_opts o = LIN_QUERY_OPTS_INIT;
 	lin_error e;
@@ -620,7 +603,7 @@ static void stats_numbers(void **state)
  * whole graph, and the longest chain found in igraph's topological order. */
 static void stats_components_agree(void **state)
 {
-	lin_catalog *cats[2] = {*state, load_text(unordered)};
+	lin_catalog *cats[2] = {*state, th_load_text(unordered)};
 	static const char *const mixed =
 		"- {id: x1, stage: pretrained, sources: [s]}\n"
 		"- {id: x2, stage: pretrained, sources: [s]}\n"
@@ -629,7 +612,7 @@ static void stats_components_agree(void **state)
 		"- {id: z, stage: merged, sources: [s], parents: [{model: y, relation: merge, sources: [s]}, {model: x3, relation: merge, sources: [s]}]}\n"
 		"- {id: w1, stage: pretrained, sources: [s]}\n"
 		"- {id: w2, stage: sft, sources: [s], parents: [{model: w1, relation: finetune, sources: [s]}]}\n";
-	lin_catalog *third = load_text(mixed);
+	lin_catalog *third = th_load_text(mixed);
 	const lin_catalog *all[3] = {cats[0], cats[1], third};
 	static const igraph_integer_t want[3] = {3, 2, 2};
 	for (int i = 0; i < 3; i++) {

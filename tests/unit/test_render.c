@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include "internal.h"
 
 #include <dirent.h>
@@ -19,34 +21,13 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static lin_catalog *load(const char *file)
-{
-	lin_catalog *cat = NULL;
-	lin_error err;
-	char path[512];
-	lin_error_clear(&err);
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, file);
-	assert_int_equal(lin_catalog_new(&cat, &err), 0);
-	assert_int_equal(lin_catalog_load_path(cat, path, NULL, &err), 0);
-	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
-	return cat;
-}
-
-static igraph_integer_t vertex(const lin_catalog *cat, const char *id)
-{
-	igraph_integer_t v = -1;
-	lin_error err;
-	assert_int_equal(lin_catalog_find(&v, cat, id, &err), 0);
-	return v;
-}
-
 /* The DOT node name of model id. */
 static const char *node(const lin_catalog *cat, const char *id)
 {
 	static char names[4][32];
 	static int next;
 	char *s = names[next++ % 4];
-	snprintf(s, 32, "n%" IGRAPH_PRId, vertex(cat, id));
+	snprintf(s, 32, "n%" IGRAPH_PRId, th_find(cat, id));
 	return s;
 }
 
@@ -158,13 +139,13 @@ static void check_select(const lin_catalog *cat, const lin_draw_opts *o,
 static void test_select(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 
 	static const char *const all[] = {"base", "teacher", "chat", "lora", "chat-q4", "mix"};
 	check_select(cat, &o, all, 6);
 
-	o.focus = vertex(cat, "chat");
+	o.focus = th_find(cat, "chat");
 	o.ancestors = 1;
 	static const char *const up[] = {"base", "teacher", "chat"};
 	check_select(cat, &o, up, 3);
@@ -179,7 +160,7 @@ static void test_select(void **state)
 	static const char *const near[] = {"base", "teacher", "chat", "chat-q4", "mix"};
 	check_select(cat, &o, near, 5);
 
-	o.focus = vertex(cat, "base");
+	o.focus = th_find(cat, "base");
 	o.descendants = 1;
 	static const char *const down1[] = {"base", "chat", "lora"};
 	check_select(cat, &o, down1, 3);
@@ -210,7 +191,7 @@ static void test_select(void **state)
 static void test_dot_small(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	char *dot = render(cat, &o, LIN_FORMAT_DOT);
 	char head[64];
@@ -297,10 +278,10 @@ static void test_dot_small(void **state)
 static void test_dot_focus_filtered(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	char head[64];
-	o.focus = vertex(cat, "base");
+	o.focus = th_find(cat, "base");
 	o.descendants = 1;
 	o.left_to_right = 0;
 	o.relations = LIN_REL_BIT(LIN_REL_ADAPTER) | LIN_REL_BIT(LIN_REL_MERGE);
@@ -328,7 +309,7 @@ static void test_dot_focus_filtered(void **state)
 static void test_dot_by_year(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	o.by_year = 1;
 	o.group = LIN_GROUP_NONE;
@@ -403,7 +384,7 @@ static void test_dot_by_year(void **state)
 static void test_svg_hostile(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_hostile.yaml");
+	lin_catalog *cat = th_load_fixture("render_hostile.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	char *svg = render(cat, &o, LIN_FORMAT_SVG);
 
@@ -443,7 +424,7 @@ static void test_svg_hostile(void **state)
 static void test_deterministic(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	lin_format fmts[] = {LIN_FORMAT_DOT, LIN_FORMAT_SVG, LIN_FORMAT_PNG};
 
@@ -503,7 +484,7 @@ static void test_max_nodes(void **state)
 	/* r, 500 fine-tunes, f0..f2 with 10 quantized each, a0..a3 */
 	lin_catalog *cat = wide_family(500, 3, 10);
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
-	o.focus = vertex(cat, "r");
+	o.focus = th_find(cat, "r");
 	o.descendants = 1;
 	o.max_nodes = 20;
 	char *dot = render(cat, &o, LIN_FORMAT_DOT);
@@ -552,7 +533,7 @@ static void test_max_nodes(void **state)
 	o.max_nodes = 0;
 	lin_catalog_free(cat);
 	cat = wide_family(2001, 0, 0);
-	o.focus = vertex(cat, "r");
+	o.focus = th_find(cat, "r");
 	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), LIN_ELIMIT);
 	assert_contains(err.msg, "2006 models");
 	assert_contains(err.msg, "--max-nodes");
@@ -582,7 +563,7 @@ static void test_max_nodes_ancestors(void **state)
 	(void)state;
 	lin_catalog *cat = wide_family(5, 0, 0);
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
-	o.focus = vertex(cat, "a3");
+	o.focus = th_find(cat, "a3");
 	o.ancestors = 1;
 	o.max_nodes = 3; /* a3, a2 and a summary of a1, a0 and r */
 	char *dot = render(cat, &o, LIN_FORMAT_DOT);
@@ -645,10 +626,10 @@ static void test_reduce_and_stagger(void **state)
 static void test_external(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	/* mark one model external, as an importer would */
-	((lin_model *)lin_catalog_model(cat, vertex(cat, "teacher")))->external = 1;
+	((lin_model *)lin_catalog_model(cat, th_find(cat, "teacher")))->external = 1;
 	char *dot = render(cat, &o, LIN_FORMAT_DOT);
 	char *t = dot_attrs(dot, node(cat, "teacher"));
 	assert_contains(t, "style=\"rounded,filled,dotted\"");
@@ -707,7 +688,7 @@ static int count_files(const char *dir)
 static void test_docs(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_small.yaml");
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
 	char tmpl[] = "/tmp/lineage-docs-XXXXXX", out[600], graph[600];
 	lin_error err;
 	assert_non_null(mkdtemp(tmpl));
@@ -800,7 +781,7 @@ static void test_docs(void **state)
 static void test_docs_escape(void **state)
 {
 	(void)state;
-	lin_catalog *cat = load("render_hostile.yaml");
+	lin_catalog *cat = th_load_fixture("render_hostile.yaml");
 	char tmpl[] = "/tmp/lineage-docs-XXXXXX";
 	lin_error err;
 	assert_non_null(mkdtemp(tmpl));
