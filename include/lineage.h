@@ -63,13 +63,19 @@ typedef struct lin_diags {
 	lin_error *items;
 	int *is_warning; /* parallel to items: 1 for a warning, 0 for an error */
 	size_t n, cap;
+	size_t nerrors;  /* errors among items */
+	/* Past 10,000 items (warnings: 9,000, so errors keep room) problems are
+	 * counted here instead of kept. */
+	size_t dropped_errors, dropped_warnings;
 } lin_diags;
 
 /* Initialises / frees a diagnostics list. */
 void lin_diags_init(lin_diags *d);
 void lin_diags_dispose(lin_diags *d);
-/* Number of errors (not warnings) in d. */
+/* Number of errors (not warnings) and of warnings reported to d, the ones
+ * past its capacity included. */
 size_t lin_diags_errors(const lin_diags *d);
+size_t lin_diags_warnings(const lin_diags *d);
 
 /* ---- growable text buffer ---------------------------------------------- */
 

@@ -20,7 +20,7 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 	lin_diags_init(&d);
 	/* check validates the sources themselves: never the cache */
 	int rc = cli_load(a, &cat, &d, CLI_LOAD_WARNINGS | CLI_LOAD_NO_CACHE);
-	size_t errors = lin_diags_errors(&d), warnings = d.n - errors;
+	size_t errors = lin_diags_errors(&d), warnings = lin_diags_warnings(&d);
 	if (!cli_flag(cmd, a, "quiet"))
 		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",
 		        cat ? "" : "catalog not loaded; ", cat ? lin_catalog_count(cat) : 0,

@@ -176,6 +176,9 @@ static void print_diags(const lin_diags *d, int show_warnings)
 		cli_sanitize(buf, strlen(buf));
 		fprintf(stderr, "lineage: %s%s\n", d->is_warning[i] ? "warning: " : "", buf);
 	}
+	size_t more = d->dropped_errors + (show_warnings ? d->dropped_warnings : 0);
+	if (more)
+		fprintf(stderr, "lineage: ... and %zu more not shown\n", more);
 }
 
 /* Loads one --data path: a directory or file of Hugging Face model cards

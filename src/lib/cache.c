@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #define IMG_MAGIC "LINCACHE"
-#define IMG_VERSION 2u
+#define IMG_VERSION 3u
 #define IMG_BYTE_ORDER 0x01020304u
 #define NIL UINT32_MAX
 /* a file modified this close to the build may have changed after it was
@@ -435,7 +435,17 @@ static void walk_all(walk *k, const lin_catalog *cat, const sources *src,
 static int ranks(igraph_vector_int_t *rank, const lin_catalog *cat)
 {
 	igraph_vector_int_t topo;
-	igraph_integer_t n = igraph_vcount(&cat->graph);
+	igraph_integer_t n = igraph_vcount(&cat->graph), m = igraph_ecount(&cat->graph), e = 0;
+	/* a catalog that lists parents first is its own topological order, and
+	 * checking that is a pass over the edges; igraph's sort jumps around
+	 * memory (0.3 s on a million models) */
+	while (e < m && IGRAPH_FROM(&cat->graph, e) < IGRAPH_TO(&cat->graph, e))
+		e++;
+	if (e == m) {
+		if (igraph_vector_int_init_range(rank, 0, n))
+			return -1;
+		return 0;
+	}
 	if (igraph_vector_int_init(&topo, 0))
 		return -1;
 	int rc = igraph_topological_sorting(&cat->graph, &topo, IGRAPH_OUT) ||
@@ -961,8 +971,7 @@ static int try_image(lin_catalog **out, const char *path, sources *src, int *ref
 		why = "out of memory";
 	lin_diags_init(&local);
 	if (!why && (why = image_adopt(cat, im, &local)) == NULL) {
-		for (size_t i = 0; i < local.n; i++)
-			lin_diags_add(diags, &local.items[i], local.is_warning[i]);
+		lin_diags_append(diags, &local);
 		lin_diags_dispose(&local);
 		*out = cat;
 		return 0;
@@ -1066,8 +1075,7 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 	int rc = load_fresh(out, paths, npaths, &local, err);
 	if (rc == 0)
 		store_image(path, cache_dir, *out, &src, &local, &built, st);
-	for (size_t i = 0; i < local.n; i++)
-		lin_diags_add(diags, &local.items[i], local.is_warning[i]);
+	lin_diags_append(diags, &local);
 	lin_diags_dispose(&local);
 	sources_free(&src);
 	return rc;

@@ -634,8 +634,7 @@ static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, 
 	for (size_t i = 0; i < k; i++)
 		done_ok &= ps[i].perr_rc == 0;
 	for (size_t i = 0; i < k && done_ok && rc == 1; i++) {
-		for (size_t j = 0; j < ps[i].diags.n; j++)
-			lin_diags_add(diags, &ps[i].diags.items[j], ps[i].diags.is_warning[j]);
+		lin_diags_append(diags, &ps[i].diags);
 		if (ps[i].nerrors && (*nerrors)++ == 0)
 			*first = ps[i].first;
 		*nerrors += ps[i].nerrors ? ps[i].nerrors - 1 : 0;

@@ -69,33 +69,59 @@ void lin_diags_dispose(lin_diags *d)
  * the error list itself exhaust memory. */
 #define LIN_DIAGS_MAX 10000
 
+/* Warnings may take 9 in 10 of the places: a flood of warnings (200,000
+ * models sharing a name) must not crowd out the errors that come after. */
+#define LIN_DIAGS_MAX_WARNINGS (LIN_DIAGS_MAX / 10 * 9)
+
 void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning)
 {
-	if (!d || d->n >= LIN_DIAGS_MAX)
+	if (!d)
 		return;
-	if (d->n == d->cap) {
+	int full = d->n >= LIN_DIAGS_MAX ||
+	           (is_warning && d->n - d->nerrors >= LIN_DIAGS_MAX_WARNINGS);
+	if (!full && d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		lin_error *items = realloc(d->items, cap * sizeof(*items));
-		if (!items)
-			return;
-		d->items = items;
-		int *w = realloc(d->is_warning, cap * sizeof(*w));
-		if (!w)
-			return;
-		d->is_warning = w;
-		d->cap = cap;
+		int *w = items ? realloc(d->is_warning, cap * sizeof(*w)) : NULL;
+		if (items)
+			d->items = items;
+		if (w) {
+			d->is_warning = w;
+			d->cap = cap;
+		}
+		full = !w;
+	}
+	if (full) { /* counted, not kept */
+		if (is_warning)
+			d->dropped_warnings++;
+		else
+			d->dropped_errors++;
+		return;
 	}
 	d->items[d->n] = *e;
 	d->is_warning[d->n] = is_warning;
+	d->nerrors += !is_warning;
 	d->n++;
+}
+
+void lin_diags_append(lin_diags *dst, const lin_diags *src)
+{
+	if (!dst)
+		return;
+	for (size_t i = 0; i < src->n; i++)
+		lin_diags_add(dst, &src->items[i], src->is_warning[i]);
+	dst->dropped_errors += src->dropped_errors;
+	dst->dropped_warnings += src->dropped_warnings;
 }
 
 size_t lin_diags_errors(const lin_diags *d)
 {
-	size_t k = 0;
-	for (size_t i = 0; d && i < d->n; i++)
-		k += !d->is_warning[i];
-	return k;
+	return d ? d->nerrors + d->dropped_errors : 0;
+}
+
+size_t lin_diags_warnings(const lin_diags *d)
+{
+	return d ? d->n - d->nerrors + d->dropped_warnings : 0;
 }
 
 void lin_buf_dispose(lin_buf *b)

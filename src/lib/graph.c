@@ -92,15 +92,66 @@ static void report(lin_diags *diags, lin_error *first, int *nerr, int is_warning
 		*first = e;
 }
 
-/* Resolves every parent reference to a vertex. */
+/* Parent resolution: a million hash lookups, each a few cache misses, so
+ * big catalogs share them out over threads (RESOLVE_THREADS ranges of
+ * models). Misses are only marked there (vertex -1) and reported after, in
+ * catalog order, so messages never depend on the threads. */
+#define RESOLVE_THREADS 2
+#define RESOLVE_PARALLEL_MIN 65536
+/* Unknown parents whose message carries suggestions ("did you mean"); each
+ * suggestion scans every name, so thousands of them would be quadratic. */
+#define RESOLVE_DETAILED 20
+
+typedef struct resolve_range {
+	lin_catalog *cat;
+	size_t from, to;
+} resolve_range;
+
+static void *resolve_some(void *arg)
+{
+	resolve_range *r = arg;
+	for (size_t i = r->from; i < r->to; i++) {
+		lin_model *m = &r->cat->models[i];
+		for (size_t j = 0; j < m->nparents; j++) {
+			lin_error e;
+			if (lin_index_find(&m->parents[j].vertex, r->cat, m->parents[j].ref, 0, &e) != 0)
+				m->parents[j].vertex = -1;
+		}
+	}
+	return NULL;
+}
+
+static void resolve_all(lin_catalog *cat)
+{
+	resolve_range r[RESOLVE_THREADS];
+	pthread_t t[RESOLVE_THREADS];
+	int started[RESOLVE_THREADS] = {0};
+	size_t k = cat->n >= RESOLVE_PARALLEL_MIN ? RESOLVE_THREADS : 1;
+	for (size_t i = 0; i < k; i++) {
+		r[i] = (resolve_range){cat, cat->n * i / k, cat->n * (i + 1) / k};
+		/* the last range runs here; a thread that cannot start, too */
+		started[i] = i + 1 < k && pthread_create(&t[i], NULL, resolve_some, &r[i]) == 0;
+		if (!started[i])
+			resolve_some(&r[i]);
+	}
+	for (size_t i = 0; i < k; i++)
+		if (started[i])
+			pthread_join(t[i], NULL);
+}
+
+/* Resolves every parent reference to a vertex and reports the ones that
+ * name no model, or several. */
 static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
 {
+	size_t failures = 0;
+	resolve_all(cat);
 	for (size_t i = 0; i < cat->n; i++) {
 		lin_model *m = &cat->models[i];
 		for (size_t j = 0; j < m->nparents; j++) {
 			lin_parent *p = &m->parents[j];
 			lin_error e;
-			if (lin_catalog_find(&p->vertex, cat, p->ref, &e) == 0)
+			if (p->vertex >= 0 ||
+			    lin_index_find(&p->vertex, cat, p->ref, failures++ < RESOLVE_DETAILED, &e) == 0)
 				continue;
 			report(diags, first, nerr, 0, e.code == LIN_EAMBIGUOUS ? LIN_EAMBIGUOUS : LIN_EREF,
 			       &p->pos, "%s parent of '%.64s': %s",
@@ -337,7 +388,7 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 			lin_parent *p = &cat->models[i].parents[j];
 			igraph_integer_t v;
 			lin_error e;
-			if (!p->allow_external || lin_catalog_find(&v, cat, p->ref, &e) == 0 ||
+			if (!p->allow_external || lin_index_find(&v, cat, p->ref, 0, &e) == 0 ||
 			    e.code != LIN_ENOTFOUND)
 				continue;
 			if (n == cap) {

@@ -160,7 +160,7 @@ static void add_key(lin_catalog *cat, const char *name, igraph_integer_t v, int 
 	uint32_t me = (uint32_t)cat->nkeys++;
 	size_t slot = slot_of(cat, k, h);
 	cat->keys[me] = (struct lin_key){(uint32_t)(k - cat->key_pool), (uint32_t)v, LIN_NO_KEY,
-	                                 me, (uint32_t)kind};
+	                                 me, kind == 0 ? me : LIN_NO_KEY, (uint32_t)kind};
 	if (cat->table[slot] == SLOT_EMPTY) {
 		cat->table[slot] = (h >> 32) << 32 | me;
 		return;
@@ -176,6 +176,8 @@ static void add_key(lin_catalog *cat, const char *name, igraph_integer_t v, int 
 		report_clash(cat, &cat->keys[me], &cat->keys[other], diags, first, nerr);
 	cat->keys[tail].same = me;
 	cat->keys[head].tail = me;
+	if (kind == 0 && cat->keys[head].id_key == LIN_NO_KEY)
+		cat->keys[head].id_key = me;
 }
 
 /* Room for every key: count and bytes (a key is never longer than its
@@ -309,6 +311,12 @@ static int ambiguous(const lin_catalog *cat, const char *query, uint32_t head, l
 int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
                      const char *query, lin_error *err)
 {
+	return lin_index_find(out, cat, query, 1, err);
+}
+
+int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
+                   int detail, lin_error *err)
+{
 	int rc = 0;
 	/* parents are resolved by name, a million times for a big catalog:
 	 * short keys are built on the stack */
@@ -322,18 +330,23 @@ int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
 	*out = -1;
 	uint32_t head = chain_of(cat, k);
 	if (head == LIN_NO_KEY) {
-		rc = not_found(cat, query, k, err);
+		rc = detail ? not_found(cat, query, k, err)
+		            : lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
 		goto done;
 	}
-	/* an id wins over names and aliases (ids are unique) */
-	for (uint32_t i = head; i != LIN_NO_KEY; i = next_key(cat, i))
-		if (cat->keys[i].kind == 0) {
-			*out = cat->keys[i].vertex;
-			goto done;
-		}
+	/* an id wins over names and aliases (ids are unique); the chain's
+	 * first key knows it, so a name shared by thousands of models costs
+	 * no walk */
+	uint32_t idk = cat->keys[head].id_key;
+	if (idk < cat->nkeys && cat->keys[idk].vertex < cat->n) {
+		*out = cat->keys[idk].vertex;
+		goto done;
+	}
 	for (uint32_t i = next_key(cat, head); i != LIN_NO_KEY; i = next_key(cat, i))
 		if (cat->keys[i].vertex != cat->keys[head].vertex) {
-			rc = ambiguous(cat, query, head, err);
+			rc = detail ? ambiguous(cat, query, head, err)
+			            : lin_fail(err, LIN_EAMBIGUOUS, NULL, 0, 0,
+			                       "'%.100s' is ambiguous; use an id", query);
 			goto done;
 		}
 	*out = cat->keys[head].vertex;

@@ -19,6 +19,10 @@ int lin_vfail(lin_error *err, int code, const char *file, int line, int col,
 /* Appends a diagnostic to d (ignored when d is NULL or out of memory). */
 void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning);
 
+/* Appends every diagnostic of src to dst (which may be NULL), the counts
+ * of dropped ones too. */
+void lin_diags_append(lin_diags *dst, const lin_diags *src);
+
 /* Maps an igraph error code to LIN_EGRAPH with igraph's message. */
 int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 
@@ -184,6 +188,7 @@ struct lin_key {
 	uint32_t vertex;
 	uint32_t same;   /* next key spelled the same, or LIN_NO_KEY */
 	uint32_t tail;   /* in a chain's first key: its last key */
+	uint32_t id_key; /* in a chain's first key: its id key, or LIN_NO_KEY */
 	uint32_t kind;   /* 0 id, 1 name, 2 alias */
 };
 
@@ -193,6 +198,14 @@ int lin_catalog_append(lin_catalog *cat, const lin_model *m);
 
 /* Keeps a copy of a file name for lin_pos.file; NULL when out of memory. */
 const char *lin_catalog_intern_file(lin_catalog *cat, const char *name);
+
+/* lin_catalog_find; with detail == 0 a miss or an ambiguity gets a short
+ * message, without the suggestions or the candidate list, whose cost grows
+ * with the catalog (resolving a million parents must not pay it for each
+ * of thousands of unknown ones). Safe to call from several threads on a
+ * parsed catalog. */
+int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
+                   int detail, lin_error *err);
 
 /* Builds the name index (keys) and reports duplicate ids and aliases. */
 int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
