@@ -168,7 +168,26 @@ static void diags_are_capped(void **state)
 	for (int i = 0; i < 10050; i++)
 		lin_diags_add(&d, &e, 0);
 	assert_int_equal(d.n, 10000);
-	assert_int_equal(lin_diags_errors(&d), 10000);
+	assert_int_equal(d.dropped_errors, 50);
+	assert_int_equal(lin_diags_errors(&d), 10050); /* counted, not kept */
+	lin_diags_dispose(&d);
+	/* warnings stop at 9,000 kept, so errors after a flood still show */
+	lin_diags_init(&d);
+	for (int i = 0; i < 20000; i++)
+		lin_diags_add(&d, &e, 1);
+	for (int i = 0; i < 2000; i++)
+		lin_diags_add(&d, &e, 0);
+	assert_int_equal(d.n, 10000);
+	assert_int_equal(d.nerrors, 1000);
+	assert_int_equal(lin_diags_warnings(&d), 20000);
+	assert_int_equal(lin_diags_errors(&d), 2000);
+	/* appending carries the counts of what was dropped */
+	lin_diags all;
+	lin_diags_init(&all);
+	lin_diags_append(&all, &d);
+	assert_int_equal(lin_diags_warnings(&all), 20000);
+	assert_int_equal(lin_diags_errors(&all), 2000);
+	lin_diags_dispose(&all);
 	lin_diags_dispose(&d);
 }
 
