@@ -1037,6 +1037,59 @@ static void store_image(const char *path, const char *dir, const lin_catalog *ca
 		st->written = 1;
 }
 
+/* Rewrites the image at path for files whose stat data changed but whose
+ * content did not (their hashes matched): the same bytes with the new
+ * build time and file records, so the next open decides on stat data
+ * again instead of hashing. Skipped if a file changed meanwhile. */
+static void refresh_image(const char *path, const struct lin_image *im, const sources *src,
+                          const struct timespec *built, lin_cache_status *st)
+{
+	const img_header *h = im->h;
+	img_header nh = *h;
+	lin_atomic_file af;
+	lin_error e;
+	img_src *recs = malloc((src->n + 1) * sizeof(*recs));
+	if (!recs)
+		return;
+	for (size_t i = 0; i < src->n; i++) {
+		const source *s = &src->v[i];
+		struct stat now;
+		if (stat(s->name, &now) != 0 || !same_stat(&now, &s->st)) {
+			free(recs);
+			note_msg(st, "a catalog file changed while it was checked");
+			return;
+		}
+		recs[i] = im->src[i];
+		recs[i].size = (uint64_t)s->st.st_size;
+		recs[i].dev = (uint64_t)s->st.st_dev;
+		recs[i].ino = (uint64_t)s->st.st_ino;
+		recs[i].mtime_sec = (int64_t)s->st.st_mtim.tv_sec;
+		recs[i].mtime_nsec = (int64_t)s->st.st_mtim.tv_nsec;
+		recs[i].ctime_sec = (int64_t)s->st.st_ctim.tv_sec;
+		recs[i].ctime_nsec = (int64_t)s->st.st_ctim.tv_nsec;
+		if (s->hashed)
+			recs[i].hash = s->hash;
+	}
+	nh.built_sec = built->tv_sec;
+	nh.built_nsec = built->tv_nsec;
+	uint64_t src_end = h->off[S_SRC] + h->len[S_SRC];
+	int rc = lin_atomic_open(&af, path, &e);
+	if (!rc)
+		rc = lin_atomic_write(&af, &nh, sizeof(nh), &e) ||
+		     lin_atomic_write(&af, im->base + sizeof(nh), h->off[S_SRC] - sizeof(nh), &e) ||
+		     lin_atomic_write(&af, recs, h->len[S_SRC], &e) ||
+		     lin_atomic_write(&af, im->base + src_end, im->len - src_end, &e);
+	if (rc)
+		lin_atomic_abort(&af);
+	else
+		rc = lin_atomic_commit(&af, 0644, &e);
+	free(recs);
+	if (rc)
+		note_msg(st, e.msg);
+	else if (st)
+		st->written = 1;
+}
+
 int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
                             const char *cache_dir, lin_cache_status *st, lin_diags *diags,
                             lin_error *err)
@@ -1065,8 +1118,8 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 	if (try_image(out, path, &src, &refresh, diags, st) == 0) {
 		if (st)
 			st->hit = 1;
-		if (refresh) /* same content, new stat data: a fresh image */
-			store_image(path, cache_dir, *out, &src, diags, &built, st);
+		if (refresh) /* same content, new stat data */
+			refresh_image(path, (*out)->image, &src, &built, st);
 		sources_free(&src);
 		return 0;
 	}

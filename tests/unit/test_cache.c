@@ -228,9 +228,12 @@ static void test_invalidation(void **state)
 	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
 	assert_true(st.hit);
 	assert_true(st.written); /* refreshed with the new stat data */
-	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	lin_catalog *fresh = th_load_path(s->cat), *warm = open_cached(s->cat, s->cache, &st, NULL);
 	assert_true(st.hit);
 	assert_false(st.written);
+	assert_same_answers(fresh, warm); /* the refreshed image is the whole catalog */
+	lin_catalog_free(fresh);
+	lin_catalog_free(warm);
 	/* same size, different content, same mtime as recorded */
 	char *edited = strdup(CATALOG);
 	*strstr(edited, "Base Chat") = 'b';
