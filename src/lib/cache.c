@@ -269,12 +269,31 @@ static int sources_collect(sources *s, const char *const *paths, size_t npaths)
 	return 0;
 }
 
-static int same_stat(const struct stat *a, const struct stat *b)
+/* The image's record of a file: its stat data as st holds it. */
+static img_src src_record(const struct stat *st, uint32_t name, uint64_t hash)
 {
-	return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec && a->st_ino == b->st_ino &&
-	       a->st_dev == b->st_dev;
+	return (img_src){name, 0, (uint64_t)st->st_size, (uint64_t)st->st_dev,
+	                 (uint64_t)st->st_ino, hash, (int64_t)st->st_mtim.tv_sec,
+	                 (int64_t)st->st_mtim.tv_nsec, (int64_t)st->st_ctim.tv_sec,
+	                 (int64_t)st->st_ctim.tv_nsec};
+}
+
+/* Whether two records describe the same file, unchanged (stat data only). */
+static int same_file(const img_src *a, const img_src *b)
+{
+	return a->size == b->size && a->dev == b->dev && a->ino == b->ino &&
+	       a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
+	       a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec;
+}
+
+/* Whether s is still as it was when it was collected. */
+static int unchanged(const source *s)
+{
+	struct stat now;
+	if (stat(s->name, &now) != 0)
+		return 0;
+	img_src a = src_record(&now, 0, 0), b = src_record(&s->st, 0, 0);
+	return same_file(&a, &b);
 }
 
 /* ---- writing an image ----------------------------------------------------- */
@@ -406,11 +425,7 @@ static void walk_all(walk *k, const lin_catalog *cat, const sources *src,
 	k->last_file = 0;
 	k->emit = emit;
 	for (size_t i = 0; i < src->n; i++) {
-		img_src r = {wstr(k, src->v[i].name), 0, (uint64_t)src->v[i].st.st_size,
-		             (uint64_t)src->v[i].st.st_dev, (uint64_t)src->v[i].st.st_ino,
-		             src->v[i].hash, (int64_t)src->v[i].st.st_mtim.tv_sec,
-		             (int64_t)src->v[i].st.st_mtim.tv_nsec, (int64_t)src->v[i].st.st_ctim.tv_sec,
-		             (int64_t)src->v[i].st.st_ctim.tv_nsec};
+		img_src r = src_record(&src->v[i].st, wstr(k, src->v[i].name), src->v[i].hash);
 		if (emit == S_SRC)
 			put(k->w, &r, sizeof(r));
 	}
@@ -435,17 +450,9 @@ static void walk_all(walk *k, const lin_catalog *cat, const sources *src,
 static int ranks(igraph_vector_int_t *rank, const lin_catalog *cat)
 {
 	igraph_vector_int_t topo;
-	igraph_integer_t n = igraph_vcount(&cat->graph), m = igraph_ecount(&cat->graph), e = 0;
-	/* a catalog that lists parents first is its own topological order, and
-	 * checking that is a pass over the edges; igraph's sort jumps around
-	 * memory (0.3 s on a million models) */
-	while (e < m && IGRAPH_FROM(&cat->graph, e) < IGRAPH_TO(&cat->graph, e))
-		e++;
-	if (e == m) {
-		if (igraph_vector_int_init_range(rank, 0, n))
-			return -1;
-		return 0;
-	}
+	igraph_integer_t n = igraph_vcount(&cat->graph);
+	if (lin_graph_parents_first(&cat->graph))
+		return igraph_vector_int_init_range(rank, 0, n) ? -1 : 0;
 	if (igraph_vector_int_init(&topo, 0))
 		return -1;
 	int rc = igraph_topological_sorting(&cat->graph, &topo, IGRAPH_OUT) ||
@@ -694,14 +701,11 @@ static const char *image_matches(const struct lin_image *im, sources *src, int *
 		const char *name = pool_str(im, r->name);
 		if (!name || strcmp(name, s->name) != 0)
 			return "the catalog's files changed";
-		if (r->size != (uint64_t)s->st.st_size)
+		img_src cur = src_record(&s->st, r->name, 0);
+		if (r->size != cur.size)
 			return "a catalog file changed";
-		int64_t mt = (int64_t)s->st.st_mtim.tv_sec * 1000000000LL + s->st.st_mtim.tv_nsec;
-		int same = r->mtime_sec == (int64_t)s->st.st_mtim.tv_sec &&
-		           r->mtime_nsec == (int64_t)s->st.st_mtim.tv_nsec &&
-		           r->ctime_sec == (int64_t)s->st.st_ctim.tv_sec &&
-		           r->ctime_nsec == (int64_t)s->st.st_ctim.tv_nsec &&
-		           r->ino == (uint64_t)s->st.st_ino && r->dev == (uint64_t)s->st.st_dev;
+		int64_t mt = cur.mtime_sec * 1000000000LL + cur.mtime_nsec;
+		int same = same_file(r, &cur);
 		if (same && mt < built - RACY_NS)
 			continue;
 		if (hash_file(&s->hash, s->name) != 0)
@@ -1013,9 +1017,8 @@ static void store_image(const char *path, const char *dir, const lin_catalog *ca
 {
 	lin_error e;
 	for (size_t i = 0; i < src->n; i++) {
-		struct stat now;
 		const char *why = NULL;
-		if (stat(src->v[i].name, &now) != 0 || !same_stat(&now, &src->v[i].st))
+		if (!unchanged(&src->v[i]))
 			why = "a catalog file changed while it was read";
 		else if (!src->v[i].hashed && hash_file(&src->v[i].hash, src->v[i].name) != 0)
 			why = "a catalog file cannot be read";
@@ -1053,22 +1056,12 @@ static void refresh_image(const char *path, const struct lin_image *im, const so
 		return;
 	for (size_t i = 0; i < src->n; i++) {
 		const source *s = &src->v[i];
-		struct stat now;
-		if (stat(s->name, &now) != 0 || !same_stat(&now, &s->st)) {
+		if (!unchanged(s)) {
 			free(recs);
 			note_msg(st, "a catalog file changed while it was checked");
 			return;
 		}
-		recs[i] = im->src[i];
-		recs[i].size = (uint64_t)s->st.st_size;
-		recs[i].dev = (uint64_t)s->st.st_dev;
-		recs[i].ino = (uint64_t)s->st.st_ino;
-		recs[i].mtime_sec = (int64_t)s->st.st_mtim.tv_sec;
-		recs[i].mtime_nsec = (int64_t)s->st.st_mtim.tv_nsec;
-		recs[i].ctime_sec = (int64_t)s->st.st_ctim.tv_sec;
-		recs[i].ctime_nsec = (int64_t)s->st.st_ctim.tv_nsec;
-		if (s->hashed)
-			recs[i].hash = s->hash;
+		recs[i] = src_record(&s->st, im->src[i].name, s->hashed ? s->hash : im->src[i].hash);
 	}
 	nh.built_sec = built->tv_sec;
 	nh.built_nsec = built->tv_nsec;

@@ -604,8 +604,7 @@ static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, 
 	size_t cuts[SPLIT_MAX_PIECES], k = 0, done_ok = 1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	piece ps[SPLIT_MAX_PIECES];
-	pthread_t th[SPLIT_MAX_PIECES];
-	int started[SPLIT_MAX_PIECES] = {0}, rc = 1;
+	int rc = 1;
 	if (len < SPLIT_MIN_BYTES || ncpu < 2 || !splittable(data, len))
 		return 0;
 	k = cut_points(data, len, cuts, ncpu < SPLIT_MAX_PIECES ? (size_t)ncpu : SPLIT_MAX_PIECES);
@@ -621,16 +620,8 @@ static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, 
 		if (lin_catalog_new(&ps[i].cat, NULL) != 0)
 			done_ok = 0;
 	}
-	for (size_t i = 1; i < k && done_ok; i++)
-		started[i] = pthread_create(&th[i], NULL, parse_piece, &ps[i]) == 0;
 	if (done_ok)
-		parse_piece(&ps[0]);
-	for (size_t i = 1; i < k; i++) {
-		if (started[i])
-			pthread_join(th[i], NULL);
-		else if (done_ok)
-			parse_piece(&ps[i]); /* no thread to be had: in line */
-	}
+		lin_run_parallel(parse_piece, ps, sizeof(ps[0]), k);
 	for (size_t i = 0; i < k; i++)
 		done_ok &= ps[i].perr_rc == 0;
 	for (size_t i = 0; i < k && done_ok && rc == 1; i++) {

@@ -124,19 +124,10 @@ static void *resolve_some(void *arg)
 static void resolve_all(lin_catalog *cat)
 {
 	resolve_range r[RESOLVE_THREADS];
-	pthread_t t[RESOLVE_THREADS];
-	int started[RESOLVE_THREADS] = {0};
 	size_t k = cat->n >= RESOLVE_PARALLEL_MIN ? RESOLVE_THREADS : 1;
-	for (size_t i = 0; i < k; i++) {
-		r[i] = (resolve_range){cat, cat->n * i / k, cat->n * (i + 1) / k};
-		/* the last range runs here; a thread that cannot start, too */
-		started[i] = i + 1 < k && pthread_create(&t[i], NULL, resolve_some, &r[i]) == 0;
-		if (!started[i])
-			resolve_some(&r[i]);
-	}
 	for (size_t i = 0; i < k; i++)
-		if (started[i])
-			pthread_join(t[i], NULL);
+		r[i] = (resolve_range){cat, cat->n * i / k, cat->n * (i + 1) / k};
+	lin_run_parallel(resolve_some, r, sizeof(r[0]), k);
 }
 
 /* Resolves every parent reference to a vertex and reports the ones that
@@ -459,6 +450,14 @@ done:
 	if (rc && err && !first.msg[0])
 		lin_fail(err, rc, NULL, 0, 0, "catalog could not be finished");
 	return rc;
+}
+
+int lin_graph_parents_first(const igraph_t *g)
+{
+	igraph_integer_t m = igraph_ecount(g), e = 0;
+	while (e < m && IGRAPH_FROM(g, e) < IGRAPH_TO(g, e))
+		e++;
+	return e == m;
 }
 
 int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,

@@ -72,6 +72,19 @@ int lin_atomic_commit(lin_atomic_file *af, int mode, lin_error *err);
 /* Removes the temporary file and releases af (no-op when released). */
 void lin_atomic_abort(lin_atomic_file *af);
 
+/* Runs fn on each of k items (item i at (char *)items + i * size): item 0
+ * in the calling thread, the others on threads of their own, in line when
+ * a thread cannot be had (or past LIN_THREADS_MAX). Returns when all have
+ * run; the order of their effects is the caller's to restore. */
+#define LIN_THREADS_MAX 16
+void lin_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k);
+
+/* 1 when every edge of g goes from a lower vertex id to a higher one, so
+ * that vertex order is a topological order: a catalog that lists each base
+ * before its derivatives. A pass over the edges, where igraph's
+ * topological sort jumps around memory (0.3 s on a million models). */
+int lin_graph_parents_first(const igraph_t *g);
+
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_edit_distance(const char *a, const char *b, size_t cap);
 

@@ -463,10 +463,7 @@ static void inedges_free(inedges *in)
 static int topo_order(const view *w, igraph_vector_int_t *topo, int *ident, lin_error *err)
 {
 	int rc = 0;
-	igraph_integer_t m = igraph_ecount(w->g);
-	*ident = 1;
-	for (igraph_integer_t e = 0; e < m && *ident; e++)
-		*ident = IGRAPH_FROM(w->g, e) < IGRAPH_TO(w->g, e);
+	*ident = lin_graph_parents_first(w->g);
 	if (!*ident)
 		LIN_IG(igraph_topological_sorting(w->g, topo, IGRAPH_OUT));
 done:
