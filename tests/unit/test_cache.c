@@ -15,7 +15,7 @@
 #include "helpers.h"
 
 #include "lineage.h"
-#include "internal.h"
+#include "cache/cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +149,7 @@ static void test_cached_answers_match(void **state, const char *path)
 	if (!st.hit)
 		fail_msg("missed: %s", st.why);
 	assert_false(st.written);
-	assert_non_null(warm->image);
+	assert_non_null(warm->store);
 	assert_same_answers(fresh, cold);
 	assert_same_answers(fresh, warm);
 	/* names, aliases and near misses resolve alike */

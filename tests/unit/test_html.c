@@ -12,7 +12,7 @@
 
 #include "helpers.h"
 
-#include "draw.h"
+#include "draw/draw.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 #include "helpers.h"
 
 #include "lineage.h"
-#include "internal.h"
+#include "query/query.h"
 
 #include <stdio.h>
 #include <stdlib.h>

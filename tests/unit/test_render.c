@@ -11,7 +11,7 @@
 
 #include "helpers.h"
 
-#include "internal.h"
+#include "draw/draw.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <stdio.h>

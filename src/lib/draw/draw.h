@@ -7,7 +7,7 @@
 #ifndef LIN_DRAW_H
 #define LIN_DRAW_H
 
-#include "internal.h"
+#include "export/export.h"
 
 /* A summary node: models a drawing leaves out, counted where they hang. */
 typedef struct lin_more {

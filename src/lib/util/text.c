@@ -3,7 +3,7 @@
  * text byte-exactly: the JSON, Graphviz, Mermaid, HTML and YAML writers all
  * replace invalid sequences rather than pass them into their output.
  */
-#include "internal.h"
+#include "util.h"
 
 size_t lin_utf8_next(const unsigned char *s, unsigned long *cp)
 {

@@ -7,7 +7,7 @@
  * strings. Keys that share a spelling are chained; duplicates are caught as
  * they are chained.
  */
-#include "internal.h"
+#include "core.h"
 
 #include <ctype.h>
 #include <stdlib.h>

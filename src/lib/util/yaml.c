@@ -5,7 +5,7 @@
  * hostile file is stopped: depth, scalar length and item counts are bounded
  * while events arrive, and aliases are refused, before anything big is built.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * ("Importing Hugging Face model cards"); a card that breaks them is a
  * warning and is skipped, never a reason to stop.
  */
-#include "internal.h"
+#include "import.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -3,7 +3,7 @@
  * of a million models holds tens of millions of small strings; allocating
  * them one by one would dominate load time and make freeing slow.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

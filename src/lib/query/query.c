@@ -4,7 +4,7 @@
  * statistics. igraph does the traversals; this module restricts the graph to
  * the requested relation kinds and turns igraph's vectors into results.
  */
-#include "internal.h"
+#include "query.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * ancestry tree (in the manner of `cargo tree`) and JSON objects for models
  * and hits. Output goes into a lin_buf; the caller decides where it lands.
  */
-#include "internal.h"
+#include "export.h"
 
 #include <stdlib.h>
 #include <string.h>

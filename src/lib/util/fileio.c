@@ -3,8 +3,9 @@
  * atomically, so a failed run never leaves a half-written diagram behind.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "internal.h"
+#include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -268,3 +269,70 @@ done:
 	free(tmp);
 	return rc;
 }
+static int has_yaml_suffix(const char *s)
+{
+	size_t n = strlen(s);
+	return s[0] != '.' && ((n > 5 && strcmp(s + n - 5, ".yaml") == 0) ||
+	                       (n > 4 && strcmp(s + n - 4, ".yml") == 0));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err)
+{
+	int rc = 0;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		rc = lin_fail(err, LIN_EIO, dir, 0, 0, "cannot open directory: %s", strerror(errno));
+		goto done;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!has_yaml_suffix(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **nn = realloc(names, cap * sizeof(char *));
+			if (!nn) {
+				rc = lin_fail(err, LIN_ENOMEM, dir, 0, 0, "out of memory");
+				goto done;
+			}
+			names = nn;
+		}
+		size_t need = strlen(dir) + strlen(de->d_name) + 2;
+		if (!(names[n] = malloc(need))) {
+			rc = lin_fail(err, LIN_ENOMEM, dir, 0, 0, "out of memory");
+			goto done;
+		}
+		snprintf(names[n++], need, "%s%s%s", dir,
+		         dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+	}
+	if (n == 0)
+		rc = lin_fail(err, LIN_EIO, dir, 0, 0, "no *.yaml files in this directory");
+	else
+		qsort(names, n, sizeof(char *), cmp_str);
+done:
+	if (d)
+		closedir(d);
+	if (rc) {
+		lin_strv_free(names, n);
+		names = NULL;
+		n = 0;
+	}
+	*out = names;
+	*count = n;
+	return rc;
+}
+
+void lin_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+

@@ -4,7 +4,9 @@
  * (graph.c). Each piece owns its output, so nothing is shared but the
  * read-only input; the caller merges the results in order.
  */
-#include "internal.h"
+#include "util.h"
+
+#include <pthread.h>
 
 void lin_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k)
 {

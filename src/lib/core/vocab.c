@@ -3,7 +3,7 @@
  * architectures, weights) and their names. data/README.md documents them;
  * keep the two in step.
  */
-#include "internal.h"
+#include "core.h"
 
 #include <string.h>
 

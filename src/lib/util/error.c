@@ -2,7 +2,7 @@
  * error.c - the error struct, diagnostics lists and the text buffer: the
  * small pieces every other module uses to report problems and build output.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,118 @@
+/*
+ * build.c - the lazy hook: a model record of a mapped image becomes a
+ * lin_model the first time it is used. A bad record becomes an empty model
+ * rather than a read out of bounds.
+ */
+#define _XOPEN_SOURCE 700
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- building models from records ---------------------------------------- */
+
+static const char *file_of(const lin_catalog *cat, uint32_t f)
+{
+	return f < cat->nfiles ? cat->files[f] : "?";
+}
+
+/* A list from a refs range; empty when the range is bad or memory is out. */
+static void build_list(lin_catalog *cat, const uint32_t range[2], lin_strlist *out)
+{
+	const struct lin_image *im = CACHE_IMAGE(cat);
+	out->items = NULL;
+	out->n = 0;
+	if (range[1] == 0 || range[0] > im->h->nrefs || range[1] > im->h->nrefs - range[0])
+		return;
+	char **items = lin_arena_alloc(&cat->arena, range[1] * sizeof(char *));
+	if (!items)
+		return;
+	for (uint32_t i = 0; i < range[1]; i++) {
+		const char *s = lin_cache_pool_str(im, im->refs[range[0] + i]);
+		items[i] = (char *)(s ? s : "?");
+	}
+	out->items = items;
+	out->n = range[1];
+}
+
+/* The parents of model v: record j of its range must be catalog edge
+ * r->parents + j, whose lin_source is the parent (the graph was checked). */
+static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model *r,
+                          lin_model *m)
+{
+	const struct lin_image *im = CACHE_IMAGE(cat);
+	uint64_t first = r->parents, k = r->nparents;
+	if (k == 0 || first > im->h->nparents || k > im->h->nparents - first ||
+	    first + k > im->h->nedges)
+		return;
+	for (uint64_t j = 0; j < k; j++)
+		if (im->emodel[first + j] != v || im->eindex[first + j] != (igraph_integer_t)j)
+			return;
+	lin_parent *p = lin_arena_alloc(&cat->arena, k * sizeof(lin_parent));
+	if (!p)
+		return;
+	for (uint64_t j = 0; j < k; j++) {
+		const img_parent *q = &im->parents[first + j];
+		const char *ref = lin_cache_pool_str(im, q->ref);
+		p[j].ref = (char *)(ref ? ref : "?");
+		p[j].vertex = im->edges[2 * (first + j)];
+		p[j].relation = (lin_relation)im->erel[first + j];
+		p[j].variant = (char *)lin_cache_pool_str(im, q->variant);
+		p[j].note = (char *)lin_cache_pool_str(im, q->note);
+		build_list(cat, q->sources, &p[j].sources);
+		p[j].pos = (lin_pos){file_of(cat, q->file), q->line, q->col};
+		p[j].allow_external = q->allow_external != 0;
+	}
+	m->parents = p;
+	m->nparents = (size_t)k;
+}
+
+static int in_range(int v, int lo, int hi) { return v >= lo && v < hi; }
+
+static void build_model(lin_catalog *cat, igraph_integer_t v)
+{
+	const struct lin_image *im = CACHE_IMAGE(cat);
+	const img_model *r = &im->models[v];
+	lin_model *m = &cat->models[v];
+	char **s[7] = {&m->id, &m->name, &m->org, &m->released, &m->license, &m->license_note,
+	               &m->training_data};
+	for (int i = 0; i < 7; i++)
+		*s[i] = (char *)lin_cache_pool_str(im, r->str[i]);
+	if (!m->id)
+		m->id = "?";
+	lin_strlist *l[5] = {&m->aliases, &m->params, &m->languages, &m->links, &m->sources};
+	for (int i = 0; i < 5; i++)
+		build_list(cat, r->list[i], l[i]);
+	m->year = r->year;
+	m->month = in_range(r->month, 0, 13) ? r->month : 0;
+	m->stage = in_range(r->stage, 0, LIN_STAGE_COUNT) ? (lin_stage)r->stage : LIN_STAGE_UNKNOWN;
+	m->arch = in_range(r->arch, -1, LIN_ARCH_COUNT) ? (lin_arch)r->arch : LIN_ARCH_UNKNOWN;
+	m->weights = in_range(r->weights, -1, 2) ? (lin_weights)r->weights : LIN_WEIGHTS_UNKNOWN;
+	m->external = r->external != 0;
+	m->pos = (lin_pos){file_of(cat, r->file), r->line, r->col};
+	build_parents(cat, v, r, m);
+}
+
+static lin_stage record_stage(const lin_catalog *cat, igraph_integer_t v)
+{
+	int st = CACHE_IMAGE(cat)->models[v].stage;
+	return in_range(st, 0, LIN_STAGE_COUNT) ? (lin_stage)st : LIN_STAGE_UNKNOWN;
+}
+
+static void release(lin_catalog *cat)
+{
+	lin_cache_image_close(cat->store);
+}
+
+const lin_backing lin_cache_backing = {
+	.build = build_model,
+	.stage = record_stage,
+	.release = release,
+};

@@ -1,0 +1,181 @@
+/*
+ * cache.c - a binary image of a finished catalog, so that repeated queries
+ * on an unchanged catalog do not parse YAML again (a million models take
+ * seconds to parse and milliseconds to map).
+ *
+ * The image holds the catalog's strings, fixed-size model and parent
+ * records that refer to them by offset, the name index exactly as index.c
+ * keeps it, the graph's edge list with its attribute vectors, a
+ * topological rank per model and the load's warnings. It is mapped, not
+ * read: a query that touches a hundred models faults in a few pages.
+ *
+ * It is valid for the catalog files it was built from, recorded with
+ * their size, mtime, ctime, inode and a content hash. Like git's index,
+ * size and stat data decide in the common case (ctime too, so an edit
+ * that puts the old mtime back is still seen); a file whose stat data
+ * changed but whose size did not, or that was modified so close to the
+ * build that the timestamps cannot tell ("racy"), is hashed, and an
+ * unchanged hash refreshes the record instead of rebuilding.
+ *
+ * The image is untrusted input: another program (or a crash, or a fuzzer)
+ * may have written it. The header and the edge vectors are checked when it
+ * is opened (every edge between valid models, of a known relation, and
+ * from a lower topological rank to a higher one, which proves the graph
+ * acyclic); records and the index are checked when they are used, and a
+ * bad record becomes an empty model rather than a read out of bounds.
+ */
+#ifndef LIN_CACHE_H
+#define LIN_CACHE_H
+
+#include "load/load.h"
+#include "import/import.h"
+
+#include <sys/stat.h>
+#include <time.h>
+
+#define IMG_MAGIC "LINCACHE"
+#define IMG_VERSION 3u
+#define IMG_BYTE_ORDER 0x01020304u
+#define NIL UINT32_MAX
+/* a file modified this close to the build may have changed after it was
+ * read without its mtime showing it (coarse timestamps) */
+#define RACY_NS 2000000000LL
+
+enum {
+	S_SRC, S_POOL, S_FILES, S_MODELS, S_PARENTS, S_REFS, S_KEYS, S_TABLE, S_KPOOL,
+	S_EDGES, S_EREL, S_EMODEL, S_EINDEX, S_RANK, S_DIAGS, S_COUNT
+};
+
+typedef struct img_header {
+	char magic[8];
+	uint32_t version, byte_order;
+	uint32_t int_size, key_size; /* sizeof(igraph_integer_t), sizeof(struct lin_key) */
+	uint64_t file_size;
+	int64_t built_sec, built_nsec;
+	uint64_t nsrc, nfiles, nmodels, nparents, nrefs, nedges, nkeys, tcap, ndiags;
+	uint64_t pool_len, key_pool_len;
+	uint64_t off[S_COUNT], len[S_COUNT];
+} img_header;
+
+/* One catalog file the image was built from. */
+typedef struct img_src {
+	uint32_t name, pad;
+	uint64_t size, dev, ino, hash;
+	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+} img_src;
+
+/* A model; strings are pool offsets (NIL: none), lists (first, count)
+ * ranges of the refs section, parents a range of the parents section
+ * (which is also the range of its edge ids). */
+typedef struct img_model {
+	uint32_t str[7];
+	uint32_t list[5][2];
+	uint32_t parents, nparents;
+	int32_t year, month;
+	int8_t stage, arch, weights, external;
+	uint32_t file;
+	int32_t line, col;
+} img_model;
+
+typedef struct img_parent {
+	uint32_t ref, variant, note;
+	uint32_t sources[2];
+	uint32_t file;
+	int32_t line, col;
+	uint32_t allow_external;
+} img_parent;
+
+typedef struct img_diag {
+	uint32_t file, msg;
+	int32_t line, col, code, is_warning;
+} img_diag;
+
+/* An open image: the mapping and typed views of its sections. */
+struct lin_image {
+	void *map;        /* the mapping to unmap, NULL for an image in memory */
+	const char *base; /* the image's first byte */
+	size_t len;
+	const img_header *h;
+	const img_src *src;
+	const char *pool;
+	const uint32_t *files, *refs;
+	const img_model *models;
+	const img_parent *parents;
+	const igraph_integer_t *edges, *erel, *emodel, *eindex, *rank;
+	const img_diag *diags;
+};
+
+
+/* The image a catalog is a view of (its backing store). */
+#define CACHE_IMAGE(cat) ((const struct lin_image *)(cat)->store)
+
+/* ---- content hash (source.c) ----------------------------------------------
+ * Four independent multiply-rotate lanes over 8-byte words: several GB/s,
+ * so hashing a 170 MB catalog costs tens of milliseconds. Not
+ * cryptographic: it detects changes, it does not resist forgery. */
+typedef struct lin_hasher {
+	uint64_t lane[4], total;
+	unsigned char tail[32];
+	size_t ntail;
+} lin_hasher;
+void lin_cache_hash_init(lin_hasher *h);
+void lin_cache_hash_update(lin_hasher *h, const void *data, size_t n);
+uint64_t lin_cache_hash_final(lin_hasher *h);
+/* Hashes a file's content; 0 on success. */
+int lin_cache_hash_file(uint64_t *out, const char *path);
+
+/* ---- the catalog's files (source.c) --------------------------------------- */
+
+typedef struct lin_source {
+	char *name;
+	struct stat st;
+	uint64_t hash;
+	int hashed;
+} lin_source;
+
+typedef struct lin_sources {
+	lin_source *v;
+	size_t n;
+} lin_sources;
+
+void lin_cache_sources_free(lin_sources *s);
+/* The files the loader would read for paths, in its order, with their
+ * stat data. Fails (not cacheable) when one cannot be listed or stat'ed;
+ * the caller then loads normally and reports the real error. */
+int lin_cache_sources_collect(lin_sources *s, const char *const *paths, size_t npaths);
+/* The image's record of a file: its stat data as st holds it. */
+img_src lin_cache_src_record(const struct stat *st, uint32_t name, uint64_t hash);
+/* Whether two records describe the same file, unchanged (stat data only). */
+int lin_cache_same_file(const img_src *a, const img_src *b);
+/* Whether s is still as it was when it was collected. */
+int lin_cache_unchanged(const lin_source *s);
+
+/* ---- writing (write.c) ------------------------------------------------------ */
+
+/* Writes the image of cat (finished, parsed) built from src with the load's
+ * warnings d to path, atomically. */
+int lin_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
+                          const lin_diags *d, const struct timespec *built, lin_error *err);
+
+/* ---- reading (read.c) -------------------------------------------------------- */
+
+/* Opens the image at path (or held in data, len when data is not NULL);
+ * NULL, or why it was rejected. */
+const char *lin_cache_image_open(struct lin_image **out, const char *path, const void *data,
+                                 size_t len);
+void lin_cache_image_close(struct lin_image *im);
+/* Whether the image was built from exactly these files, unchanged. Sets
+ * *refresh when a file's stat data changed but its content did not. */
+const char *lin_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh);
+/* Makes cat (new, empty) a view of the image; cat owns im afterwards, even
+ * when this fails. */
+const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags);
+/* A string of the pool: NULL for NIL, "?" for an offset out of range. */
+const char *lin_cache_pool_str(const struct lin_image *im, uint32_t off);
+
+/* ---- building models (build.c) ---------------------------------------------- */
+
+/* The hook a catalog over an image is attached with. */
+extern const lin_backing lin_cache_backing;
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * write.c - writes the image of a finished catalog, section by section, to a
+ * temporary file renamed into place (racing builders are safe).
+ */
+#define _XOPEN_SOURCE 700
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- writing an image ----------------------------------------------------- */
+
+typedef struct writer {
+	lin_atomic_file af;
+	unsigned char buf[1 << 16];
+	size_t nbuf;
+	uint64_t off;
+	int failed;
+	lin_error err;
+} writer;
+
+static void put(writer *w, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	w->off += n;
+	while (n && !w->failed) {
+		size_t take = sizeof(w->buf) - w->nbuf < n ? sizeof(w->buf) - w->nbuf : n;
+		memcpy(w->buf + w->nbuf, p, take);
+		w->nbuf += take;
+		p += take;
+		n -= take;
+		if (w->nbuf == sizeof(w->buf)) {
+			w->failed = lin_atomic_write(&w->af, w->buf, w->nbuf, &w->err) != 0;
+			w->nbuf = 0;
+		}
+	}
+}
+
+static void pad8(writer *w)
+{
+	static const char zero[8];
+	put(w, zero, (8 - w->off % 8) % 8);
+}
+
+/* The walk over a model's strings, in the one order every section uses:
+ * its seven text fields, its five lists, then each parent's ref, variant,
+ * note and sources. Offsets into the pool and the refs section follow from
+ * running counters, so no section needs a table of the others. */
+typedef struct walk {
+	uint64_t pool, refs, parents; /* next offset or index of each */
+	int emit;                     /* the section being written, or -1 */
+	size_t last_file;             /* consecutive models share a file */
+	writer *w;
+} walk;
+
+static uint32_t wstr(walk *k, const char *s)
+{
+	if (!s)
+		return NIL;
+	uint32_t at = (uint32_t)k->pool;
+	size_t n = strlen(s) + 1;
+	if (k->emit == S_POOL)
+		put(k->w, s, n);
+	k->pool += n;
+	return at;
+}
+
+static void wlist(walk *k, const lin_strlist *l, uint32_t range[2])
+{
+	range[0] = (uint32_t)k->refs;
+	range[1] = (uint32_t)l->n;
+	for (size_t i = 0; i < l->n; i++) {
+		uint32_t at = wstr(k, l->items[i]);
+		if (k->emit == S_REFS)
+			put(k->w, &at, sizeof(at));
+	}
+	k->refs += l->n;
+}
+
+static uint32_t file_index(walk *k, const lin_catalog *cat, const char *file)
+{
+	if (k->last_file < cat->nfiles && cat->files[k->last_file] == file)
+		return (uint32_t)k->last_file;
+	for (size_t i = 0; i < cat->nfiles; i++)
+		if (cat->files[i] == file)
+			return (uint32_t)(k->last_file = i);
+	return NIL;
+}
+
+static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
+{
+	img_model r;
+	memset(&r, 0, sizeof(r));
+	const char *s[7] = {m->id, m->name, m->org, m->released, m->license, m->license_note,
+	                    m->training_data};
+	for (int i = 0; i < 7; i++)
+		r.str[i] = wstr(k, s[i]);
+	const lin_strlist *l[5] = {&m->aliases, &m->params, &m->languages, &m->links, &m->sources};
+	for (int i = 0; i < 5; i++)
+		wlist(k, l[i], r.list[i]);
+	r.parents = (uint32_t)k->parents;
+	r.nparents = (uint32_t)m->nparents;
+	r.year = m->year;
+	r.month = m->month;
+	r.stage = (int8_t)m->stage;
+	r.arch = (int8_t)m->arch;
+	r.weights = (int8_t)m->weights;
+	r.external = (int8_t)m->external;
+	r.file = file_index(k, cat, m->pos.file);
+	r.line = m->pos.line;
+	r.col = m->pos.col;
+	for (size_t j = 0; j < m->nparents; j++) {
+		const lin_parent *p = &m->parents[j];
+		img_parent q;
+		memset(&q, 0, sizeof(q));
+		q.ref = wstr(k, p->ref);
+		q.variant = wstr(k, p->variant);
+		q.note = wstr(k, p->note);
+		wlist(k, &p->sources, q.sources);
+		q.file = file_index(k, cat, p->pos.file);
+		q.line = p->pos.line;
+		q.col = p->pos.col;
+		q.allow_external = (uint32_t)p->allow_external;
+		if (k->emit == S_PARENTS)
+			put(k->w, &q, sizeof(q));
+	}
+	k->parents += m->nparents;
+	if (k->emit == S_MODELS)
+		put(k->w, &r, sizeof(r));
+}
+
+/* Walks every string of the image in order, writing section `emit`. */
+static void walk_all(walk *k, const lin_catalog *cat, const lin_sources *src,
+                     const lin_diags *d, int emit)
+{
+	k->pool = k->refs = k->parents = 0;
+	k->last_file = 0;
+	k->emit = emit;
+	for (size_t i = 0; i < src->n; i++) {
+		img_src r = lin_cache_src_record(&src->v[i].st, wstr(k, src->v[i].name), src->v[i].hash);
+		if (emit == S_SRC)
+			put(k->w, &r, sizeof(r));
+	}
+	for (size_t i = 0; i < cat->nfiles; i++) {
+		uint32_t at = wstr(k, cat->files[i]);
+		if (emit == S_FILES)
+			put(k->w, &at, sizeof(at));
+	}
+	for (size_t i = 0; i < cat->n; i++)
+		walk_model(k, cat, &cat->models[i]);
+	for (size_t i = 0; d && i < d->n; i++) {
+		const lin_error *e = &d->items[i];
+		uint32_t file = wstr(k, e->file[0] ? e->file : NULL);
+		img_diag r = {file, wstr(k, e->msg), e->line, e->col, e->code, d->is_warning[i]};
+		if (emit == S_DIAGS)
+			put(k->w, &r, sizeof(r));
+	}
+}
+
+/* The topological rank of every model (igraph's order), stored so that a
+ * reader can prove the graph acyclic in one pass over the edges. */
+static int ranks(igraph_vector_int_t *rank, const lin_catalog *cat)
+{
+	igraph_vector_int_t topo;
+	igraph_integer_t n = igraph_vcount(&cat->graph);
+	if (lin_graph_parents_first(&cat->graph))
+		return igraph_vector_int_init_range(rank, 0, n) ? -1 : 0;
+	if (igraph_vector_int_init(&topo, 0))
+		return -1;
+	int rc = igraph_topological_sorting(&cat->graph, &topo, IGRAPH_OUT) ||
+	         igraph_vector_int_size(&topo) != n || igraph_vector_int_init(rank, n);
+	for (igraph_integer_t i = 0; !rc && i < n; i++)
+		VECTOR(*rank)[VECTOR(topo)[i]] = i;
+	igraph_vector_int_destroy(&topo);
+	return rc ? -1 : 0;
+}
+
+static void put_section(writer *w, img_header *h, int s, const void *data, uint64_t len)
+{
+	pad8(w);
+	h->off[s] = w->off;
+	h->len[s] = len;
+	put(w, data, len);
+}
+
+static void put_walked(writer *w, img_header *h, int s, const lin_catalog *cat,
+                       const lin_sources *src, const lin_diags *d, uint64_t len)
+{
+	walk k;
+	k.w = w;
+	pad8(w);
+	h->off[s] = w->off;
+	h->len[s] = len;
+	walk_all(&k, cat, src, d, s);
+}
+
+/* Fills the header's counts from a dry walk; fails when the image's 32-bit
+ * offsets cannot hold the catalog. */
+static int plan_header(img_header *h, const lin_catalog *cat, const lin_sources *src,
+                       const lin_diags *d, const struct timespec *built)
+{
+	walk k;
+	k.w = NULL;
+	walk_all(&k, cat, src, d, -1);
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, IMG_MAGIC, 8);
+	h->version = IMG_VERSION;
+	h->byte_order = IMG_BYTE_ORDER;
+	h->int_size = sizeof(igraph_integer_t);
+	h->key_size = sizeof(struct lin_key);
+	h->built_sec = built->tv_sec;
+	h->built_nsec = built->tv_nsec;
+	h->nsrc = src->n;
+	h->nfiles = cat->nfiles;
+	h->nmodels = cat->n;
+	h->nparents = k.parents;
+	h->nrefs = k.refs;
+	h->nedges = (uint64_t)igraph_ecount(&cat->graph);
+	h->nkeys = cat->nkeys;
+	h->tcap = cat->tcap;
+	h->ndiags = d ? d->n : 0;
+	h->pool_len = k.pool;
+	h->key_pool_len = cat->key_pool_len;
+	return k.pool >= NIL || k.refs >= NIL || k.parents >= NIL ? -1 : 0;
+}
+
+int lin_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
+                       const lin_diags *d, const struct timespec *built, lin_error *err)
+{
+	img_header h;
+	igraph_vector_int_t rank, edges;
+	int rc = 0;
+	writer *w = calloc(1, sizeof(*w));
+	if (!w || igraph_vector_int_init(&edges, 0)) {
+		free(w);
+		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+	}
+	if (ranks(&rank, cat)) {
+		igraph_vector_int_destroy(&edges);
+		free(w);
+		return lin_fail(err, LIN_EGRAPH, path, 0, 0, "no topological order");
+	}
+	if (plan_header(&h, cat, src, d, built)) {
+		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0, "the catalog is too big to cache");
+		goto done;
+	}
+	if (igraph_get_edgelist(&cat->graph, &edges, 0)) {
+		rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		goto done;
+	}
+	if ((rc = lin_atomic_open(&w->af, path, err)))
+		goto done;
+	put(w, &h, sizeof(h)); /* again at the end, with the offsets */
+	uint64_t ni = sizeof(igraph_integer_t);
+	put_walked(w, &h, S_SRC, cat, src, d, h.nsrc * sizeof(img_src));
+	put_walked(w, &h, S_POOL, cat, src, d, h.pool_len);
+	put_walked(w, &h, S_FILES, cat, src, d, h.nfiles * sizeof(uint32_t));
+	put_walked(w, &h, S_MODELS, cat, src, d, h.nmodels * sizeof(img_model));
+	put_walked(w, &h, S_PARENTS, cat, src, d, h.nparents * sizeof(img_parent));
+	put_walked(w, &h, S_REFS, cat, src, d, h.nrefs * sizeof(uint32_t));
+	put_section(w, &h, S_KEYS, cat->keys, h.nkeys * sizeof(struct lin_key));
+	put_section(w, &h, S_TABLE, cat->table, h.tcap * sizeof(uint64_t));
+	put_section(w, &h, S_KPOOL, cat->key_pool, h.key_pool_len);
+	put_section(w, &h, S_EDGES, VECTOR(edges), 2 * h.nedges * ni);
+	put_section(w, &h, S_EREL, VECTOR(cat->edge_rel), h.nedges * ni);
+	put_section(w, &h, S_EMODEL, VECTOR(cat->edge_model), h.nedges * ni);
+	put_section(w, &h, S_EINDEX, VECTOR(cat->edge_index), h.nedges * ni);
+	put_section(w, &h, S_RANK, VECTOR(rank), h.nmodels * ni);
+	put_walked(w, &h, S_DIAGS, cat, src, d, h.ndiags * sizeof(img_diag));
+	pad8(w);
+	h.file_size = w->off;
+	if (!w->failed && w->nbuf)
+		w->failed = lin_atomic_write(&w->af, w->buf, w->nbuf, &w->err) != 0;
+	if (!w->failed && (lseek(w->af.fd, 0, SEEK_SET) != 0 ||
+	                   lin_atomic_write(&w->af, &h, sizeof(h), &w->err) != 0))
+		w->failed = 1;
+	if (w->failed) {
+		rc = lin_fail(err, LIN_EIO, path, 0, 0, "%s", w->err.msg[0] ? w->err.msg : "write failed");
+		lin_atomic_abort(&w->af);
+	} else {
+		rc = lin_atomic_commit(&w->af, 0644, err);
+	}
+done:
+	igraph_vector_int_destroy(&edges);
+	igraph_vector_int_destroy(&rank);
+	free(w);
+	return rc;
+}

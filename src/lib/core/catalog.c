@@ -1,0 +1,141 @@
+/*
+ * catalog.c - the catalog object: its models, the files they came from, and
+ * the lazy hook through which a backing store (the cache image) builds a
+ * model record on first use. Loading lives in load/, finishing in finish.c.
+ */
+#include "core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int grow_models(lin_catalog *cat)
+{
+	if (cat->n < cat->cap)
+		return 0;
+	size_t cap = cat->cap ? cat->cap * 2 : 64;
+	lin_model *m = realloc(cat->models, cap * sizeof(*m));
+	if (!m)
+		return LIN_ENOMEM;
+	cat->models = m;
+	cat->cap = cap;
+	return 0;
+}
+
+int lin_catalog_append(lin_catalog *cat, const lin_model *m)
+{
+	if (cat->finished || grow_models(cat) != 0)
+		return cat->finished ? LIN_EINVAL : LIN_ENOMEM;
+	cat->models[cat->n++] = *m;
+	return 0;
+}
+
+const char *lin_catalog_intern_file(lin_catalog *cat, const char *name)
+{
+	char **files = realloc(cat->files, (cat->nfiles + 1) * sizeof(char *));
+	if (!files)
+		return NULL;
+	cat->files = files;
+	char *copy = strdup(name);
+	if (!copy)
+		return NULL;
+	cat->files[cat->nfiles++] = copy;
+	return copy;
+}
+
+int lin_catalog_new(lin_catalog **out, lin_error *err)
+{
+	lin_igraph_init();
+	*out = calloc(1, sizeof(lin_catalog));
+	if (!*out)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
+/* Releases a backing store and the lazy-build state. */
+static void detach(lin_catalog *cat)
+{
+	if (!cat->backing)
+		return;
+	cat->backing->release(cat);
+	pthread_mutex_destroy(&cat->lock);
+	free((void *)cat->ready);
+	cat->backing = NULL;
+	cat->store = NULL;
+	cat->ready = NULL;
+}
+
+int lin_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, size_t n)
+{
+	lin_model *models = calloc(n + 1, sizeof(lin_model));
+	_Atomic unsigned char *ready = calloc(n + 1, 1);
+	if (!models || !ready || pthread_mutex_init(&cat->lock, NULL) != 0) {
+		free(models);
+		free((void *)ready);
+		return LIN_ENOMEM;
+	}
+	free(cat->models);
+	cat->models = models;
+	cat->ready = ready;
+	cat->n = cat->cap = n;
+	cat->backing = ops;
+	cat->store = store;
+	return 0;
+}
+
+/* Builds model v from the backing store once; building is invisible to
+ * callers, who hold a const catalog. */
+static void build_lazily(const lin_catalog *ccat, igraph_integer_t v)
+{
+	lin_catalog *cat = (lin_catalog *)ccat;
+	pthread_mutex_lock(&cat->lock);
+	if (!atomic_load_explicit(&cat->ready[v], memory_order_relaxed)) {
+		cat->backing->build(cat, v);
+		atomic_store_explicit(&cat->ready[v], 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&cat->lock);
+}
+
+lin_stage lin_catalog_stage(const lin_catalog *cat, igraph_integer_t v)
+{
+	if (!cat->backing || atomic_load_explicit(&cat->ready[v], memory_order_acquire))
+		return cat->models[v].stage;
+	return cat->backing->stage(cat, v);
+}
+
+void lin_catalog_free(lin_catalog *cat)
+{
+	if (!cat)
+		return;
+	if (cat->has_graph)
+		igraph_destroy(&cat->graph);
+	if (cat->has_graph && !cat->borrowed) {
+		igraph_vector_int_destroy(&cat->edge_rel);
+		igraph_vector_int_destroy(&cat->edge_model);
+		igraph_vector_int_destroy(&cat->edge_index);
+	}
+	lin_index_dispose(cat);
+	for (size_t i = 0; i < cat->nfiles && !cat->borrowed; i++)
+		free(cat->files[i]);
+	free(cat->files);
+	detach(cat);
+	free(cat->models);
+	lin_arena_dispose(&cat->arena);
+	for (size_t i = 0; i < cat->nadopted; i++)
+		lin_arena_dispose(&cat->adopted[i]);
+	free(cat->adopted);
+	free(cat);
+}
+
+igraph_integer_t lin_catalog_count(const lin_catalog *cat)
+{
+	return (igraph_integer_t)cat->n;
+}
+
+const lin_model *lin_catalog_model(const lin_catalog *cat, igraph_integer_t v)
+{
+	if (v < 0 || (size_t)v >= cat->n)
+		return NULL;
+	if (cat->backing && !atomic_load_explicit(&cat->ready[v], memory_order_acquire))
+		build_lazily(cat, v);
+	return &cat->models[v];
+}

@@ -1,0 +1,127 @@
+/*
+ * core.h - the catalog object (its layout, the name index, the igraph
+ * graph) shared by every layer above: load/ and import/ fill it, cache/
+ * maps it, query/, export/ and draw/ read it. Core calls nothing above
+ * itself: a backing store that builds models lazily installs a hook.
+ */
+#ifndef LIN_CORE_H
+#define LIN_CORE_H
+
+#include "util/util.h"
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* Maps an igraph error code to LIN_EGRAPH with igraph's message. */
+int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
+
+/* Runs an igraph call; on failure maps the error and jumps to `done`.
+ * Expects `int rc` and `lin_error *err` in scope; every container the
+ * function destroys at `done` must be initialised before the first use. */
+#define LIN_IG(call)                                                        \
+	do {                                                                    \
+		igraph_error_t ig_rc_ = (call);                                     \
+		if (ig_rc_ != IGRAPH_SUCCESS) {                                     \
+			rc = lin_igraph_fail(err, ig_rc_, #call);                       \
+			goto done;                                                      \
+		}                                                                   \
+	} while (0)
+
+/* A store a catalog's models are built from on first use (the cache
+ * image), so a query that touches a hundred models of a million pays for
+ * a hundred. The store installs these with lin_catalog_attach. */
+typedef struct lin_backing {
+	/* fills cat->models[v] (called once per model, under cat->lock) */
+	void (*build)(lin_catalog *cat, igraph_integer_t v);
+	/* model v's stage without building its record */
+	lin_stage (*stage)(const lin_catalog *cat, igraph_integer_t v);
+	/* releases the store (from lin_catalog_free) */
+	void (*release)(lin_catalog *cat);
+} lin_backing;
+
+#define LIN_NO_KEY UINT32_MAX
+
+struct lin_key {
+	uint32_t key;    /* offset of the lin_name_key() form in key_pool */
+	uint32_t vertex;
+	uint32_t same;   /* next key spelled the same, or LIN_NO_KEY */
+	uint32_t tail;   /* in a chain's first key: its last key */
+	uint32_t id_key; /* in a chain's first key: its id key, or LIN_NO_KEY */
+	uint32_t kind;   /* 0 id, 1 name, 2 alias */
+};
+
+/* The catalog's private layout. */
+struct lin_catalog {
+	lin_model *models;
+	size_t n, cap;
+	char **files; /* every file name loaded; lin_pos.file points here */
+	size_t nfiles;
+	lin_arena arena; /* every model string and list */
+	lin_arena *adopted; /* arenas of pieces parsed in parallel */
+	size_t nadopted;
+	int finished;
+	igraph_t graph;
+	int has_graph;
+	igraph_vector_int_t edge_rel;   /* relation of each edge */
+	igraph_vector_int_t edge_model; /* child vertex of each edge */
+	igraph_vector_int_t edge_index; /* index into the child's parents */
+	/* name keys (id, name, aliases) and a hash table over them. No
+	 * pointers: the binary cache stores these arrays as they are. */
+	struct lin_key *keys;
+	size_t nkeys;
+	uint64_t *table; /* open addressing: hash tag << 32 | a chain's first key */
+	size_t tcap;     /* a power of two, at least twice nkeys */
+	char *key_pool;  /* the keys' text, NUL-separated */
+	size_t key_pool_len;
+	int index_borrowed; /* keys, table and key_pool live in a backing store */
+	/* a catalog whose models are built lazily from a backing store */
+	const lin_backing *backing;
+	void *store;                  /* the backing's own state */
+	_Atomic unsigned char *ready; /* per model: 1 once models[v] is built */
+	pthread_mutex_t lock;         /* serialises building (arena use) */
+	int borrowed;                 /* files and edge vectors live in the store */
+};
+
+/* Makes cat (new, empty) a catalog of n models built lazily through ops
+ * from store: allocates the model and ready arrays and the lock. On
+ * failure nothing is attached. */
+int lin_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, size_t n);
+
+/* Model v's stage, without building a lazily built model's record (a
+ * statistics pass over a million models would build them all). */
+lin_stage lin_catalog_stage(const lin_catalog *cat, igraph_integer_t v);
+
+/* Adds a copy of the model record m (its strings must already live in
+ * cat->arena) to the catalog. */
+int lin_catalog_append(lin_catalog *cat, const lin_model *m);
+
+/* Keeps a copy of a file name for lin_pos.file; NULL when out of memory. */
+const char *lin_catalog_intern_file(lin_catalog *cat, const char *name);
+
+/* lin_catalog_find; with detail == 0 a miss or an ambiguity gets a short
+ * message, without the suggestions or the candidate list, whose cost grows
+ * with the catalog (resolving a million parents must not pay it for each
+ * of thousands of unknown ones). Safe to call from several threads on a
+ * parsed catalog. */
+int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
+                   int detail, lin_error *err);
+
+/* Builds the name index (keys) and reports duplicate ids and aliases. */
+int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
+void lin_index_dispose(lin_catalog *cat);
+
+/* 1 when every edge of g goes from a lower vertex id to a higher one, so
+ * that vertex order is a topological order: a catalog that lists each base
+ * before its derivatives. A pass over the edges, where igraph's
+ * topological sort jumps around memory (0.3 s on a million models). */
+int lin_graph_parents_first(const igraph_t *g);
+
+/* The graph restricted to edges whose relation is in mask, with the same
+ * vertex ids. With mask == LIN_REL_ALL *out is the catalog's own graph;
+ * otherwise a new graph is built in *storage and *owned is set (destroy it
+ * with igraph_destroy). If eids is not NULL it receives, for each edge of
+ * *out, the catalog edge id it stands for. */
+int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
+                       const lin_catalog *cat, lin_relmask mask,
+                       igraph_vector_int_t *eids, lin_error *err);
+
+#endif

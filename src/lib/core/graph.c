@@ -1,0 +1,118 @@
+/*
+ * graph.c - the catalog's igraph graph: its edges' attributes, views of it
+ * restricted to some relation kinds, and igraph's error handling. igraph
+ * aborts the process on error by default; lin_igraph_init replaces that so
+ * a hostile catalog can never take the caller down.
+ */
+#include "core.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* igraph reports errors through a process-wide handler; we keep the last
+ * reason here and turn the returned code into a lin_error at the call site. */
+static _Thread_local char ig_reason[256];
+
+static void ig_error_handler(const char *reason, const char *file, int line,
+                             igraph_error_t igraph_errno)
+{
+	(void)file;
+	(void)line;
+	(void)igraph_errno;
+	snprintf(ig_reason, sizeof(ig_reason), "%s", reason ? reason : "");
+	/* frees what igraph allocated before the error; without it every error
+	 * leaks and the finally stack eventually overflows */
+	IGRAPH_FINALLY_FREE();
+}
+
+static void ig_warning_handler(const char *reason, const char *file, int line)
+{
+	(void)reason;
+	(void)file;
+	(void)line;
+}
+
+void lin_igraph_init(void)
+{
+	static int done;
+	if (done)
+		return;
+	done = 1;
+	igraph_set_error_handler(ig_error_handler);
+	igraph_set_warning_handler(ig_warning_handler);
+}
+
+int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what)
+{
+	(void)what; /* the call's text, for a debugger; igraph's reason says more */
+	if (rc == IGRAPH_ENOMEM)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s%s%s", igraph_strerror(rc),
+	                ig_reason[0] ? ": " : "", ig_reason);
+}
+
+lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e)
+{
+	return (lin_relation)VECTOR(cat->edge_rel)[e];
+}
+
+const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer_t e)
+{
+	static const lin_parent none = {"?", -1, LIN_REL_FINETUNE, NULL, NULL, {NULL, 0},
+	                                 {NULL, 0, 0}, 0};
+	const lin_model *m = lin_catalog_model(cat, VECTOR(cat->edge_model)[e]);
+	igraph_integer_t k = VECTOR(cat->edge_index)[e];
+	/* a cache image is checked lazily: a record that does not match the
+	 * edge gives an empty parent rather than a read out of bounds */
+	return m && k >= 0 && (size_t)k < m->nparents ? &m->parents[k] : &none;
+}
+
+const igraph_t *lin_catalog_graph(const lin_catalog *cat)
+{
+	return cat->has_graph ? &cat->graph : NULL;
+}
+
+
+int lin_graph_parents_first(const igraph_t *g)
+{
+	igraph_integer_t m = igraph_ecount(g), e = 0;
+	while (e < m && IGRAPH_FROM(g, e) < IGRAPH_TO(g, e))
+		e++;
+	return e == m;
+}
+
+int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
+                       const lin_catalog *cat, lin_relmask mask,
+                       igraph_vector_int_t *eids, lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t edges;
+	igraph_integer_t m = igraph_ecount(&cat->graph);
+	*owned = 0;
+	*out = &cat->graph;
+	if (!eids && (mask & LIN_REL_ALL) == LIN_REL_ALL)
+		return 0; /* the catalog's graph as it is: nothing to build */
+	LIN_IG(igraph_vector_int_init(&edges, 0));
+	if (eids)
+		igraph_vector_int_clear(eids);
+	for (igraph_integer_t e = 0; e < m; e++) {
+		if (!(mask & LIN_REL_BIT(VECTOR(cat->edge_rel)[e])))
+			continue;
+		if (eids)
+			LIN_IG(igraph_vector_int_push_back(eids, e));
+		if ((mask & LIN_REL_ALL) != LIN_REL_ALL) {
+			LIN_IG(igraph_vector_int_push_back(&edges, IGRAPH_FROM(&cat->graph, e)));
+			LIN_IG(igraph_vector_int_push_back(&edges, IGRAPH_TO(&cat->graph, e)));
+		}
+	}
+	if ((mask & LIN_REL_ALL) != LIN_REL_ALL) {
+		LIN_IG(igraph_create(storage, &edges, igraph_vcount(&cat->graph), IGRAPH_DIRECTED));
+		*owned = 1;
+		*out = storage;
+	}
+done:
+	igraph_vector_int_destroy(&edges);
+	return rc;
+}
