@@ -1,7 +1,8 @@
 /*
- * build.c - the lazy hook: a model record of a mapped image becomes a
- * lin_model the first time it is used. A bad record becomes an empty model
- * rather than a read out of bounds.
+ * build.c - a catalog over an image: the graph, index and warnings adopted
+ * from it, and the lazy hook through which a model record becomes a
+ * lin_model the first time it is used. A bad record becomes an empty
+ * model rather than a read out of bounds.
  */
 #define _XOPEN_SOURCE 700
 #include "cache.h"
@@ -116,3 +117,72 @@ const lin_backing lin_cache_backing = {
 	.stage = record_stage,
 	.release = release,
 };
+
+/* ---- adopting an image ------------------------------------------------------ */
+
+/* Checks every edge (valid models, a known relation, rank rising along
+ * it: no cycle) and builds the
+ * igraph graph and the edge vectors over the image. */
+static const char *image_adopt_graph(lin_catalog *cat, const struct lin_image *im)
+{
+	const img_header *h = im->h;
+	igraph_integer_t n = (igraph_integer_t)h->nmodels, m = (igraph_integer_t)h->nedges;
+	for (igraph_integer_t e = 0; e < m; e++) {
+		igraph_integer_t from = im->edges[2 * e], to = im->edges[2 * e + 1];
+		/* the edge's model and parent index are checked where they are
+		 * used (lin_catalog_edge_parent, build_parents): fewer pages here */
+		if (from < 0 || from >= n || to < 0 || to >= n || im->erel[e] < 0 ||
+		    im->erel[e] >= LIN_REL_COUNT || im->rank[from] >= im->rank[to])
+			return "bad edge";
+	}
+	igraph_vector_int_t ev;
+	igraph_vector_int_view(&ev, im->edges, 2 * m);
+	if (igraph_create(&cat->graph, &ev, n, IGRAPH_DIRECTED))
+		return "cannot build the graph";
+	cat->has_graph = 1;
+	igraph_vector_int_view(&cat->edge_rel, im->erel, m);
+	igraph_vector_int_view(&cat->edge_model, im->emodel, m);
+	igraph_vector_int_view(&cat->edge_index, im->eindex, m);
+	return NULL;
+}
+
+static const char *image_adopt_diags(const struct lin_image *im, lin_diags *diags)
+{
+	for (uint64_t i = 0; diags && i < im->h->ndiags; i++) {
+		const img_diag *r = &im->diags[i];
+		const char *file = lin_cache_pool_str(im, r->file), *msg = lin_cache_pool_str(im, r->msg);
+		lin_error e;
+		lin_fail(&e, r->code, file, r->line, r->col, "%s", msg ? msg : "");
+		lin_diags_add(diags, &e, r->is_warning != 0);
+	}
+	return NULL;
+}
+
+/* Makes cat (new, empty) a view of the image. Once attached (cat->store
+ * == im) cat owns im, even when a later step fails. */
+const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags)
+{
+	const img_header *h = im->h;
+	const char *base = im->base;
+	if (lin_catalog_attach(cat, &lin_cache_backing, im, (size_t)h->nmodels) != 0)
+		return "out of memory";
+	cat->borrowed = 1; /* files, edge vectors: from here on, never freed */
+	cat->files = calloc(h->nfiles + 1, sizeof(char *));
+	if (!cat->files)
+		return "out of memory";
+	cat->nfiles = (size_t)h->nfiles;
+	for (size_t i = 0; i < cat->nfiles; i++) {
+		const char *f = lin_cache_pool_str(im, im->files[i]);
+		cat->files[i] = (char *)(f ? f : "?");
+	}
+	cat->keys = (struct lin_key *)(base + h->off[S_KEYS]);
+	cat->nkeys = (size_t)h->nkeys;
+	cat->table = (uint64_t *)(base + h->off[S_TABLE]);
+	cat->tcap = (size_t)h->tcap;
+	cat->key_pool = (char *)(base + h->off[S_KPOOL]);
+	cat->key_pool_len = (size_t)h->key_pool_len;
+	cat->index_borrowed = 1;
+	cat->finished = 1;
+	const char *why = image_adopt_graph(cat, im);
+	return why ? why : image_adopt_diags(im, diags);
+}

@@ -167,13 +167,16 @@ void lin_cache_image_close(struct lin_image *im);
 /* Whether the image was built from exactly these files, unchanged. Sets
  * *refresh when a file's stat data changed but its content did not. */
 const char *lin_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh);
-/* Makes cat (new, empty) a view of the image; cat owns im afterwards, even
- * when this fails. */
-const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags);
 /* A string of the pool: NULL for NIL, "?" for an offset out of range. */
 const char *lin_cache_pool_str(const struct lin_image *im, uint32_t off);
 
-/* ---- building models (build.c) ---------------------------------------------- */
+/* ---- a catalog over an image (build.c) ---------------------------------------------- */
+
+/* Makes cat (new, empty) a view of the image: every edge is checked (valid
+ * ends, a known relation, rank rising along it: acyclic) before igraph's
+ * graph is built over the image's edge list. Once attached (cat->store ==
+ * im) cat owns im, even when a later step fails; NULL or why it failed. */
+const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags);
 
 /* The hook a catalog over an image is attached with. */
 extern const lin_backing lin_cache_backing;

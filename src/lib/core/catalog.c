@@ -42,6 +42,21 @@ const char *lin_catalog_intern_file(lin_catalog *cat, const char *name)
 	return copy;
 }
 
+/* The name index lives in the catalog's fields; index.c builds it. */
+void lin_index_dispose(lin_catalog *cat)
+{
+	if (!cat->index_borrowed) {
+		free(cat->keys);
+		free(cat->table);
+		free(cat->key_pool);
+	}
+	cat->keys = NULL;
+	cat->table = NULL;
+	cat->key_pool = NULL;
+	cat->nkeys = cat->tcap = cat->key_pool_len = 0;
+	cat->index_borrowed = 0;
+}
+
 int lin_catalog_new(lin_catalog **out, lin_error *err)
 {
 	lin_igraph_init();

@@ -11,21 +11,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* Maps an igraph error code to LIN_EGRAPH with igraph's message. */
-int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
-
-/* Runs an igraph call; on failure maps the error and jumps to `done`.
- * Expects `int rc` and `lin_error *err` in scope; every container the
- * function destroys at `done` must be initialised before the first use. */
-#define LIN_IG(call)                                                        \
-	do {                                                                    \
-		igraph_error_t ig_rc_ = (call);                                     \
-		if (ig_rc_ != IGRAPH_SUCCESS) {                                     \
-			rc = lin_igraph_fail(err, ig_rc_, #call);                       \
-			goto done;                                                      \
-		}                                                                   \
-	} while (0)
-
 /* A store a catalog's models are built from on first use (the cache
  * image), so a query that touches a hundred models of a million pays for
  * a hundred. The store installs these with lin_catalog_attach. */

@@ -1,8 +1,6 @@
 /*
- * graph.c - the catalog's igraph graph: its edges' attributes, views of it
- * restricted to some relation kinds, and igraph's error handling. igraph
- * aborts the process on error by default; lin_igraph_init replaces that so
- * a hostile catalog can never take the caller down.
+ * graph.c - the catalog's igraph graph: its edges' attributes and views of
+ * it restricted to some relation kinds.
  */
 #include "core.h"
 
@@ -10,48 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* igraph reports errors through a process-wide handler; we keep the last
- * reason here and turn the returned code into a lin_error at the call site. */
-static _Thread_local char ig_reason[256];
-
-static void ig_error_handler(const char *reason, const char *file, int line,
-                             igraph_error_t igraph_errno)
-{
-	(void)file;
-	(void)line;
-	(void)igraph_errno;
-	snprintf(ig_reason, sizeof(ig_reason), "%s", reason ? reason : "");
-	/* frees what igraph allocated before the error; without it every error
-	 * leaks and the finally stack eventually overflows */
-	IGRAPH_FINALLY_FREE();
-}
-
-static void ig_warning_handler(const char *reason, const char *file, int line)
-{
-	(void)reason;
-	(void)file;
-	(void)line;
-}
-
-void lin_igraph_init(void)
-{
-	static int done;
-	if (done)
-		return;
-	done = 1;
-	igraph_set_error_handler(ig_error_handler);
-	igraph_set_warning_handler(ig_warning_handler);
-}
-
-int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what)
-{
-	(void)what; /* the call's text, for a debugger; igraph's reason says more */
-	if (rc == IGRAPH_ENOMEM)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s%s%s", igraph_strerror(rc),
-	                ig_reason[0] ? ": " : "", ig_reason);
-}
 
 lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e)
 {

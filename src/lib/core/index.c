@@ -98,20 +98,6 @@ static uint32_t chain_of(const lin_catalog *cat, const char *k)
 	return cat->keys[head].vertex < cat->n ? head : LIN_NO_KEY;
 }
 
-void lin_index_dispose(lin_catalog *cat)
-{
-	if (!cat->index_borrowed) {
-		free(cat->keys);
-		free(cat->table);
-		free(cat->key_pool);
-	}
-	cat->keys = NULL;
-	cat->table = NULL;
-	cat->key_pool = NULL;
-	cat->nkeys = cat->tcap = cat->key_pool_len = 0;
-	cat->index_borrowed = 0;
-}
-
 static const char *const kind_words[] = {"id", "name", "alias"};
 
 /* Reports a clash between two keys that must not share a spelling: two

@@ -25,6 +25,23 @@ void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning);
  * of dropped ones too. */
 void lin_diags_append(lin_diags *dst, const lin_diags *src);
 
+/* ---- igraph's errors (igraph.c) ------------------------------------------ */
+
+/* Maps an igraph error code to LIN_EGRAPH with igraph's message. */
+int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
+
+/* Runs an igraph call; on failure maps the error and jumps to `done`.
+ * Expects `int rc` and `lin_error *err` in scope; every container the
+ * function destroys at `done` must be initialised before the first use. */
+#define LIN_IG(call)                                                        \
+	do {                                                                    \
+		igraph_error_t ig_rc_ = (call);                                     \
+		if (ig_rc_ != IGRAPH_SUCCESS) {                                     \
+			rc = lin_igraph_fail(err, ig_rc_, #call);                       \
+			goto done;                                                      \
+		}                                                                   \
+	} while (0)
+
 /* ---- text (text.c) ------------------------------------------------------- */
 
 /* Decodes the UTF-8 sequence at s (NUL-terminated): its length 1..4 with
