@@ -9,6 +9,8 @@
 
 #include "export/export.h"
 
+#include <gvc.h>
+
 /* A summary node: models a drawing leaves out, counted where they hang. */
 typedef struct lin_more {
 	igraph_integer_t anchor; /* the drawn model they hang from; -1: none
@@ -70,11 +72,109 @@ void lin_put_slug(lin_buf *b, const char *s, size_t max);
  * parent whose relation carries weights (not distill, not recipe). */
 igraph_integer_t lin_family_root(const lin_catalog *cat, igraph_integer_t v);
 
+/* ---- the visual vocabulary (style.c) ------------------------------------- */
+
 /* Fill colour of a stage ("#aecbfa"); "#ffffff" when out of range. */
 const char *lin_stage_fill(int stage);
+extern const char *const lin_stage_fills[LIN_STAGE_COUNT];
+
+/* How an edge of each relation kind looks, and its sample in the legend. */
+typedef struct lin_rel_look {
+	const char *color, *style, *penwidth, *arrowhead, *sample;
+} lin_rel_look;
+extern const lin_rel_look lin_rel_looks[LIN_REL_COUNT];
 
 /* Edge colour of a relation kind. */
 const char *lin_relation_color(lin_relation r);
+
+#define SEP_DOT " \xc2\xb7 " /* " · " */
+#define ARROW " \xe2\x86\x92 " /* " → " */
+
+/* ---- backends (render.c dispatches to them) -------------------------------- */
+
+/* A drawing backend, as curl's vtls backends sit behind one struct:
+ * render draws the catalog under o in format fmt into out. */
+typedef struct lin_draw_backend {
+	const char *name;
+	int (*render)(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+	              lin_format fmt, lin_error *err);
+} lin_draw_backend;
+
+extern const lin_draw_backend lin_draw_graphviz; /* DOT, SVG, PNG (gv.c) */
+extern const lin_draw_backend lin_draw_mermaid;  /* Mermaid (mermaid.c) */
+
+/* ---- the Graphviz backend (gv*.c) ------------------------------------------ */
+
+/* Layout time grows fast with size (NOTES.md): bound what reaches `dot`. The
+ * node count is bounded by the plan (LIN_DRAW_MAX_NODES_LIMIT). */
+#define DRAW_MAX_EDGES 20000
+/* Longest name shown in a box, and longest other text, in code points. */
+#define NAME_MAX_CHARS 80
+#define TEXT_MAX_CHARS 200
+/* Edges carry a relation label only in small drawings; the legend does the
+ * job in big ones. */
+#define EDGE_LABELS_MAX 40
+
+/* The state of one drawing. nodes[v] is vertex v's node, NULL when not drawn. */
+typedef struct lin_gv {
+	const lin_catalog *cat;
+	const lin_draw_opts *o;
+	const lin_plan *p;
+	Agraph_t *g;
+	Agnode_t **nodes;
+	Agnode_t **mores;  /* the summary nodes, parallel to p->mores */
+	Agraph_t **home;   /* per vertex: its group's cluster, NULL when none */
+	Agnode_t *legend;  /* NULL when nothing is drawn */
+	lin_group group;
+	unsigned stages;   /* bit per stage present */
+	lin_relmask rels;  /* relations present */
+	int closed;        /* some drawn model has closed weights */
+	int external;      /* some drawn model is known only by name */
+	lin_buf tmp;       /* scratch for attribute values */
+} lin_gv;
+
+/* Graphviz's message handler and level saved while a call routes every
+ * message into our buffers (lin_gv_begin), put back by lin_gv_end. */
+typedef struct lin_gv_saved {
+	agusererrf fn;
+	agerrlevel_t level;
+} lin_gv_saved;
+
+void lin_gv_begin(lin_gv_saved *s);
+void lin_gv_end(const lin_gv_saved *s);
+
+/* The unlaid graph as DOT text; g laid out with dot and rendered in fmt
+ * ("svg", "png"). */
+int lin_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err);
+int lin_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err);
+
+/* Reports a Graphviz failure with whatever Graphviz said (LIN_ERENDER). */
+int lin_gv_fail(lin_error *err, const char *what);
+
+/* User text for a label (box, edge or graph caption) and for a tooltip, at
+ * most max code points: escaped for Graphviz, hidden characters shown as a
+ * space. */
+void lin_gv_put_text(lin_buf *b, const char *s, size_t max);
+void lin_gv_put_tip(lin_buf *b, const char *s, size_t max);
+
+/* Sets attribute name of obj (declaring it with an empty default); from
+ * the scratch buffer d->tmp, which is emptied (LIN_ENOMEM when it ran out
+ * of memory); a graph-wide default. */
+void lin_gv_set(void *obj, const char *name, const char *value);
+int lin_gv_set_tmp(lin_gv *d, void *obj, const char *name);
+void lin_gv_declare(Agraph_t *g, int kind, const char *name, const char *value);
+
+/* The steps of building d's graph, in order (gv_render.c calls them). */
+int lin_gv_open_graph(lin_gv *d, lin_error *err);
+int lin_gv_open_legend(lin_gv *d, lin_error *err);
+lin_group lin_gv_group_of(const lin_draw_opts *o);
+int lin_gv_add_groups(lin_gv *d, lin_error *err);
+int lin_gv_add_nodes(lin_gv *d, lin_error *err);
+int lin_gv_add_edges(lin_gv *d, lin_error *err);
+int lin_gv_add_mores(lin_gv *d, lin_error *err);
+int lin_gv_add_time_axis(lin_gv *d, lin_error *err);
+int lin_gv_fill_legend(lin_gv *d, lin_error *err);
+int lin_gv_add_title(lin_gv *d, lin_error *err);
 
 /* Writes the plan as a Mermaid flowchart (mermaid.c). note, when not NULL,
  * is added to the title (e.g. that it was collapsed to fit). */

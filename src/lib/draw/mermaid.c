@@ -298,3 +298,47 @@ done:
 	lin_buf_dispose(&title);
 	return rc;
 }
+
+static int mermaid_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+                          lin_format fmt, lin_error *err)
+{
+	int rc = 0, cap = o->max_nodes, shrunk = 0;
+	lin_plan p;
+	(void)fmt; /* Mermaid has one */
+	lin_buf text = LIN_BUF_INIT;
+
+	memset(&p, 0, sizeof(p));
+	for (;;) {
+		if ((rc = lin_plan_make(&p, cat, o, cap, err)))
+			break;
+		text.len = 0;
+		rc = lin_mermaid_write(&text, cat, o, &p,
+		                       shrunk ? "collapsed to fit Mermaid's limits of 500 edges "
+		                                "and 50,000 characters" : NULL, err);
+		if (rc)
+			break;
+		igraph_integer_t ne = igraph_vector_int_size(&p.edges) + (igraph_integer_t)p.nmores;
+		if (ne <= LIN_MERMAID_MAX_EDGES && text.len <= LIN_MERMAID_MAX_CHARS)
+			break;
+		igraph_integer_t shown = igraph_vector_int_size(&p.verts) + (igraph_integer_t)p.nmores;
+		if (shown <= 3) {
+			rc = lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+			              "the diagram does not fit Mermaid's limits even collapsed");
+			break;
+		}
+		cap = (int)(shown * 2 / 3);
+		shrunk = 1;
+		lin_plan_dispose(&p);
+	}
+	if (!rc && lin_buf_append(out, text.data ? text.data : "", text.len))
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	lin_plan_dispose(&p);
+	lin_buf_dispose(&text);
+	return rc;
+}
+
+
+const lin_draw_backend lin_draw_mermaid = {
+	.name = "mermaid",
+	.render = mermaid_render,
+};

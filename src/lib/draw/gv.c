@@ -1,0 +1,211 @@
+/*
+ * gv.c - Graphviz itself (cgraph + gvc): one context per process, its
+ * messages routed into lin_errors, text escaped for its labels, and a built
+ * graph written as DOT or laid out with dot and rendered as SVG/PNG.
+ */
+#include "draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Graphviz context and messages -------------------------------------- */
+
+/* One context per process: freeing one and creating another reads freed
+ * memory in the pango plugin, so after lin_render_shutdown it stays gone. */
+static GVC_t *gv_ctx;
+static int gv_closed;
+
+/* Graphviz messages land here (errors and warnings kept apart). */
+static char gv_errs[LIN_MSG_MAX], gv_warns[LIN_MSG_MAX];
+static int gv_level_err;
+
+static void msg_append(char *dst, const char *s)
+{
+	size_t have = strlen(dst), room = LIN_MSG_MAX - 1 - have;
+	for (; *s && room; s++, room--)
+		dst[have++] = (*s == '\n' || *s == '\r') ? ' ' : *s;
+	dst[have] = '\0';
+}
+
+/* cgraph calls this with "Error"/"Warning", ": ", then the message. */
+static int gv_capture(char *s)
+{
+	if (strcmp(s, "Error") == 0)
+		gv_level_err = 1;
+	else if (strcmp(s, "Warning") == 0)
+		gv_level_err = 0;
+	msg_append(gv_level_err ? gv_errs : gv_warns, s);
+	return 0;
+}
+
+/* Routes every Graphviz message into our buffers for the duration of a call;
+ * lin_gv_end puts the previous handler back. */
+void lin_gv_begin(lin_gv_saved *s)
+{
+	gv_errs[0] = gv_warns[0] = '\0';
+	gv_level_err = 0;
+	s->fn = agseterrf(gv_capture);
+	s->level = agseterr(AGWARN);
+	agreseterrors();
+}
+
+void lin_gv_end(const lin_gv_saved *s)
+{
+	agseterr(s->level);
+	agseterrf(s->fn);
+}
+
+/* Reports a Graphviz failure with whatever Graphviz said. */
+int lin_gv_fail(lin_error *err, const char *what)
+{
+	const char *said = gv_errs[0] ? gv_errs : gv_warns[0] ? gv_warns : "no message";
+	return lin_fail(err, LIN_ERENDER, NULL, 0, 0, "Graphviz: %s: %s", what, said);
+}
+
+static int gv_failed(void)
+{
+	return agerrors() >= AGERR;
+}
+
+static int gv_context(GVC_t **out, lin_error *err)
+{
+	if (gv_closed)
+		return lin_fail(err, LIN_ERENDER, NULL, 0, 0,
+		                "Graphviz context already shut down");
+	if (!gv_ctx)
+		gv_ctx = gvContext();
+	if (!gv_ctx)
+		return lin_gv_fail(err, "cannot create a context");
+	*out = gv_ctx;
+	return 0;
+}
+
+void lin_render_shutdown(void)
+{
+	lin_gv_saved saved = {NULL, AGWARN};
+	if (!gv_ctx)
+		return;
+	lin_gv_begin(&saved);
+	gvFreeContext(gv_ctx);
+	lin_gv_end(&saved);
+	gv_ctx = NULL;
+	gv_closed = 1;
+}
+
+/* ---- text for Graphviz ------------------------------------------------------ */
+
+static size_t utf8_count(const unsigned char *p)
+{
+	size_t k = 0;
+	unsigned long cp = 0;
+	while (*p) {
+		size_t n = lin_utf8_next(p, &cp);
+		p += n ? n : 1;
+		k++;
+	}
+	return k;
+}
+
+/* Appends s as Graphviz text: controls become one space, invalid UTF-8
+ * becomes U+FFFD, '&' becomes "&amp;" (entities are decoded) and '\' becomes
+ * bs, because labels undo one level of backslash escapes and tooltips two
+ * (measured on 2.43: a tooltip needs four backslashes to show one). More
+ * than max code points are cut with "…". */
+static void put_esc(lin_buf *b, const char *s, size_t max, const char *bs)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t keep = utf8_count(p) > max ? max - 1 : max;
+	int space = 0;
+
+	for (size_t k = 0; *p; k++) {
+		unsigned long cp = 0;
+		size_t n = lin_utf8_next(p, &cp);
+		if (k == keep) {
+			lin_buf_puts(b, "\xe2\x80\xa6");
+			return;
+		}
+		if (n && lin_cp_hidden(cp)) {
+			if (!space)
+				lin_buf_puts(b, " ");
+			space = 1;
+			p += n;
+			continue;
+		}
+		space = 0;
+		if (n == 0)
+			lin_buf_puts(b, "\xef\xbf\xbd");
+		else if (cp == '\\')
+			lin_buf_puts(b, bs);
+		else if (cp == '&')
+			lin_buf_puts(b, "&amp;");
+		else
+			lin_buf_append(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+}
+
+/* User text for a label (box, edge or graph caption). */
+void lin_gv_put_text(lin_buf *b, const char *s, size_t max)
+{
+	put_esc(b, s, max, "\\\\");
+}
+
+/* User text for a tooltip. */
+void lin_gv_put_tip(lin_buf *b, const char *s, size_t max)
+{
+	put_esc(b, s, max, "\\\\\\\\");
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+/* The unlaid graph as DOT text, through agwrite into a memory stream. */
+int lin_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err)
+{
+	int rc = 0;
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+
+	if (!f)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	int w = agwrite(g, f);
+	if (fclose(f) != 0 || w != 0 || gv_failed())
+		rc = lin_gv_fail(err, "cannot write DOT");
+	else if (lin_buf_append(out, data, len) != 0)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	free(data);
+	return rc;
+}
+
+/* Lays g out with dot and renders it in format fmt ("svg", "png"). */
+int lin_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err)
+{
+	int rc = 0, laid = 0;
+	GVC_t *ctx = NULL;
+	char *data = NULL;
+	unsigned int len = 0;
+
+	if ((rc = gv_context(&ctx, err)))
+		goto done;
+	if (gvLayout(ctx, g, "dot") != 0 || gv_failed()) {
+		rc = lin_gv_fail(err, "layout failed");
+		goto done;
+	}
+	laid = 1;
+	if (gvRenderData(ctx, g, fmt, &data, &len) != 0 || gv_failed() || !data) {
+		rc = lin_gv_fail(err, "rendering failed");
+		goto done;
+	}
+	if (lin_buf_append(out, data, len) != 0)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+	if (data)
+		gvFreeRenderData(data);
+	if (laid)
+		gvFreeLayout(ctx, g);
+	return rc;
+}
+
+/* Mermaid: the plan as text, collapsed further until it is within
+ * Mermaid's default limits, with a note when that was needed. */
