@@ -204,6 +204,49 @@ typedef struct lin_model {
 
 typedef struct lin_catalog lin_catalog;
 
+/* ---- a model's fields, described once ---------------------------------- */
+
+/* How a field is stored in lin_model. */
+typedef enum lin_field_kind {
+	LIN_FIELD_TEXT,    /* char * (NULL: not recorded) */
+	LIN_FIELD_LIST,    /* lin_strlist */
+	LIN_FIELD_STAGE,   /* lin_stage, always named */
+	LIN_FIELD_ARCH,    /* lin_arch (LIN_ARCH_UNKNOWN: not recorded) */
+	LIN_FIELD_WEIGHTS, /* lin_weights (LIN_WEIGHTS_UNKNOWN: not recorded) */
+	LIN_FIELD_FLAG,    /* int, 0 or 1 ("true" / "false") */
+	LIN_FIELD_PARENTS  /* parents + nparents: every writer has its own form */
+} lin_field_kind;
+
+/* Where a field appears besides the catalog YAML (which holds them all). */
+#define LIN_FIELD_HEADING 1u /* the record's heading (id, name), not a row */
+#define LIN_FIELD_NO_JSON 2u /* not in JSON records (external: see stage) */
+#define LIN_FIELD_URLS 4u    /* URLs: a card lists them as links, apart */
+
+/* One field of a model, as the catalog schema (data/README.md), the JSON
+ * and YAML writers, the HTML card, `show` and the cache image know it. */
+typedef struct lin_field {
+	const char *key;   /* YAML and JSON key: "license_note" */
+	const char *label; /* for a terminal: "license note" */
+	const char *title; /* for a page: "licence note" */
+	lin_field_kind kind;
+	size_t offset;     /* of the member (parents: of `parents`) in lin_model */
+	int brief;         /* position in a brief JSON record (1..), 0: not in it */
+	unsigned flags;    /* LIN_FIELD_* */
+} lin_field;
+
+/* The fields in the catalog's order (the YAML writer's); *n gets their
+ * number. The table is static: nothing to free. */
+const lin_field *lin_model_fields(size_t *n);
+
+/* The field f of m as text: a TEXT field's string, a vocabulary field's
+ * word ("sft", "decoder-only"), "true"/"false" for a FLAG; NULL when not
+ * recorded or for a LIST or PARENTS field. Borrowed from m or static. */
+const char *lin_field_text(const lin_model *m, const lin_field *f);
+
+/* The list of a LIST field; NULL for any other kind. */
+const lin_strlist *lin_field_list(const lin_model *m, const lin_field *f);
+
+
 /* Creates an empty catalog in *out. Free with lin_catalog_free. */
 int lin_catalog_new(lin_catalog **out, lin_error *err);
 

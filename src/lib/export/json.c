@@ -1,0 +1,203 @@
+/*
+ * json.c - JSON renderings of models and query results. A model's record
+ * follows the field table (core/fields.c); output goes into a lin_buf and
+ * the caller decides where it lands.
+ */
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
+static size_t utf8_len_(const unsigned char *s)
+{
+	unsigned long cp;
+	return lin_utf8_next(s, &cp);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Printable ASCII that a JSON string carries as it is: all but the quote,
+ * the backslash and the three characters escaped for HTML below. */
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
+int lin_json_string(lin_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	lin_buf_append(out, "\"", 1);
+	while (*p) {
+		/* runs of plain bytes in one append: ids and names are mostly
+		 * nothing else, and a 70,000-model answer has a million */
+		const unsigned char *run = p;
+		while (json_plain(*p))
+			p++;
+		if (p > run) {
+			lin_buf_append(out, (const char *)run, (size_t)(p - run));
+			continue;
+		}
+		size_t n = utf8_len_(p);
+		if (n == 0) {
+			lin_buf_puts(out, "\\ufffd");
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			lin_buf_printf(out, "\\%c", *p);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			lin_buf_printf(out, "\\u%04x", *p);
+			p++;
+		} else if (*p == '<' || *p == '>' || *p == '&') {
+			/* harmless in JSON, but escaped so JSON inlined into HTML
+			 * cannot close a <script> block */
+			lin_buf_printf(out, "\\u%04x", *p);
+			p++;
+		} else {
+			lin_buf_append(out, (const char *)p, n);
+			p += n;
+		}
+	}
+	return lin_buf_append(out, "\"", 1);
+}
+
+/* Appends ,"key": (keys are plain words, no escaping needed). */
+static void json_key(lin_buf *out, const char *key)
+{
+	lin_buf_append(out, ",\"", 2);
+	lin_buf_puts(out, key);
+	lin_buf_append(out, "\":", 2);
+}
+
+static void json_field(lin_buf *out, const char *key, const char *val)
+{
+	json_key(out, key);
+	if (val)
+		lin_json_string(out, val);
+	else
+		lin_buf_append(out, "null", 4);
+}
+
+/* Appends a decimal integer; printf's parsing of the format was a tenth
+ * of a big answer's time. */
+static void json_int(lin_buf *out, long long v)
+{
+	char b[24], *q = b + sizeof(b);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--q = '-';
+	lin_buf_append(out, q, (size_t)(b + sizeof(b) - q));
+}
+
+static void json_list(lin_buf *out, const char *key, const lin_strlist *l)
+{
+	json_key(out, key);
+	lin_buf_append(out, "[", 1);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			lin_buf_puts(out, ",");
+		lin_json_string(out, l->items[i]);
+	}
+	lin_buf_puts(out, "]");
+}
+
+static void json_parents(lin_buf *out, const lin_catalog *cat, const lin_model *m)
+{
+	lin_buf_puts(out, ",\"parents\":[");
+	for (size_t i = 0; i < m->nparents; i++) {
+		const lin_parent *p = &m->parents[i];
+		lin_buf_puts(out, i ? ",{\"model\":" : "{\"model\":");
+		lin_json_string(out, p->vertex >= 0 ? lin_catalog_model(cat, p->vertex)->id : p->ref);
+		json_field(out, "relation", lin_relation_name(p->relation));
+		json_field(out, "variant", p->variant);
+		json_field(out, "note", p->note);
+		json_list(out, "sources", &p->sources);
+		lin_buf_puts(out, "}");
+	}
+	lin_buf_puts(out, "]");
+}
+
+/* Appends field f of m: ,"key":value. */
+static void json_model_field(lin_buf *out, const lin_catalog *cat, const lin_model *m,
+                             const lin_field *f)
+{
+	if (f->kind == LIN_FIELD_LIST)
+		json_list(out, f->key, lin_field_list(m, f));
+	else if (f->kind == LIN_FIELD_PARENTS)
+		json_parents(out, cat, m);
+	else
+		json_field(out, f->key, lin_field_text(m, f));
+}
+
+int lin_export_model_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                          int full)
+{
+	const lin_model *m = lin_catalog_model(cat, v);
+	const lin_field *brief[8] = {NULL};
+	size_t n, nbrief = 0;
+	const lin_field *f = lin_model_fields(&n);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].brief > 0 && f[i].brief <= 8) {
+			brief[f[i].brief - 1] = &f[i];
+			nbrief++;
+		}
+	/* the brief fields first, in their order (id leads, without a comma) */
+	lin_buf_puts(out, "{\"id\":");
+	lin_json_string(out, m->id);
+	for (size_t b = 1; b < nbrief; b++)
+		json_model_field(out, cat, m, brief[b]);
+	for (size_t i = 0; full && i < n; i++)
+		if (!f[i].brief && !(f[i].flags & LIN_FIELD_NO_JSON))
+			json_model_field(out, cat, m, &f[i]);
+	return lin_buf_puts(out, "}");
+}
+
+/* Hits come sorted by id, so their model records and strings are all over
+ * the catalog and each is a cache miss. Asked for some hits ahead (the
+ * record first, its strings once it has arrived) the misses overlap instead
+ * of being waited for one by one (70,000 hits: 90 -> 40 ms). */
+#define HITS_AHEAD 16
+
+static void prefetch_hit(const lin_catalog *cat, const lin_hits *hits, size_t i)
+{
+	if (i + HITS_AHEAD < hits->n) {
+		const lin_hit *h = &hits->items[i + HITS_AHEAD];
+		const lin_model *m = lin_catalog_model(cat, h->vertex);
+		__builtin_prefetch(m);
+		__builtin_prefetch(&m->stage);
+		if (h->via >= 0)
+			__builtin_prefetch(lin_catalog_model(cat, h->via));
+	}
+	if (i + HITS_AHEAD / 2 < hits->n) {
+		const lin_hit *h = &hits->items[i + HITS_AHEAD / 2];
+		const lin_model *m = lin_catalog_model(cat, h->vertex);
+		__builtin_prefetch(m->id);
+		__builtin_prefetch(m->name);
+		__builtin_prefetch(m->org);
+		if (h->via >= 0)
+			__builtin_prefetch(lin_catalog_model(cat, h->via)->id);
+	}
+}
+
+int lin_export_hits_json(lin_buf *out, const lin_catalog *cat, const lin_hits *hits)
+{
+	lin_buf_puts(out, "[");
+	for (size_t i = 0; i < hits->n; i++) {
+		const lin_hit *h = &hits->items[i];
+		prefetch_hit(cat, hits, i);
+		lin_buf_puts(out, i ? ",\n " : "\n ");
+		lin_export_model_json(out, cat, h->vertex, 0);
+		out->len--; /* reopen the object to add the hit's fields */
+		json_key(out, "distance");
+		json_int(out, h->distance);
+		json_field(out, "relation", lin_relation_name(h->relation));
+		json_field(out, "via", h->via >= 0 ? lin_catalog_model(cat, h->via)->id : NULL);
+		lin_buf_puts(out, "}");
+	}
+	return lin_buf_puts(out, hits->n ? "\n]\n" : "]\n");
+}
+

@@ -1,0 +1,194 @@
+/*
+ * yaml.c - a finished catalog written back as catalog YAML (data/README.md's
+ * schema), field by field from the field table, every string double-quoted
+ * and escaped, so that the loader reads the same models back.
+ */
+#include "export.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
+static size_t utf8_len_(const unsigned char *s)
+{
+	unsigned long cp;
+	return lin_utf8_next(s, &cp);
+}
+
+/* ---- writing a catalog as YAML ------------------------------------------------ */
+
+static unsigned utf8_decode(const unsigned char *p, size_t n)
+{
+	switch (n) {
+	case 1: return p[0];
+	case 2: return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+	case 3: return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+	default:
+		return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
+		       (p[3] & 0x3Fu);
+	}
+}
+
+/* s as a YAML double-quoted scalar: quotes, backslashes, control and
+ * line-break characters and what libyaml refuses in a stream are escaped;
+ * an invalid UTF-8 byte becomes U+FFFD. */
+static void yaml_str(lin_buf *b, const char *s)
+{
+	lin_buf_append(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len_(p);
+		unsigned cp = n ? utf8_decode(p, n) : 0xFFFD;
+		if (*p == '"' || *p == '\\')
+			lin_buf_printf(b, "\\%c", *p);
+		else if (cp == '\n' || cp == '\t' || cp == '\r')
+			lin_buf_puts(b, cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : "\\r");
+		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+			lin_buf_printf(b, "\\x%02X", cp);
+		else if (!n || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+			lin_buf_printf(b, "\\u%04X", cp);
+		else
+			lin_buf_append(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+	lin_buf_append(b, "\"", 1);
+}
+
+static void yaml_text(lin_buf *b, const char *indent, const char *key, const char *v)
+{
+	if (!v)
+		return;
+	lin_buf_printf(b, "%s%s: ", indent, key);
+	yaml_str(b, v);
+	lin_buf_append(b, "\n", 1);
+}
+
+static void yaml_list(lin_buf *b, const char *indent, const char *key, const lin_strlist *l)
+{
+	if (l->n == 0)
+		return;
+	lin_buf_printf(b, "%s%s: [", indent, key);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			lin_buf_puts(b, ", ");
+		yaml_str(b, l->items[i]);
+	}
+	lin_buf_puts(b, "]\n");
+}
+
+/* A valid catalog id for s (an external model's name): lowercase, other
+ * characters '-'. malloc()ed. */
+static char *slug(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 2), *q = out;
+	if (!out)
+		return NULL;
+	if (!isalnum((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80)
+		*q++ = 'x';
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		*q++ = ch < 0x80 && (isalnum(ch) || strchr("._/-", ch)) ? (char)tolower(ch) : '-';
+	}
+	*q = '\0';
+	return out;
+}
+
+static void write_parents(lin_buf *b, const lin_model *m)
+{
+	if (m->nparents == 0)
+		return;
+	lin_buf_puts(b, "  parents:\n");
+	for (size_t j = 0; j < m->nparents; j++) {
+		const lin_parent *p = &m->parents[j];
+		lin_buf_puts(b, "    - model: ");
+		yaml_str(b, p->ref);
+		lin_buf_printf(b, "\n      relation: %s\n", lin_relation_name(p->relation));
+		yaml_text(b, "      ", "variant", p->variant);
+		yaml_text(b, "      ", "note", p->note);
+		yaml_list(b, "      ", "sources", &p->sources);
+	}
+}
+
+/* Writes field f of m (the id is written by the caller). */
+static void write_field(lin_buf *b, const lin_model *m, const lin_field *f)
+{
+	const char *text = lin_field_text(m, f);
+	switch (f->kind) {
+	case LIN_FIELD_TEXT:
+		yaml_text(b, "  ", f->key, text);
+		break;
+	case LIN_FIELD_LIST:
+		yaml_list(b, "  ", f->key, lin_field_list(m, f));
+		break;
+	case LIN_FIELD_FLAG: /* false is the default */
+		if (strcmp(text, "true") == 0)
+			lin_buf_printf(b, "  %s: true\n", f->key);
+		break;
+	case LIN_FIELD_PARENTS:
+		write_parents(b, m);
+		break;
+	default: /* vocabulary words need no quoting; unknown ones are left out */
+		if (text)
+			lin_buf_printf(b, "  %s: %s\n", f->key, text);
+	}
+}
+
+static void write_model(lin_buf *b, const lin_model *m, const char *id)
+{
+	size_t n;
+	const lin_field *f = lin_model_fields(&n);
+	lin_buf_puts(b, "- id: ");
+	yaml_str(b, id);
+	lin_buf_append(b, "\n", 1);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].offset != offsetof(lin_model, id))
+			write_field(b, m, &f[i]);
+}
+
+typedef struct out_entry {
+	char *id;
+	size_t index;
+} out_entry;
+
+static int cmp_out(const void *a, const void *b)
+{
+	const out_entry *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
+{
+	int rc = 0;
+	size_t n = 0;
+	out_entry *e = calloc(cat->n + 1, sizeof(*e));
+	if (!e)
+		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (; n < cat->n; n++) {
+		const lin_model *m = lin_catalog_model(cat, (igraph_integer_t)n);
+		e[n].index = n;
+		if (!(e[n].id = m->external ? slug(m->id) : strdup(m->id)))
+			break;
+	}
+	if (n < cat->n) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	qsort(e, n, sizeof(*e), cmp_out);
+	if (n == 0)
+		lin_buf_puts(out, "[]\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lin_buf_append(out, "\n", 1);
+		write_model(out, lin_catalog_model(cat, (igraph_integer_t)e[i].index), e[i].id);
+	}
+	if (out->oom)
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+done:
+	for (size_t i = 0; i < n; i++)
+		free(e[i].id);
+	free(e);
+	return rc;
+}
