@@ -431,6 +431,15 @@ int lin_json_string(lin_buf *out, const char *s);
 int lin_export_model_json(lin_buf *out, const lin_catalog *cat,
                           igraph_integer_t v, int full);
 
+/* Appends model v's whole record as text for a terminal (`lineage show`):
+ * its label, one "key: value" row per recorded field (the field table's
+ * order and labels), where it is defined, its parents with relation,
+ * variant, note and sources, then the given direct children (may be NULL).
+ * Text is copied as it is: a caller writing to a terminal strips control
+ * characters. LIN_EINVAL for a bad vertex, LIN_ENOMEM when out ran out. */
+int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                          const lin_hits *children);
+
 /* Appends a JSON array of hits: each model object plus "distance",
  * "relation" and "via" (the id of the neighbour on a shortest path). */
 int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,

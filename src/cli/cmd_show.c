@@ -12,67 +12,6 @@ static const cli_opt show_opts[] = {
 	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
-static void text_list(lin_buf *out, const char *key, const lin_strlist *l)
-{
-	if (!l->n)
-		return;
-	lin_buf_printf(out, "%-15s", key);
-	for (size_t i = 0; i < l->n; i++)
-		lin_buf_printf(out, "%s%s", i ? ", " : "", l->items[i]);
-	lin_buf_puts(out, "\n");
-}
-
-static void text_field(lin_buf *out, const char *key, const char *val)
-{
-	if (val)
-		lin_buf_printf(out, "%-15s%s\n", key, val);
-}
-
-static void show_parents(lin_buf *out, const lin_catalog *cat, const lin_model *m)
-{
-	char buf[256];
-	if (m->nparents)
-		lin_buf_puts(out, "parents:\n");
-	for (size_t i = 0; i < m->nparents; i++) {
-		const lin_parent *p = &m->parents[i];
-		lin_buf_printf(out, "  %-18s %s", lin_relation_name(p->relation), cli_label(cat, p->vertex, buf, sizeof(buf)));
-		if (p->variant)
-			lin_buf_printf(out, " (%s)", p->variant);
-		if (p->note)
-			lin_buf_printf(out, " - %s", p->note);
-		lin_buf_puts(out, "\n");
-		for (size_t k = 0; k < p->sources.n; k++)
-			lin_buf_printf(out, "  %-18s source: %s\n", "", p->sources.items[k]);
-	}
-}
-
-static void show_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v, const lin_hits *kids)
-{
-	const lin_model *m = lin_catalog_model(cat, v);
-	char buf[256];
-	lin_buf_printf(out, "%s\n", cli_label(cat, v, buf, sizeof(buf)));
-	text_list(out, "aliases:", &m->aliases);
-	text_field(out, "org:", m->org);
-	text_field(out, "released:", m->released);
-	text_list(out, "params:", &m->params);
-	text_field(out, "stage:", lin_stage_name(m->stage));
-	text_field(out, "architecture:", lin_arch_name(m->arch));
-	text_field(out, "weights:", lin_weights_name(m->weights));
-	text_field(out, "license:", m->license);
-	text_field(out, "license note:", m->license_note);
-	text_list(out, "languages:", &m->languages);
-	text_field(out, "training data:", m->training_data);
-	text_list(out, "links:", &m->links);
-	text_list(out, "sources:", &m->sources);
-	lin_buf_printf(out, "%-15s%s:%d:%d\n", "defined at:", m->pos.file, m->pos.line, m->pos.col);
-	show_parents(out, cat, m);
-	if (kids->n)
-		lin_buf_puts(out, "children:\n");
-	for (size_t i = 0; i < kids->n; i++)
-		lin_buf_printf(out, "  %-18s %s\n", lin_relation_name(kids->items[i].relation),
-		               cli_label(cat, kids->items[i].vertex, buf, sizeof(buf)));
-}
-
 static int run_show(const cli_cmd *cmd, const cli_args *a)
 {
 	lin_catalog *cat = NULL;
@@ -100,7 +39,7 @@ static int run_show(const cli_cmd *cmd, const cli_args *a)
 		out.len--; /* the array's newline */
 		lin_buf_puts(&out, "}\n");
 	} else {
-		show_text(&out, cat, v, &kids);
+		lin_export_model_text(&out, cat, v, &kids);
 	}
 	rc = cli_emit_text(&out);
 done:

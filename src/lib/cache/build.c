@@ -82,15 +82,18 @@ static void build_model(lin_catalog *cat, igraph_integer_t v)
 	const struct lin_image *im = CACHE_IMAGE(cat);
 	const img_model *r = &im->models[v];
 	lin_model *m = &cat->models[v];
-	char **s[7] = {&m->id, &m->name, &m->org, &m->released, &m->license, &m->license_note,
-	               &m->training_data};
-	for (int i = 0; i < 7; i++)
-		*s[i] = (char *)lin_cache_pool_str(im, r->str[i]);
+	size_t nf, ns = 0, nl = 0;
+	const lin_field *f = lin_model_fields(&nf);
+	/* as write.c wrote them: text fields, then lists, in table order */
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS)
+			*(char **)(void *)((char *)m + f[i].offset) =
+				(char *)lin_cache_pool_str(im, r->str[ns++]);
 	if (!m->id)
 		m->id = "?";
-	lin_strlist *l[5] = {&m->aliases, &m->params, &m->languages, &m->links, &m->sources};
-	for (int i = 0; i < 5; i++)
-		build_list(cat, r->list[i], l[i]);
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS)
+			build_list(cat, r->list[nl++], (lin_strlist *)(void *)((char *)m + f[i].offset));
 	m->year = r->year;
 	m->month = in_range(r->month, 0, 13) ? r->month : 0;
 	m->stage = in_range(r->stage, 0, LIN_STAGE_COUNT) ? (lin_stage)r->stage : LIN_STAGE_UNKNOWN;

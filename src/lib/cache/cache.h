@@ -67,9 +67,11 @@ typedef struct img_src {
 /* A model; strings are pool offsets (NIL: none), lists (first, count)
  * ranges of the refs section, parents a range of the parents section
  * (which is also the range of its edge ids). */
+#define IMG_STRS 7  /* the TEXT fields of the field table, in its order */
+#define IMG_LISTS 5 /* its LIST fields */
 typedef struct img_model {
-	uint32_t str[7];
-	uint32_t list[5][2];
+	uint32_t str[IMG_STRS];
+	uint32_t list[IMG_LISTS][2];
 	uint32_t parents, nparents;
 	int32_t year, month;
 	int8_t stage, arch, weights, external;

@@ -98,13 +98,16 @@ static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
 {
 	img_model r;
 	memset(&r, 0, sizeof(r));
-	const char *s[7] = {m->id, m->name, m->org, m->released, m->license, m->license_note,
-	                    m->training_data};
-	for (int i = 0; i < 7; i++)
-		r.str[i] = wstr(k, s[i]);
-	const lin_strlist *l[5] = {&m->aliases, &m->params, &m->languages, &m->links, &m->sources};
-	for (int i = 0; i < 5; i++)
-		wlist(k, l[i], r.list[i]);
+	size_t nf, ns = 0, nl = 0;
+	const lin_field *f = lin_model_fields(&nf);
+	/* the text fields, then the lists, each in the field table's order:
+	 * build.c reads them back the same way */
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS)
+			r.str[ns++] = wstr(k, lin_field_text(m, &f[i]));
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS)
+			wlist(k, lin_field_list(m, &f[i]), r.list[nl++]);
 	r.parents = (uint32_t)k->parents;
 	r.nparents = (uint32_t)m->nparents;
 	r.year = m->year;

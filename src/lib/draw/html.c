@@ -242,6 +242,20 @@ static void dl_list(lin_buf *b, const char *term, const lin_strlist *l)
 	lin_buf_puts(b, "</dd>");
 }
 
+/* A heading and a list of URLs, each a link when it is http(s). */
+static void url_list(lin_buf *b, const char *title, const lin_strlist *l)
+{
+	if (!l->n)
+		return;
+	lin_buf_printf(b, "<div>%s</div><ul>", title);
+	for (size_t i = 0; i < l->n; i++) {
+		lin_buf_puts(b, "<li>");
+		put_link_or_text(b, l->items[i]);
+		lin_buf_puts(b, "</li>");
+	}
+	lin_buf_puts(b, "</ul>");
+}
+
 /* One model's card: every catalog field, parents with their sources,
  * children, links and sources. */
 static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, lin_error *err)
@@ -250,6 +264,8 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 	const lin_model *m = lin_catalog_model(cat, v);
 	const igraph_t *g = lin_catalog_graph(cat);
 	igraph_vector_int_t inc;
+	size_t nf;
+	const lin_field *f = lin_model_fields(&nf);
 
 	lin_buf_printf(b, "<article class=\"card\" id=\"card-%" IGRAPH_PRId "\"><h3>", v);
 	lin_put_html(b, m->name ? m->name : m->id);
@@ -260,17 +276,13 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 	lin_buf_puts(b, "</h3><div class=\"id\">");
 	lin_put_html(b, m->id);
 	lin_buf_puts(b, "</div><dl>");
-	dl_list(b, "aliases", &m->aliases);
-	dl_row(b, "organisation", m->org);
-	dl_row(b, "released", m->released);
-	dl_list(b, "parameters", &m->params);
-	dl_row(b, "stage", lin_stage_name(m->stage));
-	dl_row(b, "architecture", lin_arch_name(m->arch));
-	dl_row(b, "weights", lin_weights_name(m->weights));
-	dl_row(b, "licence", m->license);
-	dl_row(b, "licence note", m->license_note);
-	dl_list(b, "languages", &m->languages);
-	dl_row(b, "training data", m->training_data);
+	for (size_t i = 0; i < nf; i++)
+		if (!(f[i].flags & (LIN_FIELD_HEADING | LIN_FIELD_URLS)) && f[i].kind != LIN_FIELD_PARENTS) {
+			if (f[i].kind == LIN_FIELD_LIST)
+				dl_list(b, f[i].title, lin_field_list(m, &f[i]));
+			else
+				dl_row(b, f[i].title, lin_field_text(m, &f[i]));
+		}
 	lin_buf_puts(b, "</dl>");
 	if (m->nparents) {
 		lin_buf_puts(b, "<div>derived from</div><ul>");
@@ -319,24 +331,9 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 		lin_buf_puts(b, "</ul>");
 	}
 	igraph_vector_int_destroy(&inc);
-	if (m->links.n) {
-		lin_buf_puts(b, "<div>links</div><ul>");
-		for (size_t i = 0; i < m->links.n; i++) {
-			lin_buf_puts(b, "<li>");
-			put_link_or_text(b, m->links.items[i]);
-			lin_buf_puts(b, "</li>");
-		}
-		lin_buf_puts(b, "</ul>");
-	}
-	if (m->sources.n) {
-		lin_buf_puts(b, "<div>sources</div><ul>");
-		for (size_t i = 0; i < m->sources.n; i++) {
-			lin_buf_puts(b, "<li>");
-			put_link_or_text(b, m->sources.items[i]);
-			lin_buf_puts(b, "</li>");
-		}
-		lin_buf_puts(b, "</ul>");
-	}
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].flags & LIN_FIELD_URLS)
+			url_list(b, f[i].title, lin_field_list(m, &f[i]));
 	lin_buf_puts(b, "</article>\n");
 done:
 	return rc;

@@ -16,11 +16,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const entry_keys[] = {
-	"id", "name", "aliases", "org", "released", "params", "stage",
-	"architecture", "weights", "license", "license_note", "languages",
-	"training_data", "links", "sources", "parents", "external", NULL,
-};
+
+/* The keys an entry may have: the field table's, NULL-terminated in keys
+ * (a few pointers per entry: cheaper than sharing a table across the
+ * threads that parse a big file). */
+#define ENTRY_KEYS_MAX 32
+static const char *const *entry_keys(const char **keys)
+{
+	size_t n, k = 0;
+	const lin_field *f = lin_model_fields(&n);
+	for (size_t i = 0; i < n && k < ENTRY_KEYS_MAX; i++)
+		keys[k++] = f[i].key;
+	keys[k] = NULL;
+	return keys;
+}
 
 static const char *const parent_keys[] = {
 	"model", "relation", "variant", "note", "sources", NULL,
@@ -371,21 +380,20 @@ static int check_formats(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	return bad ? -1 : 0;
 }
 
+/* The text and list fields, in the field table's order (texts first, so
+ * problems come in the order they always have). */
 static int parse_fields(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 {
 	int bad = 0;
-	bad |= get_text(c, map, "id", &m->id) != 0;
-	bad |= get_text(c, map, "name", &m->name) != 0;
-	bad |= get_text(c, map, "org", &m->org) != 0;
-	bad |= get_text(c, map, "released", &m->released) != 0;
-	bad |= get_text(c, map, "license", &m->license) != 0;
-	bad |= get_text(c, map, "license_note", &m->license_note) != 0;
-	bad |= get_text(c, map, "training_data", &m->training_data) != 0;
-	bad |= get_list(c, map, "aliases", &m->aliases) != 0;
-	bad |= get_list(c, map, "params", &m->params) != 0;
-	bad |= get_list(c, map, "languages", &m->languages) != 0;
-	bad |= get_list(c, map, "links", &m->links) != 0;
-	bad |= get_list(c, map, "sources", &m->sources) != 0;
+	size_t n;
+	const lin_field *f = lin_model_fields(&n);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].kind == LIN_FIELD_TEXT)
+			bad |= get_text(c, map, f[i].key, (char **)(void *)((char *)m + f[i].offset)) != 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].kind == LIN_FIELD_LIST)
+			bad |= get_list(c, map, f[i].key,
+			                (lin_strlist *)(void *)((char *)m + f[i].offset)) != 0;
 	return bad ? -1 : 0;
 }
 
@@ -417,6 +425,7 @@ static int check_required(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 
 int lin_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 {
+	const char *keys[ENTRY_KEYS_MAX + 1];
 	lin_entry_ctx *c = ctx;
 	lin_model m;
 	int bad = 0;
@@ -428,7 +437,7 @@ int lin_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 	m.pos.file = c->file;
 	m.pos.line = item->line;
 	m.pos.col = item->col;
-	bad |= check_keys(c, item, entry_keys, "a model entry");
+	bad |= check_keys(c, item, entry_keys(keys), "a model entry");
 	bad |= parse_fields(c, item, &m) != 0;
 	bad |= check_required(c, item, &m) != 0;
 	bad |= parse_kinds(c, item, &m) != 0;
