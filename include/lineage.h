@@ -93,6 +93,37 @@ int lin_buf_puts(lin_buf *b, const char *s);
 int lin_buf_printf(lin_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ---- escaping ---------------------------------------------------------- */
+
+/* The formats catalog text is written into. Each has its rule for the ASCII
+ * characters that need escaping, for invalid UTF-8 and for hidden code
+ * points (controls, line and paragraph separators, bidi overrides): data
+ * formats keep those as escapes, formats people read show something
+ * harmless, so no writer passes one through. */
+typedef enum lin_escape_format {
+	LIN_ESC_JSON,          /* inside a JSON string: \" \\, \u00XX for controls,
+	                          < > & and hidden code points; invalid: \ufffd */
+	LIN_ESC_JSON_PAGE,     /* the same, hidden code points as spaces (JSON a
+	                          page shows as text) */
+	LIN_ESC_XML,           /* XML, SVG or HTML text or attribute value */
+	LIN_ESC_DOT_LABEL,     /* a Graphviz label: & and \ escaped, hidden runs
+	                          as one space */
+	LIN_ESC_DOT_TOOLTIP,   /* a Graphviz tooltip (two levels of \) */
+	LIN_ESC_MERMAID,       /* a quoted Mermaid label: entity codes (#35;) */
+	LIN_ESC_MERMAID_TITLE, /* a Mermaid front matter's YAML title, no markup */
+	LIN_ESC_YAML,          /* inside a YAML double-quoted scalar */
+	LIN_ESC_MARKDOWN,      /* inline Markdown text */
+	LIN_ESC_TERMINAL,      /* text for a terminal: controls as '?', line
+	                          breaks and tabs kept */
+	LIN_ESC_COUNT
+} lin_escape_format;
+
+/* Appends s (NULL: nothing) to out escaped for format f; invalid UTF-8
+ * becomes U+FFFD (or the format's escape of it). With max > 0 a text of
+ * more than max code points is cut to max - 1 and an ellipsis. Returns 0,
+ * LIN_ENOMEM when out ran out of memory, LIN_EINVAL for a bad format. */
+int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max);
+
 /* ---- vocabularies ------------------------------------------------------ */
 
 typedef enum lin_relation {

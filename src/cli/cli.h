@@ -102,8 +102,9 @@ int cli_emit(const lin_buf *b);
  * are shown as '?'. */
 int cli_emit_text(lin_buf *b);
 
-/* Replaces terminal control characters in s (a NUL-terminated buffer). */
-void cli_sanitize(char *s, size_t n);
+/* Writes prefix and msg and a newline to fp (a FILE *), msg through the
+ * escaper's terminal rule: no control or bidi character reaches it. */
+void cli_put_terminal(void *fp, const char *prefix, const char *msg);
 
 /* Prints "lineage: <error>" to stderr. */
 void cli_error(const lin_error *err);

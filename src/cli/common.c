@@ -25,8 +25,7 @@ void cli_errorf(const char *fmt, ...)
 	va_end(ap);
 	/* messages quote catalog text: keep its control characters off the
 	 * terminal */
-	cli_sanitize(msg, strlen(msg));
-	fprintf(stderr, "lineage: %s\n", msg);
+	cli_put_terminal(stderr, "lineage: ", msg);
 }
 
 void cli_error(const lin_error *err)
@@ -173,8 +172,7 @@ static void print_diags(const lin_diags *d, int show_warnings)
 		if (d->is_warning[i] && !show_warnings)
 			continue;
 		lin_error_format(&d->items[i], buf, sizeof(buf));
-		cli_sanitize(buf, strlen(buf));
-		fprintf(stderr, "lineage: %s%s\n", d->is_warning[i] ? "warning: " : "", buf);
+		cli_put_terminal(stderr, d->is_warning[i] ? "lineage: warning: " : "lineage: ", buf);
 	}
 	size_t more = d->dropped_errors + (show_warnings ? d->dropped_warnings : 0);
 	if (more)
@@ -326,20 +324,23 @@ int cli_emit(const lin_buf *b)
 	return 0;
 }
 
-void cli_sanitize(char *s, size_t n)
+void cli_put_terminal(void *fp, const char *prefix, const char *msg)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			s[i] = '?';
-	}
+	lin_buf b = LIN_BUF_INIT;
+	lin_escape(&b, msg, LIN_ESC_TERMINAL, 0);
+	fprintf(fp, "%s%s\n", prefix, b.data ? b.data : "");
+	lin_buf_dispose(&b);
 }
 
 int cli_emit_text(lin_buf *b)
 {
-	if (b->data)
-		cli_sanitize(b->data, b->len);
-	return cli_emit(b);
+	lin_buf clean = LIN_BUF_INIT;
+	lin_escape(&clean, b->data, LIN_ESC_TERMINAL, 0);
+	if (b->oom)
+		clean.oom = 1;
+	int rc = cli_emit(&clean);
+	lin_buf_dispose(&clean);
+	return rc;
 }
 
 const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, size_t n)

@@ -230,7 +230,12 @@ static void json_escapes(void **state)
 	json_is("/", "\"/\"");
 	/* valid UTF-8 passes through, 2, 3 and 4 bytes */
 	json_is("é中文😀", "\"é中文😀\"");
-	json_is("\xc2\x80\xef\xbf\xbd\xf4\x8f\xbf\xbf", "\"\xc2\x80\xef\xbf\xbd\xf4\x8f\xbf\xbf\"");
+	json_is("\xef\xbf\xbd\xf4\x8f\xbf\xbf", "\"\xef\xbf\xbd\xf4\x8f\xbf\xbf\"");
+	/* hidden code points (C1 controls, separators, bidi overrides) stay
+	 * data but never pass raw: escaped */
+	json_is("\xc2\x80", "\"\\u0080\"");
+	json_is("evil\xe2\x80\xaegnp.exe", "\"evil\\u202egnp.exe\"");
+	json_is("a\xe2\x80\xa8" "b", "\"a\\u2028b\"");
 }
 
 static void json_invalid_utf8(void **state)

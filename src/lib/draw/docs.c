@@ -64,23 +64,13 @@ static int make_dirs(const char *path, lin_error *err)
 	return rc;
 }
 
-/* Appends s as inline Markdown text: punctuation that could start markup is
- * backslash-escaped, control characters become spaces, and a leading "1."
- * or "-" cannot turn the line into a list. */
+/* Appends s as inline Markdown text: punctuation that could start markup
+ * is backslash-escaped, hidden characters become spaces (a bidi override
+ * in a name must not reach out/README.md), and a leading "1." or "-"
+ * cannot turn the line into a list. */
 static void put_md(lin_buf *b, const char *s)
 {
-	int digits_only = 1;
-	for (const char *p = s ? s : ""; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		int lead = p == s || (digits_only && (c == '.' || c == ')'));
-		if (c < 0x20 || c == 0x7f)
-			lin_buf_puts(b, " ");
-		else if (strchr("\\`*_{}[]()<>&|~!#", c) || (lead && strchr("+-=.)", c)))
-			lin_buf_printf(b, "\\%c", c);
-		else
-			lin_buf_append(b, p, 1);
-		digits_only = digits_only && c >= '0' && c <= '9';
-	}
+	lin_escape(b, s, LIN_ESC_MARKDOWN, 0);
 }
 
 static const char *model_name(const lin_model *m)

@@ -95,66 +95,16 @@ void lin_render_shutdown(void)
 
 /* ---- text for Graphviz ------------------------------------------------------ */
 
-static size_t utf8_count(const unsigned char *p)
-{
-	size_t k = 0;
-	unsigned long cp = 0;
-	while (*p) {
-		size_t n = lin_utf8_next(p, &cp);
-		p += n ? n : 1;
-		k++;
-	}
-	return k;
-}
-
-/* Appends s as Graphviz text: controls become one space, invalid UTF-8
- * becomes U+FFFD, '&' becomes "&amp;" (entities are decoded) and '\' becomes
- * bs, because labels undo one level of backslash escapes and tooltips two
- * (measured on 2.43: a tooltip needs four backslashes to show one). More
- * than max code points are cut with "…". */
-static void put_esc(lin_buf *b, const char *s, size_t max, const char *bs)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t keep = utf8_count(p) > max ? max - 1 : max;
-	int space = 0;
-
-	for (size_t k = 0; *p; k++) {
-		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
-		if (k == keep) {
-			lin_buf_puts(b, "\xe2\x80\xa6");
-			return;
-		}
-		if (n && lin_cp_hidden(cp)) {
-			if (!space)
-				lin_buf_puts(b, " ");
-			space = 1;
-			p += n;
-			continue;
-		}
-		space = 0;
-		if (n == 0)
-			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (cp == '\\')
-			lin_buf_puts(b, bs);
-		else if (cp == '&')
-			lin_buf_puts(b, "&amp;");
-		else
-			lin_buf_append(b, (const char *)p, n);
-		p += n ? n : 1;
-	}
-}
-
-/* User text for a label (box, edge or graph caption). */
+/* User text for a label and for a tooltip, through the escaper's Graphviz
+ * rules: labels undo one level of backslash escapes, tooltips two. */
 void lin_gv_put_text(lin_buf *b, const char *s, size_t max)
 {
-	put_esc(b, s, max, "\\\\");
+	lin_escape(b, s, LIN_ESC_DOT_LABEL, max);
 }
 
-/* User text for a tooltip. */
 void lin_gv_put_tip(lin_buf *b, const char *s, size_t max)
 {
-	put_esc(b, s, max, "\\\\\\\\");
+	lin_escape(b, s, LIN_ESC_DOT_TOOLTIP, max);
 }
 
 /* ---- output ---------------------------------------------------------------- */

@@ -14,28 +14,7 @@
 
 void lin_put_html(lin_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
-		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
-		if (n == 0)
-			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (lin_cp_hidden(cp))
-			lin_buf_puts(b, " ");
-		else if (cp == '&')
-			lin_buf_puts(b, "&amp;");
-		else if (cp == '<')
-			lin_buf_puts(b, "&lt;");
-		else if (cp == '>')
-			lin_buf_puts(b, "&gt;");
-		else if (cp == '"')
-			lin_buf_puts(b, "&quot;");
-		else if (cp == '\'')
-			lin_buf_puts(b, "&#39;");
-		else
-			lin_buf_append(b, (const char *)p, n);
-		p += n ? n : 1;
-	}
+	lin_escape(b, s, LIN_ESC_XML, 0);
 }
 
 int lin_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix)
@@ -151,26 +130,14 @@ static const char page_js[] =
 	"var m=/^#q=(.*)$/.exec(location.hash);if(m){q.value=decodeURIComponent(m[1]);search(q.value);}"
 	"})();";
 
-/* Appends s as a JSON string (lin_json_string: < > & escaped too) after
- * turning controls and bidi overrides into spaces, as everywhere else on
- * the page: the script shows these strings with textContent. */
+/* Appends s as a JSON string whose hidden characters are spaces, as
+ * everywhere else on the page: the script shows these strings with
+ * textContent. */
 static void json_text(lin_buf *b, const char *s)
 {
-	lin_buf clean = LIN_BUF_INIT;
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
-		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
-		if (n && lin_cp_hidden(cp))
-			lin_buf_puts(&clean, " ");
-		else
-			lin_buf_append(&clean, (const char *)p, n ? n : 1);
-		p += n ? n : 1;
-	}
-	if (clean.oom)
-		b->oom = 1;
-	lin_json_string(b, clean.data ? clean.data : "");
-	lin_buf_dispose(&clean);
+	lin_buf_append(b, "\"", 1);
+	lin_escape(b, s, LIN_ESC_JSON_PAGE, 0);
+	lin_buf_append(b, "\"", 1);
 }
 
 /* One model's JSON for the search: id, name, aliases, dom id, parents as

@@ -101,55 +101,17 @@ static int ids_make(ids *x, const lin_catalog *cat, const igraph_vector_int_t *v
 	return 0;
 }
 
-/* Appends s for a quoted Mermaid label: letters, digits, spaces and plain
- * punctuation as they are; anything that could end the quote, an edge label
- * or a statement, start an entity or HTML becomes a Mermaid entity code
- * ("#35;"); controls and bidi
- * overrides become a space; invalid UTF-8 becomes U+FFFD; cut at max
- * code points with "…". */
+/* Appends s for a quoted Mermaid label, at most max code points. */
 static void put_label_text(lin_buf *b, const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	for (size_t k = 0; *p; k++) {
-		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
-		if (k + 1 == max && p[n ? n : 1]) {
-			lin_buf_puts(b, "\xe2\x80\xa6");
-			return;
-		}
-		if (n == 0)
-			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (lin_cp_hidden(cp))
-			lin_buf_puts(b, " ");
-		else if (cp < 0x80 && strchr("\"#&<>|;`\\", (int)cp))
-			lin_buf_printf(b, "#%lu;", cp);
-		else
-			lin_buf_append(b, (const char *)p, n);
-		p += n ? n : 1;
-	}
+	lin_escape(b, s, LIN_ESC_MERMAID, max);
 }
 
-/* Appends s as a YAML double-quoted scalar for the front matter; < > & as
- * \\u escapes, so no markup appears even in the Markdown source. */
+/* Appends s as the front matter's YAML title, with no markup in it. */
 static void put_yaml_string(lin_buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	lin_buf_puts(b, "\"");
-	while (*p) {
-		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
-		if (n == 0)
-			lin_buf_puts(b, "\xef\xbf\xbd");
-		else if (lin_cp_hidden(cp))
-			lin_buf_puts(b, " ");
-		else if (cp == '"' || cp == '\\')
-			lin_buf_printf(b, "\\%c", (char)cp);
-		else if (cp == '<' || cp == '>' || cp == '&') /* no markup in the text */
-			lin_buf_printf(b, "\\u%04lx", cp);
-		else
-			lin_buf_append(b, (const char *)p, n);
-		p += n ? n : 1;
-	}
+	lin_escape(b, s, LIN_ESC_MERMAID_TITLE, 0);
 	lin_buf_puts(b, "\"");
 }
 

@@ -9,56 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
-/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
-static size_t utf8_len_(const unsigned char *s)
-{
-	unsigned long cp;
-	return lin_utf8_next(s, &cp);
-}
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-/* Printable ASCII that a JSON string carries as it is: all but the quote,
- * the backslash and the three characters escaped for HTML below. */
-static int json_plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
-}
 
 int lin_json_string(lin_buf *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	lin_buf_append(out, "\"", 1);
-	while (*p) {
-		/* runs of plain bytes in one append: ids and names are mostly
-		 * nothing else, and a 70,000-model answer has a million */
-		const unsigned char *run = p;
-		while (json_plain(*p))
-			p++;
-		if (p > run) {
-			lin_buf_append(out, (const char *)run, (size_t)(p - run));
-			continue;
-		}
-		size_t n = utf8_len_(p);
-		if (n == 0) {
-			lin_buf_puts(out, "\\ufffd");
-			p++;
-		} else if (*p == '"' || *p == '\\') {
-			lin_buf_printf(out, "\\%c", *p);
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			lin_buf_printf(out, "\\u%04x", *p);
-			p++;
-		} else if (*p == '<' || *p == '>' || *p == '&') {
-			/* harmless in JSON, but escaped so JSON inlined into HTML
-			 * cannot close a <script> block */
-			lin_buf_printf(out, "\\u%04x", *p);
-			p++;
-		} else {
-			lin_buf_append(out, (const char *)p, n);
-			p += n;
-		}
-	}
+	lin_escape(out, s, LIN_ESC_JSON, 0);
 	return lin_buf_append(out, "\"", 1);
 }
 

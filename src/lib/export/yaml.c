@@ -10,48 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s, or 0 when invalid. */
-static size_t utf8_len_(const unsigned char *s)
-{
-	unsigned long cp;
-	return lin_utf8_next(s, &cp);
-}
 
 /* ---- writing a catalog as YAML ------------------------------------------------ */
 
-static unsigned utf8_decode(const unsigned char *p, size_t n)
-{
-	switch (n) {
-	case 1: return p[0];
-	case 2: return ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-	case 3: return ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-	default:
-		return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-		       (p[3] & 0x3Fu);
-	}
-}
 
-/* s as a YAML double-quoted scalar: quotes, backslashes, control and
- * line-break characters and what libyaml refuses in a stream are escaped;
- * an invalid UTF-8 byte becomes U+FFFD. */
+/* s as a YAML double-quoted scalar (the escaper's YAML rule). */
 static void yaml_str(lin_buf *b, const char *s)
 {
 	lin_buf_append(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_len_(p);
-		unsigned cp = n ? utf8_decode(p, n) : 0xFFFD;
-		if (*p == '"' || *p == '\\')
-			lin_buf_printf(b, "\\%c", *p);
-		else if (cp == '\n' || cp == '\t' || cp == '\r')
-			lin_buf_puts(b, cp == '\n' ? "\\n" : cp == '\t' ? "\\t" : "\\r");
-		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
-			lin_buf_printf(b, "\\x%02X", cp);
-		else if (!n || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
-			lin_buf_printf(b, "\\u%04X", cp);
-		else
-			lin_buf_append(b, (const char *)p, n);
-		p += n ? n : 1;
-	}
+	lin_escape(b, s, LIN_ESC_YAML, 0);
 	lin_buf_append(b, "\"", 1);
 }
 
