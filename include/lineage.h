@@ -325,6 +325,25 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
                             const char *cache_dir, lin_cache_status *st, lin_diags *diags,
                             lin_error *err);
 
+/* How lin_catalog_open opens a catalog. */
+typedef struct lin_open_opts {
+	const char *cache_dir;     /* the binary index cache's directory; NULL or ""
+	                              parses every time */
+	lin_cache_status *status;  /* where to say what the cache did (may be NULL) */
+} lin_open_opts;
+#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL}
+
+/* The one way in: opens and finishes the catalog made of paths, each a
+ * catalog file, a directory of *.yaml files, or Hugging Face model cards (a
+ * card file or a directory of them, lin_import_hf_is_cards), in order.
+ * Catalogs go through the cache of opts->cache_dir
+ * (lin_catalog_open_cached); model cards are imported on every call, so a
+ * set with cards is never cached. Every path is read, so that all their
+ * problems are reported at once: problems go to diags, the first error to
+ * err. On failure *out is NULL. opts may be NULL (no cache). */
+int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
+                     const lin_open_opts *opts, lin_diags *diags, lin_error *err);
+
 /* Opens a cache image held in memory (8-byte aligned; it must outlive the
  * catalog), without checking it against any catalog file: for tests and
  * fuzzing of the image reader. LIN_EPARSE when the image is rejected. */

@@ -179,16 +179,6 @@ static void print_diags(const lin_diags *d, int show_warnings)
 		fprintf(stderr, "lineage: ... and %zu more not shown\n", more);
 }
 
-/* Loads one --data path: a directory or file of Hugging Face model cards
- * is imported (lin_import_hf_is_cards); anything else is a catalog. */
-static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error *err)
-{
-	lin_import_report rep;
-	if (!lin_import_hf_is_cards(path))
-		return lin_catalog_load_path(cat, path, d, err);
-	return lin_import_hf_path(cat, path, &rep, d, err);
-}
-
 const char *cli_cache_dir(char *buf, size_t n)
 {
 	const char *env = getenv("LINEAGE_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
@@ -205,16 +195,6 @@ const char *cli_cache_dir(char *buf, size_t n)
 	return w > 0 && (size_t)w < n ? buf : NULL;
 }
 
-/* Loads the paths without the cache (model cards, `check`, cache off). */
-static int load_plain(lin_catalog *cat, const char *const *paths, size_t np, lin_diags *d,
-                      lin_error *err)
-{
-	int failed = 0;
-	for (size_t i = 0; i < np; i++)
-		failed |= load_one(cat, paths[i], d, err) != 0;
-	return failed ? -1 : lin_catalog_finish(cat, d, err);
-}
-
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st)
 {
@@ -222,34 +202,22 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	lin_error err;
 	lin_diags local;
 	lin_diags *d = diags ? diags : &local;
+	lin_open_opts opts = LIN_OPEN_OPTS_INIT;
 	const char *paths[CLI_MAX_DATA];
 	char dirbuf[LIN_PATH_MAX];
-	const char *dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
 	size_t np = a->ndata ? (size_t)a->ndata : 1;
-	int rc = CLI_OK, failed;
+	int rc = CLI_OK;
 	lin_diags_init(&local);
-	memset(st, 0, sizeof(*st));
-	*out = NULL;
-	for (size_t i = 0; i < np; i++) {
+	lin_error_clear(&err);
+	opts.cache_dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
+	opts.status = st;
+	for (size_t i = 0; i < np; i++)
 		paths[i] = a->ndata ? a->data[i] : default_data();
-		if (lin_import_hf_is_cards(paths[i]))
-			dir = NULL; /* cards are imported each time */
-	}
-	if (dir) {
-		failed = lin_catalog_open_cached(&cat, paths, np, dir, st, d, &err) != 0;
-	} else if (lin_catalog_new(&cat, &err) != 0) {
-		cli_error(&err);
-		return CLI_USAGE;
-	} else {
-		snprintf(st->why, sizeof(st->why), "%s", "not used");
-		failed = load_plain(cat, paths, np, d, &err) != 0;
-	}
+	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
 	print_diags(d, flags & CLI_LOAD_WARNINGS);
 	if (failed) {
 		if (lin_diags_errors(d) == 0)
 			cli_error(&err);
-		lin_catalog_free(cat);
-		cat = NULL;
 		rc = CLI_USAGE;
 	}
 	*out = cat;

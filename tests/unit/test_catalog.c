@@ -924,6 +924,52 @@ static void find_in_empty_catalog(void **state)
 	lin_catalog_free(cat);
 }
 
+/* lin_catalog_open: catalogs and cards in one call, the cache only for
+ * catalogs, every path's problems reported, nothing returned on failure. */
+static void open_one_way_in(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	lin_cache_status st;
+	lin_open_opts o = LIN_OPEN_OPTS_INIT;
+	char dir[] = "/tmp/lineage-open-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	const char *mini[] = {FIXTURES "/mini"};
+	const char *both[] = {FIXTURES "/mini", FIXTURES "/hf/real"};
+	const char *bad[] = {FIXTURES "/bad/bad-id.yaml", FIXTURES "/bad/bad-date.yaml"};
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_open(&cat, mini, 1, NULL, &d, &e), 0);
+	assert_true(lin_catalog_count(cat) > 0);
+	lin_catalog_free(cat);
+	o.cache_dir = dir;
+	o.status = &st;
+	assert_int_equal(lin_catalog_open(&cat, mini, 1, &o, &d, &e), 0);
+	assert_true(st.written);
+	lin_catalog_free(cat);
+	assert_int_equal(lin_catalog_open(&cat, mini, 1, &o, &d, &e), 0);
+	assert_true(st.hit);
+	igraph_integer_t n = lin_catalog_count(cat);
+	lin_catalog_free(cat);
+	/* cards are imported every time: no image for a set with cards */
+	assert_int_equal(lin_catalog_open(&cat, both, 2, &o, &d, &e), 0);
+	assert_false(st.hit);
+	assert_string_equal(st.why, "not used");
+	assert_true(lin_catalog_count(cat) > n);
+	lin_catalog_free(cat);
+	/* both files' errors, and no catalog */
+	size_t before = lin_diags_errors(&d);
+	cat = (lin_catalog *)&e; /* must be reset */
+	assert_int_not_equal(lin_catalog_open(&cat, bad, 2, &o, &d, &e), 0);
+	assert_null(cat);
+	assert_true(lin_diags_errors(&d) >= before + 2);
+	lin_diags_dispose(&d);
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -952,6 +998,7 @@ int main(void)
 		cmocka_unit_test(find_suggests),
 		cmocka_unit_test(find_in_empty_catalog),
 		cmocka_unit_test(big_file_in_pieces),
+		cmocka_unit_test(open_one_way_in),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
