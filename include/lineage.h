@@ -495,6 +495,26 @@ int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t
 int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
                          const lin_hits *hits);
 
+/* The layout version of the JSON objects below ("schema" is their first
+ * key); it changes when a key is renamed or removed, not when one is added. */
+#define LIN_JSON_SCHEMA 1
+
+/* Appends the first n roots (all when n is larger) as a JSON array: each a
+ * brief model object plus "descendants" and "by_relation" counts. */
+int lin_export_roots_json(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
+                          size_t n);
+
+/* Appends {"schema", "ancestor", "descendant", "paths"}: the chains of
+ * lin_query_paths from top down to bottom (either may be -1: null when no
+ * chain exists), each a list of {"from", "to", "relation"} steps. */
+int lin_export_paths_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
+                          igraph_integer_t bottom, const igraph_vector_int_list_t *paths);
+
+/* Appends the statistics of lin_query_stats as one JSON object with
+ * "schema" first; "widest" counts children through the relations in mask. */
+int lin_export_stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
+                          lin_relmask mask);
+
 /* ---- drawing ------------------------------------------------------------ */
 
 typedef enum lin_format {

@@ -24,48 +24,7 @@ static void path_text(lin_buf *out, const lin_catalog *cat, const igraph_vector_
 	lin_buf_puts(out, "\n");
 }
 
-static void path_json(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *p)
-{
-	const igraph_t *g = lin_catalog_graph(cat);
-	lin_buf_puts(out, "[");
-	for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++) {
-		igraph_integer_t e = VECTOR(*p)[j];
-		lin_buf_puts(out, j ? ",{\"from\":" : "{\"from\":");
-		lin_json_string(out, lin_catalog_model(cat, IGRAPH_FROM(g, e))->id);
-		lin_buf_puts(out, ",\"to\":");
-		lin_json_string(out, lin_catalog_model(cat, IGRAPH_TO(g, e))->id);
-		lin_buf_printf(out, ",\"relation\":\"%s\"}", lin_relation_name(lin_catalog_edge_relation(cat, e)));
-	}
-	lin_buf_puts(out, "]");
-}
 
-/* Writes the result: the ancestor first, then each chain. */
-static void emit_paths(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
-                       igraph_integer_t bottom, const igraph_vector_int_list_t *paths, int json)
-{
-	igraph_integer_t n = igraph_vector_int_list_size(paths);
-	if (!json) {
-		for (igraph_integer_t i = 0; i < n; i++)
-			path_text(out, cat, igraph_vector_int_list_get_ptr(paths, i));
-		return;
-	}
-	lin_buf_puts(out, "{\"ancestor\":");
-	if (top >= 0)
-		lin_json_string(out, lin_catalog_model(cat, top)->id);
-	else
-		lin_buf_puts(out, "null");
-	lin_buf_puts(out, ",\"descendant\":");
-	if (bottom >= 0)
-		lin_json_string(out, lin_catalog_model(cat, bottom)->id);
-	else
-		lin_buf_puts(out, "null");
-	lin_buf_puts(out, ",\"paths\":[");
-	for (igraph_integer_t i = 0; i < n; i++) {
-		lin_buf_puts(out, i ? ",\n  " : "\n  ");
-		path_json(out, cat, igraph_vector_int_list_get_ptr(paths, i));
-	}
-	lin_buf_puts(out, n ? "\n]}\n" : "]}\n");
-}
 
 static int run_path(const cli_cmd *cmd, const cli_args *a)
 {
@@ -99,7 +58,10 @@ static int run_path(const cli_cmd *cmd, const cli_args *a)
 	}
 	if (igraph_vector_int_list_size(&paths) == LIN_PATHS_MAX)
 		cli_errorf("showing the first %d shortest chains; there may be more", LIN_PATHS_MAX);
-	emit_paths(&out, cat, from, to, &paths, json);
+	if (json)
+		lin_export_paths_json(&out, cat, from, to, &paths);
+	for (igraph_integer_t i = 0; !json && i < igraph_vector_int_list_size(&paths); i++)
+		path_text(&out, cat, igraph_vector_int_list_get_ptr(&paths, i));
 	rc = cli_emit_text(&out);
 	if (rc == 0 && from < 0)
 		rc = CLI_NO;
@@ -117,6 +79,6 @@ const cli_cmd cmd_path = {
 	"path", run_path, "FROM TO", "show every shortest derivation chain between two models",
 	"Prints each chain on one line, ancestor first: a -[finetune]-> b -[adapter]-> c.\n"
 	"The two models may be given in either order. Exit status 1 when no chain\n"
-	"exists. With --format json: {ancestor, descendant, paths: [[{from, to, relation}]]}.",
+	"exists. With --format json: {schema, ancestor, descendant, paths: [[{from, to, relation}]]}.",
 	path_opts, 2, 2,
 };

@@ -26,19 +26,6 @@ static void root_text(lin_buf *out, const lin_catalog *cat, const lin_root *r, s
 	lin_buf_puts(out, "\n");
 }
 
-static void root_json(lin_buf *out, const lin_catalog *cat, const lin_root *r)
-{
-	lin_export_model_json(out, cat, r->vertex, 0);
-	out->len--; /* extend the model object */
-	lin_buf_printf(out, ",\"descendants\":%" IGRAPH_PRId ",\"by_relation\":{", r->total);
-	const char *sep = "";
-	for (int k = 0; k < LIN_REL_COUNT; k++)
-		if (r->by_relation[k]) {
-			lin_buf_printf(out, "%s\"%s\":%" IGRAPH_PRId, sep, lin_relation_name((lin_relation)k), r->by_relation[k]);
-			sep = ",";
-		}
-	lin_buf_puts(out, "}}");
-}
 
 static int run_roots(const cli_cmd *cmd, const cli_args *a)
 {
@@ -67,19 +54,11 @@ static int run_roots(const cli_cmd *cmd, const cli_args *a)
 		width = w > width ? (w < 70 ? w : 70) : width;
 	}
 	if (json)
-		lin_buf_puts(&out, "[");
+		lin_export_roots_json(&out, cat, &roots, n);
 	else
 		lin_buf_printf(&out, "     %-*s %6s  %s\n", width, "BASE MODEL", "MODELS", "BY RELATION");
-	for (size_t i = 0; i < n; i++) {
-		if (json) {
-			lin_buf_puts(&out, i ? ",\n " : "\n ");
-			root_json(&out, cat, &roots.items[i]);
-		} else {
-			root_text(&out, cat, &roots.items[i], i + 1, width);
-		}
-	}
-	if (json)
-		lin_buf_puts(&out, n ? "\n]\n" : "]\n");
+	for (size_t i = 0; i < n && !json; i++)
+		root_text(&out, cat, &roots.items[i], i + 1, width);
 	rc = cli_emit_text(&out);
 done:
 	lin_roots_dispose(&roots);

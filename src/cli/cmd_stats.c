@@ -57,41 +57,6 @@ static void stats_text(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
 	}
 }
 
-static void stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s, lin_relmask mask)
-{
-	lin_buf_printf(out, "{\"models\":%" IGRAPH_PRId ",\"derivations\":%" IGRAPH_PRId ",\"roots\":%" IGRAPH_PRId
-	               ",\"leaves\":%" IGRAPH_PRId ",\"components\":%" IGRAPH_PRId ",\"by_stage\":{",
-	               s->models, s->edges, s->roots, s->leaves, s->components);
-	const char *sep = "";
-	for (int k = 0; k < LIN_STAGE_COUNT; k++, sep = ",")
-		lin_buf_printf(out, "%s\"%s\":%" IGRAPH_PRId, sep, lin_stage_name((lin_stage)k), s->by_stage[k]);
-	lin_buf_puts(out, "},\"by_relation\":{");
-	sep = "";
-	for (int k = 0; k < LIN_REL_COUNT; k++, sep = ",")
-		lin_buf_printf(out, "%s\"%s\":%" IGRAPH_PRId, sep, lin_relation_name((lin_relation)k), s->by_relation[k]);
-	lin_buf_puts(out, "},\"depth_histogram\":[");
-	for (igraph_integer_t d = 0; d < igraph_vector_int_size(&s->depth_hist); d++)
-		lin_buf_printf(out, "%s%" IGRAPH_PRId, d ? "," : "", VECTOR(s->depth_hist)[d]);
-	lin_buf_puts(out, "],\"longest_chains\":[");
-	for (igraph_integer_t i = 0; i < igraph_vector_int_list_size(&s->longest); i++) {
-		const igraph_vector_int_t *c = igraph_vector_int_list_get_ptr(&s->longest, i);
-		lin_buf_puts(out, i ? ",[" : "[");
-		for (igraph_integer_t j = 0; j < igraph_vector_int_size(c); j++) {
-			if (j)
-				lin_buf_puts(out, ",");
-			lin_json_string(out, lin_catalog_model(cat, VECTOR(*c)[j])->id);
-		}
-		lin_buf_puts(out, "]");
-	}
-	lin_buf_puts(out, "],\"widest\":[");
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
-		igraph_integer_t v = VECTOR(s->widest)[i], deg = children(cat, v, mask);
-		lin_buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
-		lin_json_string(out, lin_catalog_model(cat, v)->id);
-		lin_buf_printf(out, ",\"children\":%" IGRAPH_PRId "}", deg);
-	}
-	lin_buf_puts(out, "]}\n");
-}
 
 static int run_stats(const cli_cmd *cmd, const cli_args *a)
 {
@@ -112,7 +77,7 @@ static int run_stats(const cli_cmd *cmd, const cli_args *a)
 		goto done;
 	}
 	if (json)
-		stats_json(&out, cat, &s, o.relations);
+		lin_export_stats_json(&out, cat, &s, o.relations);
 	else
 		stats_text(&out, cat, &s, o.relations);
 	rc = cli_emit_text(&out);

@@ -322,9 +322,46 @@ static void json_hits(void **state)
 	lin_buf_dispose(&b);
 }
 
+/* The result writers the CLI used to hold: roots, paths and stats. */
+static void result_json(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("mini");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	lin_buf b = LIN_BUF_INIT;
+	lin_roots roots = {NULL, 0};
+	lin_stats s;
+	igraph_vector_int_list_t paths;
+	assert_int_equal(lin_query_roots(&roots, cat, &o, &e), 0);
+	assert_int_equal(lin_export_roots_json(&b, cat, &roots, 1), 0);
+	assert_true(strncmp(b.data, "[\n {\"id\":", strlen("[\n {\"id\":")) == 0);
+	assert_non_null(strstr(b.data, "\"descendants\":"));
+	assert_null(strstr(b.data, "},\n {")); /* one root only */
+	b.len = 0;
+	assert_int_equal(lin_export_roots_json(&b, cat, &roots, 0), 0);
+	assert_string_equal(b.data, "[]\n");
+	b.len = 0;
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), 0);
+	igraph_integer_t top = th_find(cat, "llama"), bottom = th_find(cat, "mythomax-l2-13b-gptq");
+	assert_int_equal(lin_query_paths(&paths, cat, top, bottom, &o, &e), 0);
+	assert_int_equal(lin_export_paths_json(&b, cat, top, bottom, &paths), 0);
+	assert_true(strncmp(b.data, "{\"schema\":1,\"ancestor\":\"llama\"", strlen("{\"schema\":1,\"ancestor\":\"llama\"")) == 0);
+	igraph_vector_int_list_destroy(&paths);
+	b.len = 0;
+	assert_int_equal(lin_query_stats(&s, cat, &o, &e), 0);
+	assert_int_equal(lin_export_stats_json(&b, cat, &s, LIN_REL_ALL), 0);
+	assert_true(strncmp(b.data, "{\"schema\":1,\"models\":", strlen("{\"schema\":1,\"models\":")) == 0);
+	lin_stats_dispose(&s);
+	lin_roots_dispose(&roots);
+	lin_buf_dispose(&b);
+	lin_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(result_json),
 		cmocka_unit_test(tree_descendants_marks_repeats),
 		cmocka_unit_test(tree_ancestors_in_catalog_order),
 		cmocka_unit_test(tree_depth_limit),
