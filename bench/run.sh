@@ -48,13 +48,14 @@ if [ -z "${LINEAGE:-}" ]; then
 fi
 LINEAGE=$(cd "$(dirname "$LINEAGE")" && pwd)/$(basename "$LINEAGE")
 # the in-process harness, against the same build's library (skipped if the
-# build has no liblineage.a next to the binary)
+# build has no liblineage.a next to the binary; the build's include/ holds
+# the generated lineage_version.h)
 INPROC=
 LIB=$(dirname "$LINEAGE")/liblineage.a
 if [ -f "$LIB" ]; then
 	INPROC=$(dirname "$LINEAGE")/lineage-bench-inproc
 	# shellcheck disable=SC2046
-	cc -std=c11 -O2 -I"$ROOT/include" $(pkg-config --cflags igraph) "$HERE/inproc.c" "$LIB" \
+	cc -std=c11 -O2 -I"$ROOT/include" -I"$(dirname "$LINEAGE")/include" $(pkg-config --cflags igraph) "$HERE/inproc.c" "$LIB" \
 		$(pkg-config --libs igraph libgvc libcgraph libcdt yaml-0.1) -lm -o "$INPROC" || INPROC=
 fi
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)

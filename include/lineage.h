@@ -13,11 +13,24 @@
 #include <stdint.h>
 #include <igraph.h>
 
+#include "lineage_version.h" /* LIN_VERSION, LIN_VERSION_MAJOR/MINOR/PATCH */
+
+/* Marks the library's API: liblineage is built with -fvisibility=hidden, so
+ * only functions declared with LIN_EXTERN are exported from liblineage.so. */
+#if defined(__GNUC__) || defined(__clang__)
+#define LIN_EXTERN __attribute__((visibility("default")))
+#else
+#define LIN_EXTERN
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define LIN_VERSION "0.1.0"
+/* The version of the library in use ("MAJOR.MINOR.PATCH"): LIN_VERSION as it
+ * was when the library was built, which may differ from the LIN_VERSION a
+ * program was compiled against. Static storage; never NULL. */
+LIN_EXTERN const char *lin_version(void);
 
 /* ---- errors --------------------------------------------------------- */
 
@@ -52,11 +65,11 @@ typedef struct lin_error {
 } lin_error;
 
 /* Clears an error struct to "no error". */
-void lin_error_clear(lin_error *err);
+LIN_EXTERN void lin_error_clear(lin_error *err);
 
 /* Formats err as "file:line:col: msg" (or the parts that are known) into
  * buf of size n. Returns buf. */
-const char *lin_error_format(const lin_error *err, char *buf, size_t n);
+LIN_EXTERN const char *lin_error_format(const lin_error *err, char *buf, size_t n);
 
 /* A list of diagnostics collected while loading or checking a catalog. */
 typedef struct lin_diags {
@@ -70,12 +83,12 @@ typedef struct lin_diags {
 } lin_diags;
 
 /* Initialises / frees a diagnostics list. */
-void lin_diags_init(lin_diags *d);
-void lin_diags_dispose(lin_diags *d);
+LIN_EXTERN void lin_diags_init(lin_diags *d);
+LIN_EXTERN void lin_diags_dispose(lin_diags *d);
 /* Number of errors (not warnings) and of warnings reported to d, the ones
  * past its capacity included. */
-size_t lin_diags_errors(const lin_diags *d);
-size_t lin_diags_warnings(const lin_diags *d);
+LIN_EXTERN size_t lin_diags_errors(const lin_diags *d);
+LIN_EXTERN size_t lin_diags_warnings(const lin_diags *d);
 
 /* ---- growable text buffer ---------------------------------------------- */
 
@@ -86,11 +99,11 @@ typedef struct lin_buf {
 	int oom; /* set once an allocation failed; later appends are dropped */
 } lin_buf;
 
-#define LIN_BUF_INIT {NULL, 0, 0, 0}
-void lin_buf_dispose(lin_buf *b);
-int lin_buf_append(lin_buf *b, const char *s, size_t n);
-int lin_buf_puts(lin_buf *b, const char *s);
-int lin_buf_printf(lin_buf *b, const char *fmt, ...)
+#define LIN_BUF_INIT {.data = NULL, .len = 0, .cap = 0, .oom = 0}
+LIN_EXTERN void lin_buf_dispose(lin_buf *b);
+LIN_EXTERN int lin_buf_append(lin_buf *b, const char *s, size_t n);
+LIN_EXTERN int lin_buf_puts(lin_buf *b, const char *s);
+LIN_EXTERN int lin_buf_printf(lin_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* ---- escaping ---------------------------------------------------------- */
@@ -179,18 +192,18 @@ typedef enum lin_weights {
 
 /* Names of vocabulary values ("finetune", "sft", "decoder-only"); NULL when
  * out of range. */
-const char *lin_relation_name(lin_relation r);
-const char *lin_stage_name(lin_stage s);
-const char *lin_arch_name(lin_arch a);
-const char *lin_weights_name(lin_weights w);
+LIN_EXTERN const char *lin_relation_name(lin_relation r);
+LIN_EXTERN const char *lin_stage_name(lin_stage s);
+LIN_EXTERN const char *lin_arch_name(lin_arch a);
+LIN_EXTERN const char *lin_weights_name(lin_weights w);
 /* Parses a vocabulary word; returns the value or -1. */
-int lin_relation_parse(const char *s);
-int lin_stage_parse(const char *s);
-int lin_arch_parse(const char *s);
+LIN_EXTERN int lin_relation_parse(const char *s);
+LIN_EXTERN int lin_stage_parse(const char *s);
+LIN_EXTERN int lin_arch_parse(const char *s);
 
 /* Parses a comma-separated list of relation kinds ("finetune,adapter") into
  * *out. "all" or "" gives LIN_REL_ALL. */
-int lin_relmask_parse(lin_relmask *out, const char *list, lin_error *err);
+LIN_EXTERN int lin_relmask_parse(lin_relmask *out, const char *list, lin_error *err);
 
 /* ---- the catalog ------------------------------------------------------- */
 
@@ -279,28 +292,28 @@ const lin_strlist *lin_field_list(const lin_model *m, const lin_field *f);
 
 
 /* Creates an empty catalog in *out. Free with lin_catalog_free. */
-int lin_catalog_new(lin_catalog **out, lin_error *err);
+LIN_EXTERN int lin_catalog_new(lin_catalog **out, lin_error *err);
 
 /* Frees a catalog and everything it owns. Accepts NULL. */
-void lin_catalog_free(lin_catalog *cat);
+LIN_EXTERN void lin_catalog_free(lin_catalog *cat);
 
 /* Parses YAML text (a sequence of model entries) into the catalog. name is
  * the file name used in messages. Schema problems are appended to diags (if
  * not NULL) and the first is returned in err; a YAML syntax error stops the
  * parse of this buffer. Returns 0 when the buffer had no error. */
-int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
-                            const char *data, size_t len, lin_diags *diags,
-                            lin_error *err);
+LIN_EXTERN int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
+                                       const char *data, size_t len, lin_diags *diags,
+                                       lin_error *err);
 
 /* Loads one YAML file, or every *.yaml file of a directory in sorted name
  * order (not recursive). Same error contract as lin_catalog_load_buffer. */
-int lin_catalog_load_path(lin_catalog *cat, const char *path,
-                          lin_diags *diags, lin_error *err);
+LIN_EXTERN int lin_catalog_load_path(lin_catalog *cat, const char *path,
+                                     lin_diags *diags, lin_error *err);
 
 /* Resolves parents, checks ids, aliases and cycles, and builds the graph.
  * Must be called once after loading and before any query. Problems go to
  * diags (warnings too, e.g. licence drift); the first error is returned. */
-int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err);
+LIN_EXTERN int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err);
 
 /* What lin_catalog_open_cached did with the cache. */
 typedef struct lin_cache_status {
@@ -321,9 +334,10 @@ typedef struct lin_cache_status {
  * kept in the image and appended to diags on every open. A problem with
  * the cache itself is never an error: it is noted in st and the catalog is
  * parsed. Same error contract as lin_catalog_finish otherwise. */
-int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
-                            const char *cache_dir, lin_cache_status *st, lin_diags *diags,
-                            lin_error *err);
+LIN_EXTERN int lin_catalog_open_cached(lin_catalog **out, const char *const *paths,
+                                       size_t npaths, const char *cache_dir,
+                                       lin_cache_status *st, lin_diags *diags,
+                                       lin_error *err);
 
 /* How lin_catalog_open opens a catalog. */
 typedef struct lin_open_opts {
@@ -347,32 +361,33 @@ int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
 /* Opens a cache image held in memory (8-byte aligned; it must outlive the
  * catalog), without checking it against any catalog file: for tests and
  * fuzzing of the image reader. LIN_EPARSE when the image is rejected. */
-int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_diags *diags,
-                         lin_error *err);
+LIN_EXTERN int lin_cache_load_image(lin_catalog **out, const void *data, size_t len,
+                                    lin_diags *diags, lin_error *err);
 
 /* Number of models. */
-igraph_integer_t lin_catalog_count(const lin_catalog *cat);
+LIN_EXTERN igraph_integer_t lin_catalog_count(const lin_catalog *cat);
 
 /* The model at vertex v (borrowed; lives as long as the catalog). */
-const lin_model *lin_catalog_model(const lin_catalog *cat, igraph_integer_t v);
+LIN_EXTERN const lin_model *lin_catalog_model(const lin_catalog *cat, igraph_integer_t v);
 
 /* The derivation graph: vertex i is model i, edge e goes parent -> child.
  * Borrowed. Valid after lin_catalog_finish. */
-const igraph_t *lin_catalog_graph(const lin_catalog *cat);
+LIN_EXTERN const igraph_t *lin_catalog_graph(const lin_catalog *cat);
 
 /* The relation kind of edge e, and the parent entry it came from. */
-lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e);
-const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer_t e);
+LIN_EXTERN lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t e);
+LIN_EXTERN const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat,
+                                                     igraph_integer_t e);
 
 /* Finds a model by id, name or alias, ignoring case, spaces, '-', '.', '_'.
  * LIN_ENOTFOUND: err->msg carries a "did you mean" suggestion.
  * LIN_EAMBIGUOUS: err->msg lists the candidates. */
-int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
-                     const char *query, lin_error *err);
+LIN_EXTERN int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
+                                const char *query, lin_error *err);
 
 /* Normalises a name for matching: lowercase ASCII, drops ' ', '-', '.', '_'.
  * Returns a new string (free()) or NULL when out of memory. */
-char *lin_name_key(const char *s);
+LIN_EXTERN char *lin_name_key(const char *s);
 
 /* ---- queries ----------------------------------------------------------- */
 
@@ -381,7 +396,7 @@ typedef struct lin_query_opts {
 	lin_relmask relations;
 	int depth;
 } lin_query_opts;
-#define LIN_QUERY_OPTS_INIT {LIN_REL_ALL, -1}
+#define LIN_QUERY_OPTS_INIT {.relations = LIN_REL_ALL, .depth = -1}
 
 /* One model in a query result: its vertex, its distance from the queried
  * model, the neighbour through which a shortest path reaches it ("via", -1
@@ -398,29 +413,29 @@ typedef struct lin_hits {
 } lin_hits;
 
 /* Frees a result list's storage. Accepts an all-zero struct. */
-void lin_hits_dispose(lin_hits *h);
+LIN_EXTERN void lin_hits_dispose(lin_hits *h);
 
 /* Ancestors (mode IGRAPH_IN) or descendants (IGRAPH_OUT) of v, not
  * including v, ordered by distance then id. Uses igraph's BFS. */
-int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
-                    igraph_neimode_t mode, const lin_query_opts *o,
-                    lin_error *err);
+LIN_EXTERN int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
+                               igraph_neimode_t mode, const lin_query_opts *o,
+                               lin_error *err);
 
 /* The shortest derivation chains from `from` down to `to`, at most
  * LIN_PATHS_MAX of them (a DAG of diamonds has exponentially many). Each
  * path is a vector of catalog edge ids in order. An empty list means no
  * chain exists. */
 #define LIN_PATHS_MAX 100
-int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
-                    igraph_integer_t from, igraph_integer_t to,
-                    const lin_query_opts *o, lin_error *err);
+LIN_EXTERN int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
+                               igraph_integer_t from, igraph_integer_t to,
+                               const lin_query_opts *o, lin_error *err);
 
 /* Nearest common ancestors of a and b (an ancestor set includes the model
  * itself): common ancestors none of whose children is also one. Each hit's
  * distance is the sum of the distances to a and b; sorted by it. */
-int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
-                     igraph_integer_t b, const lin_query_opts *o,
-                     lin_error *err);
+LIN_EXTERN int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
+                                igraph_integer_t b, const lin_query_opts *o,
+                                lin_error *err);
 
 /* A root (a model with no parent under the relation filter) and how many
  * models derive from it, in all and by the relation through which each
@@ -435,11 +450,11 @@ typedef struct lin_roots {
 	lin_root *items;
 	size_t n;
 } lin_roots;
-void lin_roots_dispose(lin_roots *r);
+LIN_EXTERN void lin_roots_dispose(lin_roots *r);
 
 /* All roots with at least one descendant, most-derived first (ties by id). */
-int lin_query_roots(lin_roots *out, const lin_catalog *cat,
-                    const lin_query_opts *o, lin_error *err);
+LIN_EXTERN int lin_query_roots(lin_roots *out, const lin_catalog *cat,
+                               const lin_query_opts *o, lin_error *err);
 
 /* Catalog statistics. */
 typedef struct lin_stats {
@@ -454,32 +469,32 @@ typedef struct lin_stats {
 
 /* Computes statistics into *out (initialised by this call; dispose with
  * lin_stats_dispose even on failure). */
-int lin_query_stats(lin_stats *out, const lin_catalog *cat,
-                    const lin_query_opts *o, lin_error *err);
-void lin_stats_dispose(lin_stats *s);
+LIN_EXTERN int lin_query_stats(lin_stats *out, const lin_catalog *cat,
+                               const lin_query_opts *o, lin_error *err);
+LIN_EXTERN void lin_stats_dispose(lin_stats *s);
 
 /* ---- text and JSON output ---------------------------------------------- */
 
 /* Writes an indented tree (like `cargo tree`) of v's ancestors (IGRAPH_IN)
  * or descendants (IGRAPH_OUT) into out: one line per edge with its relation
  * kind; a model met again is printed once more and marked "(*)". */
-int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
-                    igraph_neimode_t mode, const lin_query_opts *o,
-                    lin_error *err);
+LIN_EXTERN int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                               igraph_neimode_t mode, const lin_query_opts *o,
+                               lin_error *err);
 
 /* Appends model v's display label: "Name [id]", or the id alone when the
  * name is missing or equal to it. The one rule every text output uses. */
-int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v);
+LIN_EXTERN int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v);
 
 /* Appends s to out as a JSON string literal (quoted and escaped; invalid
  * UTF-8 bytes become U+FFFD). */
-int lin_json_string(lin_buf *out, const char *s);
+LIN_EXTERN int lin_json_string(lin_buf *out, const char *s);
 
 /* Appends a JSON object for model v: id, name, org, released, params, stage,
  * architecture, weights, license, languages, links, sources, parents.
  * With full == 0 only id, name, stage, org, released. */
-int lin_export_model_json(lin_buf *out, const lin_catalog *cat,
-                          igraph_integer_t v, int full);
+LIN_EXTERN int lin_export_model_json(lin_buf *out, const lin_catalog *cat,
+                                     igraph_integer_t v, int full);
 
 /* Appends model v's whole record as text for a terminal (`lineage show`):
  * its label, one "key: value" row per recorded field (the field table's
@@ -492,8 +507,8 @@ int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t
 
 /* Appends a JSON array of hits: each model object plus "distance",
  * "relation" and "via" (the id of the neighbour on a shortest path). */
-int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
-                         const lin_hits *hits);
+LIN_EXTERN int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
+                                    const lin_hits *hits);
 
 /* The layout version of the JSON objects below ("schema" is their first
  * key); it changes when a key is renamed or removed, not when one is added. */
@@ -534,7 +549,7 @@ typedef enum lin_group {
 } lin_group;
 
 /* Parses "auto", "none", "family", "org"; returns the value or -1. */
-int lin_group_parse(const char *s);
+LIN_EXTERN int lin_group_parse(const char *s);
 
 /* The default of lin_draw_opts.max_nodes, and the most any drawing may
  * lay out: dot's layout time grows fast with size (NOTES.md). */
@@ -542,7 +557,7 @@ int lin_group_parse(const char *s);
 #define LIN_DRAW_MAX_NODES_LIMIT 2000
 
 /* Parses "svg", "dot", "png", "mermaid" (or "mmd"); returns the value or -1. */
-int lin_format_parse(const char *s);
+LIN_EXTERN int lin_format_parse(const char *s);
 
 /* What to draw and how. focus < 0 draws the whole catalog; otherwise the
  * focus model with its ancestors and/or descendants (both when neither flag
@@ -570,47 +585,49 @@ typedef struct lin_draw_opts {
 	                 children spread over this many ranks (0 or 1: off) */
 } lin_draw_opts;
 #define LIN_DRAW_OPTS_INIT                                                     \
-	{-1, 0, 0, -1, LIN_REL_ALL, 1, 0, NULL, LIN_DRAW_MAX_NODES_DEFAULT,        \
-	 LIN_GROUP_AUTO, -1, 0, 3}
+	{.focus = -1, .ancestors = 0, .descendants = 0, .depth = -1,           \
+	 .relations = LIN_REL_ALL, .left_to_right = 1, .by_year = 0,           \
+	 .title = NULL, .max_nodes = LIN_DRAW_MAX_NODES_DEFAULT,               \
+	 .group = LIN_GROUP_AUTO, .quarters = -1, .reduce = 0, .stagger = 3}
 
 /* Selects the vertices a draw would show, sorted by vertex id. */
-int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
-                    const lin_draw_opts *o, lin_error *err);
+LIN_EXTERN int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
+                               const lin_draw_opts *o, lin_error *err);
 
 /* Draws into out (DOT text, SVG text or PNG bytes). Graphviz state is one
  * context per process, created on first use and released at exit by
  * lin_render_shutdown. Deterministic: the same catalog and options give the
  * same bytes. */
-int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
-               lin_format fmt, lin_error *err);
+LIN_EXTERN int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+                          lin_format fmt, lin_error *err);
 
 /* Releases the process-wide Graphviz context (call once, at exit). */
-void lin_render_shutdown(void);
+LIN_EXTERN void lin_render_shutdown(void);
 
 /* Writes the documentation set: out_dir/evolution.svg (the catalog on a
  * time axis), out_dir/<family>.svg for every base model with descendants,
  * out_dir/catalog.svg, their DOT sources and Mermaid versions in graph_dir,
  * out_dir/README.md embedding them and out_dir/index.html (one
  * self-contained page with search). Every file is written atomically. */
-int lin_docs_write(const lin_catalog *cat, const char *out_dir,
-                   const char *graph_dir, lin_error *err);
+LIN_EXTERN int lin_docs_write(const lin_catalog *cat, const char *out_dir,
+                              const char *graph_dir, lin_error *err);
 
 /* ---- files -------------------------------------------------------------- */
 
 /* Writes len bytes to path atomically: a temporary file in the same
  * directory, fsync, rename. On failure the old file is untouched and no
  * temporary file remains. */
-int lin_write_atomic(const char *path, const void *data, size_t len,
-                     lin_error *err);
+LIN_EXTERN int lin_write_atomic(const char *path, const void *data, size_t len,
+                                lin_error *err);
 
 /* Reads a whole file into *out (NUL-terminated; free()). Fails with
  * LIN_ELIMIT above max bytes. */
-int lin_read_file(char **out, size_t *len, const char *path, size_t max,
-                  lin_error *err);
+LIN_EXTERN int lin_read_file(char **out, size_t *len, const char *path, size_t max,
+                             lin_error *err);
 
 /* Installs igraph error and warning handlers that never abort; igraph errors
  * then surface as LIN_EGRAPH. Called by lin_catalog_new; idempotent. */
-void lin_igraph_init(void);
+LIN_EXTERN void lin_igraph_init(void);
 
 /* ---- Hugging Face model cards ---------------------------------------- */
 
@@ -631,27 +648,27 @@ typedef struct lin_import_report {
  * cards". A malformed card is a warning in diags and counts in rep->skipped;
  * the import goes on. Returns 0, or LIN_EIO when path cannot be read,
  * LIN_ENOMEM, LIN_EINVAL when cat is finished. rep may be NULL. */
-int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *rep,
-                       lin_diags *diags, lin_error *err);
+LIN_EXTERN int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *rep,
+                                  lin_diags *diags, lin_error *err);
 
 /* Imports one card held in memory; name is its file name (which gives the
  * model id, e.g. "ORG__NAME.yaml" or "ORG/NAME/README.md") and the file
  * used in messages and sources. Same contract as lin_import_hf_path. */
-int lin_import_hf_buffer(lin_catalog *cat, const char *name, const char *data,
-                         size_t len, lin_import_report *rep, lin_diags *diags,
-                         lin_error *err);
+LIN_EXTERN int lin_import_hf_buffer(lin_catalog *cat, const char *name, const char *data,
+                                    size_t len, lin_import_report *rep, lin_diags *diags,
+                                    lin_error *err);
 
 /* 1 when path looks like model cards rather than a catalog: a *.md file, or
  * a directory with no catalog-style *.yaml file directly inside (names
  * without "__") and at least one card in or below it. 0 otherwise. */
-int lin_import_hf_is_cards(const char *path);
+LIN_EXTERN int lin_import_hf_is_cards(const char *path);
 
 /* Writes the models of a finished catalog as catalog YAML (data/README.md's
  * schema), sorted by id, every string double-quoted and escaped, so that
  * lin_catalog_load_buffer reads the same models back. An external model
  * becomes an entry with stage 'unknown' (its id lowercased; the original
  * spelling kept as its name). */
-int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err);
+LIN_EXTERN int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Every test, as CI runs it: the whole suite under AddressSanitizer + UBSan
-# (ctest: cmocka units, golden CLI cases, hostile inputs, docs freshness,
-# SVG safety, install), the golden CLI cases once more under valgrind on a
-# plain build (our own allocations must be clean; Graphviz's own leaks are
-# suppressed in tests/valgrind.supp), and a fuzz smoke run of each harness
-# (FUZZ_SECONDS per harness, default 60; 0 skips it).
+# Every test, as CI runs it: the whole ctest suite (cmocka units, golden CLI
+# cases, hostile inputs, docs freshness, SVG safety, install, README
+# examples) on a plain build with warnings as errors and again under
+# AddressSanitizer + UBSan, the golden CLI cases once more under valgrind on
+# the plain build (our own allocations must be clean; Graphviz's own leaks
+# are suppressed in tests/valgrind.supp), and a fuzz smoke run of each
+# harness (FUZZ_SECONDS per harness, default 60; 0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+cmake -S . -B build-plain -DLINEAGE_WERROR=ON
+cmake --build build-plain -j2
+ctest --test-dir build-plain -j2 --output-on-failure
 
 cmake -S . -B build-test -DLINEAGE_SANITIZE=ON -DLINEAGE_WERROR=ON
 cmake --build build-test -j2
 ctest --test-dir build-test --output-on-failure
 
-cmake -S . -B build-vg -DLINEAGE_TESTS=OFF -DLINEAGE_WERROR=ON
-cmake --build build-vg -j2
 echo "valgrind: golden CLI cases"
 WRAP="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp" \
-  bash tests/cli/run.sh build-vg/lineage
+  bash tests/cli/run.sh build-plain/lineage
 
 if [ "${FUZZ_SECONDS:-60}" != 0 ]; then
   SECONDS_PER_HARNESS=${FUZZ_SECONDS:-60} FUZZ_BUILD=build-fuzz bash tests/fuzz/run.sh

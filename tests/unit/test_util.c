@@ -352,7 +352,7 @@ static void arena_strings_and_reset(void **state)
 	char *z = lin_arena_alloc(&a, 100);
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(z[i], 0);
-	assert_int_equal((uintptr_t)z % sizeof(max_align_t), 0);
+	assert_int_equal((uintptr_t)z % _Alignof(max_align_t), 0);
 	/* bigger than a chunk */
 	char *big = lin_arena_alloc(&a, (size_t)200 * 1024);
 	assert_non_null(big);
