@@ -135,7 +135,7 @@ typedef enum lin_escape_format {
  * becomes U+FFFD (or the format's escape of it). With max > 0 a text of
  * more than max code points is cut to max - 1 and an ellipsis. Returns 0,
  * LIN_ENOMEM when out ran out of memory, LIN_EINVAL for a bad format. */
-int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max);
+LIN_EXTERN int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max);
 
 /* ---- vocabularies ------------------------------------------------------ */
 
@@ -280,15 +280,15 @@ typedef struct lin_field {
 
 /* The fields in the catalog's order (the YAML writer's); *n gets their
  * number. The table is static: nothing to free. */
-const lin_field *lin_model_fields(size_t *n);
+LIN_EXTERN const lin_field *lin_model_fields(size_t *n);
 
 /* The field f of m as text: a TEXT field's string, a vocabulary field's
  * word ("sft", "decoder-only"), "true"/"false" for a FLAG; NULL when not
  * recorded or for a LIST or PARENTS field. Borrowed from m or static. */
-const char *lin_field_text(const lin_model *m, const lin_field *f);
+LIN_EXTERN const char *lin_field_text(const lin_model *m, const lin_field *f);
 
 /* The list of a LIST field; NULL for any other kind. */
-const lin_strlist *lin_field_list(const lin_model *m, const lin_field *f);
+LIN_EXTERN const lin_strlist *lin_field_list(const lin_model *m, const lin_field *f);
 
 
 /* Creates an empty catalog in *out. Free with lin_catalog_free. */
@@ -355,7 +355,7 @@ typedef struct lin_open_opts {
  * set with cards is never cached. Every path is read, so that all their
  * problems are reported at once: problems go to diags, the first error to
  * err. On failure *out is NULL. opts may be NULL (no cache). */
-int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
+LIN_EXTERN int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
                      const lin_open_opts *opts, lin_diags *diags, lin_error *err);
 
 /* Opens a cache image held in memory (8-byte aligned; it must outlive the
@@ -502,7 +502,7 @@ LIN_EXTERN int lin_export_model_json(lin_buf *out, const lin_catalog *cat,
  * variant, note and sources, then the given direct children (may be NULL).
  * Text is copied as it is: a caller writing to a terminal strips control
  * characters. LIN_EINVAL for a bad vertex, LIN_ENOMEM when out ran out. */
-int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+LIN_EXTERN int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
                           const lin_hits *children);
 
 /* Appends a JSON array of hits: each model object plus "distance",
@@ -516,18 +516,18 @@ LIN_EXTERN int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
 
 /* Appends the first n roots (all when n is larger) as a JSON array: each a
  * brief model object plus "descendants" and "by_relation" counts. */
-int lin_export_roots_json(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
+LIN_EXTERN int lin_export_roots_json(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
                           size_t n);
 
 /* Appends {"schema", "ancestor", "descendant", "paths"}: the chains of
  * lin_query_paths from top down to bottom (either may be -1: null when no
  * chain exists), each a list of {"from", "to", "relation"} steps. */
-int lin_export_paths_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
+LIN_EXTERN int lin_export_paths_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
                           igraph_integer_t bottom, const igraph_vector_int_list_t *paths);
 
 /* Appends the statistics of lin_query_stats as one JSON object with
  * "schema" first; "widest" counts children through the relations in mask. */
-int lin_export_stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
+LIN_EXTERN int lin_export_stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
                           lin_relmask mask);
 
 /* ---- drawing ------------------------------------------------------------ */
