@@ -1,0 +1,206 @@
+/*
+ * paths.c - questions about two models: every shortest derivation chain
+ * from one down to the other, and their nearest common ancestors. igraph's
+ * BFS gives the distances; the chains are walked over them.
+ */
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Stops igraph's BFS once it passes the depth limit: BFS visits vertices
+ * in order of distance, so everything after is farther still. */
+static igraph_error_t bfs_depth_cb(const igraph_t *g, igraph_integer_t vid,
+                                   igraph_integer_t pred, igraph_integer_t succ,
+                                   igraph_integer_t rank, igraph_integer_t dist,
+                                   void *extra)
+{
+	(void)g, (void)vid, (void)pred, (void)succ, (void)rank;
+	return dist > *(const int *)extra ? IGRAPH_STOP : IGRAPH_SUCCESS;
+}
+
+/* BFS from root with distances for every vertex (dist[v] < 0: unreached;
+ * with a depth limit, the first vertex past it keeps its distance too).
+ * igraph checks root. */
+static int bfs(const lin_view *v, igraph_integer_t root, igraph_neimode_t mode, int depth,
+               igraph_vector_int_t *dist, lin_error *err)
+{
+	int rc = 0;
+	LIN_IG(igraph_bfs(v->g, root, NULL, mode, 0, NULL, NULL, NULL, NULL, NULL, NULL,
+	                  dist, depth >= 0 ? bfs_depth_cb : NULL, &depth));
+done:
+	return rc;
+}
+
+/* Walks the shortest-path DAG between from and to (edges u -> v with
+ * df[u] + 1 == df[v] and df[v] + dt[v] == L) depth first, emitting chains
+ * until LIN_PATHS_MAX. igraph_get_all_shortest_paths would keep a path list
+ * for every vertex (quadratic on a 100,000-deep chain) and cannot stop
+ * early, and a DAG of diamonds has exponentially many shortest chains. */
+static int enumerate_paths(igraph_vector_int_list_t *out, const lin_view *w,
+                           const igraph_inclist_t *il, igraph_integer_t from,
+                           igraph_integer_t to, const igraph_vector_int_t *df,
+                           const igraph_vector_int_t *dt, lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t L = VECTOR(*df)[to], d = 0;
+	igraph_vector_int_t at = {0}, cur = {0}, edges = {0};
+	LIN_IG(igraph_vector_int_init(&at, L + 1));
+	LIN_IG(igraph_vector_int_init(&cur, L + 1));
+	LIN_IG(igraph_vector_int_init(&edges, L));
+	VECTOR(at)[0] = from;
+	while (d >= 0 && igraph_vector_int_list_size(out) < LIN_PATHS_MAX) {
+		if (d == L) {
+			igraph_vector_int_t *p;
+			/* the list owns p from the start: nothing to leak if a step fails */
+			LIN_IG(igraph_vector_int_list_push_back_new(out, &p));
+			LIN_IG(igraph_vector_int_resize(p, L));
+			for (igraph_integer_t k = 0; k < L; k++)
+				VECTOR(*p)[k] = lin_view_cat_edge(w, VECTOR(edges)[k]);
+			d--;
+			continue;
+		}
+		const igraph_vector_int_t *inc = igraph_inclist_get((igraph_inclist_t *)il, VECTOR(at)[d]);
+		igraph_integer_t e = -1, next = -1;
+		while (VECTOR(cur)[d] < igraph_vector_int_size(inc)) {
+			igraph_integer_t c = VECTOR(*inc)[VECTOR(cur)[d]++];
+			igraph_integer_t v = IGRAPH_TO(w->g, c);
+			if (VECTOR(*df)[v] == d + 1 && VECTOR(*dt)[v] >= 0 && VECTOR(*dt)[v] == L - d - 1) {
+				e = c;
+				next = v;
+				break;
+			}
+		}
+		if (e < 0) {
+			d--;
+			continue;
+		}
+		VECTOR(edges)[d] = e;
+		VECTOR(at)[d + 1] = next;
+		VECTOR(cur)[d + 1] = 0;
+		d++;
+	}
+done:
+	lin_vec_free(&at);
+	lin_vec_free(&cur);
+	lin_vec_free(&edges);
+	return rc;
+}
+
+int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
+                    igraph_integer_t from, igraph_integer_t to,
+                    const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	lin_view w = LIN_VIEW_INIT;
+	igraph_vector_int_t df = {0}, dt = {0};
+	igraph_inclist_t il = {0};
+	igraph_vector_int_list_clear(out);
+	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+		goto done;
+	LIN_IG(igraph_vector_int_init(&df, 0));
+	LIN_IG(igraph_vector_int_init(&dt, 0));
+	/* a model is not its own derivation */
+	if (from == to)
+		goto done;
+	if ((rc = bfs(&w, from, IGRAPH_OUT, -1, &df, err)) ||
+	    (rc = bfs(&w, to, IGRAPH_IN, -1, &dt, err)))
+		goto done;
+	if (VECTOR(df)[to] < 0)
+		goto done;
+	LIN_IG(igraph_inclist_init(w.g, &il, IGRAPH_OUT, IGRAPH_LOOPS_ONCE));
+	rc = enumerate_paths(out, &w, &il, from, to, &df, &dt, err);
+done:
+	/* a failed or never-run init leaves incs NULL (IGRAPH_FREE clears it) */
+	if (il.incs)
+		igraph_inclist_destroy(&il);
+	lin_vec_free(&df);
+	lin_vec_free(&dt);
+	lin_view_close(&w);
+	if (rc)
+		igraph_vector_int_list_clear(out);
+	return rc;
+}
+
+/* 1 when c is a nearest common ancestor: no child of c in w is itself a
+ * common ancestor. nei is scratch for c's children. */
+static int is_nearest(int *out, const lin_view *w, igraph_integer_t c,
+                      const igraph_vector_int_t *da, const igraph_vector_int_t *db,
+                      igraph_vector_int_t *nei, lin_error *err)
+{
+	int rc = 0;
+	*out = 1;
+	LIN_IG(igraph_neighbors(w->g, nei, c, IGRAPH_OUT));
+	for (igraph_integer_t k = 0; *out && k < igraph_vector_int_size(nei); k++) {
+		igraph_integer_t ch = VECTOR(*nei)[k];
+		*out = !(VECTOR(*da)[ch] >= 0 && VECTOR(*db)[ch] >= 0);
+	}
+done:
+	return rc;
+}
+
+/* The distances from a and b up to their ancestors within the depth
+ * limit (-1 elsewhere). */
+static int up_distances(const lin_view *w, igraph_integer_t a, igraph_integer_t b, int depth,
+                        igraph_vector_int_t *da, igraph_vector_int_t *db, lin_error *err)
+{
+	int rc;
+	if ((rc = bfs(w, a, IGRAPH_IN, depth, da, err)) ||
+	    (rc = bfs(w, b, IGRAPH_IN, depth, db, err)))
+		return rc;
+	/* the BFS stops on the first vertex past the depth limit, after
+	 * recording its distance: forget it */
+	igraph_integer_t n = igraph_vcount(w->g);
+	for (igraph_integer_t c = 0; depth >= 0 && c < n; c++) {
+		if (VECTOR(*da)[c] > depth)
+			VECTOR(*da)[c] = -1;
+		if (VECTOR(*db)[c] > depth)
+			VECTOR(*db)[c] = -1;
+	}
+	return 0;
+}
+
+int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
+                     igraph_integer_t b, const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	lin_view w = LIN_VIEW_INIT;
+	igraph_vector_int_t da = {0}, db = {0}, nei = {0};
+	memset(out, 0, sizeof(*out));
+	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+		goto done;
+	LIN_IG(igraph_vector_int_init(&da, 0));
+	LIN_IG(igraph_vector_int_init(&db, 0));
+	LIN_IG(igraph_vector_int_init(&nei, 0));
+	if ((rc = up_distances(&w, a, b, o->depth, &da, &db, err)))
+		goto done;
+	igraph_integer_t n = igraph_vcount(w.g);
+	out->items = calloc((size_t)n + 1, sizeof(lin_hit));
+	if (!out->items) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	for (igraph_integer_t c = 0; c < n; c++) {
+		int nearest = 0;
+		if (VECTOR(da)[c] < 0 || VECTOR(db)[c] < 0)
+			continue;
+		if ((rc = is_nearest(&nearest, &w, c, &da, &db, &nei, err)))
+			goto done;
+		if (!nearest)
+			continue;
+		lin_hit *h = &out->items[out->n++];
+		h->vertex = c;
+		h->via = h->edge = -1;
+		h->relation = LIN_REL_COUNT;
+		h->distance = (int)(VECTOR(da)[c] + VECTOR(db)[c]);
+	}
+	rc = lin_hits_sort(out, cat, err);
+done:
+	lin_vec_free(&da);
+	lin_vec_free(&db);
+	lin_vec_free(&nei);
+	lin_view_close(&w);
+	if (rc)
+		lin_hits_dispose(out);
+	return rc;
+}
