@@ -1,7 +1,8 @@
 /*
  * test_query.c - ancestors and descendants with distances, relation filters
  * and depth limits; every shortest chain; nearest common ancestors; roots;
- * statistics (query.c, graph.c's lin_graph_filtered), on the mini fixture.
+ * statistics; a model's parent and child edges (query/, graph.c's
+ * lin_graph_filtered), on the mini fixture.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -692,6 +693,123 @@ static void stats_empty_catalog(void **state)
 	lin_catalog_free(cat);
 }
 
+/* ---- neighbours ------------------------------------------------------------ */
+
+/* Edges as "from-relation->to" joined with spaces. */
+static void edges_str(char *out, size_t n, const lin_catalog *cat, const igraph_vector_int_t *v)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	size_t used = 0;
+	out[0] = '\0';
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(v); j++) {
+		igraph_integer_t e = VECTOR(*v)[j];
+		used += (size_t)snprintf(out + used, n - used, "%s%s-%s->%s", j ? " " : "",
+		                         id(cat, IGRAPH_FROM(g, e)),
+		                         lin_relation_name(lin_catalog_edge_relation(cat, e)),
+		                         id(cat, IGRAPH_TO(g, e)));
+	}
+}
+
+static void parents_str(char *out, size_t n, const lin_catalog *cat, const char *who,
+                        lin_relmask mask, int children)
+{
+	igraph_vector_int_t v;
+	lin_error e;
+	assert_int_equal(igraph_vector_int_init(&v, 3), IGRAPH_SUCCESS); /* replaced, not appended to */
+	igraph_integer_t x = th_find(cat, who);
+	assert_int_equal(children ? lin_catalog_children(&v, cat, x, mask, &e)
+	                          : lin_catalog_parents(&v, cat, x, mask, &e), 0);
+	edges_str(out, n, cat, &v);
+	igraph_vector_int_destroy(&v);
+}
+
+/* Parents come in the order the entry lists them, not igraph's order (by
+ * the vertex at the other end: gpt-3.5-turbo is vertex 0, llama 2). */
+static void neighbours_parents_in_entry_order(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[1024];
+	parents_str(s, sizeof(s), cat, "alpaca", LIN_REL_ALL, 0);
+	assert_string_equal(s, "llama-finetune->alpaca gpt-3.5-turbo-distill->alpaca");
+	parents_str(s, sizeof(s), cat, "llava", LIN_REL_ALL, 0);
+	assert_string_equal(s, "vicuna-multimodal->llava gpt-4-distill->llava");
+	parents_str(s, sizeof(s), cat, "alpaca", LIN_REL_BIT(LIN_REL_DISTILL), 0);
+	assert_string_equal(s, "gpt-3.5-turbo-distill->alpaca");
+	parents_str(s, sizeof(s), cat, "alpaca", LIN_REL_BIT(LIN_REL_MERGE), 0);
+	assert_string_equal(s, "");
+	parents_str(s, sizeof(s), cat, "llama", LIN_REL_ALL, 0);
+	assert_string_equal(s, "");
+}
+
+static void neighbours_children_in_catalog_order(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[1024];
+	parents_str(s, sizeof(s), cat, "llama", LIN_REL_ALL, 1);
+	assert_string_equal(s, "llama-recipe->llama-2 llama-finetune->alpaca llama-finetune->vicuna "
+	                       "llama-adapter->chinese-vicuna llama-adapter->guanaco-qlora "
+	                       "llama-finetune->guanaco-multilingual "
+	                       "llama-continued-pretrain->chinese-llama");
+	parents_str(s, sizeof(s), cat, "llama", LIN_REL_BIT(LIN_REL_ADAPTER), 1);
+	assert_string_equal(s, "llama-adapter->chinese-vicuna llama-adapter->guanaco-qlora");
+	parents_str(s, sizeof(s), cat, "mythomax-l2-13b-gptq", LIN_REL_ALL, 1);
+	assert_string_equal(s, "");
+}
+
+/* Against the definition, for every model and several filters: the edges
+ * of the catalog, in id order, that end (start) at v with a relation in
+ * the mask. */
+static void neighbours_match_edge_list(void **state)
+{
+	lin_catalog *cats[2] = {*state, th_load_text(unordered)};
+	static const lin_relmask masks[] = {LIN_REL_ALL, 0, LIN_REL_BIT(LIN_REL_FINETUNE),
+	                                    LIN_REL_BIT(LIN_REL_MERGE) | LIN_REL_BIT(LIN_REL_DISTILL)};
+	igraph_vector_int_t got, want;
+	lin_error e;
+	assert_int_equal(igraph_vector_int_init(&got, 0), IGRAPH_SUCCESS);
+	assert_int_equal(igraph_vector_int_init(&want, 0), IGRAPH_SUCCESS);
+	for (int c = 0; c < 2; c++) {
+		const igraph_t *g = lin_catalog_graph(cats[c]);
+		for (size_t k = 0; k < sizeof(masks) / sizeof(masks[0]); k++)
+			for (igraph_integer_t v = 0; v < lin_catalog_count(cats[c]); v++)
+				for (int kids = 0; kids < 2; kids++) {
+					igraph_vector_int_clear(&want);
+					for (igraph_integer_t x = 0; x < igraph_ecount(g); x++)
+						if ((kids ? IGRAPH_FROM(g, x) : IGRAPH_TO(g, x)) == v &&
+						    (masks[k] & LIN_REL_BIT(lin_catalog_edge_relation(cats[c], x))))
+							assert_int_equal(igraph_vector_int_push_back(&want, x), IGRAPH_SUCCESS);
+					assert_int_equal(kids ? lin_catalog_children(&got, cats[c], v, masks[k], &e)
+					                      : lin_catalog_parents(&got, cats[c], v, masks[k], &e), 0);
+					assert_true(igraph_vector_int_all_e(&got, &want));
+				}
+	}
+	igraph_vector_int_destroy(&got);
+	igraph_vector_int_destroy(&want);
+	lin_catalog_free(cats[1]);
+}
+
+static void neighbours_errors(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_catalog *raw = NULL;
+	igraph_vector_int_t v;
+	lin_error e;
+	assert_int_equal(igraph_vector_int_init(&v, 2), IGRAPH_SUCCESS);
+	assert_int_equal(lin_catalog_parents(&v, cat, lin_catalog_count(cat), LIN_REL_ALL, &e), LIN_EGRAPH);
+	assert_int_equal(igraph_vector_int_size(&v), 0);
+	assert_int_equal(igraph_vector_int_resize(&v, 2), IGRAPH_SUCCESS);
+	assert_int_equal(lin_catalog_children(&v, cat, -1, LIN_REL_ALL, &e), LIN_EGRAPH);
+	assert_int_equal(igraph_vector_int_size(&v), 0);
+	const char *text = "- {id: a, stage: sft, sources: [s]}\n";
+	assert_int_equal(lin_catalog_new(&raw, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(raw, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(lin_catalog_children(&v, raw, 0, LIN_REL_ALL, &e), LIN_EINVAL);
+	assert_string_equal(e.msg, "the catalog is not finished");
+	assert_int_equal(lin_catalog_parents(&v, raw, 0, LIN_REL_ALL, &e), LIN_EINVAL);
+	lin_catalog_free(raw);
+	igraph_vector_int_destroy(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +832,10 @@ int main(void)
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
 		cmocka_unit_test(stats_empty_catalog),
+		cmocka_unit_test(neighbours_parents_in_entry_order),
+		cmocka_unit_test(neighbours_children_in_catalog_order),
+		cmocka_unit_test(neighbours_match_edge_list),
+		cmocka_unit_test(neighbours_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -32,58 +32,72 @@ done:
 	return rc;
 }
 
+/* The next edge at or after *cur in kids (catalog edges out of a vertex at
+ * distance d from the start) that stays on a shortest chain to the end,
+ * L edges away: its head is at d + 1 from the start and L - d - 1 from the
+ * end. -1 when none is left. */
+static igraph_integer_t next_on_chain(const igraph_t *g, const igraph_vector_int_t *kids,
+                                      igraph_integer_t *cur, igraph_integer_t d,
+                                      igraph_integer_t L, const igraph_vector_int_t *df,
+                                      const igraph_vector_int_t *dt)
+{
+	while (*cur < igraph_vector_int_size(kids)) {
+		igraph_integer_t e = VECTOR(*kids)[(*cur)++], v = IGRAPH_TO(g, e);
+		if (VECTOR(*df)[v] == d + 1 && VECTOR(*dt)[v] == L - d - 1)
+			return e;
+	}
+	return -1;
+}
+
 /* Walks the shortest-path DAG between from and to (edges u -> v with
  * df[u] + 1 == df[v] and df[v] + dt[v] == L) depth first, emitting chains
  * until LIN_PATHS_MAX. igraph_get_all_shortest_paths would keep a path list
  * for every vertex (quadratic on a 100,000-deep chain) and cannot stop
- * early, and a DAG of diamonds has exponentially many shortest chains. */
-static int enumerate_paths(igraph_vector_int_list_t *out, const lin_view *w,
-                           const igraph_inclist_t *il, igraph_integer_t from,
-                           igraph_integer_t to, const igraph_vector_int_t *df,
-                           const igraph_vector_int_t *dt, lin_error *err)
+ * early, and a DAG of diamonds has exponentially many shortest chains.
+ * The child edges of each vertex on the current chain come from
+ * lin_catalog_children when the walk steps onto it: an igraph_inclist of
+ * the whole graph would allocate a vector per model for a chain of a few. */
+static int enumerate_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
+                           lin_relmask mask, igraph_integer_t from, igraph_integer_t to,
+                           const igraph_vector_int_t *df, const igraph_vector_int_t *dt,
+                           lin_error *err)
 {
 	int rc = 0;
+	const igraph_t *g = &cat->graph;
 	igraph_integer_t L = VECTOR(*df)[to], d = 0;
-	igraph_vector_int_t at = {0}, cur = {0}, edges = {0};
-	LIN_IG(igraph_vector_int_init(&at, L + 1));
+	igraph_vector_int_t cur = {0}, edges = {0};
+	igraph_vector_int_list_t kids = {0}; /* kids[d]: the child edges at depth d */
 	LIN_IG(igraph_vector_int_init(&cur, L + 1));
 	LIN_IG(igraph_vector_int_init(&edges, L));
-	VECTOR(at)[0] = from;
+	LIN_IG(igraph_vector_int_list_init(&kids, L));
+	if ((rc = lin_catalog_children(igraph_vector_int_list_get_ptr(&kids, 0), cat, from, mask,
+	                               err)))
+		goto done;
 	while (d >= 0 && igraph_vector_int_list_size(out) < LIN_PATHS_MAX) {
 		if (d == L) {
 			igraph_vector_int_t *p;
-			/* the list owns p from the start: nothing to leak if a step fails */
+			/* the list owns p from the start: nothing to leak if the copy fails */
 			LIN_IG(igraph_vector_int_list_push_back_new(out, &p));
-			LIN_IG(igraph_vector_int_resize(p, L));
-			for (igraph_integer_t k = 0; k < L; k++)
-				VECTOR(*p)[k] = lin_view_cat_edge(w, VECTOR(edges)[k]);
+			LIN_IG(igraph_vector_int_update(p, &edges));
 			d--;
 			continue;
 		}
-		const igraph_vector_int_t *inc = igraph_inclist_get((igraph_inclist_t *)il, VECTOR(at)[d]);
-		igraph_integer_t e = -1, next = -1;
-		while (VECTOR(cur)[d] < igraph_vector_int_size(inc)) {
-			igraph_integer_t c = VECTOR(*inc)[VECTOR(cur)[d]++];
-			igraph_integer_t v = IGRAPH_TO(w->g, c);
-			if (VECTOR(*df)[v] == d + 1 && VECTOR(*dt)[v] >= 0 && VECTOR(*dt)[v] == L - d - 1) {
-				e = c;
-				next = v;
-				break;
-			}
-		}
+		igraph_integer_t e = next_on_chain(g, igraph_vector_int_list_get_ptr(&kids, d),
+		                                   &VECTOR(cur)[d], d, L, df, dt);
 		if (e < 0) {
 			d--;
 			continue;
 		}
-		VECTOR(edges)[d] = e;
-		VECTOR(at)[d + 1] = next;
-		VECTOR(cur)[d + 1] = 0;
-		d++;
+		VECTOR(edges)[d++] = e;
+		VECTOR(cur)[d] = 0;
+		if (d < L && (rc = lin_catalog_children(igraph_vector_int_list_get_ptr(&kids, d), cat,
+		                                        IGRAPH_TO(g, e), mask, err)))
+			goto done;
 	}
 done:
-	lin_vec_free(&at);
 	lin_vec_free(&cur);
 	lin_vec_free(&edges);
+	lin_vec_list_free(&kids);
 	return rc;
 }
 
@@ -94,7 +108,6 @@ int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
 	int rc = 0;
 	lin_view w = LIN_VIEW_INIT;
 	igraph_vector_int_t df = {0}, dt = {0};
-	igraph_inclist_t il = {0};
 	igraph_vector_int_list_clear(out);
 	if ((rc = lin_view_open(&w, cat, o->relations, err)))
 		goto done;
@@ -108,12 +121,8 @@ int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
 		goto done;
 	if (VECTOR(df)[to] < 0)
 		goto done;
-	LIN_IG(igraph_inclist_init(w.g, &il, IGRAPH_OUT, IGRAPH_LOOPS_ONCE));
-	rc = enumerate_paths(out, &w, &il, from, to, &df, &dt, err);
+	rc = enumerate_paths(out, cat, o->relations, from, to, &df, &dt, err);
 done:
-	/* a failed or never-run init leaves incs NULL (IGRAPH_FREE clears it) */
-	if (il.incs)
-		igraph_inclist_destroy(&il);
 	lin_vec_free(&df);
 	lin_vec_free(&dt);
 	lin_view_close(&w);
@@ -122,20 +131,18 @@ done:
 	return rc;
 }
 
-/* 1 when c is a nearest common ancestor: no child of c in w is itself a
- * common ancestor. nei is scratch for c's children. */
-static int is_nearest(int *out, const lin_view *w, igraph_integer_t c,
+/* 1 when c is a nearest common ancestor: no child of c (under mask) is
+ * itself a common ancestor. kids is scratch for c's child edges. */
+static int is_nearest(int *out, const lin_catalog *cat, igraph_integer_t c, lin_relmask mask,
                       const igraph_vector_int_t *da, const igraph_vector_int_t *db,
-                      igraph_vector_int_t *nei, lin_error *err)
+                      igraph_vector_int_t *kids, lin_error *err)
 {
-	int rc = 0;
+	int rc = lin_catalog_children(kids, cat, c, mask, err);
 	*out = 1;
-	LIN_IG(igraph_neighbors(w->g, nei, c, IGRAPH_OUT));
-	for (igraph_integer_t k = 0; *out && k < igraph_vector_int_size(nei); k++) {
-		igraph_integer_t ch = VECTOR(*nei)[k];
+	for (igraph_integer_t k = 0; !rc && *out && k < igraph_vector_int_size(kids); k++) {
+		igraph_integer_t ch = IGRAPH_TO(&cat->graph, VECTOR(*kids)[k]);
 		*out = !(VECTOR(*da)[ch] >= 0 && VECTOR(*db)[ch] >= 0);
 	}
-done:
 	return rc;
 }
 
@@ -165,13 +172,13 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 {
 	int rc = 0;
 	lin_view w = LIN_VIEW_INIT;
-	igraph_vector_int_t da = {0}, db = {0}, nei = {0};
+	igraph_vector_int_t da = {0}, db = {0}, kids = {0};
 	memset(out, 0, sizeof(*out));
 	if ((rc = lin_view_open(&w, cat, o->relations, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&da, 0));
 	LIN_IG(igraph_vector_int_init(&db, 0));
-	LIN_IG(igraph_vector_int_init(&nei, 0));
+	LIN_IG(igraph_vector_int_init(&kids, 0));
 	if ((rc = up_distances(&w, a, b, o->depth, &da, &db, err)))
 		goto done;
 	igraph_integer_t n = igraph_vcount(w.g);
@@ -184,7 +191,7 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 		int nearest = 0;
 		if (VECTOR(da)[c] < 0 || VECTOR(db)[c] < 0)
 			continue;
-		if ((rc = is_nearest(&nearest, &w, c, &da, &db, &nei, err)))
+		if ((rc = is_nearest(&nearest, cat, c, o->relations, &da, &db, &kids, err)))
 			goto done;
 		if (!nearest)
 			continue;
@@ -198,7 +205,7 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 done:
 	lin_vec_free(&da);
 	lin_vec_free(&db);
-	lin_vec_free(&nei);
+	lin_vec_free(&kids);
 	lin_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);

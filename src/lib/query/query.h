@@ -1,9 +1,9 @@
 /*
  * query.h - questions over a finished catalog, all answered by igraph's
  * traversals: reach (ancestors, descendants), chains, common ancestors,
- * roots by family size, statistics.
+ * roots by family size, statistics, and a model's parent and child edges.
  * The files share the relation-filtered view of the graph (view.c):
- * view.c <- reach.c, paths.c, roots.c <- stats.c.
+ * view.c <- neighbours.c, reach.c, paths.c, roots.c <- stats.c.
  */
 #ifndef LIN_QUERY_H
 #define LIN_QUERY_H
@@ -88,6 +88,11 @@ int lin_view_topo_order(const lin_view *w, igraph_vector_int_t *topo, int *ident
  * descending, then id. LIN_ENOMEM leaves the items as they were. */
 int lin_hits_sort(lin_hits *h, const lin_catalog *cat, lin_error *err);
 int lin_roots_sort(lin_roots *r, const lin_catalog *cat, lin_error *err);
+
+/* ---- neighbours (neighbours.c) ---------------------------------------------- */
+
+/* lin_catalog_parents and lin_catalog_children (lineage.h) are what query/
+ * itself asks for a model's edges: catalog edge ids, ascending. */
 
 /* ---- roots (roots.c) ------------------------------------------------------ */
 
