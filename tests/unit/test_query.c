@@ -1,8 +1,9 @@
 /*
  * test_query.c - ancestors and descendants with distances, relation filters
  * and depth limits; every shortest chain; nearest common ancestors; roots;
- * statistics; a model's parent and child edges (query/, graph.c's
- * lin_graph_filtered), on the mini fixture.
+ * statistics; a model's parent and child edges; the failure paths a caller
+ * can reach (bad vertices, unfinished catalogs, a filter that leaves no
+ * edge) (query/, graph.c's lin_graph_filtered), on the mini fixture.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -810,6 +811,108 @@ static void neighbours_errors(void **state)
 	igraph_vector_int_destroy(&v);
 }
 
+/* ---- failure paths ---------------------------------------------------------- */
+
+/* Bad vertices fail cleanly (valgrind and ASan check that nothing leaks
+ * or is freed twice) and leave empty results. */
+static void bad_vertices_fail_cleanly(void **state)
+{
+	const lin_catalog *cat = *state;
+	igraph_integer_t n = lin_catalog_count(cat), llama = th_find(cat, "llama");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	igraph_vector_int_list_t paths;
+	lin_hits h = {NULL, 0};
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), IGRAPH_SUCCESS);
+	for (int filtered = 0; filtered < 2; filtered++) {
+		o.relations = filtered ? LIN_REL_BIT(LIN_REL_FINETUNE) : LIN_REL_ALL;
+		/* from bad: the first BFS fails; to bad: the second, after the first */
+		assert_int_equal(lin_query_paths(&paths, cat, n, llama, &o, &e), LIN_EGRAPH);
+		assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+		assert_int_equal(lin_query_paths(&paths, cat, llama, -5, &o, &e), LIN_EGRAPH);
+		assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+		assert_int_equal(lin_query_common(&h, cat, n + 3, llama, &o, &e), LIN_EGRAPH);
+		assert_null(h.items);
+		assert_int_equal(lin_query_common(&h, cat, llama, n, &o, &e), LIN_EGRAPH);
+		assert_null(h.items);
+		assert_int_equal(lin_query_reach(&h, cat, n, IGRAPH_IN, &o, &e), LIN_EGRAPH);
+		assert_null(h.items);
+	}
+	igraph_vector_int_list_destroy(&paths);
+}
+
+/* Every query on an unfinished catalog is LIN_EINVAL before anything is
+ * built, and the stats it leaves are disposable. */
+static void unfinished_catalog_every_query(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	igraph_vector_int_list_t paths;
+	lin_hits h = {NULL, 0};
+	lin_stats st;
+	const char *text = "- {id: a, stage: sft, sources: [s]}\n- {id: b, stage: sft, sources: [s]}\n";
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), IGRAPH_SUCCESS);
+	assert_int_equal(lin_query_paths(&paths, cat, 0, 1, &o, &e), LIN_EINVAL);
+	assert_int_equal(lin_query_common(&h, cat, 0, 1, &o, &e), LIN_EINVAL);
+	assert_null(h.items);
+	o.relations = LIN_REL_BIT(LIN_REL_MERGE);
+	assert_int_equal(lin_query_stats(&st, cat, &o, &e), LIN_EINVAL);
+	assert_int_equal(igraph_vector_int_size(&st.depth_hist), 0);
+	lin_stats_dispose(&st);
+	lin_stats_dispose(&st); /* twice: harmless */
+	igraph_vector_int_list_destroy(&paths);
+	lin_catalog_free(cat);
+}
+
+/* A filter with no relation leaves a view without edges: every model is
+ * its own root, family and component. */
+static void empty_view_every_query(void **state)
+{
+	const lin_catalog *cat = *state;
+	igraph_integer_t n = lin_catalog_count(cat);
+	igraph_integer_t llama = th_find(cat, "llama"), alpaca = th_find(cat, "alpaca");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	igraph_vector_int_list_t paths;
+	lin_hits h = {NULL, 0};
+	lin_roots r = {NULL, 0};
+	lin_stats st;
+	char s[256];
+	o.relations = 0;
+	assert_int_equal(lin_query_reach(&h, cat, alpaca, IGRAPH_IN, &o, &e), 0);
+	assert_int_equal(h.n, 0);
+	lin_hits_dispose(&h);
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), IGRAPH_SUCCESS);
+	assert_int_equal(lin_query_paths(&paths, cat, llama, alpaca, &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+	igraph_vector_int_list_destroy(&paths);
+	assert_int_equal(lin_query_common(&h, cat, llama, alpaca, &o, &e), 0);
+	assert_int_equal(h.n, 0);
+	lin_hits_dispose(&h);
+	assert_int_equal(lin_query_common(&h, cat, alpaca, alpaca, &o, &e), 0);
+	hits_str(s, sizeof(s), cat, &h);
+	assert_string_equal(s, "alpaca:0:-:-");
+	lin_hits_dispose(&h);
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 0);
+	lin_roots_dispose(&r);
+	assert_int_equal(lin_query_stats(&st, cat, &o, &e), 0);
+	assert_int_equal(st.models, n);
+	assert_int_equal(st.edges, 0);
+	assert_int_equal(st.roots, n);
+	assert_int_equal(st.leaves, n);
+	assert_int_equal(st.components, n);
+	assert_int_equal(igraph_vector_int_size(&st.depth_hist), 1);
+	assert_int_equal(VECTOR(st.depth_hist)[0], n);
+	assert_int_equal(igraph_vector_int_list_size(&st.longest), 0);
+	assert_int_equal(igraph_vector_int_size(&st.widest), 0);
+	lin_stats_dispose(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -836,6 +939,9 @@ int main(void)
 		cmocka_unit_test(neighbours_children_in_catalog_order),
 		cmocka_unit_test(neighbours_match_edge_list),
 		cmocka_unit_test(neighbours_errors),
+		cmocka_unit_test(bad_vertices_fail_cleanly),
+		cmocka_unit_test(unfinished_catalog_every_query),
+		cmocka_unit_test(empty_view_every_query),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
