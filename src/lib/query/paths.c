@@ -8,27 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Stops igraph's BFS once it passes the depth limit: BFS visits vertices
- * in order of distance, so everything after is farther still. */
-static igraph_error_t bfs_depth_cb(const igraph_t *g, igraph_integer_t vid,
-                                   igraph_integer_t pred, igraph_integer_t succ,
-                                   igraph_integer_t rank, igraph_integer_t dist,
-                                   void *extra)
-{
-	(void)g, (void)vid, (void)pred, (void)succ, (void)rank;
-	return dist > *(const int *)extra ? IGRAPH_STOP : IGRAPH_SUCCESS;
-}
-
-/* BFS from root with distances for every vertex (dist[v] < 0: unreached;
- * with a depth limit, the first vertex past it keeps its distance too).
- * igraph checks root. */
-static int bfs(const lin_view *v, igraph_integer_t root, igraph_neimode_t mode, int depth,
-               igraph_vector_int_t *dist, lin_error *err)
+/* Distances from root for every vertex: -1 where it is unreached or, when
+ * depth >= 0, farther than depth. igraph_bfs_simple and its layers rather
+ * than igraph_bfs, which fills a rank, parent and successor for every
+ * vertex and builds a lazy adjacency list; in igraph 0.10.2 that list's
+ * get dereferences NULL when an allocation fails (fault injection crashed
+ * there), where bfs_simple reports IGRAPH_ENOMEM. */
+static int distances(const lin_view *w, igraph_integer_t root, igraph_neimode_t mode,
+                     int depth, igraph_vector_int_t *dist, lin_error *err)
 {
 	int rc = 0;
-	LIN_IG(igraph_bfs(v->g, root, NULL, mode, 0, NULL, NULL, NULL, NULL, NULL, NULL,
-	                  dist, depth >= 0 ? bfs_depth_cb : NULL, &depth));
+	igraph_vector_int_t order = {0}, layers = {0};
+	if ((rc = lin_view_check_vertex(w, root, err)))
+		goto done;
+	LIN_IG(igraph_vector_int_init(&order, 0));
+	LIN_IG(igraph_vector_int_init(&layers, 0));
+	LIN_IG(igraph_bfs_simple(w->g, root, mode, &order, &layers, NULL));
+	LIN_IG(igraph_vector_int_resize(dist, igraph_vcount(w->g)));
+	igraph_vector_int_fill(dist, -1);
+	/* layers[d] is where distance d starts in order; the last entry ends it */
+	igraph_integer_t nl = igraph_vector_int_size(&layers) - 1;
+	if (depth >= 0 && depth < nl)
+		nl = depth + 1;
+	for (igraph_integer_t d = 0; d < nl; d++)
+		for (igraph_integer_t i = VECTOR(layers)[d]; i < VECTOR(layers)[d + 1]; i++)
+			VECTOR(*dist)[VECTOR(order)[i]] = d;
 done:
+	lin_vec_free(&order);
+	lin_vec_free(&layers);
 	return rc;
 }
 
@@ -116,8 +123,8 @@ int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
 	/* a model is not its own derivation */
 	if (from == to)
 		goto done;
-	if ((rc = bfs(&w, from, IGRAPH_OUT, -1, &df, err)) ||
-	    (rc = bfs(&w, to, IGRAPH_IN, -1, &dt, err)))
+	if ((rc = distances(&w, from, IGRAPH_OUT, -1, &df, err)) ||
+	    (rc = distances(&w, to, IGRAPH_IN, -1, &dt, err)))
 		goto done;
 	if (VECTOR(df)[to] < 0)
 		goto done;
@@ -146,27 +153,6 @@ static int is_nearest(int *out, const lin_catalog *cat, igraph_integer_t c, lin_
 	return rc;
 }
 
-/* The distances from a and b up to their ancestors within the depth
- * limit (-1 elsewhere). */
-static int up_distances(const lin_view *w, igraph_integer_t a, igraph_integer_t b, int depth,
-                        igraph_vector_int_t *da, igraph_vector_int_t *db, lin_error *err)
-{
-	int rc;
-	if ((rc = bfs(w, a, IGRAPH_IN, depth, da, err)) ||
-	    (rc = bfs(w, b, IGRAPH_IN, depth, db, err)))
-		return rc;
-	/* the BFS stops on the first vertex past the depth limit, after
-	 * recording its distance: forget it */
-	igraph_integer_t n = igraph_vcount(w->g);
-	for (igraph_integer_t c = 0; depth >= 0 && c < n; c++) {
-		if (VECTOR(*da)[c] > depth)
-			VECTOR(*da)[c] = -1;
-		if (VECTOR(*db)[c] > depth)
-			VECTOR(*db)[c] = -1;
-	}
-	return 0;
-}
-
 int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
                      igraph_integer_t b, const lin_query_opts *o, lin_error *err)
 {
@@ -179,7 +165,8 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 	LIN_IG(igraph_vector_int_init(&da, 0));
 	LIN_IG(igraph_vector_int_init(&db, 0));
 	LIN_IG(igraph_vector_int_init(&kids, 0));
-	if ((rc = up_distances(&w, a, b, o->depth, &da, &db, err)))
+	if ((rc = distances(&w, a, IGRAPH_IN, o->depth, &da, err)) ||
+	    (rc = distances(&w, b, IGRAPH_IN, o->depth, &db, err)))
 		goto done;
 	igraph_integer_t n = igraph_vcount(w.g);
 	out->items = calloc((size_t)n + 1, sizeof(lin_hit));

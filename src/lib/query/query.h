@@ -2,8 +2,9 @@
  * query.h - questions over a finished catalog, all answered by igraph's
  * traversals: reach (ancestors, descendants), chains, common ancestors,
  * roots by family size, statistics, and a model's parent and child edges.
- * The files share the relation-filtered view of the graph (view.c):
- * view.c <- neighbours.c, reach.c, paths.c, roots.c <- stats.c.
+ * The files share the relation-filtered view of the graph (view.c); who
+ * uses whom: view.c <- reach.c, paths.c, roots.c <- stats.c, and
+ * neighbours.c <- paths.c.
  */
 #ifndef LIN_QUERY_H
 #define LIN_QUERY_H
@@ -56,6 +57,10 @@ int lin_view_open(lin_view *v, const lin_catalog *cat, lin_relmask mask, lin_err
  * calling it twice, or on LIN_VIEW_INIT, is harmless. */
 void lin_view_close(lin_view *v);
 
+/* 0 when v is a vertex of w, else LIN_EGRAPH with igraph's message for
+ * an invalid vertex: igraph_bfs_simple (0.10) does not check its root. */
+int lin_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *err);
+
 /* The catalog edge that view edge e stands for (inline: the root-set pass
  * asks once per edge of a million-model graph). */
 static inline igraph_integer_t lin_view_cat_edge(const lin_view *v, igraph_integer_t e)
@@ -80,7 +85,7 @@ void lin_inedges_free(lin_inedges *in);
 /* The view's vertices in an order where every parent comes before its
  * children: *ident = 1 when vertex order is one (topo is left as it is),
  * else topo (initialised by the caller) receives igraph's topological
- * sort. A cyclic view is LIN_EGRAPH. */
+ * sort (its failure as LIN_EGRAPH or LIN_ENOMEM). */
 int lin_view_topo_order(const lin_view *w, igraph_vector_int_t *topo, int *ident,
                         lin_error *err);
 

@@ -73,12 +73,8 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 	LIN_IG(igraph_vector_int_init(&order, 0));
 	LIN_IG(igraph_vector_int_init(&layers, 0));
 	LIN_IG(igraph_vector_int_init(&parents, 0));
-	/* igraph_bfs checks the root; bfs_simple (0.10) does not */
-	if (v < 0 || v >= igraph_vcount(w.g)) {
-		rc = lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s: no vertex %" IGRAPH_PRId,
-		              igraph_strerror(IGRAPH_EINVVID), v);
+	if ((rc = lin_view_check_vertex(&w, v, err)))
 		goto done;
-	}
 	LIN_IG(igraph_bfs_simple(w.g, v, mode, &order, &layers, &parents));
 	/* layers[d] is where distance d starts in order; the last entry ends it */
 	igraph_integer_t nl = igraph_vector_int_size(&layers) - 1;

@@ -53,6 +53,14 @@ void lin_view_close(lin_view *v)
 	*v = (lin_view)LIN_VIEW_INIT;
 }
 
+int lin_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *err)
+{
+	if (v >= 0 && v < igraph_vcount(w->g))
+		return 0;
+	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s: no vertex %" IGRAPH_PRId,
+	                igraph_strerror(IGRAPH_EINVVID), v);
+}
+
 /* ---- in-edges and topological order --------------------------------------- */
 
 int lin_inedges_build(lin_inedges *in, const igraph_t *g, lin_error *err)
