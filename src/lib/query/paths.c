@@ -56,6 +56,19 @@ static igraph_integer_t next_on_chain(const igraph_t *g, const igraph_vector_int
 	return -1;
 }
 
+/* Appends a copy of the chain edges to out. */
+static int emit_chain(igraph_vector_int_list_t *out, const igraph_vector_int_t *edges,
+                      lin_error *err)
+{
+	int rc = 0;
+	igraph_vector_int_t *p;
+	/* the list owns p from the start: nothing to leak if the copy fails */
+	LIN_IG(igraph_vector_int_list_push_back_new(out, &p));
+	LIN_IG(igraph_vector_int_update(p, edges));
+done:
+	return rc;
+}
+
 /* Walks the shortest-path DAG between from and to (edges u -> v with
  * df[u] + 1 == df[v] and df[v] + dt[v] == L) depth first, emitting chains
  * until LIN_PATHS_MAX. igraph_get_all_shortest_paths would keep a path list
@@ -82,10 +95,8 @@ static int enumerate_paths(igraph_vector_int_list_t *out, const lin_catalog *cat
 		goto done;
 	while (d >= 0 && igraph_vector_int_list_size(out) < LIN_PATHS_MAX) {
 		if (d == L) {
-			igraph_vector_int_t *p;
-			/* the list owns p from the start: nothing to leak if the copy fails */
-			LIN_IG(igraph_vector_int_list_push_back_new(out, &p));
-			LIN_IG(igraph_vector_int_update(p, &edges));
+			if ((rc = emit_chain(out, &edges, err)))
+				goto done;
 			d--;
 			continue;
 		}
@@ -153,32 +164,20 @@ static int is_nearest(int *out, const lin_catalog *cat, igraph_integer_t c, lin_
 	return rc;
 }
 
-int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
-                     igraph_integer_t b, const lin_query_opts *o, lin_error *err)
+/* The nearest common ancestors, given the distances da and db from the
+ * two models, as hits into out->items (room for every vertex). */
+static int collect_nearest(lin_hits *out, const lin_catalog *cat, lin_relmask mask,
+                           const igraph_vector_int_t *da, const igraph_vector_int_t *db,
+                           lin_error *err)
 {
 	int rc = 0;
-	lin_view w = LIN_VIEW_INIT;
-	igraph_vector_int_t da = {0}, db = {0}, kids = {0};
-	memset(out, 0, sizeof(*out));
-	if ((rc = lin_view_open(&w, cat, o->relations, err)))
-		goto done;
-	LIN_IG(igraph_vector_int_init(&da, 0));
-	LIN_IG(igraph_vector_int_init(&db, 0));
+	igraph_vector_int_t kids = {0};
 	LIN_IG(igraph_vector_int_init(&kids, 0));
-	if ((rc = distances(&w, a, IGRAPH_IN, o->depth, &da, err)) ||
-	    (rc = distances(&w, b, IGRAPH_IN, o->depth, &db, err)))
-		goto done;
-	igraph_integer_t n = igraph_vcount(w.g);
-	out->items = calloc((size_t)n + 1, sizeof(lin_hit));
-	if (!out->items) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-		goto done;
-	}
-	for (igraph_integer_t c = 0; c < n; c++) {
+	for (igraph_integer_t c = 0; c < igraph_vector_int_size(da); c++) {
 		int nearest = 0;
-		if (VECTOR(da)[c] < 0 || VECTOR(db)[c] < 0)
+		if (VECTOR(*da)[c] < 0 || VECTOR(*db)[c] < 0)
 			continue;
-		if ((rc = is_nearest(&nearest, cat, c, o->relations, &da, &db, &kids, err)))
+		if ((rc = is_nearest(&nearest, cat, c, mask, da, db, &kids, err)))
 			goto done;
 		if (!nearest)
 			continue;
@@ -186,13 +185,37 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 		h->vertex = c;
 		h->via = h->edge = -1;
 		h->relation = LIN_REL_COUNT;
-		h->distance = (int)(VECTOR(da)[c] + VECTOR(db)[c]);
+		h->distance = (int)(VECTOR(*da)[c] + VECTOR(*db)[c]);
 	}
-	rc = lin_hits_sort(out, cat, err);
+done:
+	lin_vec_free(&kids);
+	return rc;
+}
+
+int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
+                     igraph_integer_t b, const lin_query_opts *o, lin_error *err)
+{
+	int rc = 0;
+	lin_view w = LIN_VIEW_INIT;
+	igraph_vector_int_t da = {0}, db = {0};
+	memset(out, 0, sizeof(*out));
+	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+		goto done;
+	LIN_IG(igraph_vector_int_init(&da, 0));
+	LIN_IG(igraph_vector_int_init(&db, 0));
+	if ((rc = distances(&w, a, IGRAPH_IN, o->depth, &da, err)) ||
+	    (rc = distances(&w, b, IGRAPH_IN, o->depth, &db, err)))
+		goto done;
+	out->items = calloc((size_t)igraph_vcount(w.g) + 1, sizeof(lin_hit));
+	if (!out->items) {
+		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	if (!(rc = collect_nearest(out, cat, o->relations, &da, &db, err)))
+		rc = lin_hits_sort(out, cat, err);
 done:
 	lin_vec_free(&da);
 	lin_vec_free(&db);
-	lin_vec_free(&kids);
 	lin_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);
