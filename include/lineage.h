@@ -473,6 +473,21 @@ LIN_EXTERN int lin_query_stats(lin_stats *out, const lin_catalog *cat,
                                const lin_query_opts *o, lin_error *err);
 LIN_EXTERN void lin_stats_dispose(lin_stats *s);
 
+/* ---- neighbours ---- */
+
+/* The catalog edge ids of v's in-edges (lin_catalog_parents) or out-edges
+ * (lin_catalog_children) whose relation is in mask, into out, which the
+ * caller has initialised (igraph's convention; its contents are replaced).
+ * The order is the catalog's edge order, ascending edge id: a model's
+ * parents in the order its entry lists them, its children in catalog
+ * order. IGRAPH_FROM / IGRAPH_TO of lin_catalog_graph give the other end.
+ * LIN_EINVAL before lin_catalog_finish, LIN_EGRAPH for a vertex that is
+ * not in the catalog; out is then empty. */
+LIN_EXTERN int lin_catalog_parents(igraph_vector_int_t *out, const lin_catalog *cat, igraph_integer_t v,
+                        lin_relmask mask, lin_error *err);
+LIN_EXTERN int lin_catalog_children(igraph_vector_int_t *out, const lin_catalog *cat, igraph_integer_t v,
+                         lin_relmask mask, lin_error *err);
+
 /* ---- text and JSON output ---------------------------------------------- */
 
 /* Writes an indented tree (like `cargo tree`) of v's ancestors (IGRAPH_IN)

@@ -1,7 +1,9 @@
 /*
  * test_query.c - ancestors and descendants with distances, relation filters
  * and depth limits; every shortest chain; nearest common ancestors; roots;
- * statistics (query.c, graph.c's lin_graph_filtered), on the mini fixture.
+ * statistics; a model's parent and child edges; the failure paths a caller
+ * can reach (bad vertices, unfinished catalogs, a filter that leaves no
+ * edge) (query/, graph.c's lin_graph_filtered), on the mini fixture.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -692,6 +694,225 @@ static void stats_empty_catalog(void **state)
 	lin_catalog_free(cat);
 }
 
+/* ---- neighbours ------------------------------------------------------------ */
+
+/* Edges as "from-relation->to" joined with spaces. */
+static void edges_str(char *out, size_t n, const lin_catalog *cat, const igraph_vector_int_t *v)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	size_t used = 0;
+	out[0] = '\0';
+	for (igraph_integer_t j = 0; j < igraph_vector_int_size(v); j++) {
+		igraph_integer_t e = VECTOR(*v)[j];
+		used += (size_t)snprintf(out + used, n - used, "%s%s-%s->%s", j ? " " : "",
+		                         id(cat, IGRAPH_FROM(g, e)),
+		                         lin_relation_name(lin_catalog_edge_relation(cat, e)),
+		                         id(cat, IGRAPH_TO(g, e)));
+	}
+}
+
+static void parents_str(char *out, size_t n, const lin_catalog *cat, const char *who,
+                        lin_relmask mask, int children)
+{
+	igraph_vector_int_t v;
+	lin_error e;
+	assert_int_equal(igraph_vector_int_init(&v, 3), IGRAPH_SUCCESS); /* replaced, not appended to */
+	igraph_integer_t x = th_find(cat, who);
+	assert_int_equal(children ? lin_catalog_children(&v, cat, x, mask, &e)
+	                          : lin_catalog_parents(&v, cat, x, mask, &e), 0);
+	edges_str(out, n, cat, &v);
+	igraph_vector_int_destroy(&v);
+}
+
+/* Parents come in the order the entry lists them, not igraph's order (by
+ * the vertex at the other end: gpt-3.5-turbo is vertex 0, llama 2). */
+static void neighbours_parents_in_entry_order(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[1024];
+	parents_str(s, sizeof(s), cat, "alpaca", LIN_REL_ALL, 0);
+	assert_string_equal(s, "llama-finetune->alpaca gpt-3.5-turbo-distill->alpaca");
+	parents_str(s, sizeof(s), cat, "llava", LIN_REL_ALL, 0);
+	assert_string_equal(s, "vicuna-multimodal->llava gpt-4-distill->llava");
+	parents_str(s, sizeof(s), cat, "alpaca", LIN_REL_BIT(LIN_REL_DISTILL), 0);
+	assert_string_equal(s, "gpt-3.5-turbo-distill->alpaca");
+	parents_str(s, sizeof(s), cat, "alpaca", LIN_REL_BIT(LIN_REL_MERGE), 0);
+	assert_string_equal(s, "");
+	parents_str(s, sizeof(s), cat, "llama", LIN_REL_ALL, 0);
+	assert_string_equal(s, "");
+}
+
+static void neighbours_children_in_catalog_order(void **state)
+{
+	const lin_catalog *cat = *state;
+	char s[1024];
+	parents_str(s, sizeof(s), cat, "llama", LIN_REL_ALL, 1);
+	assert_string_equal(s, "llama-recipe->llama-2 llama-finetune->alpaca llama-finetune->vicuna "
+	                       "llama-adapter->chinese-vicuna llama-adapter->guanaco-qlora "
+	                       "llama-finetune->guanaco-multilingual "
+	                       "llama-continued-pretrain->chinese-llama");
+	parents_str(s, sizeof(s), cat, "llama", LIN_REL_BIT(LIN_REL_ADAPTER), 1);
+	assert_string_equal(s, "llama-adapter->chinese-vicuna llama-adapter->guanaco-qlora");
+	parents_str(s, sizeof(s), cat, "mythomax-l2-13b-gptq", LIN_REL_ALL, 1);
+	assert_string_equal(s, "");
+}
+
+/* Against the definition, for every model and several filters: the edges
+ * of the catalog, in id order, that end (start) at v with a relation in
+ * the mask. */
+static void neighbours_match_edge_list(void **state)
+{
+	lin_catalog *cats[2] = {*state, th_load_text(unordered)};
+	static const lin_relmask masks[] = {LIN_REL_ALL, 0, LIN_REL_BIT(LIN_REL_FINETUNE),
+	                                    LIN_REL_BIT(LIN_REL_MERGE) | LIN_REL_BIT(LIN_REL_DISTILL)};
+	igraph_vector_int_t got, want;
+	lin_error e;
+	assert_int_equal(igraph_vector_int_init(&got, 0), IGRAPH_SUCCESS);
+	assert_int_equal(igraph_vector_int_init(&want, 0), IGRAPH_SUCCESS);
+	for (int c = 0; c < 2; c++) {
+		const igraph_t *g = lin_catalog_graph(cats[c]);
+		for (size_t k = 0; k < sizeof(masks) / sizeof(masks[0]); k++)
+			for (igraph_integer_t v = 0; v < lin_catalog_count(cats[c]); v++)
+				for (int kids = 0; kids < 2; kids++) {
+					igraph_vector_int_clear(&want);
+					for (igraph_integer_t x = 0; x < igraph_ecount(g); x++)
+						if ((kids ? IGRAPH_FROM(g, x) : IGRAPH_TO(g, x)) == v &&
+						    (masks[k] & LIN_REL_BIT(lin_catalog_edge_relation(cats[c], x))))
+							assert_int_equal(igraph_vector_int_push_back(&want, x), IGRAPH_SUCCESS);
+					assert_int_equal(kids ? lin_catalog_children(&got, cats[c], v, masks[k], &e)
+					                      : lin_catalog_parents(&got, cats[c], v, masks[k], &e), 0);
+					assert_true(igraph_vector_int_all_e(&got, &want));
+				}
+	}
+	igraph_vector_int_destroy(&got);
+	igraph_vector_int_destroy(&want);
+	lin_catalog_free(cats[1]);
+}
+
+static void neighbours_errors(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_catalog *raw = NULL;
+	igraph_vector_int_t v;
+	lin_error e;
+	assert_int_equal(igraph_vector_int_init(&v, 2), IGRAPH_SUCCESS);
+	assert_int_equal(lin_catalog_parents(&v, cat, lin_catalog_count(cat), LIN_REL_ALL, &e), LIN_EGRAPH);
+	assert_int_equal(igraph_vector_int_size(&v), 0);
+	assert_int_equal(igraph_vector_int_resize(&v, 2), IGRAPH_SUCCESS);
+	assert_int_equal(lin_catalog_children(&v, cat, -1, LIN_REL_ALL, &e), LIN_EGRAPH);
+	assert_int_equal(igraph_vector_int_size(&v), 0);
+	const char *text = "- {id: a, stage: sft, sources: [s]}\n";
+	assert_int_equal(lin_catalog_new(&raw, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(raw, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(lin_catalog_children(&v, raw, 0, LIN_REL_ALL, &e), LIN_EINVAL);
+	assert_string_equal(e.msg, "the catalog is not finished");
+	assert_int_equal(lin_catalog_parents(&v, raw, 0, LIN_REL_ALL, &e), LIN_EINVAL);
+	lin_catalog_free(raw);
+	igraph_vector_int_destroy(&v);
+}
+
+/* ---- failure paths ---------------------------------------------------------- */
+
+/* Bad vertices fail cleanly (valgrind and ASan check that nothing leaks
+ * or is freed twice) and leave empty results. */
+static void bad_vertices_fail_cleanly(void **state)
+{
+	const lin_catalog *cat = *state;
+	igraph_integer_t n = lin_catalog_count(cat), llama = th_find(cat, "llama");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	igraph_vector_int_list_t paths;
+	lin_hits h = {NULL, 0};
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), IGRAPH_SUCCESS);
+	for (int filtered = 0; filtered < 2; filtered++) {
+		o.relations = filtered ? LIN_REL_BIT(LIN_REL_FINETUNE) : LIN_REL_ALL;
+		/* from bad: the first BFS fails; to bad: the second, after the first */
+		assert_int_equal(lin_query_paths(&paths, cat, n, llama, &o, &e), LIN_EGRAPH);
+		assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+		assert_int_equal(lin_query_paths(&paths, cat, llama, -5, &o, &e), LIN_EGRAPH);
+		assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+		assert_int_equal(lin_query_common(&h, cat, n + 3, llama, &o, &e), LIN_EGRAPH);
+		assert_null(h.items);
+		assert_int_equal(lin_query_common(&h, cat, llama, n, &o, &e), LIN_EGRAPH);
+		assert_null(h.items);
+		assert_int_equal(lin_query_reach(&h, cat, n, IGRAPH_IN, &o, &e), LIN_EGRAPH);
+		assert_null(h.items);
+	}
+	igraph_vector_int_list_destroy(&paths);
+}
+
+/* Every query on an unfinished catalog is LIN_EINVAL before anything is
+ * built, and the stats it leaves are disposable. */
+static void unfinished_catalog_every_query(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	igraph_vector_int_list_t paths;
+	lin_hits h = {NULL, 0};
+	lin_stats st;
+	const char *text = "- {id: a, stage: sft, sources: [s]}\n- {id: b, stage: sft, sources: [s]}\n";
+	assert_int_equal(lin_catalog_new(&cat, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "t", text, strlen(text), NULL, &e), 0);
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), IGRAPH_SUCCESS);
+	assert_int_equal(lin_query_paths(&paths, cat, 0, 1, &o, &e), LIN_EINVAL);
+	assert_int_equal(lin_query_common(&h, cat, 0, 1, &o, &e), LIN_EINVAL);
+	assert_null(h.items);
+	o.relations = LIN_REL_BIT(LIN_REL_MERGE);
+	assert_int_equal(lin_query_stats(&st, cat, &o, &e), LIN_EINVAL);
+	assert_int_equal(igraph_vector_int_size(&st.depth_hist), 0);
+	lin_stats_dispose(&st);
+	lin_stats_dispose(&st); /* twice: harmless */
+	igraph_vector_int_list_destroy(&paths);
+	lin_catalog_free(cat);
+}
+
+/* A filter with no relation leaves a view without edges: every model is
+ * its own root, family and component. */
+static void empty_view_every_query(void **state)
+{
+	const lin_catalog *cat = *state;
+	igraph_integer_t n = lin_catalog_count(cat);
+	igraph_integer_t llama = th_find(cat, "llama"), alpaca = th_find(cat, "alpaca");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	igraph_vector_int_list_t paths;
+	lin_hits h = {NULL, 0};
+	lin_roots r = {NULL, 0};
+	lin_stats st;
+	char s[256];
+	o.relations = 0;
+	assert_int_equal(lin_query_reach(&h, cat, alpaca, IGRAPH_IN, &o, &e), 0);
+	assert_int_equal(h.n, 0);
+	lin_hits_dispose(&h);
+	assert_int_equal(igraph_vector_int_list_init(&paths, 0), IGRAPH_SUCCESS);
+	assert_int_equal(lin_query_paths(&paths, cat, llama, alpaca, &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 0);
+	igraph_vector_int_list_destroy(&paths);
+	assert_int_equal(lin_query_common(&h, cat, llama, alpaca, &o, &e), 0);
+	assert_int_equal(h.n, 0);
+	lin_hits_dispose(&h);
+	assert_int_equal(lin_query_common(&h, cat, alpaca, alpaca, &o, &e), 0);
+	hits_str(s, sizeof(s), cat, &h);
+	assert_string_equal(s, "alpaca:0:-:-");
+	lin_hits_dispose(&h);
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(r.n, 0);
+	lin_roots_dispose(&r);
+	assert_int_equal(lin_query_stats(&st, cat, &o, &e), 0);
+	assert_int_equal(st.models, n);
+	assert_int_equal(st.edges, 0);
+	assert_int_equal(st.roots, n);
+	assert_int_equal(st.leaves, n);
+	assert_int_equal(st.components, n);
+	assert_int_equal(igraph_vector_int_size(&st.depth_hist), 1);
+	assert_int_equal(VECTOR(st.depth_hist)[0], n);
+	assert_int_equal(igraph_vector_int_list_size(&st.longest), 0);
+	assert_int_equal(igraph_vector_int_size(&st.widest), 0);
+	lin_stats_dispose(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -714,6 +935,13 @@ int main(void)
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
 		cmocka_unit_test(stats_empty_catalog),
+		cmocka_unit_test(neighbours_parents_in_entry_order),
+		cmocka_unit_test(neighbours_children_in_catalog_order),
+		cmocka_unit_test(neighbours_match_edge_list),
+		cmocka_unit_test(neighbours_errors),
+		cmocka_unit_test(bad_vertices_fail_cleanly),
+		cmocka_unit_test(unfinished_catalog_every_query),
+		cmocka_unit_test(empty_view_every_query),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -352,7 +352,16 @@ static void arena_strings_and_reset(void **state)
 	char *z = lin_arena_alloc(&a, 100);
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(z[i], 0);
+	/* aligned for any type: _Alignof, which is not sizeof (16 and 32 on
+	 * x86-64), after odd sizes too */
 	assert_int_equal((uintptr_t)z % _Alignof(max_align_t), 0);
+	for (size_t n = 1; n < 40; n += 3) {
+		char *p = lin_arena_alloc(&a, n);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		assert_int_equal((uintptr_t)p % _Alignof(long double), 0);
+	}
+	assert_null(lin_arena_alloc(&a, SIZE_MAX - 8)); /* no wrap-around */
 	/* bigger than a chunk */
 	char *big = lin_arena_alloc(&a, (size_t)200 * 1024);
 	assert_non_null(big);

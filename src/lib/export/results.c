@@ -9,14 +9,13 @@
 /* Direct children of v through the relation kinds in mask. */
 static igraph_integer_t children(const lin_catalog *cat, igraph_integer_t v, lin_relmask mask)
 {
-	igraph_vector_int_t inc;
+	igraph_vector_int_t kids;
 	igraph_integer_t k = 0;
-	if (igraph_vector_int_init(&inc, 0))
+	if (igraph_vector_int_init(&kids, 0))
 		return 0;
-	if (igraph_incident(lin_catalog_graph(cat), &inc, v, IGRAPH_OUT) == IGRAPH_SUCCESS)
-		for (igraph_integer_t i = 0; i < igraph_vector_int_size(&inc); i++)
-			k += (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, VECTOR(inc)[i]))) != 0;
-	igraph_vector_int_destroy(&inc);
+	if (lin_catalog_children(&kids, cat, v, mask, NULL) == 0)
+		k = igraph_vector_int_size(&kids);
+	igraph_vector_int_destroy(&kids);
 	return k;
 }
 

@@ -5,21 +5,32 @@
  */
 #include "util.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* data[] of max_align_t starts at an offset aligned for any type, and
+ * malloc's block is too; every size is rounded to that alignment, so each
+ * pointer handed out is aligned for any type as well. */
 struct lin_arena_chunk {
 	lin_arena_chunk *next;
 	size_t used, cap;
 	max_align_t data[];
 };
 
+#define ARENA_ALIGN _Alignof(max_align_t)
+
 #define CHUNK_MIN ((size_t)64 * 1024)
 
 void *lin_arena_alloc(lin_arena *a, size_t n)
 {
-	size_t align = sizeof(max_align_t);
-	n = (n + align - 1) / align * align;
+	/* the alignment, not sizeof(max_align_t) (32 on x86-64, where the
+	 * alignment is 16): rounding to the size wasted space, and checking
+	 * pointers against it failed whenever malloc gave 16-byte blocks */
+	if (n > SIZE_MAX - ARENA_ALIGN - sizeof(lin_arena_chunk))
+		return NULL;
+	n = (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
 	lin_arena_chunk *c = a->head;
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > CHUNK_MIN ? n : CHUNK_MIN;
