@@ -34,8 +34,8 @@ static int has_hidden(const char *s, const char *keep)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
-		if (n && lin_cp_hidden(cp) && !(cp < 0x80 && strchr(keep, (int)cp)))
+		size_t n = lin_i_utf8_next(p, &cp);
+		if (n && lin_i_cp_hidden(cp) && !(cp < 0x80 && strchr(keep, (int)cp)))
 			return 1;
 		p += n ? n : 1;
 	}
@@ -48,7 +48,7 @@ static int valid_utf8(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
+		size_t n = lin_i_utf8_next(p, &cp);
 		if (!n)
 			return 0;
 		p += n;

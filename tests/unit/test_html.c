@@ -189,7 +189,7 @@ static char *page_of(const lin_catalog *cat, const char *svg)
 	lin_buf b = LIN_BUF_INIT;
 	lin_error err;
 	lin_page_fig fig = {"family-x", "A <b>&", "caption \"q\"", svg, svg ? strlen(svg) : 0};
-	assert_int_equal(lin_html_page(&b, cat, svg ? &fig : NULL, svg ? 1 : 0, &err), 0);
+	assert_int_equal(lin_i_html_page(&b, cat, svg ? &fig : NULL, svg ? 1 : 0, &err), 0);
 	assert_non_null(b.data);
 	return b.data;
 }
@@ -280,7 +280,7 @@ static void test_svg_inline(void **state)
 	/* something that is not SVG is refused */
 	lin_buf b = LIN_BUF_INIT;
 	lin_page_fig bad = {"x", "x", "x", "<html>", 6};
-	assert_int_equal(lin_html_page(&b, cat, &bad, 1, &err), LIN_EINVAL);
+	assert_int_equal(lin_i_html_page(&b, cat, &bad, 1, &err), LIN_EINVAL);
 	lin_buf_dispose(&b);
 	lin_buf_dispose(&svg);
 	lin_catalog_free(cat);

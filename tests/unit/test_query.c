@@ -3,7 +3,7 @@
  * and depth limits; every shortest chain; nearest common ancestors; roots;
  * statistics; a model's parent and child edges; the failure paths a caller
  * can reach (bad vertices, unfinished catalogs, a filter that leaves no
- * edge) (query/, graph.c's lin_graph_filtered), on the mini fixture.
+ * edge) (query/, graph.c's lin_i_graph_filtered), on the mini fixture.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -435,7 +435,7 @@ static void roots_fallback_agrees(void **state)
 	lin_query_opts o = LIN_QUERY_OPTS_INIT;
 	lin_error e;
 	assert_int_equal(lin_query_roots(&a, cat, &o, &e), 0);
-	assert_int_equal(lin_query_roots_budget(&b, cat, &o, 0, &e), 0);
+	assert_int_equal(lin_i_query_roots_budget(&b, cat, &o, 0, &e), 0);
 	assert_int_equal(a.n, b.n);
 	assert_true(a.n > 0);
 	for (size_t i = 0; i < a.n; i++) {
@@ -483,7 +483,7 @@ static void roots_unordered_catalog(void **state)
 	static const igraph_integer_t r2[LIN_REL_COUNT] = {[LIN_REL_FINETUNE] = 1, [LIN_REL_MERGE] = 1};
 	assert_memory_equal(r.items[1].by_relation, r2, sizeof(r2));
 	/* the BFS fallback counts the same families */
-	assert_int_equal(lin_query_roots_budget(&b, cat, &o, 0, &e), 0);
+	assert_int_equal(lin_i_query_roots_budget(&b, cat, &o, 0, &e), 0);
 	assert_int_equal(b.n, 2);
 	for (size_t i = 0; i < b.n; i++) {
 		assert_int_equal(b.items[i].vertex, r.items[i].vertex);

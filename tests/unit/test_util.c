@@ -101,14 +101,14 @@ static void error_format_parts(void **state)
 	assert_int_equal(e.code, 0);
 	assert_string_equal(e.file, "");
 	assert_string_equal(e.msg, "");
-	assert_int_equal(lin_fail(&e, LIN_EINVAL, NULL, 0, 0, "bad %s", "thing"), LIN_EINVAL);
+	assert_int_equal(lin_i_fail(&e, LIN_EINVAL, NULL, 0, 0, "bad %s", "thing"), LIN_EINVAL);
 	assert_int_equal(e.code, LIN_EINVAL);
 	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "bad thing");
-	lin_fail(&e, LIN_EIO, "a.yaml", 0, 0, "cannot open");
+	lin_i_fail(&e, LIN_EIO, "a.yaml", 0, 0, "cannot open");
 	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "a.yaml: cannot open");
-	lin_fail(&e, LIN_EPARSE, "a.yaml", 3, 0, "oops");
+	lin_i_fail(&e, LIN_EPARSE, "a.yaml", 3, 0, "oops");
 	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "a.yaml:3: oops");
-	lin_fail(&e, LIN_EPARSE, "a.yaml", 3, 14, "oops");
+	lin_i_fail(&e, LIN_EPARSE, "a.yaml", 3, 14, "oops");
 	assert_string_equal(lin_error_format(&e, buf, sizeof(buf)), "a.yaml:3:14: oops");
 	assert_int_equal(e.line, 3);
 	assert_int_equal(e.col, 14);
@@ -116,7 +116,7 @@ static void error_format_parts(void **state)
 	char tiny[8];
 	assert_string_equal(lin_error_format(&e, tiny, sizeof(tiny)), "a.yaml:");
 	/* NULL err: the code still comes back */
-	assert_int_equal(lin_fail(NULL, LIN_ENOMEM, NULL, 0, 0, "x"), LIN_ENOMEM);
+	assert_int_equal(lin_i_fail(NULL, LIN_ENOMEM, NULL, 0, 0, "x"), LIN_ENOMEM);
 	lin_error_clear(NULL);
 }
 
@@ -127,7 +127,7 @@ static void error_message_is_bounded(void **state)
 	char longmsg[3000];
 	memset(longmsg, 'm', sizeof(longmsg) - 1);
 	longmsg[sizeof(longmsg) - 1] = '\0';
-	lin_fail(&e, LIN_EINVAL, longmsg, 1, 1, "%s", longmsg);
+	lin_i_fail(&e, LIN_EINVAL, longmsg, 1, 1, "%s", longmsg);
 	assert_int_equal(strlen(e.file), LIN_PATH_MAX - 1);
 	assert_int_equal(strlen(e.msg), LIN_MSG_MAX - 1);
 }
@@ -142,8 +142,8 @@ static void diags_collect_and_count(void **state)
 	assert_int_equal(lin_diags_errors(&d), 0);
 	assert_int_equal(lin_diags_errors(NULL), 0);
 	for (int i = 0; i < 40; i++) {
-		lin_fail(&e, LIN_ESCHEMA, "f.yaml", i + 1, 2, "problem %d", i);
-		lin_diags_add(&d, &e, i % 4 == 0); /* every fourth is a warning */
+		lin_i_fail(&e, LIN_ESCHEMA, "f.yaml", i + 1, 2, "problem %d", i);
+		lin_i_diags_add(&d, &e, i % 4 == 0); /* every fourth is a warning */
 	}
 	assert_int_equal(d.n, 40);
 	assert_int_equal(lin_diags_errors(&d), 30);
@@ -151,7 +151,7 @@ static void diags_collect_and_count(void **state)
 	assert_string_equal(d.items[17].msg, "problem 17");
 	assert_int_equal(d.is_warning[16], 1);
 	assert_int_equal(d.is_warning[17], 0);
-	lin_diags_add(NULL, &e, 0); /* ignored */
+	lin_i_diags_add(NULL, &e, 0); /* ignored */
 	lin_diags_dispose(&d);
 	assert_int_equal(d.n, 0);
 	assert_null(d.items);
@@ -164,9 +164,9 @@ static void diags_are_capped(void **state)
 	lin_diags d;
 	lin_error e;
 	lin_diags_init(&d);
-	lin_fail(&e, LIN_ESCHEMA, "f", 1, 1, "again");
+	lin_i_fail(&e, LIN_ESCHEMA, "f", 1, 1, "again");
 	for (int i = 0; i < 10050; i++)
-		lin_diags_add(&d, &e, 0);
+		lin_i_diags_add(&d, &e, 0);
 	assert_int_equal(d.n, 10000);
 	assert_int_equal(d.dropped_errors, 50);
 	assert_int_equal(lin_diags_errors(&d), 10050); /* counted, not kept */
@@ -174,9 +174,9 @@ static void diags_are_capped(void **state)
 	/* warnings stop at 9,000 kept, so errors after a flood still show */
 	lin_diags_init(&d);
 	for (int i = 0; i < 20000; i++)
-		lin_diags_add(&d, &e, 1);
+		lin_i_diags_add(&d, &e, 1);
 	for (int i = 0; i < 2000; i++)
-		lin_diags_add(&d, &e, 0);
+		lin_i_diags_add(&d, &e, 0);
 	assert_int_equal(d.n, 10000);
 	assert_int_equal(d.nerrors, 1000);
 	assert_int_equal(lin_diags_warnings(&d), 20000);
@@ -184,7 +184,7 @@ static void diags_are_capped(void **state)
 	/* appending carries the counts of what was dropped */
 	lin_diags all;
 	lin_diags_init(&all);
-	lin_diags_append(&all, &d);
+	lin_i_diags_append(&all, &d);
 	assert_int_equal(lin_diags_warnings(&all), 20000);
 	assert_int_equal(lin_diags_errors(&all), 2000);
 	lin_diags_dispose(&all);
@@ -326,19 +326,19 @@ static void name_key_normalises(void **state)
 static void edit_distance_values(void **state)
 {
 	(void)state;
-	assert_int_equal(lin_edit_distance("llama", "llama", 2), 0);
-	assert_int_equal(lin_edit_distance("lama", "llama", 2), 1);
-	assert_int_equal(lin_edit_distance("vicuma", "vicuna", 2), 1);
-	assert_int_equal(lin_edit_distance("parnets", "parents", 2), 2);
-	assert_int_equal(lin_edit_distance("", "ab", 2), 2);
+	assert_int_equal(lin_i_edit_distance("llama", "llama", 2), 0);
+	assert_int_equal(lin_i_edit_distance("lama", "llama", 2), 1);
+	assert_int_equal(lin_i_edit_distance("vicuma", "vicuna", 2), 1);
+	assert_int_equal(lin_i_edit_distance("parnets", "parents", 2), 2);
+	assert_int_equal(lin_i_edit_distance("", "ab", 2), 2);
 	/* beyond the cap: cap + 1 */
-	assert_int_equal(lin_edit_distance("kitten", "sitting", 2), 3);
-	assert_int_equal(lin_edit_distance("kitten", "sitting", 5), 3);
-	assert_int_equal(lin_edit_distance("a", "abcdef", 2), 3);
+	assert_int_equal(lin_i_edit_distance("kitten", "sitting", 2), 3);
+	assert_int_equal(lin_i_edit_distance("kitten", "sitting", 5), 3);
+	assert_int_equal(lin_i_edit_distance("a", "abcdef", 2), 3);
 	char longs[300];
 	memset(longs, 'a', 299);
 	longs[299] = '\0';
-	assert_int_equal(lin_edit_distance(longs, longs, 4), 5); /* too long to compare */
+	assert_int_equal(lin_i_edit_distance(longs, longs, 4), 5); /* too long to compare */
 }
 
 /* ---- arena ------------------------------------------------------------------ */
@@ -347,32 +347,32 @@ static void arena_strings_and_reset(void **state)
 {
 	(void)state;
 	lin_arena a = {NULL};
-	char *s = lin_arena_strndup(&a, "hello world", 5);
+	char *s = lin_i_arena_strndup(&a, "hello world", 5);
 	assert_string_equal(s, "hello");
-	char *z = lin_arena_alloc(&a, 100);
+	char *z = lin_i_arena_alloc(&a, 100);
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(z[i], 0);
 	/* aligned for any type: _Alignof, which is not sizeof (16 and 32 on
 	 * x86-64), after odd sizes too */
 	assert_int_equal((uintptr_t)z % _Alignof(max_align_t), 0);
 	for (size_t n = 1; n < 40; n += 3) {
-		char *p = lin_arena_alloc(&a, n);
+		char *p = lin_i_arena_alloc(&a, n);
 		assert_non_null(p);
 		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
 		assert_int_equal((uintptr_t)p % _Alignof(long double), 0);
 	}
-	assert_null(lin_arena_alloc(&a, SIZE_MAX - 8)); /* no wrap-around */
+	assert_null(lin_i_arena_alloc(&a, SIZE_MAX - 8)); /* no wrap-around */
 	/* bigger than a chunk */
-	char *big = lin_arena_alloc(&a, (size_t)200 * 1024);
+	char *big = lin_i_arena_alloc(&a, (size_t)200 * 1024);
 	assert_non_null(big);
 	big[200 * 1024 - 1] = 'x';
 	assert_string_equal(s, "hello"); /* earlier strings survive */
-	lin_arena_reset(&a);
-	char *t = lin_arena_strndup(&a, "again", 5);
+	lin_i_arena_reset(&a);
+	char *t = lin_i_arena_strndup(&a, "again", 5);
 	assert_string_equal(t, "again");
-	lin_arena_dispose(&a);
+	lin_i_arena_dispose(&a);
 	assert_null(a.head);
-	lin_arena_dispose(&a);
+	lin_i_arena_dispose(&a);
 }
 
 /* ---- files ----------------------------------------------------------------- */
@@ -560,16 +560,16 @@ static void read_head_truncates(void **state)
 	lin_error e;
 	snprintf(path, sizeof(path), "%s/ten.txt", t->path);
 	write_file(path, "0123456789", 10);
-	assert_int_equal(lin_read_head(&data, &len, &trunc, path, 4, &e), 0);
+	assert_int_equal(lin_i_read_head(&data, &len, &trunc, path, 4, &e), 0);
 	assert_int_equal(len, 4);
 	assert_string_equal(data, "0123");
 	assert_int_equal(trunc, 1);
 	free(data);
-	assert_int_equal(lin_read_head(&data, &len, &trunc, path, 10, &e), 0);
+	assert_int_equal(lin_i_read_head(&data, &len, &trunc, path, 10, &e), 0);
 	assert_string_equal(data, "0123456789");
 	assert_int_equal(trunc, 0);
 	free(data);
-	assert_int_equal(lin_read_head(&data, &len, &trunc, path, 1000, &e), 0);
+	assert_int_equal(lin_i_read_head(&data, &len, &trunc, path, 1000, &e), 0);
 	assert_int_equal(len, 10);
 	assert_int_equal(trunc, 0);
 	free(data);

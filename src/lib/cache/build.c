@@ -32,11 +32,11 @@ static void build_list(lin_catalog *cat, const uint32_t range[2], lin_strlist *o
 	out->n = 0;
 	if (range[1] == 0 || range[0] > im->h->nrefs || range[1] > im->h->nrefs - range[0])
 		return;
-	char **items = lin_arena_alloc(&cat->arena, range[1] * sizeof(char *));
+	char **items = lin_i_arena_alloc(&cat->arena, range[1] * sizeof(char *));
 	if (!items)
 		return;
 	for (uint32_t i = 0; i < range[1]; i++) {
-		const char *s = lin_cache_pool_str(im, im->refs[range[0] + i]);
+		const char *s = lin_i_cache_pool_str(im, im->refs[range[0] + i]);
 		items[i] = (char *)(s ? s : "?");
 	}
 	out->items = items;
@@ -56,17 +56,17 @@ static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model 
 	for (uint64_t j = 0; j < k; j++)
 		if (im->emodel[first + j] != v || im->eindex[first + j] != (igraph_integer_t)j)
 			return;
-	lin_parent *p = lin_arena_alloc(&cat->arena, k * sizeof(lin_parent));
+	lin_parent *p = lin_i_arena_alloc(&cat->arena, k * sizeof(lin_parent));
 	if (!p)
 		return;
 	for (uint64_t j = 0; j < k; j++) {
 		const img_parent *q = &im->parents[first + j];
-		const char *ref = lin_cache_pool_str(im, q->ref);
+		const char *ref = lin_i_cache_pool_str(im, q->ref);
 		p[j].ref = (char *)(ref ? ref : "?");
 		p[j].vertex = im->edges[2 * (first + j)];
 		p[j].relation = (lin_relation)im->erel[first + j];
-		p[j].variant = (char *)lin_cache_pool_str(im, q->variant);
-		p[j].note = (char *)lin_cache_pool_str(im, q->note);
+		p[j].variant = (char *)lin_i_cache_pool_str(im, q->variant);
+		p[j].note = (char *)lin_i_cache_pool_str(im, q->note);
 		build_list(cat, q->sources, &p[j].sources);
 		p[j].pos = (lin_pos){file_of(cat, q->file), q->line, q->col};
 		p[j].allow_external = q->allow_external != 0;
@@ -88,7 +88,7 @@ static void build_model(lin_catalog *cat, igraph_integer_t v)
 	for (size_t i = 0; i < nf; i++)
 		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS)
 			*(char **)(void *)((char *)m + f[i].offset) =
-				(char *)lin_cache_pool_str(im, r->str[ns++]);
+				(char *)lin_i_cache_pool_str(im, r->str[ns++]);
 	if (!m->id)
 		m->id = "?";
 	for (size_t i = 0; i < nf; i++)
@@ -112,10 +112,10 @@ static lin_stage record_stage(const lin_catalog *cat, igraph_integer_t v)
 
 static void release(lin_catalog *cat)
 {
-	lin_cache_image_close(cat->store);
+	lin_i_cache_image_close(cat->store);
 }
 
-const lin_backing lin_cache_backing = {
+const lin_backing lin_i_cache_backing = {
 	.build = build_model,
 	.stage = record_stage,
 	.release = release,
@@ -153,21 +153,21 @@ static const char *image_adopt_diags(const struct lin_image *im, lin_diags *diag
 {
 	for (uint64_t i = 0; diags && i < im->h->ndiags; i++) {
 		const img_diag *r = &im->diags[i];
-		const char *file = lin_cache_pool_str(im, r->file), *msg = lin_cache_pool_str(im, r->msg);
+		const char *file = lin_i_cache_pool_str(im, r->file), *msg = lin_i_cache_pool_str(im, r->msg);
 		lin_error e;
-		lin_fail(&e, r->code, file, r->line, r->col, "%s", msg ? msg : "");
-		lin_diags_add(diags, &e, r->is_warning != 0);
+		lin_i_fail(&e, r->code, file, r->line, r->col, "%s", msg ? msg : "");
+		lin_i_diags_add(diags, &e, r->is_warning != 0);
 	}
 	return NULL;
 }
 
 /* Makes cat (new, empty) a view of the image. Once attached (cat->store
  * == im) cat owns im, even when a later step fails. */
-const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags)
+const char *lin_i_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags)
 {
 	const img_header *h = im->h;
 	const char *base = im->base;
-	if (lin_catalog_attach(cat, &lin_cache_backing, im, (size_t)h->nmodels) != 0)
+	if (lin_i_catalog_attach(cat, &lin_i_cache_backing, im, (size_t)h->nmodels) != 0)
 		return "out of memory";
 	cat->borrowed = 1; /* files, edge vectors: from here on, never freed */
 	cat->files = calloc(h->nfiles + 1, sizeof(char *));
@@ -175,7 +175,7 @@ const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_di
 		return "out of memory";
 	cat->nfiles = (size_t)h->nfiles;
 	for (size_t i = 0; i < cat->nfiles; i++) {
-		const char *f = lin_cache_pool_str(im, im->files[i]);
+		const char *f = lin_i_cache_pool_str(im, im->files[i]);
 		cat->files[i] = (char *)(f ? f : "?");
 	}
 	cat->keys = (struct lin_key *)(base + h->off[S_KEYS]);

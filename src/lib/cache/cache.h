@@ -120,11 +120,11 @@ typedef struct lin_hasher {
 	unsigned char tail[32];
 	size_t ntail;
 } lin_hasher;
-void lin_cache_hash_init(lin_hasher *h);
-void lin_cache_hash_update(lin_hasher *h, const void *data, size_t n);
-uint64_t lin_cache_hash_final(lin_hasher *h);
+void lin_i_cache_hash_init(lin_hasher *h);
+void lin_i_cache_hash_update(lin_hasher *h, const void *data, size_t n);
+uint64_t lin_i_cache_hash_final(lin_hasher *h);
 /* Hashes a file's content; 0 on success. */
-int lin_cache_hash_file(uint64_t *out, const char *path);
+int lin_i_cache_hash_file(uint64_t *out, const char *path);
 
 /* ---- the catalog's files (source.c) --------------------------------------- */
 
@@ -140,37 +140,37 @@ typedef struct lin_sources {
 	size_t n;
 } lin_sources;
 
-void lin_cache_sources_free(lin_sources *s);
+void lin_i_cache_sources_free(lin_sources *s);
 /* The files the loader would read for paths, in its order, with their
  * stat data. Fails (not cacheable) when one cannot be listed or stat'ed;
  * the caller then loads normally and reports the real error. */
-int lin_cache_sources_collect(lin_sources *s, const char *const *paths, size_t npaths);
+int lin_i_cache_sources_collect(lin_sources *s, const char *const *paths, size_t npaths);
 /* The image's record of a file: its stat data as st holds it. */
-img_src lin_cache_src_record(const struct stat *st, uint32_t name, uint64_t hash);
+img_src lin_i_cache_src_record(const struct stat *st, uint32_t name, uint64_t hash);
 /* Whether two records describe the same file, unchanged (stat data only). */
-int lin_cache_same_file(const img_src *a, const img_src *b);
+int lin_i_cache_same_file(const img_src *a, const img_src *b);
 /* Whether s is still as it was when it was collected. */
-int lin_cache_unchanged(const lin_source *s);
+int lin_i_cache_unchanged(const lin_source *s);
 
 /* ---- writing (write.c) ------------------------------------------------------ */
 
 /* Writes the image of cat (finished, parsed) built from src with the load's
  * warnings d to path, atomically. */
-int lin_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
+int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
                           const lin_diags *d, const struct timespec *built, lin_error *err);
 
 /* ---- reading (read.c) -------------------------------------------------------- */
 
 /* Opens the image at path (or held in data, len when data is not NULL);
  * NULL, or why it was rejected. */
-const char *lin_cache_image_open(struct lin_image **out, const char *path, const void *data,
+const char *lin_i_cache_image_open(struct lin_image **out, const char *path, const void *data,
                                  size_t len);
-void lin_cache_image_close(struct lin_image *im);
+void lin_i_cache_image_close(struct lin_image *im);
 /* Whether the image was built from exactly these files, unchanged. Sets
  * *refresh when a file's stat data changed but its content did not. */
-const char *lin_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh);
+const char *lin_i_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh);
 /* A string of the pool: NULL for NIL, "?" for an offset out of range. */
-const char *lin_cache_pool_str(const struct lin_image *im, uint32_t off);
+const char *lin_i_cache_pool_str(const struct lin_image *im, uint32_t off);
 
 /* ---- a catalog over an image (build.c) ---------------------------------------------- */
 
@@ -178,9 +178,9 @@ const char *lin_cache_pool_str(const struct lin_image *im, uint32_t off);
  * ends, a known relation, rank rising along it: acyclic) before igraph's
  * graph is built over the image's edge list. Once attached (cat->store ==
  * im) cat owns im, even when a later step fails; NULL or why it failed. */
-const char *lin_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags);
+const char *lin_i_cache_image_adopt(lin_catalog *cat, struct lin_image *im, lin_diags *diags);
 
 /* The hook a catalog over an image is attached with. */
-extern const lin_backing lin_cache_backing;
+extern const lin_backing lin_i_cache_backing;
 
 #endif

@@ -38,16 +38,16 @@ static int image_path(char *out, size_t n, const char *dir, const char *const *p
                       size_t npaths)
 {
 	lin_hasher h;
-	lin_cache_hash_init(&h);
-	lin_cache_hash_update(&h, "lineage-cache-1", 16);
+	lin_i_cache_hash_init(&h);
+	lin_i_cache_hash_update(&h, "lineage-cache-1", 16);
 	for (size_t i = 0; i < npaths; i++) {
 		char *real = realpath(paths[i], NULL);
-		lin_cache_hash_update(&h, paths[i], strlen(paths[i]) + 1);
+		lin_i_cache_hash_update(&h, paths[i], strlen(paths[i]) + 1);
 		if (real)
-			lin_cache_hash_update(&h, real, strlen(real) + 1);
+			lin_i_cache_hash_update(&h, real, strlen(real) + 1);
 		free(real);
 	}
-	int w = snprintf(out, n, "%s/%016llx.lcache", dir, (unsigned long long)lin_cache_hash_final(&h));
+	int w = snprintf(out, n, "%s/%016llx.lcache", dir, (unsigned long long)lin_i_cache_hash_final(&h));
 	return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
@@ -75,14 +75,14 @@ static int try_image(lin_catalog **out, const char *path, lin_sources *src, int 
 	lin_catalog *cat = NULL;
 	lin_diags local;
 	lin_error e;
-	const char *why = lin_cache_image_open(&im, path, NULL, 0);
+	const char *why = lin_i_cache_image_open(&im, path, NULL, 0);
 	if (!why)
-		why = lin_cache_image_matches(im, src, refresh);
+		why = lin_i_cache_image_matches(im, src, refresh);
 	if (!why && lin_catalog_new(&cat, &e))
 		why = "out of memory";
 	lin_diags_init(&local);
-	if (!why && (why = lin_cache_image_adopt(cat, im, &local)) == NULL) {
-		lin_diags_append(diags, &local);
+	if (!why && (why = lin_i_cache_image_adopt(cat, im, &local)) == NULL) {
+		lin_i_diags_append(diags, &local);
 		lin_diags_dispose(&local);
 		*out = cat;
 		return 0;
@@ -92,7 +92,7 @@ static int try_image(lin_catalog **out, const char *path, lin_sources *src, int 
 	if (cat && cat->store == im)
 		im = NULL; /* freed with the catalog */
 	lin_catalog_free(cat);
-	lin_cache_image_close(im);
+	lin_i_cache_image_close(im);
 	return -1;
 }
 
@@ -125,9 +125,9 @@ static void store_image(const char *path, const char *dir, const lin_catalog *ca
 	lin_error e;
 	for (size_t i = 0; i < src->n; i++) {
 		const char *why = NULL;
-		if (!lin_cache_unchanged(&src->v[i]))
+		if (!lin_i_cache_unchanged(&src->v[i]))
 			why = "a catalog file changed while it was read";
-		else if (!src->v[i].hashed && lin_cache_hash_file(&src->v[i].hash, src->v[i].name) != 0)
+		else if (!src->v[i].hashed && lin_i_cache_hash_file(&src->v[i].hash, src->v[i].name) != 0)
 			why = "a catalog file cannot be read";
 		if (why) {
 			note_msg(st, why);
@@ -139,7 +139,7 @@ static void store_image(const char *path, const char *dir, const lin_catalog *ca
 		note(st, "cannot create the cache directory %.200s", dir);
 		return;
 	}
-	if (lin_cache_write_image(path, cat, src, diags, built, &e) != 0) {
+	if (lin_i_cache_write_image(path, cat, src, diags, built, &e) != 0) {
 		note_msg(st, e.msg);
 		return;
 	}
@@ -163,26 +163,26 @@ static void refresh_image(const char *path, const struct lin_image *im, const li
 		return;
 	for (size_t i = 0; i < src->n; i++) {
 		const lin_source *s = &src->v[i];
-		if (!lin_cache_unchanged(s)) {
+		if (!lin_i_cache_unchanged(s)) {
 			free(recs);
 			note_msg(st, "a catalog file changed while it was checked");
 			return;
 		}
-		recs[i] = lin_cache_src_record(&s->st, im->src[i].name, s->hashed ? s->hash : im->src[i].hash);
+		recs[i] = lin_i_cache_src_record(&s->st, im->src[i].name, s->hashed ? s->hash : im->src[i].hash);
 	}
 	nh.built_sec = built->tv_sec;
 	nh.built_nsec = built->tv_nsec;
 	uint64_t src_end = h->off[S_SRC] + h->len[S_SRC];
-	int rc = lin_atomic_open(&af, path, &e);
+	int rc = lin_i_atomic_open(&af, path, &e);
 	if (!rc)
-		rc = lin_atomic_write(&af, &nh, sizeof(nh), &e) ||
-		     lin_atomic_write(&af, im->base + sizeof(nh), h->off[S_SRC] - sizeof(nh), &e) ||
-		     lin_atomic_write(&af, recs, h->len[S_SRC], &e) ||
-		     lin_atomic_write(&af, im->base + src_end, im->len - src_end, &e);
+		rc = lin_i_atomic_write(&af, &nh, sizeof(nh), &e) ||
+		     lin_i_atomic_write(&af, im->base + sizeof(nh), h->off[S_SRC] - sizeof(nh), &e) ||
+		     lin_i_atomic_write(&af, recs, h->len[S_SRC], &e) ||
+		     lin_i_atomic_write(&af, im->base + src_end, im->len - src_end, &e);
 	if (rc)
-		lin_atomic_abort(&af);
+		lin_i_atomic_abort(&af);
 	else
-		rc = lin_atomic_commit(&af, 0644, &e);
+		rc = lin_i_atomic_commit(&af, 0644, &e);
 	free(recs);
 	if (rc)
 		note_msg(st, e.msg);
@@ -206,11 +206,11 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 	clock_gettime(CLOCK_REALTIME, &built);
 	cacheable = cache_dir && *cache_dir && npaths &&
 	            image_path(path, sizeof(path), cache_dir, paths, npaths) == 0 &&
-	            lin_cache_sources_collect(&src, paths, npaths) == 0;
+	            lin_i_cache_sources_collect(&src, paths, npaths) == 0;
 	if (!cacheable) {
 		note_msg(st, cache_dir && *cache_dir ? "the catalog's files cannot be listed"
 		                                     : "no cache directory");
-		lin_cache_sources_free(&src);
+		lin_i_cache_sources_free(&src);
 		return load_fresh(out, paths, npaths, diags, err);
 	}
 	if (st)
@@ -220,7 +220,7 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 			st->hit = 1;
 		if (refresh) /* same content, new stat data */
 			refresh_image(path, CACHE_IMAGE(*out), &src, &built, st);
-		lin_cache_sources_free(&src);
+		lin_i_cache_sources_free(&src);
 		return 0;
 	}
 	/* the image keeps the load's warnings; errors are never cached */
@@ -228,9 +228,9 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 	int rc = load_fresh(out, paths, npaths, &local, err);
 	if (rc == 0)
 		store_image(path, cache_dir, *out, &src, &local, &built, st);
-	lin_diags_append(diags, &local);
+	lin_i_diags_append(diags, &local);
 	lin_diags_dispose(&local);
-	lin_cache_sources_free(&src);
+	lin_i_cache_sources_free(&src);
 	return rc;
 }
 
@@ -279,11 +279,11 @@ int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_di
 	struct lin_image *im = NULL;
 	lin_catalog *cat = NULL;
 	*out = NULL;
-	const char *why = lin_cache_image_open(&im, NULL, data, len);
+	const char *why = lin_i_cache_image_open(&im, NULL, data, len);
 	if (!why && lin_catalog_new(&cat, err) != 0)
 		why = "out of memory";
 	if (!why)
-		why = lin_cache_image_adopt(cat, im, diags);
+		why = lin_i_cache_image_adopt(cat, im, diags);
 	if (!why) {
 		*out = cat;
 		return 0;
@@ -291,6 +291,6 @@ int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_di
 	if (cat && cat->store == im)
 		im = NULL;
 	lin_catalog_free(cat);
-	lin_cache_image_close(im);
-	return lin_fail(err, LIN_EPARSE, NULL, 0, 0, "cache image: %s", why);
+	lin_i_cache_image_close(im);
+	return lin_i_fail(err, LIN_EPARSE, NULL, 0, 0, "cache image: %s", why);
 }

@@ -24,7 +24,7 @@ static const size_t rec_size[S_COUNT] = {
 
 /* ---- reading an image ----------------------------------------------------- */
 
-void lin_cache_image_close(struct lin_image *im)
+void lin_i_cache_image_close(struct lin_image *im)
 {
 	if (im && im->map)
 		munmap(im->map, im->len);
@@ -77,14 +77,14 @@ static const char *image_check_header(struct lin_image *im)
 }
 
 /* A string of the pool: NULL for NIL, "?" for an offset out of range. */
-const char *lin_cache_pool_str(const struct lin_image *im, uint32_t off)
+const char *lin_i_cache_pool_str(const struct lin_image *im, uint32_t off)
 {
 	if (off == NIL)
 		return NULL;
 	return off < im->h->pool_len ? im->pool + off : "?";
 }
 
-const char *lin_cache_image_open(struct lin_image **out, const char *path, const void *data,
+const char *lin_i_cache_image_open(struct lin_image **out, const char *path, const void *data,
                               size_t len)
 {
 	struct lin_image *im = calloc(1, sizeof(*im));
@@ -123,7 +123,7 @@ const char *lin_cache_image_open(struct lin_image **out, const char *path, const
 		why = image_check_header(im);
 	}
 	if (why) {
-		lin_cache_image_close(im);
+		lin_i_cache_image_close(im);
 		return why;
 	}
 	*out = im;
@@ -132,7 +132,7 @@ const char *lin_cache_image_open(struct lin_image **out, const char *path, const
 
 /* Whether the image was built from exactly these files, unchanged. Sets
  * *refresh when a file's stat data changed but its content did not. */
-const char *lin_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh)
+const char *lin_i_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh)
 {
 	const img_header *h = im->h;
 	*refresh = 0;
@@ -145,17 +145,17 @@ const char *lin_cache_image_matches(const struct lin_image *im, lin_sources *src
 	for (size_t i = 0; i < src->n; i++) {
 		const img_src *r = &im->src[i];
 		lin_source *s = &src->v[i];
-		const char *name = lin_cache_pool_str(im, r->name);
+		const char *name = lin_i_cache_pool_str(im, r->name);
 		if (!name || strcmp(name, s->name) != 0)
 			return "the catalog's files changed";
-		img_src cur = lin_cache_src_record(&s->st, r->name, 0);
+		img_src cur = lin_i_cache_src_record(&s->st, r->name, 0);
 		if (r->size != cur.size)
 			return "a catalog file changed";
 		int64_t mt = cur.mtime_sec * 1000000000LL + cur.mtime_nsec;
-		int same = lin_cache_same_file(r, &cur);
+		int same = lin_i_cache_same_file(r, &cur);
 		if (same && mt < built - RACY_NS)
 			continue;
-		if (lin_cache_hash_file(&s->hash, s->name) != 0)
+		if (lin_i_cache_hash_file(&s->hash, s->name) != 0)
 			return "a catalog file cannot be read";
 		s->hashed = 1;
 		if (s->hash != r->hash)

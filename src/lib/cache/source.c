@@ -24,7 +24,7 @@ static uint64_t round64(uint64_t acc, uint64_t w)
 	return rotl(acc + w * 0xC2B2AE3D27D4EB4Full, 31) * 0x9E3779B185EBCA87ull;
 }
 
-void lin_cache_hash_init(lin_hasher *h)
+void lin_i_cache_hash_init(lin_hasher *h)
 {
 	memset(h, 0, sizeof(*h));
 	for (int i = 0; i < 4; i++)
@@ -40,7 +40,7 @@ static void hash_block(lin_hasher *h, const unsigned char *p)
 	}
 }
 
-void lin_cache_hash_update(lin_hasher *h, const void *data, size_t n)
+void lin_i_cache_hash_update(lin_hasher *h, const void *data, size_t n)
 {
 	const unsigned char *p = data;
 	h->total += n;
@@ -61,7 +61,7 @@ void lin_cache_hash_update(lin_hasher *h, const void *data, size_t n)
 	h->ntail = n;
 }
 
-uint64_t lin_cache_hash_final(lin_hasher *h)
+uint64_t lin_i_cache_hash_final(lin_hasher *h)
 {
 	uint64_t r = h->total * 0x9E3779B97F4A7C15ull;
 	memset(h->tail + h->ntail, 0, 32 - h->ntail);
@@ -74,29 +74,29 @@ uint64_t lin_cache_hash_final(lin_hasher *h)
 }
 
 /* Hashes a file's content; 0 on success. */
-int lin_cache_hash_file(uint64_t *out, const char *path)
+int lin_i_cache_hash_file(uint64_t *out, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	lin_hasher h;
-	lin_cache_hash_init(&h);
+	lin_i_cache_hash_init(&h);
 	enum { CHUNK = 1 << 20 };
 	unsigned char *buf = malloc(CHUNK);
 	ssize_t r = -1;
 	while (buf && ((r = read(fd, buf, CHUNK)) > 0 || (r < 0 && errno == EINTR)))
 		if (r > 0)
-			lin_cache_hash_update(&h, buf, (size_t)r);
+			lin_i_cache_hash_update(&h, buf, (size_t)r);
 	free(buf);
 	close(fd);
-	*out = lin_cache_hash_final(&h);
+	*out = lin_i_cache_hash_final(&h);
 	return r == 0 ? 0 : -1;
 }
 
 /* ---- the catalog's files -------------------------------------------------- */
 
 
-void lin_cache_sources_free(lin_sources *s)
+void lin_i_cache_sources_free(lin_sources *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].name);
@@ -121,7 +121,7 @@ static int sources_add(lin_sources *s, const char *name)
 /* The files the loader would read for paths, in its order, with their
  * stat data. Fails (not cacheable) when one cannot be listed or stat'ed;
  * the caller then loads normally and reports the real error. */
-int lin_cache_sources_collect(lin_sources *s, const char *const *paths, size_t npaths)
+int lin_i_cache_sources_collect(lin_sources *s, const char *const *paths, size_t npaths)
 {
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < npaths; i++) {
@@ -136,10 +136,10 @@ int lin_cache_sources_collect(lin_sources *s, const char *const *paths, size_t n
 		char **names = NULL;
 		size_t n = 0;
 		lin_error e;
-		int rc = lin_catalog_list_dir(&names, &n, paths[i], &e);
+		int rc = lin_i_catalog_list_dir(&names, &n, paths[i], &e);
 		for (size_t j = 0; !rc && j < n; j++)
 			rc = sources_add(s, names[j]);
-		lin_strv_free(names, n);
+		lin_i_strv_free(names, n);
 		if (rc)
 			return -1;
 	}
@@ -150,7 +150,7 @@ int lin_cache_sources_collect(lin_sources *s, const char *const *paths, size_t n
 }
 
 /* The image's record of a file: its stat data as st holds it. */
-img_src lin_cache_src_record(const struct stat *st, uint32_t name, uint64_t hash)
+img_src lin_i_cache_src_record(const struct stat *st, uint32_t name, uint64_t hash)
 {
 	return (img_src){name, 0, (uint64_t)st->st_size, (uint64_t)st->st_dev,
 	                 (uint64_t)st->st_ino, hash, (int64_t)st->st_mtim.tv_sec,
@@ -158,8 +158,8 @@ img_src lin_cache_src_record(const struct stat *st, uint32_t name, uint64_t hash
 	                 (int64_t)st->st_ctim.tv_nsec};
 }
 
-/* Whether two records describe the same file, lin_cache_unchanged (stat data only). */
-int lin_cache_same_file(const img_src *a, const img_src *b)
+/* Whether two records describe the same file, lin_i_cache_unchanged (stat data only). */
+int lin_i_cache_same_file(const img_src *a, const img_src *b)
 {
 	return a->size == b->size && a->dev == b->dev && a->ino == b->ino &&
 	       a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec &&
@@ -167,11 +167,11 @@ int lin_cache_same_file(const img_src *a, const img_src *b)
 }
 
 /* Whether s is still as it was when it was collected. */
-int lin_cache_unchanged(const lin_source *s)
+int lin_i_cache_unchanged(const lin_source *s)
 {
 	struct stat now;
 	if (stat(s->name, &now) != 0)
 		return 0;
-	img_src a = lin_cache_src_record(&now, 0, 0), b = lin_cache_src_record(&s->st, 0, 0);
-	return lin_cache_same_file(&a, &b);
+	img_src a = lin_i_cache_src_record(&now, 0, 0), b = lin_i_cache_src_record(&s->st, 0, 0);
+	return lin_i_cache_same_file(&a, &b);
 }

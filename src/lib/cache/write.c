@@ -37,7 +37,7 @@ static void put(writer *w, const void *data, size_t n)
 		p += take;
 		n -= take;
 		if (w->nbuf == sizeof(w->buf)) {
-			w->failed = lin_atomic_write(&w->af, w->buf, w->nbuf, &w->err) != 0;
+			w->failed = lin_i_atomic_write(&w->af, w->buf, w->nbuf, &w->err) != 0;
 			w->nbuf = 0;
 		}
 	}
@@ -147,7 +147,7 @@ static void walk_all(walk *k, const lin_catalog *cat, const lin_sources *src,
 	k->last_file = 0;
 	k->emit = emit;
 	for (size_t i = 0; i < src->n; i++) {
-		img_src r = lin_cache_src_record(&src->v[i].st, wstr(k, src->v[i].name), src->v[i].hash);
+		img_src r = lin_i_cache_src_record(&src->v[i].st, wstr(k, src->v[i].name), src->v[i].hash);
 		if (emit == S_SRC)
 			put(k->w, &r, sizeof(r));
 	}
@@ -173,7 +173,7 @@ static int ranks(igraph_vector_int_t *rank, const lin_catalog *cat)
 {
 	igraph_vector_int_t topo;
 	igraph_integer_t n = igraph_vcount(&cat->graph);
-	if (lin_graph_parents_first(&cat->graph))
+	if (lin_i_graph_parents_first(&cat->graph))
 		return igraph_vector_int_init_range(rank, 0, n) ? -1 : 0;
 	if (igraph_vector_int_init(&topo, 0))
 		return -1;
@@ -234,7 +234,7 @@ static int plan_header(img_header *h, const lin_catalog *cat, const lin_sources 
 	return k.pool >= NIL || k.refs >= NIL || k.parents >= NIL ? -1 : 0;
 }
 
-int lin_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
+int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
                        const lin_diags *d, const struct timespec *built, lin_error *err)
 {
 	img_header h;
@@ -243,22 +243,22 @@ int lin_cache_write_image(const char *path, const lin_catalog *cat, const lin_so
 	writer *w = calloc(1, sizeof(*w));
 	if (!w || igraph_vector_int_init(&edges, 0)) {
 		free(w);
-		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	}
 	if (ranks(&rank, cat)) {
 		igraph_vector_int_destroy(&edges);
 		free(w);
-		return lin_fail(err, LIN_EGRAPH, path, 0, 0, "no topological order");
+		return lin_i_fail(err, LIN_EGRAPH, path, 0, 0, "no topological order");
 	}
 	if (plan_header(&h, cat, src, d, built)) {
-		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0, "the catalog is too big to cache");
+		rc = lin_i_fail(err, LIN_ELIMIT, path, 0, 0, "the catalog is too big to cache");
 		goto done;
 	}
 	if (igraph_get_edgelist(&cat->graph, &edges, 0)) {
-		rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 		goto done;
 	}
-	if ((rc = lin_atomic_open(&w->af, path, err)))
+	if ((rc = lin_i_atomic_open(&w->af, path, err)))
 		goto done;
 	put(w, &h, sizeof(h)); /* again at the end, with the offsets */
 	uint64_t ni = sizeof(igraph_integer_t);
@@ -280,15 +280,15 @@ int lin_cache_write_image(const char *path, const lin_catalog *cat, const lin_so
 	pad8(w);
 	h.file_size = w->off;
 	if (!w->failed && w->nbuf)
-		w->failed = lin_atomic_write(&w->af, w->buf, w->nbuf, &w->err) != 0;
+		w->failed = lin_i_atomic_write(&w->af, w->buf, w->nbuf, &w->err) != 0;
 	if (!w->failed && (lseek(w->af.fd, 0, SEEK_SET) != 0 ||
-	                   lin_atomic_write(&w->af, &h, sizeof(h), &w->err) != 0))
+	                   lin_i_atomic_write(&w->af, &h, sizeof(h), &w->err) != 0))
 		w->failed = 1;
 	if (w->failed) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "%s", w->err.msg[0] ? w->err.msg : "write failed");
-		lin_atomic_abort(&w->af);
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "%s", w->err.msg[0] ? w->err.msg : "write failed");
+		lin_i_atomic_abort(&w->af);
 	} else {
-		rc = lin_atomic_commit(&w->af, 0644, err);
+		rc = lin_i_atomic_commit(&w->af, 0644, err);
 	}
 done:
 	igraph_vector_int_destroy(&edges);

@@ -21,7 +21,7 @@ static int grow_models(lin_catalog *cat)
 	return 0;
 }
 
-int lin_catalog_append(lin_catalog *cat, const lin_model *m)
+int lin_i_catalog_append(lin_catalog *cat, const lin_model *m)
 {
 	if (cat->finished || grow_models(cat) != 0)
 		return cat->finished ? LIN_EINVAL : LIN_ENOMEM;
@@ -29,7 +29,7 @@ int lin_catalog_append(lin_catalog *cat, const lin_model *m)
 	return 0;
 }
 
-const char *lin_catalog_intern_file(lin_catalog *cat, const char *name)
+const char *lin_i_catalog_intern_file(lin_catalog *cat, const char *name)
 {
 	char **files = realloc(cat->files, (cat->nfiles + 1) * sizeof(char *));
 	if (!files)
@@ -43,7 +43,7 @@ const char *lin_catalog_intern_file(lin_catalog *cat, const char *name)
 }
 
 /* The name index lives in the catalog's fields; index.c builds it. */
-void lin_index_dispose(lin_catalog *cat)
+void lin_i_index_dispose(lin_catalog *cat)
 {
 	if (!cat->index_borrowed) {
 		free(cat->keys);
@@ -62,7 +62,7 @@ int lin_catalog_new(lin_catalog **out, lin_error *err)
 	lin_igraph_init();
 	*out = calloc(1, sizeof(lin_catalog));
 	if (!*out)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	return 0;
 }
 
@@ -79,7 +79,7 @@ static void detach(lin_catalog *cat)
 	cat->ready = NULL;
 }
 
-int lin_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, size_t n)
+int lin_i_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, size_t n)
 {
 	lin_model *models = calloc(n + 1, sizeof(lin_model));
 	_Atomic unsigned char *ready = calloc(n + 1, 1);
@@ -110,7 +110,7 @@ static void build_lazily(const lin_catalog *ccat, igraph_integer_t v)
 	pthread_mutex_unlock(&cat->lock);
 }
 
-lin_stage lin_catalog_stage(const lin_catalog *cat, igraph_integer_t v)
+lin_stage lin_i_catalog_stage(const lin_catalog *cat, igraph_integer_t v)
 {
 	if (!cat->backing || atomic_load_explicit(&cat->ready[v], memory_order_acquire))
 		return cat->models[v].stage;
@@ -128,15 +128,15 @@ void lin_catalog_free(lin_catalog *cat)
 		igraph_vector_int_destroy(&cat->edge_model);
 		igraph_vector_int_destroy(&cat->edge_index);
 	}
-	lin_index_dispose(cat);
+	lin_i_index_dispose(cat);
 	for (size_t i = 0; i < cat->nfiles && !cat->borrowed; i++)
 		free(cat->files[i]);
 	free(cat->files);
 	detach(cat);
 	free(cat->models);
-	lin_arena_dispose(&cat->arena);
+	lin_i_arena_dispose(&cat->arena);
 	for (size_t i = 0; i < cat->nadopted; i++)
-		lin_arena_dispose(&cat->adopted[i]);
+		lin_i_arena_dispose(&cat->adopted[i]);
 	free(cat->adopted);
 	free(cat);
 }

@@ -13,7 +13,7 @@
 
 /* A store a catalog's models are built from on first use (the cache
  * image), so a query that touches a hundred models of a million pays for
- * a hundred. The store installs these with lin_catalog_attach. */
+ * a hundred. The store installs these with lin_i_catalog_attach. */
 typedef struct lin_backing {
 	/* fills cat->models[v] (called once per model, under cat->lock) */
 	void (*build)(lin_catalog *cat, igraph_integer_t v);
@@ -69,43 +69,43 @@ struct lin_catalog {
 /* Makes cat (new, empty) a catalog of n models built lazily through ops
  * from store: allocates the model and ready arrays and the lock. On
  * failure nothing is attached. */
-int lin_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, size_t n);
+int lin_i_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, size_t n);
 
 /* Model v's stage, without building a lazily built model's record (a
  * statistics pass over a million models would build them all). */
-lin_stage lin_catalog_stage(const lin_catalog *cat, igraph_integer_t v);
+lin_stage lin_i_catalog_stage(const lin_catalog *cat, igraph_integer_t v);
 
 /* Adds a copy of the model record m (its strings must already live in
  * cat->arena) to the catalog. */
-int lin_catalog_append(lin_catalog *cat, const lin_model *m);
+int lin_i_catalog_append(lin_catalog *cat, const lin_model *m);
 
 /* Keeps a copy of a file name for lin_pos.file; NULL when out of memory. */
-const char *lin_catalog_intern_file(lin_catalog *cat, const char *name);
+const char *lin_i_catalog_intern_file(lin_catalog *cat, const char *name);
 
 /* lin_catalog_find; with detail == 0 a miss or an ambiguity gets a short
  * message, without the suggestions or the candidate list, whose cost grows
  * with the catalog (resolving a million parents must not pay it for each
  * of thousands of unknown ones). Safe to call from several threads on a
  * parsed catalog. */
-int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
+int lin_i_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
                    int detail, lin_error *err);
 
 /* Builds the name index (keys) and reports duplicate ids and aliases. */
-int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
-void lin_index_dispose(lin_catalog *cat);
+int lin_i_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
+void lin_i_index_dispose(lin_catalog *cat);
 
 /* 1 when every edge of g goes from a lower vertex id to a higher one, so
  * that vertex order is a topological order: a catalog that lists each base
  * before its derivatives. A pass over the edges, where igraph's
  * topological sort jumps around memory (0.3 s on a million models). */
-int lin_graph_parents_first(const igraph_t *g);
+int lin_i_graph_parents_first(const igraph_t *g);
 
 /* The graph restricted to edges whose relation is in mask, with the same
  * vertex ids. With mask == LIN_REL_ALL *out is the catalog's own graph;
  * otherwise a new graph is built in *storage and *owned is set (destroy it
  * with igraph_destroy). If eids is not NULL it receives, for each edge of
  * *out, the catalog edge id it stands for. */
-int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
+int lin_i_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
                        const lin_catalog *cat, lin_relmask mask,
                        igraph_vector_int_t *eids, lin_error *err);
 

@@ -21,9 +21,9 @@ static void report(lin_diags *diags, lin_error *first, int *nerr, int is_warning
 	lin_error e;
 	va_list ap;
 	va_start(ap, fmt);
-	lin_vfail(&e, code, pos->file, pos->line, pos->col, fmt, ap);
+	lin_i_vfail(&e, code, pos->file, pos->line, pos->col, fmt, ap);
 	va_end(ap);
-	lin_diags_add(diags, &e, is_warning);
+	lin_i_diags_add(diags, &e, is_warning);
 	if (!is_warning && (*nerr)++ == 0)
 		*first = e;
 }
@@ -50,7 +50,7 @@ static void *resolve_some(void *arg)
 		lin_model *m = &r->cat->models[i];
 		for (size_t j = 0; j < m->nparents; j++) {
 			lin_error e;
-			if (lin_index_find(&m->parents[j].vertex, r->cat, m->parents[j].ref, 0, &e) != 0)
+			if (lin_i_index_find(&m->parents[j].vertex, r->cat, m->parents[j].ref, 0, &e) != 0)
 				m->parents[j].vertex = -1;
 		}
 	}
@@ -63,7 +63,7 @@ static void resolve_all(lin_catalog *cat)
 	size_t k = cat->n >= RESOLVE_PARALLEL_MIN ? RESOLVE_THREADS : 1;
 	for (size_t i = 0; i < k; i++)
 		r[i] = (resolve_range){cat, cat->n * i / k, cat->n * (i + 1) / k};
-	lin_run_parallel(resolve_some, r, sizeof(r[0]), k);
+	lin_i_run_parallel(resolve_some, r, sizeof(r[0]), k);
 }
 
 /* Resolves every parent reference to a vertex and reports the ones that
@@ -78,7 +78,7 @@ static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first
 			lin_parent *p = &m->parents[j];
 			lin_error e;
 			if (p->vertex >= 0 ||
-			    lin_index_find(&p->vertex, cat, p->ref, failures++ < RESOLVE_DETAILED, &e) == 0)
+			    lin_i_index_find(&p->vertex, cat, p->ref, failures++ < RESOLVE_DETAILED, &e) == 0)
 				continue;
 			report(diags, first, nerr, 0, e.code == LIN_EAMBIGUOUS ? LIN_EAMBIGUOUS : LIN_EREF,
 			       &p->pos, "%s parent of '%.64s': %s",
@@ -121,7 +121,7 @@ vecs:
 		igraph_vector_int_destroy(&cat->edge_rel);
 		igraph_vector_int_destroy(&cat->edge_model);
 		igraph_vector_int_destroy(&cat->edge_index);
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory building the graph");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory building the graph");
 	}
 	igraph_vector_int_destroy(&edges);
 done:
@@ -138,7 +138,7 @@ static int describe_cycle(lin_catalog *cat, igraph_integer_t e, char *buf, size_
 	igraph_vector_int_t path;
 	LIN_IG(igraph_vector_int_init(&path, 0));
 	rc = igraph_get_shortest_path(&cat->graph, &path, NULL, v, u, IGRAPH_OUT)
-	         ? lin_igraph_fail(err, IGRAPH_FAILURE, "shortest path")
+	         ? lin_i_igraph_fail(err, IGRAPH_FAILURE, "shortest path")
 	         : 0;
 	size_t used = (size_t)snprintf(buf, n, "%.60s", cat->models[u].id);
 	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(&path) && used < n; i++) {
@@ -167,7 +167,7 @@ static int report_cycles(lin_catalog *cat, lin_diags *diags, lin_error *first, i
 	LIN_IG(igraph_connected_components(&cat->graph, &memb, &csize, &nc, IGRAPH_STRONG));
 	char *seen = calloc((size_t)nc + 1, 1);
 	if (!seen) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	for (igraph_integer_t e = 0; e < igraph_ecount(&cat->graph); e++) {
@@ -248,7 +248,7 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 static char *external_id(lin_arena *a, const char *ref)
 {
 	size_t n = strlen(ref);
-	char *id = lin_arena_alloc(a, n + 2), *q = id;
+	char *id = lin_i_arena_alloc(a, n + 2), *q = id;
 	if (!id)
 		return NULL;
 	if (!isalnum((unsigned char)ref[0]) || (unsigned char)ref[0] >= 0x80)
@@ -296,7 +296,7 @@ static int add_external(lin_catalog *cat, const lin_parent *p)
 	m.sources = p->sources;
 	m.pos = p->pos;
 	m.external = 1;
-	return lin_catalog_append(cat, &m);
+	return lin_i_catalog_append(cat, &m);
 }
 
 /* Adds an external model for every parent reference that allows one and
@@ -315,7 +315,7 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 			lin_parent *p = &cat->models[i].parents[j];
 			igraph_integer_t v;
 			lin_error e;
-			if (!p->allow_external || lin_index_find(&v, cat, p->ref, 0, &e) == 0 ||
+			if (!p->allow_external || lin_i_index_find(&v, cat, p->ref, 0, &e) == 0 ||
 			    e.code != LIN_ENOTFOUND)
 				continue;
 			if (n == cap) {
@@ -345,7 +345,7 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 	for (size_t i = 0; i < n; i++)
 		free(refs[i].key);
 	free(refs);
-	return rc ? lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+	return rc ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }
 
 int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
@@ -355,13 +355,13 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	igraph_bool_t dag = 1;
 	lin_error_clear(&first);
 	if (cat->finished)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
-	rc = lin_index_build(cat, diags, &first);
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
+	rc = lin_i_index_build(cat, diags, &first);
 	if (rc == LIN_ENOMEM)
 		goto done;
 	size_t added = 0;
 	if (rc == 0 && (rc = add_externals(cat, &added, &first)) == 0 && added)
-		rc = lin_index_build(cat, NULL, &first); /* clashes were reported */
+		rc = lin_i_index_build(cat, NULL, &first); /* clashes were reported */
 	cat->finished = 1; /* no more models from here on */
 	if (rc == LIN_ENOMEM)
 		goto done;
@@ -384,6 +384,6 @@ done:
 	if (rc && err)
 		*err = first;
 	if (rc && err && !first.msg[0])
-		lin_fail(err, rc, NULL, 0, 0, "catalog could not be finished");
+		lin_i_fail(err, rc, NULL, 0, 0, "catalog could not be finished");
 	return rc;
 }

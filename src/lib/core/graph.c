@@ -31,7 +31,7 @@ const igraph_t *lin_catalog_graph(const lin_catalog *cat)
 }
 
 
-int lin_graph_parents_first(const igraph_t *g)
+int lin_i_graph_parents_first(const igraph_t *g)
 {
 	igraph_integer_t m = igraph_ecount(g), e = 0;
 	while (e < m && IGRAPH_FROM(g, e) < IGRAPH_TO(g, e))
@@ -39,7 +39,7 @@ int lin_graph_parents_first(const igraph_t *g)
 	return e == m;
 }
 
-int lin_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
+int lin_i_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
                        const lin_catalog *cat, lin_relmask mask,
                        igraph_vector_int_t *eids, lin_error *err)
 {

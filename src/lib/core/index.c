@@ -116,7 +116,7 @@ static void report_clash(const lin_catalog *cat, const struct lin_key *a,
 	/* two entries with the same id: that error is reported on its own */
 	if (is_warning && strcmp(later->id, earlier->id) == 0)
 		return;
-	lin_fail(&e, LIN_EDUP, later->pos.file, later->pos.line, later->pos.col,
+	lin_i_fail(&e, LIN_EDUP, later->pos.file, later->pos.line, later->pos.col,
 	         "duplicate %s: the %s of '%.64s' matches the %s of '%.64s' (%s:%d:%d)",
 	         lk->kind == 0 && ek->kind == 0 ? "id" : "name", kind_words[lk->kind], later->id,
 	         kind_words[ek->kind], earlier->id, earlier->pos.file, earlier->pos.line,
@@ -127,7 +127,7 @@ static void report_clash(const lin_catalog *cat, const struct lin_key *a,
 		         later->id, earlier->id, earlier->pos.file, earlier->pos.line,
 		         earlier->pos.col,
 		         lk->kind == 1 ? later->name : ek->kind == 1 ? earlier->name : later->id);
-	lin_diags_add(diags, &e, is_warning);
+	lin_i_diags_add(diags, &e, is_warning);
 	if (!is_warning && (*nerr)++ == 0)
 		*first = e;
 }
@@ -181,14 +181,14 @@ static int index_size(const lin_catalog *cat, size_t *nkeys, size_t *bytes)
 	return *nkeys >= LIN_NO_KEY || *bytes >= UINT32_MAX || cat->n >= INT32_MAX;
 }
 
-int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
+int lin_i_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
 {
 	size_t total, bytes;
 	int nerr = 0;
 	lin_error first;
-	lin_index_dispose(cat);
+	lin_i_index_dispose(cat);
 	if (index_size(cat, &total, &bytes))
-		return lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		return lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
 		                "too many models or names to index (%zu names)", total);
 	cat->tcap = 16;
 	while (cat->tcap < 2 * total)
@@ -197,7 +197,7 @@ int lin_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	cat->table = malloc(cat->tcap * sizeof(*cat->table));
 	cat->key_pool = malloc(bytes + 1);
 	if (!cat->keys || !cat->table || !cat->key_pool)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	memset(cat->table, 0xff, cat->tcap * sizeof(*cat->table)); /* all SLOT_EMPTY */
 	for (size_t i = 0; i < cat->n; i++) {
 		const lin_model *m = &cat->models[i];
@@ -237,7 +237,7 @@ static size_t suggest(const lin_catalog *cat, const char *key, igraph_integer_t 
 	size_t len = strlen(key), cap = len <= 4 ? 1 : len < 9 ? 2 : len / 4 + 1, n = 0;
 	size_t best = cap + 1;
 	for (size_t i = 0; i < cat->nkeys; i++) {
-		size_t d = lin_edit_distance(key, key_text(cat, (uint32_t)i), cap);
+		size_t d = lin_i_edit_distance(key, key_text(cat, (uint32_t)i), cap);
 		if (d < best) {
 			best = d;
 			n = 0;
@@ -265,8 +265,8 @@ static int not_found(const lin_catalog *cat, const char *query, const char *key,
 		                         i == 0 ? "" : i + 1 == n ? " or " : ", ",
 		                         lin_catalog_model(cat, c[i])->id);
 	if (n == 0)
-		return lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
-	return lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s' (did you mean %s?)",
+		return lin_i_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
+	return lin_i_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s' (did you mean %s?)",
 	                query, list);
 }
 
@@ -290,17 +290,17 @@ static int ambiguous(const lin_catalog *cat, const char *query, uint32_t head, l
 		                         used ? ", " : "", m->id, m->org ? m->org : m->name);
 		last = v;
 	}
-	return lin_fail(err, LIN_EAMBIGUOUS, NULL, 0, 0,
+	return lin_i_fail(err, LIN_EAMBIGUOUS, NULL, 0, 0,
 	                "'%.100s' is ambiguous: %s; use an id", query, list);
 }
 
 int lin_catalog_find(igraph_integer_t *out, const lin_catalog *cat,
                      const char *query, lin_error *err)
 {
-	return lin_index_find(out, cat, query, 1, err);
+	return lin_i_index_find(out, cat, query, 1, err);
 }
 
-int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
+int lin_i_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
                    int detail, lin_error *err)
 {
 	int rc = 0;
@@ -311,13 +311,13 @@ int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *qu
 	if (qlen < sizeof(small)) {
 		key_into(small, query);
 	} else if (!(k = lin_name_key(query))) {
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	*out = -1;
 	uint32_t head = chain_of(cat, k);
 	if (head == LIN_NO_KEY) {
 		rc = detail ? not_found(cat, query, k, err)
-		            : lin_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
+		            : lin_i_fail(err, LIN_ENOTFOUND, NULL, 0, 0, "no model named '%.100s'", query);
 		goto done;
 	}
 	/* an id wins over names and aliases (ids are unique); the chain's
@@ -331,7 +331,7 @@ int lin_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *qu
 	for (uint32_t i = next_key(cat, head); i != LIN_NO_KEY; i = next_key(cat, i))
 		if (cat->keys[i].vertex != cat->keys[head].vertex) {
 			rc = detail ? ambiguous(cat, query, head, err)
-			            : lin_fail(err, LIN_EAMBIGUOUS, NULL, 0, 0,
+			            : lin_i_fail(err, LIN_EAMBIGUOUS, NULL, 0, 0,
 			                       "'%.100s' is ambiguous; use an id", query);
 			goto done;
 		}

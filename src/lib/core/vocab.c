@@ -84,7 +84,7 @@ int lin_relmask_parse(lin_relmask *out, const char *list, lin_error *err)
 			r = lin_relation_parse(word);
 		}
 		if (r < 0)
-			return lin_fail(err, LIN_EINVAL, NULL, 0, 0,
+			return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0,
 			                "unknown relation kind '%.*s' (expected one of "
 			                "finetune, adapter, merge, quantized, "
 			                "continued-pretrain, rlhf, distill, multimodal, "

@@ -46,7 +46,7 @@ static int make_dirs(const char *path, lin_error *err)
 	char *p = strdup(path);
 
 	if (!p)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
 			continue;
@@ -56,10 +56,10 @@ static int make_dirs(const char *path, lin_error *err)
 		*s = '/';
 	}
 	if (mkdir(path, 0777) != 0 && errno != EEXIST)
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot create directory: %s",
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot create directory: %s",
 		              strerror(errno));
 	else if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "not a directory");
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "not a directory");
 	free(p);
 	return rc;
 }
@@ -104,7 +104,7 @@ static int make_slug(const char **out, docs *d, igraph_integer_t v, lin_error *e
 		if (grown)
 			d->slugs = grown;
 		lin_buf_dispose(&b);
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	d->slugs = grown;
 	d->slugs[d->nslugs++] = b.data;
@@ -125,7 +125,7 @@ static int write_one(const docs *d, const lin_draw_opts *o, const char *dir,
 		goto done;
 	lin_buf_printf(&path, "%s/%s.%s", dir, stem, ext[fmt]);
 	if (path.oom) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	rc = lin_write_atomic(path.data, data->data ? data->data : "", data->len, err);
@@ -149,7 +149,7 @@ static int keep_fig(docs *d, const char *stem, const char *heading, const char *
 	int oom = 0;
 	fig *grown = realloc(d->figs, (d->nfigs + 1) * sizeof(*grown));
 	if (!grown)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	d->figs = grown;
 	fig *f = &d->figs[d->nfigs++];
 	f->anchor = dup_or_null(stem, &oom);
@@ -157,7 +157,7 @@ static int keep_fig(docs *d, const char *stem, const char *heading, const char *
 	f->caption = dup_or_null(caption, &oom);
 	f->svg = *svg;
 	memset(svg, 0, sizeof(*svg));
-	return oom ? lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+	return oom ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }
 
 /* Appends a Mermaid block (folded, so the page stays short) to the README. */
@@ -246,7 +246,7 @@ static int write_family(docs *d, const lin_root *r, lin_error *err)
 
 	family_caption(&title, &caption, m, r);
 	if (title.oom || caption.oom) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	if ((rc = make_slug(&stem, d, r->vertex, err)))
@@ -274,7 +274,7 @@ static int write_catalog(docs *d, lin_error *err)
 	lin_buf_printf(&caption, "lineage: %" IGRAPH_PRId " model%s, %" IGRAPH_PRId
 	               " derivation%s", n, n == 1 ? "" : "s", ne, ne == 1 ? "" : "s");
 	if (caption.oom)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	o.left_to_right = 1;
 	o.max_nodes = DOCS_CATALOG_MAX_NODES;
 	rc = write_section(d, &o, "catalog", "Whole catalog", caption.data, 0, err);
@@ -291,11 +291,11 @@ static int write_evolution(docs *d, lin_error *err)
 	igraph_integer_t n = lin_catalog_count(d->cat);
 
 	lin_buf_puts(&caption, "Evolution of the catalog: ");
-	lin_put_count(&caption, n);
+	lin_i_put_count(&caption, n);
 	lin_buf_printf(&caption, " model%s by release date (a column per year, or per quarter "
 	               "in busy years), grouped by base family", n == 1 ? "" : "s");
 	if (caption.oom)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	o.left_to_right = 1;
 	o.by_year = 1;
 	o.max_nodes = DOCS_CATALOG_MAX_NODES;
@@ -314,7 +314,7 @@ static int write_page(docs *d, lin_error *err)
 	size_t k = 0;
 
 	if (!pf)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < d->nfigs; i++) {
 		if (strcmp(d->figs[i].anchor, "catalog") == 0)
 			continue; /* the evolution tree shows the same models */
@@ -325,11 +325,11 @@ static int write_page(docs *d, lin_error *err)
 		pf[k].svg_len = d->figs[i].svg.len;
 		k++;
 	}
-	if ((rc = lin_html_page(&html, d->cat, pf, k, err)))
+	if ((rc = lin_i_html_page(&html, d->cat, pf, k, err)))
 		goto done;
 	lin_buf_printf(&path, "%s/index.html", d->out_dir);
 	if (path.oom || html.oom) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	rc = lin_write_atomic(path.data, html.data, html.len, err);
@@ -350,7 +350,7 @@ static int prune_stale(const docs *d, const char *dir, const char *ext, lin_erro
 	DIR *dh = opendir(dir);
 	struct dirent *de;
 	if (!dh)
-		return lin_fail(err, LIN_EIO, dir, 0, 0, "cannot list directory: %s", strerror(errno));
+		return lin_i_fail(err, LIN_EIO, dir, 0, 0, "cannot list directory: %s", strerror(errno));
 	while (!rc && (de = readdir(dh)) != NULL) {
 		size_t n = strlen(de->d_name);
 		if (strncmp(de->d_name, "family-", 7) != 0 || n <= elen ||
@@ -365,9 +365,9 @@ static int prune_stale(const docs *d, const char *dir, const char *ext, lin_erro
 		lin_buf path = LIN_BUF_INIT;
 		lin_buf_printf(&path, "%s/%s", dir, de->d_name);
 		if (path.oom)
-			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		else if (unlink(path.data) != 0)
-			rc = lin_fail(err, LIN_EIO, path.data, 0, 0, "cannot remove stale diagram: %s",
+			rc = lin_i_fail(err, LIN_EIO, path.data, 0, 0, "cannot remove stale diagram: %s",
 			              strerror(errno));
 		lin_buf_dispose(&path);
 	}
@@ -385,7 +385,7 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 	lin_buf path = LIN_BUF_INIT;
 
 	if (!cat || !out_dir || !graph_dir || !lin_catalog_graph(cat))
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_docs_write: bad argument");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_docs_write: bad argument");
 	if ((rc = make_dirs(out_dir, err)) || (rc = make_dirs(graph_dir, err)))
 		goto done;
 	/* roots come most-derived first, ties by id: a stable README */
@@ -403,7 +403,7 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 		goto done;
 	lin_buf_printf(&path, "%s/README.md", out_dir);
 	if (d.md.oom || path.oom) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	if ((rc = lin_write_atomic(path.data, d.md.data, d.md.len, err)))

@@ -40,52 +40,52 @@ typedef struct lin_plan {
  * the selection is bigger, collects the edges and applies o->reduce. Linear
  * in the selection (plus a heap of candidates). cap <= 0: no collapsing;
  * a selection above LIN_DRAW_MAX_NODES_LIMIT then fails with LIN_ELIMIT. */
-int lin_plan_make(lin_plan *out, const lin_catalog *cat, const lin_draw_opts *o,
+int lin_i_plan_make(lin_plan *out, const lin_catalog *cat, const lin_draw_opts *o,
                   int cap, lin_error *err);
-void lin_plan_dispose(lin_plan *p);
+void lin_i_plan_dispose(lin_plan *p);
 
 /* "+ 48,211 fine-tunes · 3,004 quantized · 912 adapters" (plain UTF-8 text,
  * nothing to escape). Kinds after the third go on a line of their own
  * separated by nl. */
-void lin_more_label(lin_buf *b, const lin_more *m, const char *nl);
+void lin_i_more_label(lin_buf *b, const lin_more *m, const char *nl);
 
 /* The default caption of a drawing (raw text: the caller escapes it). */
-void lin_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o,
+void lin_i_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o,
                     const lin_plan *p);
 
 /* The sentence that says what collapsing and reduction left out, or
  * nothing when the plan shows everything. */
-void lin_plan_note(lin_buf *b, const lin_plan *p);
+void lin_i_plan_note(lin_buf *b, const lin_plan *p);
 
 /* Appends n with thousands separators ("48,211"). */
-void lin_put_count(lin_buf *b, igraph_integer_t n);
+void lin_i_put_count(lin_buf *b, igraph_integer_t n);
 
 /* Appends url percent-encoded when it is http(s); returns 0 (and appends
  * nothing) for any other scheme or an absurd length. */
-int lin_put_url(lin_buf *b, const char *url);
+int lin_i_put_url(lin_buf *b, const char *url);
 
 /* Appends s lowercased with every run outside [a-z0-9] turned into one '-',
  * at most max bytes, no leading or trailing '-'. */
-void lin_put_slug(lin_buf *b, const char *s, size_t max);
+void lin_i_put_slug(lin_buf *b, const char *s, size_t max);
 
 /* The family of v: the model reached by following, from v, the first
  * parent whose relation carries weights (not distill, not recipe). */
-igraph_integer_t lin_family_root(const lin_catalog *cat, igraph_integer_t v);
+igraph_integer_t lin_i_family_root(const lin_catalog *cat, igraph_integer_t v);
 
 /* ---- the visual vocabulary (style.c) ------------------------------------- */
 
 /* Fill colour of a stage ("#aecbfa"); "#ffffff" when out of range. */
-const char *lin_stage_fill(int stage);
-extern const char *const lin_stage_fills[LIN_STAGE_COUNT];
+const char *lin_i_stage_fill(int stage);
+extern const char *const lin_i_stage_fills[LIN_STAGE_COUNT];
 
 /* How an edge of each relation kind looks, and its sample in the legend. */
 typedef struct lin_rel_look {
 	const char *color, *style, *penwidth, *arrowhead, *sample;
 } lin_rel_look;
-extern const lin_rel_look lin_rel_looks[LIN_REL_COUNT];
+extern const lin_rel_look lin_i_rel_looks[LIN_REL_COUNT];
 
 /* Edge colour of a relation kind. */
-const char *lin_relation_color(lin_relation r);
+const char *lin_i_relation_color(lin_relation r);
 
 #define SEP_DOT " \xc2\xb7 " /* " · " */
 #define ARROW " \xe2\x86\x92 " /* " → " */
@@ -100,8 +100,8 @@ typedef struct lin_draw_backend {
 	              lin_format fmt, lin_error *err);
 } lin_draw_backend;
 
-extern const lin_draw_backend lin_draw_graphviz; /* DOT, SVG, PNG (gv.c) */
-extern const lin_draw_backend lin_draw_mermaid;  /* Mermaid (mermaid.c) */
+extern const lin_draw_backend lin_i_draw_graphviz; /* DOT, SVG, PNG (gv.c) */
+extern const lin_draw_backend lin_i_draw_mermaid;  /* Mermaid (mermaid.c) */
 
 /* ---- the Graphviz backend (gv*.c) ------------------------------------------ */
 
@@ -134,51 +134,51 @@ typedef struct lin_gv {
 } lin_gv;
 
 /* Graphviz's message handler and level saved while a call routes every
- * message into our buffers (lin_gv_begin), put back by lin_gv_end. */
+ * message into our buffers (lin_i_gv_begin), put back by lin_i_gv_end. */
 typedef struct lin_gv_saved {
 	agusererrf fn;
 	agerrlevel_t level;
 } lin_gv_saved;
 
-void lin_gv_begin(lin_gv_saved *s);
-void lin_gv_end(const lin_gv_saved *s);
+void lin_i_gv_begin(lin_gv_saved *s);
+void lin_i_gv_end(const lin_gv_saved *s);
 
 /* The unlaid graph as DOT text; g laid out with dot and rendered in fmt
  * ("svg", "png"). */
-int lin_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err);
-int lin_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err);
+int lin_i_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err);
+int lin_i_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err);
 
 /* Reports a Graphviz failure with whatever Graphviz said (LIN_ERENDER). */
-int lin_gv_fail(lin_error *err, const char *what);
+int lin_i_gv_fail(lin_error *err, const char *what);
 
 /* User text for a label (box, edge or graph caption) and for a tooltip, at
  * most max code points: escaped for Graphviz, hidden characters shown as a
  * space. */
-void lin_gv_put_text(lin_buf *b, const char *s, size_t max);
-void lin_gv_put_tip(lin_buf *b, const char *s, size_t max);
+void lin_i_gv_put_text(lin_buf *b, const char *s, size_t max);
+void lin_i_gv_put_tip(lin_buf *b, const char *s, size_t max);
 
 /* Sets attribute name of obj (declaring it with an empty default); from
  * the scratch buffer d->tmp, which is emptied (LIN_ENOMEM when it ran out
  * of memory); a graph-wide default. */
-void lin_gv_set(void *obj, const char *name, const char *value);
-int lin_gv_set_tmp(lin_gv *d, void *obj, const char *name);
-void lin_gv_declare(Agraph_t *g, int kind, const char *name, const char *value);
+void lin_i_gv_set(void *obj, const char *name, const char *value);
+int lin_i_gv_set_tmp(lin_gv *d, void *obj, const char *name);
+void lin_i_gv_declare(Agraph_t *g, int kind, const char *name, const char *value);
 
 /* The steps of building d's graph, in order (gv_render.c calls them). */
-int lin_gv_open_graph(lin_gv *d, lin_error *err);
-int lin_gv_open_legend(lin_gv *d, lin_error *err);
-lin_group lin_gv_group_of(const lin_draw_opts *o);
-int lin_gv_add_groups(lin_gv *d, lin_error *err);
-int lin_gv_add_nodes(lin_gv *d, lin_error *err);
-int lin_gv_add_edges(lin_gv *d, lin_error *err);
-int lin_gv_add_mores(lin_gv *d, lin_error *err);
-int lin_gv_add_time_axis(lin_gv *d, lin_error *err);
-int lin_gv_fill_legend(lin_gv *d, lin_error *err);
-int lin_gv_add_title(lin_gv *d, lin_error *err);
+int lin_i_gv_open_graph(lin_gv *d, lin_error *err);
+int lin_i_gv_open_legend(lin_gv *d, lin_error *err);
+lin_group lin_i_gv_group_of(const lin_draw_opts *o);
+int lin_i_gv_add_groups(lin_gv *d, lin_error *err);
+int lin_i_gv_add_nodes(lin_gv *d, lin_error *err);
+int lin_i_gv_add_edges(lin_gv *d, lin_error *err);
+int lin_i_gv_add_mores(lin_gv *d, lin_error *err);
+int lin_i_gv_add_time_axis(lin_gv *d, lin_error *err);
+int lin_i_gv_fill_legend(lin_gv *d, lin_error *err);
+int lin_i_gv_add_title(lin_gv *d, lin_error *err);
 
 /* Writes the plan as a Mermaid flowchart (mermaid.c). note, when not NULL,
  * is added to the title (e.g. that it was collapsed to fit). */
-int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
                       const lin_plan *p, const char *note, lin_error *err);
 
 /* Mermaid's default limits (GitHub uses them). */
@@ -188,7 +188,7 @@ int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts 
 /* Appends svg (as lin_render writes it) for inlining in an HTML page: the
  * XML prolog, doctype and comments before <svg> are dropped and every
  * id="X" becomes id="<prefix>X", so several diagrams can share a page. */
-int lin_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix);
+int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix);
 
 /* One diagram of the HTML page. */
 typedef struct lin_page_fig {
@@ -203,10 +203,10 @@ typedef struct lin_page_fig {
  * network, no external resources) with the diagrams inline, a search box
  * that lists a model's ancestors and descendants, and a card per model.
  * Every catalog string is HTML-escaped; the search data is a JSON block. */
-int lin_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs,
+int lin_i_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs,
                   size_t nfigs, lin_error *err);
 
 /* Appends s HTML-escaped (& < > " '); controls become spaces. */
-void lin_put_html(lin_buf *b, const char *s);
+void lin_i_put_html(lin_buf *b, const char *s);
 
 #endif

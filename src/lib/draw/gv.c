@@ -40,8 +40,8 @@ static int gv_capture(char *s)
 }
 
 /* Routes every Graphviz message into our buffers for the duration of a call;
- * lin_gv_end puts the previous handler back. */
-void lin_gv_begin(lin_gv_saved *s)
+ * lin_i_gv_end puts the previous handler back. */
+void lin_i_gv_begin(lin_gv_saved *s)
 {
 	gv_errs[0] = gv_warns[0] = '\0';
 	gv_level_err = 0;
@@ -50,17 +50,17 @@ void lin_gv_begin(lin_gv_saved *s)
 	agreseterrors();
 }
 
-void lin_gv_end(const lin_gv_saved *s)
+void lin_i_gv_end(const lin_gv_saved *s)
 {
 	agseterr(s->level);
 	agseterrf(s->fn);
 }
 
 /* Reports a Graphviz failure with whatever Graphviz said. */
-int lin_gv_fail(lin_error *err, const char *what)
+int lin_i_gv_fail(lin_error *err, const char *what)
 {
 	const char *said = gv_errs[0] ? gv_errs : gv_warns[0] ? gv_warns : "no message";
-	return lin_fail(err, LIN_ERENDER, NULL, 0, 0, "Graphviz: %s: %s", what, said);
+	return lin_i_fail(err, LIN_ERENDER, NULL, 0, 0, "Graphviz: %s: %s", what, said);
 }
 
 static int gv_failed(void)
@@ -71,12 +71,12 @@ static int gv_failed(void)
 static int gv_context(GVC_t **out, lin_error *err)
 {
 	if (gv_closed)
-		return lin_fail(err, LIN_ERENDER, NULL, 0, 0,
+		return lin_i_fail(err, LIN_ERENDER, NULL, 0, 0,
 		                "Graphviz context already shut down");
 	if (!gv_ctx)
 		gv_ctx = gvContext();
 	if (!gv_ctx)
-		return lin_gv_fail(err, "cannot create a context");
+		return lin_i_gv_fail(err, "cannot create a context");
 	*out = gv_ctx;
 	return 0;
 }
@@ -86,9 +86,9 @@ void lin_render_shutdown(void)
 	lin_gv_saved saved = {NULL, AGWARN};
 	if (!gv_ctx)
 		return;
-	lin_gv_begin(&saved);
+	lin_i_gv_begin(&saved);
 	gvFreeContext(gv_ctx);
-	lin_gv_end(&saved);
+	lin_i_gv_end(&saved);
 	gv_ctx = NULL;
 	gv_closed = 1;
 }
@@ -97,12 +97,12 @@ void lin_render_shutdown(void)
 
 /* User text for a label and for a tooltip, through the escaper's Graphviz
  * rules: labels undo one level of backslash escapes, tooltips two. */
-void lin_gv_put_text(lin_buf *b, const char *s, size_t max)
+void lin_i_gv_put_text(lin_buf *b, const char *s, size_t max)
 {
 	lin_escape(b, s, LIN_ESC_DOT_LABEL, max);
 }
 
-void lin_gv_put_tip(lin_buf *b, const char *s, size_t max)
+void lin_i_gv_put_tip(lin_buf *b, const char *s, size_t max)
 {
 	lin_escape(b, s, LIN_ESC_DOT_TOOLTIP, max);
 }
@@ -110,7 +110,7 @@ void lin_gv_put_tip(lin_buf *b, const char *s, size_t max)
 /* ---- output ---------------------------------------------------------------- */
 
 /* The unlaid graph as DOT text, through agwrite into a memory stream. */
-int lin_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err)
+int lin_i_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err)
 {
 	int rc = 0;
 	char *data = NULL;
@@ -118,18 +118,18 @@ int lin_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err)
 	FILE *f = open_memstream(&data, &len);
 
 	if (!f)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	int w = agwrite(g, f);
 	if (fclose(f) != 0 || w != 0 || gv_failed())
-		rc = lin_gv_fail(err, "cannot write DOT");
+		rc = lin_i_gv_fail(err, "cannot write DOT");
 	else if (lin_buf_append(out, data, len) != 0)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	free(data);
 	return rc;
 }
 
 /* Lays g out with dot and renders it in format fmt ("svg", "png"). */
-int lin_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err)
+int lin_i_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err)
 {
 	int rc = 0, laid = 0;
 	GVC_t *ctx = NULL;
@@ -139,16 +139,16 @@ int lin_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *
 	if ((rc = gv_context(&ctx, err)))
 		goto done;
 	if (gvLayout(ctx, g, "dot") != 0 || gv_failed()) {
-		rc = lin_gv_fail(err, "layout failed");
+		rc = lin_i_gv_fail(err, "layout failed");
 		goto done;
 	}
 	laid = 1;
 	if (gvRenderData(ctx, g, fmt, &data, &len) != 0 || gv_failed() || !data) {
-		rc = lin_gv_fail(err, "rendering failed");
+		rc = lin_i_gv_fail(err, "rendering failed");
 		goto done;
 	}
 	if (lin_buf_append(out, data, len) != 0)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	if (data)
 		gvFreeRenderData(data);

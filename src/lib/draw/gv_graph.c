@@ -13,24 +13,24 @@
 /* ---- building the graph ----------------------------------------------------- */
 
 /* Sets attribute name of obj (declaring it with an empty default). */
-void lin_gv_set(void *obj, const char *name, const char *value)
+void lin_i_gv_set(void *obj, const char *name, const char *value)
 {
 	agsafeset(obj, (char *)name, (char *)value, "");
 }
 
 /* Sets obj's attribute from the scratch buffer, then empties it. */
-int lin_gv_set_tmp(lin_gv *d, void *obj, const char *name)
+int lin_i_gv_set_tmp(lin_gv *d, void *obj, const char *name)
 {
 	if (d->tmp.oom)
 		return LIN_ENOMEM;
-	lin_gv_set(obj, name, d->tmp.data ? d->tmp.data : "");
+	lin_i_gv_set(obj, name, d->tmp.data ? d->tmp.data : "");
 	d->tmp.len = 0;
 	if (d->tmp.data)
 		d->tmp.data[0] = '\0';
 	return 0;
 }
 
-void lin_gv_declare(Agraph_t *g, int kind, const char *name, const char *value)
+void lin_i_gv_declare(Agraph_t *g, int kind, const char *name, const char *value)
 {
 	agattr(g, kind, (char *)name, (char *)value);
 }
@@ -176,7 +176,7 @@ static Agiddisc_t seq_iddisc = {seq_open, seq_map, seq_alloc, seq_free,
 static Agdisc_t seq_disc;
 
 /* The graph with its look: direction, fonts, node and edge defaults. */
-int lin_gv_open_graph(lin_gv *d, lin_error *err)
+int lin_i_gv_open_graph(lin_gv *d, lin_error *err)
 {
 	Agraph_t *g = NULL;
 
@@ -185,28 +185,28 @@ int lin_gv_open_graph(lin_gv *d, lin_error *err)
 	seq_disc.io = &AgIoDisc;
 	g = agopen((char *)"lineage", Agdirected, &seq_disc);
 	if (!g)
-		return lin_gv_fail(err, "cannot create a graph");
+		return lin_i_gv_fail(err, "cannot create a graph");
 	d->g = g;
-	lin_gv_declare(g, AGRAPH, "rankdir", d->o->left_to_right ? "LR" : "TB");
-	lin_gv_declare(g, AGRAPH, "newrank", "true");
-	lin_gv_declare(g, AGRAPH, "fontname", "DejaVu Sans");
-	lin_gv_declare(g, AGRAPH, "fontsize", "18");
-	lin_gv_declare(g, AGRAPH, "labelloc", "t");
-	lin_gv_declare(g, AGRAPH, "bgcolor", "#ffffff");
-	lin_gv_declare(g, AGRAPH, "pad", "0.3");
-	lin_gv_declare(g, AGRAPH, "nodesep", d->o->by_year ? "0.18" : "0.25");
-	lin_gv_declare(g, AGRAPH, "ranksep", d->o->by_year ? "0.9" : "0.55");
-	lin_gv_declare(g, AGRAPH, "outputorder", "edgesfirst");
-	lin_gv_declare(g, AGNODE, "shape", "box");
-	lin_gv_declare(g, AGNODE, "style", "rounded,filled");
-	lin_gv_declare(g, AGNODE, "fontname", "DejaVu Sans");
-	lin_gv_declare(g, AGNODE, "fontsize", "11");
-	lin_gv_declare(g, AGNODE, "color", "#4a5568");
-	lin_gv_declare(g, AGNODE, "penwidth", "1");
-	lin_gv_declare(g, AGNODE, "margin", "0.12,0.06");
-	lin_gv_declare(g, AGEDGE, "fontname", "DejaVu Sans");
-	lin_gv_declare(g, AGEDGE, "fontsize", "9");
-	lin_gv_declare(g, AGEDGE, "arrowsize", "0.7");
+	lin_i_gv_declare(g, AGRAPH, "rankdir", d->o->left_to_right ? "LR" : "TB");
+	lin_i_gv_declare(g, AGRAPH, "newrank", "true");
+	lin_i_gv_declare(g, AGRAPH, "fontname", "DejaVu Sans");
+	lin_i_gv_declare(g, AGRAPH, "fontsize", "18");
+	lin_i_gv_declare(g, AGRAPH, "labelloc", "t");
+	lin_i_gv_declare(g, AGRAPH, "bgcolor", "#ffffff");
+	lin_i_gv_declare(g, AGRAPH, "pad", "0.3");
+	lin_i_gv_declare(g, AGRAPH, "nodesep", d->o->by_year ? "0.18" : "0.25");
+	lin_i_gv_declare(g, AGRAPH, "ranksep", d->o->by_year ? "0.9" : "0.55");
+	lin_i_gv_declare(g, AGRAPH, "outputorder", "edgesfirst");
+	lin_i_gv_declare(g, AGNODE, "shape", "box");
+	lin_i_gv_declare(g, AGNODE, "style", "rounded,filled");
+	lin_i_gv_declare(g, AGNODE, "fontname", "DejaVu Sans");
+	lin_i_gv_declare(g, AGNODE, "fontsize", "11");
+	lin_i_gv_declare(g, AGNODE, "color", "#4a5568");
+	lin_i_gv_declare(g, AGNODE, "penwidth", "1");
+	lin_i_gv_declare(g, AGNODE, "margin", "0.12,0.06");
+	lin_i_gv_declare(g, AGEDGE, "fontname", "DejaVu Sans");
+	lin_i_gv_declare(g, AGEDGE, "fontsize", "9");
+	lin_i_gv_declare(g, AGEDGE, "arrowsize", "0.7");
 	return 0;
 }
 
@@ -251,7 +251,7 @@ static int dom_id_taken(const lin_gv *d, const lin_model *m, igraph_integer_t v)
 static void put_label(lin_buf *b, const lin_model *m, int by_year)
 {
 	lin_buf line = LIN_BUF_INIT;
-	lin_gv_put_text(b, m->name ? m->name : m->id, NAME_MAX_CHARS);
+	lin_i_gv_put_text(b, m->name ? m->name : m->id, NAME_MAX_CHARS);
 	if (m->external)
 		lin_buf_puts(&line, "external");
 	for (size_t i = 0; i < m->params.n && !m->external; i++) {
@@ -267,7 +267,7 @@ static void put_label(lin_buf *b, const lin_model *m, int by_year)
 	}
 	if (line.len) {
 		lin_buf_puts(b, "\\n");
-		lin_gv_put_text(b, line.data, NAME_MAX_CHARS);
+		lin_i_gv_put_text(b, line.data, NAME_MAX_CHARS);
 	}
 	if (line.oom)
 		b->oom = 1;
@@ -277,24 +277,24 @@ static void put_label(lin_buf *b, const lin_model *m, int by_year)
 /* Hover text: name and org, release date, parameters, licence, weights. */
 static void put_tooltip(lin_buf *b, const lin_model *m)
 {
-	lin_gv_put_tip(b, m->name ? m->name : m->id, TEXT_MAX_CHARS);
+	lin_i_gv_put_tip(b, m->name ? m->name : m->id, TEXT_MAX_CHARS);
 	if (m->org) {
 		lin_buf_puts(b, " \xe2\x80\x94 ");
-		lin_gv_put_tip(b, m->org, TEXT_MAX_CHARS);
+		lin_i_gv_put_tip(b, m->org, TEXT_MAX_CHARS);
 	}
 	if (m->external)
 		lin_buf_puts(b, "\\nexternal: known only as a parent named by another model");
 	if (m->released) {
 		lin_buf_puts(b, "\\nreleased ");
-		lin_gv_put_tip(b, m->released, TEXT_MAX_CHARS);
+		lin_i_gv_put_tip(b, m->released, TEXT_MAX_CHARS);
 	}
 	for (size_t i = 0; i < m->params.n; i++) {
 		lin_buf_puts(b, i ? ", " : "\\nparameters ");
-		lin_gv_put_tip(b, m->params.items[i], TEXT_MAX_CHARS);
+		lin_i_gv_put_tip(b, m->params.items[i], TEXT_MAX_CHARS);
 	}
 	if (m->license) {
 		lin_buf_puts(b, "\\nlicence ");
-		lin_gv_put_tip(b, m->license, TEXT_MAX_CHARS);
+		lin_i_gv_put_tip(b, m->license, TEXT_MAX_CHARS);
 	}
 	if (m->weights == LIN_WEIGHTS_CLOSED)
 		lin_buf_puts(b, "\\nclosed weights");
@@ -315,7 +315,7 @@ static void put_classes(lin_buf *b, const lin_model *m)
 	if (m->org && m->org[0]) {
 		size_t at = b->len;
 		lin_buf_puts(b, " org-");
-		lin_put_slug(b, m->org, 40);
+		lin_i_put_slug(b, m->org, 40);
 		if (b->len == at + 5 && b->data) /* nothing ASCII in the name */
 			b->data[b->len = at] = '\0';
 	}
@@ -336,32 +336,32 @@ static int style_node(lin_gv *d, Agnode_t *n, const lin_model *m, igraph_integer
 	int rc = 0;
 	int st = (m->stage >= 0 && m->stage < LIN_STAGE_COUNT) ? (int)m->stage : -1;
 
-	lin_gv_set(n, "fillcolor", lin_stage_fill(st));
+	lin_i_gv_set(n, "fillcolor", lin_i_stage_fill(st));
 	if (m->external) {
-		lin_gv_set(n, "style", "rounded,filled,dotted");
-		lin_gv_set(n, "color", "#868e96");
-		lin_gv_set(n, "fontcolor", "#495057");
-		lin_gv_set(n, "penwidth", "1.6");
+		lin_i_gv_set(n, "style", "rounded,filled,dotted");
+		lin_i_gv_set(n, "color", "#868e96");
+		lin_i_gv_set(n, "fontcolor", "#495057");
+		lin_i_gv_set(n, "penwidth", "1.6");
 		d->external = 1;
 	} else if (m->weights == LIN_WEIGHTS_CLOSED) {
-		lin_gv_set(n, "style", "rounded,filled,dashed");
-		lin_gv_set(n, "penwidth", "1.8");
+		lin_i_gv_set(n, "style", "rounded,filled,dashed");
+		lin_i_gv_set(n, "penwidth", "1.8");
 		d->closed = 1;
 	}
 	if (st >= 0 && !m->external)
 		d->stages |= 1u << st;
 	put_classes(&d->tmp, m);
-	if ((rc = lin_gv_set_tmp(d, n, "class")))
+	if ((rc = lin_i_gv_set_tmp(d, n, "class")))
 		return rc;
 	put_dom_id(&d->tmp, m->id);
 	if (dom_id_taken(d, m, v))
 		lin_buf_printf(&d->tmp, "-%" IGRAPH_PRId, v);
-	if ((rc = lin_gv_set_tmp(d, n, "id")))
+	if ((rc = lin_i_gv_set_tmp(d, n, "id")))
 		return rc;
-	if (m->links.n && lin_put_url(&d->tmp, m->links.items[0])) {
-		if ((rc = lin_gv_set_tmp(d, n, "URL")))
+	if (m->links.n && lin_i_put_url(&d->tmp, m->links.items[0])) {
+		if ((rc = lin_i_gv_set_tmp(d, n, "URL")))
 			return rc;
-		lin_gv_set(n, "target", "_top");
+		lin_i_gv_set(n, "target", "_top");
 	}
 	return 0;
 }
@@ -373,7 +373,7 @@ static Agraph_t *home_of(const lin_gv *d, igraph_integer_t v)
 }
 
 /* One node per drawn model, in vertex order. */
-int lin_gv_add_nodes(lin_gv *d, lin_error *err)
+int lin_i_gv_add_nodes(lin_gv *d, lin_error *err)
 {
 	int rc = 0;
 	char name[32];
@@ -385,17 +385,17 @@ int lin_gv_add_nodes(lin_gv *d, lin_error *err)
 		snprintf(name, sizeof(name), "n%" IGRAPH_PRId, v);
 		Agnode_t *n = agnode(home_of(d, v), name, 1);
 		if (!n)
-			return lin_gv_fail(err, "cannot create a node");
+			return lin_i_gv_fail(err, "cannot create a node");
 		d->nodes[v] = n;
 		put_label(&d->tmp, m, d->o->by_year);
-		if ((rc = lin_gv_set_tmp(d, n, "label")))
+		if ((rc = lin_i_gv_set_tmp(d, n, "label")))
 			break;
 		put_tooltip(&d->tmp, m);
-		if ((rc = lin_gv_set_tmp(d, n, "tooltip")) || (rc = style_node(d, n, m, v)))
+		if ((rc = lin_i_gv_set_tmp(d, n, "tooltip")) || (rc = style_node(d, n, m, v)))
 			break;
 	}
 	if (rc)
-		return lin_fail(err, rc, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, rc, NULL, 0, 0, "out of memory");
 	return 0;
 }
 
@@ -403,13 +403,13 @@ int lin_gv_add_nodes(lin_gv *d, lin_error *err)
 static void put_edge_tooltip(lin_buf *b, const lin_model *p, const lin_model *c,
                              const lin_parent *par, lin_relation r)
 {
-	lin_gv_put_tip(b, p->name ? p->name : p->id, NAME_MAX_CHARS);
+	lin_i_gv_put_tip(b, p->name ? p->name : p->id, NAME_MAX_CHARS);
 	lin_buf_puts(b, ARROW);
-	lin_gv_put_tip(b, c->name ? c->name : c->id, NAME_MAX_CHARS);
+	lin_i_gv_put_tip(b, c->name ? c->name : c->id, NAME_MAX_CHARS);
 	lin_buf_printf(b, ": %s", lin_relation_name(r) ? lin_relation_name(r) : "?");
 	if (par && par->variant) {
 		lin_buf_puts(b, " (");
-		lin_gv_put_tip(b, par->variant, NAME_MAX_CHARS);
+		lin_i_gv_put_tip(b, par->variant, NAME_MAX_CHARS);
 		lin_buf_puts(b, ")");
 	}
 }
@@ -465,7 +465,7 @@ done:
 }
 
 /* Draws the plan's edges, styled by relation kind. */
-int lin_gv_add_edges(lin_gv *d, lin_error *err)
+int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 {
 	const igraph_t *gr = lin_catalog_graph(d->cat);
 	igraph_integer_t ne = igraph_vector_int_size(&d->p->edges);
@@ -475,44 +475,44 @@ int lin_gv_add_edges(lin_gv *d, lin_error *err)
 
 	if (!minlen || stagger_plan(d, minlen)) {
 		free(minlen);
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	for (igraph_integer_t i = 0; i < ne && !rc; i++) {
 		igraph_integer_t e = VECTOR(d->p->edges)[i];
 		igraph_integer_t from = IGRAPH_FROM(gr, e), to = IGRAPH_TO(gr, e);
 		lin_relation r = lin_catalog_edge_relation(d->cat, e);
-		const lin_rel_look *look = &lin_rel_looks[r];
+		const lin_rel_look *look = &lin_i_rel_looks[r];
 		Agedge_t *ed = agedge(d->g, d->nodes[from], d->nodes[to], NULL, 1);
 		if (!ed) {
-			rc = lin_gv_fail(err, "cannot create an edge");
+			rc = lin_i_gv_fail(err, "cannot create an edge");
 			break;
 		}
 		d->rels |= LIN_REL_BIT(r);
-		lin_gv_set(ed, "color", look->color);
-		lin_gv_set(ed, "style", look->style);
-		lin_gv_set(ed, "penwidth", look->penwidth);
-		lin_gv_set(ed, "arrowhead", look->arrowhead);
+		lin_i_gv_set(ed, "color", look->color);
+		lin_i_gv_set(ed, "style", look->style);
+		lin_i_gv_set(ed, "penwidth", look->penwidth);
+		lin_i_gv_set(ed, "arrowhead", look->arrowhead);
 		lin_buf_printf(&d->tmp, "edge rel-%s", lin_relation_name(r));
-		rc = lin_gv_set_tmp(d, ed, "class");
+		rc = lin_i_gv_set_tmp(d, ed, "class");
 		/* by year, same-year edges are flat: a flat edge with a `label`
 		 * corrupts memory in dot 2.43 (flat_edges), so use `xlabel` there */
 		if (ne <= EDGE_LABELS_MAX) {
-			lin_gv_set(ed, d->o->by_year ? "xlabel" : "label", lin_relation_name(r));
-			lin_gv_set(ed, "fontcolor", look->color);
+			lin_i_gv_set(ed, d->o->by_year ? "xlabel" : "label", lin_relation_name(r));
+			lin_i_gv_set(ed, "fontcolor", look->color);
 		}
 		if (d->o->by_year)
-			lin_gv_set(ed, "constraint", "false");
+			lin_i_gv_set(ed, "constraint", "false");
 		if (minlen[i] > 1) {
 			snprintf(num, sizeof(num), "%d", minlen[i]);
-			lin_gv_set(ed, "minlen", num);
+			lin_i_gv_set(ed, "minlen", num);
 		}
 		put_edge_tooltip(&d->tmp, lin_catalog_model(d->cat, from),
 		                 lin_catalog_model(d->cat, to),
 		                 lin_catalog_edge_parent(d->cat, e), r);
-		if (!rc && lin_gv_set_tmp(d, ed, "tooltip"))
+		if (!rc && lin_i_gv_set_tmp(d, ed, "tooltip"))
 			rc = LIN_ENOMEM;
 		if (rc == LIN_ENOMEM)
-			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	free(minlen);
 	return rc;
@@ -520,7 +520,7 @@ int lin_gv_add_edges(lin_gv *d, lin_error *err)
 
 /* One "+N" node per summary of the plan, joined to the model it hangs
  * from; in a time drawing that edge alone places it (a rank beside). */
-int lin_gv_add_mores(lin_gv *d, lin_error *err)
+int lin_i_gv_add_mores(lin_gv *d, lin_error *err)
 {
 	char name[32];
 
@@ -532,33 +532,33 @@ int lin_gv_add_mores(lin_gv *d, lin_error *err)
 		snprintf(name, sizeof(name), "more%zu", i);
 		n = agnode(home, name, 1);
 		if (!n)
-			return lin_gv_fail(err, "cannot create a summary node");
+			return lin_i_gv_fail(err, "cannot create a summary node");
 		d->mores[i] = n;
-		lin_more_label(&d->tmp, m, "\\n");
-		lin_gv_set_tmp(d, n, "label");
-		lin_gv_set(n, "shape", "folder");
-		lin_gv_set(n, "style", "filled");
-		lin_gv_set(n, "fillcolor", "#f1f3f5");
-		lin_gv_set(n, "color", "#868e96");
-		lin_gv_set(n, "fontcolor", "#343a40");
-		lin_gv_set(n, "class", "more");
+		lin_i_more_label(&d->tmp, m, "\\n");
+		lin_i_gv_set_tmp(d, n, "label");
+		lin_i_gv_set(n, "shape", "folder");
+		lin_i_gv_set(n, "style", "filled");
+		lin_i_gv_set(n, "fillcolor", "#f1f3f5");
+		lin_i_gv_set(n, "color", "#868e96");
+		lin_i_gv_set(n, "fontcolor", "#343a40");
+		lin_i_gv_set(n, "class", "more");
 		snprintf(name, sizeof(name), "more-%zu", i);
-		lin_gv_set(n, "id", name);
-		lin_put_count(&d->tmp, m->total);
+		lin_i_gv_set(n, "id", name);
+		lin_i_put_count(&d->tmp, m->total);
 		lin_buf_printf(&d->tmp, " model%s not drawn (over the drawing's budget of %d)",
 		               m->total == 1 ? "" : "s", d->p->cap);
-		if (lin_gv_set_tmp(d, n, "tooltip"))
-			return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		if (lin_i_gv_set_tmp(d, n, "tooltip"))
+			return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		if (m->anchor < 0)
 			continue;
 		ed = m->up ? agedge(d->g, n, d->nodes[m->anchor], NULL, 1)
 		           : agedge(d->g, d->nodes[m->anchor], n, NULL, 1);
 		if (!ed)
-			return lin_gv_fail(err, "cannot create an edge");
-		lin_gv_set(ed, "color", "#adb5bd");
-		lin_gv_set(ed, "style", "solid");
-		lin_gv_set(ed, "penwidth", "1.2");
-		lin_gv_set(ed, "class", "edge more");
+			return lin_i_gv_fail(err, "cannot create an edge");
+		lin_i_gv_set(ed, "color", "#adb5bd");
+		lin_i_gv_set(ed, "style", "solid");
+		lin_i_gv_set(ed, "penwidth", "1.2");
+		lin_i_gv_set(ed, "class", "edge more");
 	}
 	return 0;
 }

@@ -17,7 +17,7 @@ typedef struct member {
 	igraph_integer_t v;
 } member;
 
-lin_group lin_gv_group_of(const lin_draw_opts *o)
+lin_group lin_i_gv_group_of(const lin_draw_opts *o)
 {
 	if (o->group == LIN_GROUP_AUTO)
 		return o->by_year ? LIN_GROUP_FAMILY : LIN_GROUP_NONE;
@@ -49,7 +49,7 @@ static int cmp_run(const void *a, const void *b)
 /* One cluster per base family (or organisation) with two or more drawn
  * models, created in the order of their first model; the nodes go into
  * them when created (home). */
-int lin_gv_add_groups(lin_gv *d, lin_error *err)
+int lin_i_gv_add_groups(lin_gv *d, lin_error *err)
 {
 	const igraph_vector_int_t *verts = &d->p->verts;
 	size_t nv = (size_t)igraph_vector_int_size(verts), nruns = 0;
@@ -64,7 +64,7 @@ int lin_gv_add_groups(lin_gv *d, lin_error *err)
 	runs = calloc(nv + 1, sizeof(*runs));
 	d->home = calloc((size_t)lin_catalog_count(d->cat) + 1, sizeof(*d->home));
 	if (!ms || !runs || !d->home) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	for (size_t i = 0; i < nv; i++) {
@@ -74,7 +74,7 @@ int lin_gv_add_groups(lin_gv *d, lin_error *err)
 		if (d->group == LIN_GROUP_ORG)
 			ms[i].org = (m->org && m->org[0]) ? m->org : NULL;
 		else
-			ms[i].key = lin_family_root(d->cat, v);
+			ms[i].key = lin_i_family_root(d->cat, v);
 	}
 	qsort(ms, nv, sizeof(*ms), cmp_member);
 	for (size_t i = 0; i < nv;) {
@@ -96,34 +96,34 @@ int lin_gv_add_groups(lin_gv *d, lin_error *err)
 		snprintf(name, sizeof(name), "cluster_group%zu", r);
 		sub = agsubg(d->g, name, 1);
 		if (!sub) {
-			rc = lin_gv_fail(err, "cannot create a group");
+			rc = lin_i_gv_fail(err, "cannot create a group");
 			goto done;
 		}
 		if (d->group == LIN_GROUP_ORG) {
-			lin_gv_put_text(&d->tmp, first->org, NAME_MAX_CHARS);
+			lin_i_gv_put_text(&d->tmp, first->org, NAME_MAX_CHARS);
 		} else {
 			const lin_model *root = lin_catalog_model(d->cat, first->key);
-			lin_gv_put_text(&d->tmp, root->name ? root->name : root->id, NAME_MAX_CHARS);
+			lin_i_gv_put_text(&d->tmp, root->name ? root->name : root->id, NAME_MAX_CHARS);
 			lin_buf_puts(&d->tmp, " family");
 		}
-		lin_gv_set_tmp(d, sub, "label");
+		lin_i_gv_set_tmp(d, sub, "label");
 		lin_buf_puts(&d->tmp, d->group == LIN_GROUP_ORG ? "group-org-" : "group-family-");
 		if (d->group == LIN_GROUP_ORG)
-			lin_put_slug(&d->tmp, first->org, 40);
+			lin_i_put_slug(&d->tmp, first->org, 40);
 		else
-			lin_put_slug(&d->tmp, lin_catalog_model(d->cat, first->key)->id, 40);
+			lin_i_put_slug(&d->tmp, lin_catalog_model(d->cat, first->key)->id, 40);
 		lin_buf_printf(&d->tmp, "-%zu", r);
-		if (lin_gv_set_tmp(d, sub, "id")) {
-			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		if (lin_i_gv_set_tmp(d, sub, "id")) {
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 			goto done;
 		}
-		lin_gv_set(sub, "class", "group");
-		lin_gv_set(sub, "style", "rounded,filled");
-		lin_gv_set(sub, "fillcolor", "#f8f9fa");
-		lin_gv_set(sub, "color", "#ced4da");
-		lin_gv_set(sub, "fontcolor", "#495057");
-		lin_gv_set(sub, "fontsize", "12");
-		lin_gv_set(sub, "labeljust", "l");
+		lin_i_gv_set(sub, "class", "group");
+		lin_i_gv_set(sub, "style", "rounded,filled");
+		lin_i_gv_set(sub, "fillcolor", "#f8f9fa");
+		lin_i_gv_set(sub, "color", "#ced4da");
+		lin_i_gv_set(sub, "fontcolor", "#495057");
+		lin_i_gv_set(sub, "fontsize", "12");
+		lin_i_gv_set(sub, "labeljust", "l");
 		for (size_t k = 0; k < runs[r].len; k++)
 			d->home[first[k].v] = sub;
 	}
@@ -195,7 +195,7 @@ static Agnode_t *slot_band(lin_gv *d, int key, int split, const int *keys)
 	yn = sub ? agnode(sub, name, 1) : NULL;
 	if (!yn)
 		return NULL;
-	lin_gv_set(sub, "rank", "same");
+	lin_i_gv_set(sub, "rank", "same");
 	if (key == 0)
 		snprintf(label, sizeof(label), "undated");
 	else if (!split)
@@ -204,21 +204,21 @@ static Agnode_t *slot_band(lin_gv *d, int key, int split, const int *keys)
 		snprintf(label, sizeof(label), "%d (no month)", year);
 	else
 		snprintf(label, sizeof(label), "%d Q%d", year, q);
-	lin_gv_set(yn, "label", label);
-	lin_gv_set(yn, "shape", "box");
-	lin_gv_set(yn, "style", key ? "rounded,filled" : "rounded,filled,dashed");
-	lin_gv_set(yn, "fillcolor", key ? "#343a40" : "#ffffff");
-	lin_gv_set(yn, "color", key ? "#343a40" : "#868e96");
-	lin_gv_set(yn, "fontcolor", key ? "#ffffff" : "#495057");
-	lin_gv_set(yn, "fontsize", "14");
-	lin_gv_set(yn, "class", key ? "axis" : "axis undated");
+	lin_i_gv_set(yn, "label", label);
+	lin_i_gv_set(yn, "shape", "box");
+	lin_i_gv_set(yn, "style", key ? "rounded,filled" : "rounded,filled,dashed");
+	lin_i_gv_set(yn, "fillcolor", key ? "#343a40" : "#ffffff");
+	lin_i_gv_set(yn, "color", key ? "#343a40" : "#868e96");
+	lin_i_gv_set(yn, "fontcolor", key ? "#ffffff" : "#495057");
+	lin_i_gv_set(yn, "fontsize", "14");
+	lin_i_gv_set(yn, "class", key ? "axis" : "axis undated");
 	if (key == 0)
 		snprintf(name, sizeof(name), "time-undated");
 	else if (q == 0)
 		snprintf(name, sizeof(name), split ? "time-%d-no-month" : "time-%d", year);
 	else
 		snprintf(name, sizeof(name), "time-%d-q%d", year, q);
-	lin_gv_set(yn, "id", name);
+	lin_i_gv_set(yn, "id", name);
 	for (igraph_integer_t i = 0; i < igraph_vector_int_size(verts); i++)
 		if (keys[i] == key)
 			agsubnode(sub, d->nodes[VECTOR(*verts)[i]], 1);
@@ -227,7 +227,7 @@ static Agnode_t *slot_band(lin_gv *d, int key, int split, const int *keys)
 
 /* One rank per release year or quarter, their labels chained into a time
  * axis along the top; undated models share a last, dashed band. */
-int lin_gv_add_time_axis(lin_gv *d, lin_error *err)
+int lin_i_gv_add_time_axis(lin_gv *d, lin_error *err)
 {
 	const igraph_vector_int_t *verts = &d->p->verts;
 	size_t nv = (size_t)igraph_vector_int_size(verts), nsplit = 0, nk = 0;
@@ -238,7 +238,7 @@ int lin_gv_add_time_axis(lin_gv *d, lin_error *err)
 	int rc = 0, undated = 0;
 
 	if (!split || !keys || !sorted) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	nsplit = split_years(d, split);
@@ -262,15 +262,15 @@ int lin_gv_add_time_axis(lin_gv *d, lin_error *err)
 		               keys);
 		ax = (yn && prev) ? agedge(d->g, prev, yn, NULL, 1) : NULL;
 		if (!yn || (prev && !ax)) {
-			rc = lin_gv_fail(err, "cannot create the time axis");
+			rc = lin_i_gv_fail(err, "cannot create the time axis");
 			goto done;
 		}
 		if (ax) {
-			lin_gv_set(ax, "style", sorted[i] ? "solid" : "invis");
-			lin_gv_set(ax, "color", "#adb5bd");
-			lin_gv_set(ax, "penwidth", "2");
-			lin_gv_set(ax, "arrowhead", "none");
-			lin_gv_set(ax, "class", "axis");
+			lin_i_gv_set(ax, "style", sorted[i] ? "solid" : "invis");
+			lin_i_gv_set(ax, "color", "#adb5bd");
+			lin_i_gv_set(ax, "penwidth", "2");
+			lin_i_gv_set(ax, "arrowhead", "none");
+			lin_i_gv_set(ax, "class", "axis");
 		}
 		prev = yn;
 	}

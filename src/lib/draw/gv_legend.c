@@ -21,7 +21,7 @@ static void put_legend_html(lin_buf *b, const lin_gv *d)
 		if (d->stages & (1u << s))
 			lin_buf_printf(b, "<TR><TD BGCOLOR=\"%s\" BORDER=\"1\" COLOR=\"#4a5568\" "
 			               "WIDTH=\"30\" HEIGHT=\"14\"></TD><TD ALIGN=\"LEFT\">%s</TD></TR>",
-			               lin_stage_fills[s], lin_stage_name((lin_stage)s));
+			               lin_i_stage_fills[s], lin_stage_name((lin_stage)s));
 	if (d->closed)
 		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#4a5568\">"
 		                "\xe2\x94\x85\xe2\x94\x85\xe2\x94\x85</FONT></TD>"
@@ -39,7 +39,7 @@ static void put_legend_html(lin_buf *b, const lin_gv *d)
 		if (d->rels & LIN_REL_BIT(r))
 			lin_buf_printf(b, "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD>"
 			               "<TD ALIGN=\"LEFT\">%s</TD></TR>",
-			               lin_rel_looks[r].color, lin_rel_looks[r].sample,
+			               lin_i_rel_looks[r].color, lin_i_rel_looks[r].sample,
 			               lin_relation_name((lin_relation)r));
 	lin_buf_puts(b, "</TABLE>");
 }
@@ -47,39 +47,39 @@ static void put_legend_html(lin_buf *b, const lin_gv *d)
 /* A "cluster_legend" subgraph holding one legend node. It is created before
  * the models so that the DOT text, read back, lays out the same way (the
  * legend then lands after the drawing); its table is filled in at the end. */
-int lin_gv_open_legend(lin_gv *d, lin_error *err)
+int lin_i_gv_open_legend(lin_gv *d, lin_error *err)
 {
 	Agraph_t *sub = agsubg(d->g, (char *)"cluster_legend", 1);
 	Agnode_t *n = sub ? agnode(sub, (char *)"legend", 1) : NULL;
 
 	if (!n)
-		return lin_gv_fail(err, "cannot create the legend");
-	lin_gv_set(sub, "label", "legend");
-	lin_gv_set(sub, "fontsize", "11");
-	lin_gv_set(sub, "style", "rounded");
-	lin_gv_set(sub, "color", "#c0c6cc");
-	lin_gv_set(sub, "fontcolor", "#6c757d");
-	lin_gv_set(n, "shape", "plaintext");
-	lin_gv_set(n, "style", "solid");
-	lin_gv_set(n, "margin", "0");
-	lin_gv_set(n, "fontsize", "10");
-	lin_gv_set(n, "id", "legend");
+		return lin_i_gv_fail(err, "cannot create the legend");
+	lin_i_gv_set(sub, "label", "legend");
+	lin_i_gv_set(sub, "fontsize", "11");
+	lin_i_gv_set(sub, "style", "rounded");
+	lin_i_gv_set(sub, "color", "#c0c6cc");
+	lin_i_gv_set(sub, "fontcolor", "#6c757d");
+	lin_i_gv_set(n, "shape", "plaintext");
+	lin_i_gv_set(n, "style", "solid");
+	lin_i_gv_set(n, "margin", "0");
+	lin_i_gv_set(n, "fontsize", "10");
+	lin_i_gv_set(n, "id", "legend");
 	d->legend = n;
 	return 0;
 }
 
 /* Fills the legend with the stages and relations actually drawn. */
-int lin_gv_fill_legend(lin_gv *d, lin_error *err)
+int lin_i_gv_fill_legend(lin_gv *d, lin_error *err)
 {
 	char *html = NULL;
 
 	put_legend_html(&d->tmp, d);
 	if (d->tmp.oom)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	html = agstrdup_html(d->g, d->tmp.data);
 	if (!html)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	lin_gv_set(d->legend, "label", html);
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	lin_i_gv_set(d->legend, "label", html);
 	agstrfree(d->g, html);
 	d->tmp.len = 0;
 	return 0;
@@ -87,21 +87,21 @@ int lin_gv_fill_legend(lin_gv *d, lin_error *err)
 
 /* The caption: the caller's title, or a description of what is drawn, and
  * on a second line what collapsing or reduction left out. */
-int lin_gv_add_title(lin_gv *d, lin_error *err)
+int lin_i_gv_add_title(lin_gv *d, lin_error *err)
 {
 	lin_buf raw = LIN_BUF_INIT;
 	int rc = 0;
 
-	lin_draw_title(&raw, d->cat, d->o, d->p);
-	lin_gv_put_text(&d->tmp, raw.data ? raw.data : "", TEXT_MAX_CHARS);
+	lin_i_draw_title(&raw, d->cat, d->o, d->p);
+	lin_i_gv_put_text(&d->tmp, raw.data ? raw.data : "", TEXT_MAX_CHARS);
 	raw.len = 0;
-	lin_plan_note(&raw, d->p);
+	lin_i_plan_note(&raw, d->p);
 	if (raw.len) {
 		lin_buf_puts(&d->tmp, "\\n");
-		lin_gv_put_text(&d->tmp, raw.data, 2 * TEXT_MAX_CHARS);
+		lin_i_gv_put_text(&d->tmp, raw.data, 2 * TEXT_MAX_CHARS);
 	}
 	if (d->tmp.oom || raw.oom)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	else
 		agattr(d->g, AGRAPH, (char *)"label", d->tmp.data);
 	d->tmp.len = 0;

@@ -13,28 +13,28 @@ static int build(lin_gv *d, lin_error *err)
 	int rc = 0;
 	igraph_integer_t n = lin_catalog_count(d->cat);
 
-	d->group = lin_gv_group_of(d->o);
+	d->group = lin_i_gv_group_of(d->o);
 	d->nodes = calloc((size_t)n + 1, sizeof(*d->nodes));
 	d->mores = calloc(d->p->nmores + 1, sizeof(*d->mores));
 	if (!d->nodes || !d->mores)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (igraph_vector_int_size(&d->p->edges) > DRAW_MAX_EDGES)
-		return lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		return lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
 		                "the drawing would have %" IGRAPH_PRId " derivations (limit %d); "
 		                "pick a focus model, a smaller --depth or --max-nodes",
 		                igraph_vector_int_size(&d->p->edges), DRAW_MAX_EDGES);
-	if ((rc = lin_gv_open_graph(d, err)))
+	if ((rc = lin_i_gv_open_graph(d, err)))
 		return rc;
-	if (igraph_vector_int_size(&d->p->verts) > 0 && (rc = lin_gv_open_legend(d, err)))
+	if (igraph_vector_int_size(&d->p->verts) > 0 && (rc = lin_i_gv_open_legend(d, err)))
 		return rc;
-	if ((rc = lin_gv_add_groups(d, err)) || (rc = lin_gv_add_nodes(d, err)) ||
-	    (rc = lin_gv_add_edges(d, err)) || (rc = lin_gv_add_mores(d, err)))
+	if ((rc = lin_i_gv_add_groups(d, err)) || (rc = lin_i_gv_add_nodes(d, err)) ||
+	    (rc = lin_i_gv_add_edges(d, err)) || (rc = lin_i_gv_add_mores(d, err)))
 		return rc;
-	if (d->o->by_year && (rc = lin_gv_add_time_axis(d, err)))
+	if (d->o->by_year && (rc = lin_i_gv_add_time_axis(d, err)))
 		return rc;
-	if (d->legend && (rc = lin_gv_fill_legend(d, err)))
+	if (d->legend && (rc = lin_i_gv_fill_legend(d, err)))
 		return rc;
-	return lin_gv_add_title(d, err);
+	return lin_i_gv_add_title(d, err);
 }
 
 /* The backend's entry: plans the drawing, builds the cgraph graph and writes
@@ -52,28 +52,28 @@ static int gv_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *
 	d.cat = cat;
 	d.o = o;
 	d.p = &plan;
-	lin_gv_begin(&saved);
-	if ((rc = lin_plan_make(&plan, cat, o, o->max_nodes, err)))
+	lin_i_gv_begin(&saved);
+	if ((rc = lin_i_plan_make(&plan, cat, o, o->max_nodes, err)))
 		goto done;
 	if ((rc = build(&d, err)))
 		goto done;
 	if (fmt == LIN_FORMAT_DOT)
-		rc = lin_gv_write_dot(out, d.g, err);
+		rc = lin_i_gv_write_dot(out, d.g, err);
 	else
-		rc = lin_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg" : "png", err);
+		rc = lin_i_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg" : "png", err);
 done:
 	if (d.g)
 		agclose(d.g);
-	lin_plan_dispose(&plan);
+	lin_i_plan_dispose(&plan);
 	free(d.nodes);
 	free(d.mores);
 	free(d.home);
 	lin_buf_dispose(&d.tmp);
-	lin_gv_end(&saved);
+	lin_i_gv_end(&saved);
 	return rc;
 }
 
-const lin_draw_backend lin_draw_graphviz = {
+const lin_draw_backend lin_i_draw_graphviz = {
 	.name = "graphviz",
 	.render = gv_render,
 };

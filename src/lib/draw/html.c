@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lin_put_html(lin_buf *b, const char *s)
+void lin_i_put_html(lin_buf *b, const char *s)
 {
 	lin_escape(b, s, LIN_ESC_XML, 0);
 }
 
-int lin_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix)
+int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix)
 {
 	const char *end = svg + len, *p = NULL;
 
@@ -175,15 +175,15 @@ static void put_link_or_text(lin_buf *b, const char *url)
 {
 	size_t at = b->len;
 	lin_buf_puts(b, "<a href=\"");
-	if (lin_put_url(b, url)) {
+	if (lin_i_put_url(b, url)) {
 		lin_buf_puts(b, "\" rel=\"noopener noreferrer\">");
-		lin_put_html(b, url);
+		lin_i_put_html(b, url);
 		lin_buf_puts(b, "</a>");
 	} else {
 		b->len = at;
 		if (b->data)
 			b->data[at] = '\0';
-		lin_put_html(b, url);
+		lin_i_put_html(b, url);
 	}
 }
 
@@ -192,7 +192,7 @@ static void dl_row(lin_buf *b, const char *term, const char *value)
 	if (!value || !value[0])
 		return;
 	lin_buf_printf(b, "<dt>%s</dt><dd>", term);
-	lin_put_html(b, value);
+	lin_i_put_html(b, value);
 	lin_buf_puts(b, "</dd>");
 }
 
@@ -204,7 +204,7 @@ static void dl_list(lin_buf *b, const char *term, const lin_strlist *l)
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
 			lin_buf_puts(b, ", ");
-		lin_put_html(b, l->items[i]);
+		lin_i_put_html(b, l->items[i]);
 	}
 	lin_buf_puts(b, "</dd>");
 }
@@ -235,13 +235,13 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 	const lin_field *f = lin_model_fields(&nf);
 
 	lin_buf_printf(b, "<article class=\"card\" id=\"card-%" IGRAPH_PRId "\"><h3>", v);
-	lin_put_html(b, m->name ? m->name : m->id);
+	lin_i_put_html(b, m->name ? m->name : m->id);
 	if (m->external)
 		lin_buf_puts(b, "<span class=\"tag\">external</span>");
 	if (m->weights == LIN_WEIGHTS_CLOSED)
 		lin_buf_puts(b, "<span class=\"tag\">closed weights</span>");
 	lin_buf_puts(b, "</h3><div class=\"id\">");
-	lin_put_html(b, m->id);
+	lin_i_put_html(b, m->id);
 	lin_buf_puts(b, "</div><dl>");
 	for (size_t i = 0; i < nf; i++)
 		if (!(f[i].flags & (LIN_FIELD_HEADING | LIN_FIELD_URLS)) && f[i].kind != LIN_FIELD_PARENTS) {
@@ -259,20 +259,20 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 			if (p->vertex >= 0) {
 				const lin_model *pm = lin_catalog_model(cat, p->vertex);
 				lin_buf_printf(b, "<a href=\"#card-%" IGRAPH_PRId "\">", p->vertex);
-				lin_put_html(b, pm->name ? pm->name : pm->id);
+				lin_i_put_html(b, pm->name ? pm->name : pm->id);
 				lin_buf_puts(b, "</a>");
 			} else {
-				lin_put_html(b, p->ref);
+				lin_i_put_html(b, p->ref);
 			}
 			lin_buf_printf(b, " \xe2\x80\x94 %s", lin_relation_name(p->relation));
 			if (p->variant) {
 				lin_buf_puts(b, " (");
-				lin_put_html(b, p->variant);
+				lin_i_put_html(b, p->variant);
 				lin_buf_puts(b, ")");
 			}
 			if (p->note) {
 				lin_buf_puts(b, ": ");
-				lin_put_html(b, p->note);
+				lin_i_put_html(b, p->note);
 			}
 			for (size_t s = 0; s < p->sources.n; s++) {
 				lin_buf_puts(b, s ? "; " : " \xe2\x80\x94 source: ");
@@ -283,7 +283,7 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 		lin_buf_puts(b, "</ul>");
 	}
 	LIN_IG(igraph_vector_int_init(&inc, 0));
-	rc = igraph_incident(g, &inc, v, IGRAPH_OUT) ? lin_fail(err, LIN_EGRAPH, NULL, 0, 0,
+	rc = igraph_incident(g, &inc, v, IGRAPH_OUT) ? lin_i_fail(err, LIN_EGRAPH, NULL, 0, 0,
 	                                                        "igraph_incident failed") : 0;
 	if (!rc && igraph_vector_int_size(&inc) > 0) {
 		lin_buf_puts(b, "<div>derived into</div><ul>");
@@ -291,7 +291,7 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 			igraph_integer_t e = VECTOR(inc)[k], c = IGRAPH_TO(g, e);
 			const lin_model *cm = lin_catalog_model(cat, c);
 			lin_buf_printf(b, "<li><a href=\"#card-%" IGRAPH_PRId "\">", c);
-			lin_put_html(b, cm->name ? cm->name : cm->id);
+			lin_i_put_html(b, cm->name ? cm->name : cm->id);
 			lin_buf_printf(b, "</a> \xe2\x80\x94 %s</li>",
 			               lin_relation_name(lin_catalog_edge_relation(cat, e)));
 		}
@@ -312,7 +312,7 @@ static void fig_prefix(char *buf, size_t n, size_t i)
 	snprintf(buf, n, "f%zu-", i);
 }
 
-int lin_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs,
+int lin_i_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs,
                   size_t nfigs, lin_error *err)
 {
 	int rc = 0;
@@ -320,16 +320,16 @@ int lin_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs
 	char prefix[32];
 
 	if (!out || !cat || (nfigs && !figs) || !lin_catalog_graph(cat))
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_html_page: bad argument");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_i_html_page: bad argument");
 	n = lin_catalog_count(cat);
 	lin_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	                  "<title>Model lineage</title>\n<style>");
 	lin_buf_puts(out, page_css);
 	lin_buf_puts(out, "</style>\n</head>\n<body>\n<header>\n<h1>Model lineage</h1>\n<p>");
-	lin_put_count(out, n);
+	lin_i_put_count(out, n);
 	lin_buf_printf(out, " model%s and ", n == 1 ? "" : "s");
-	lin_put_count(out, igraph_ecount(lin_catalog_graph(cat)));
+	lin_i_put_count(out, igraph_ecount(lin_catalog_graph(cat)));
 	lin_buf_puts(out, " derivations, generated by <code>lineage docs</code> from the catalog. "
 	                  "Hover a box for details; a box links to the model's page.</p>\n"
 	                  "<div id=\"search\"><label for=\"q\">Find a model</label> "
@@ -338,20 +338,20 @@ int lin_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs
 	                  "<div id=\"matches\"></div>\n<nav>");
 	for (size_t i = 0; i < nfigs; i++) {
 		lin_buf_printf(out, "<a href=\"#%s\">", figs[i].anchor);
-		lin_put_html(out, figs[i].heading);
+		lin_i_put_html(out, figs[i].heading);
 		lin_buf_puts(out, "</a>");
 	}
 	lin_buf_puts(out, "<a href=\"#models\">Models</a></nav>\n</header>\n<main>\n"
 	                  "<div id=\"result\" hidden></div>\n");
 	for (size_t i = 0; i < nfigs; i++) {
 		lin_buf_printf(out, "<section class=\"fig\" id=\"%s\"><h2>", figs[i].anchor);
-		lin_put_html(out, figs[i].heading);
+		lin_i_put_html(out, figs[i].heading);
 		lin_buf_puts(out, "</h2><p>");
-		lin_put_html(out, figs[i].caption);
+		lin_i_put_html(out, figs[i].caption);
 		lin_buf_puts(out, "</p><div class=\"scroll\">\n");
 		fig_prefix(prefix, sizeof(prefix), i);
-		if (lin_svg_inline(out, figs[i].svg, figs[i].svg_len, prefix) != 0) {
-			rc = lin_fail(err, LIN_EINVAL, NULL, 0, 0, "figure %s is not SVG", figs[i].anchor);
+		if (lin_i_svg_inline(out, figs[i].svg, figs[i].svg_len, prefix) != 0) {
+			rc = lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "figure %s is not SVG", figs[i].anchor);
 			goto done;
 		}
 		lin_buf_puts(out, "</div></section>\n");
@@ -376,7 +376,7 @@ int lin_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *figs
 	lin_buf_puts(out, page_js);
 	lin_buf_puts(out, "</script>\n</body>\n</html>\n");
 	if (out->oom)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	return rc;
 }

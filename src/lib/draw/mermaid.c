@@ -142,7 +142,7 @@ static void put_stage_class(lin_buf *b, int stage)
 		lin_buf_append(b, *p == '-' ? "_" : p, 1);
 }
 
-int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
+int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
                       const lin_plan *p, const char *note, lin_error *err)
 {
 	const igraph_t *g = lin_catalog_graph(cat);
@@ -157,16 +157,16 @@ int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts 
 
 	loc = malloc(((size_t)lin_catalog_count(cat) + 1) * sizeof(*loc));
 	if (!loc || ids_make(&x, cat, verts)) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	for (igraph_integer_t i = 0; i < nv; i++)
 		loc[VECTOR(*verts)[i]] = i;
 
-	lin_draw_title(&title, cat, o, p);
+	lin_i_draw_title(&title, cat, o, p);
 	if (p->hidden || p->reduced) {
 		lin_buf_puts(&title, " \xe2\x80\x94 ");
-		lin_plan_note(&title, p);
+		lin_i_plan_note(&title, p);
 	}
 	if (note)
 		lin_buf_printf(&title, " (%s)", note);
@@ -203,7 +203,7 @@ int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts 
 	}
 	for (size_t i = 0; i < p->nmores; i++) {
 		lin_buf_printf(out, "  more_%zu[[\"", i);
-		lin_more_label(out, &p->mores[i], "<br/>");
+		lin_i_more_label(out, &p->mores[i], "<br/>");
 		lin_buf_puts(out, "\"]]:::more\n");
 	}
 
@@ -234,7 +234,7 @@ int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts 
 			any = 1;
 		}
 		if (any)
-			lin_buf_printf(out, " stroke:%s\n", lin_relation_color((lin_relation)r));
+			lin_buf_printf(out, " stroke:%s\n", lin_i_relation_color((lin_relation)r));
 	}
 
 	/* classes: only those used */
@@ -243,7 +243,7 @@ int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts 
 			continue;
 		lin_buf_puts(out, "  classDef ");
 		put_stage_class(out, s);
-		lin_buf_printf(out, " fill:%s,stroke:#4a5568,color:#1a202c\n", lin_stage_fill(s));
+		lin_buf_printf(out, " fill:%s,stroke:#4a5568,color:#1a202c\n", lin_i_stage_fill(s));
 	}
 	if (closed)
 		lin_buf_puts(out, "  classDef closed stroke-dasharray:5 3,stroke-width:2px\n");
@@ -253,7 +253,7 @@ int lin_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts 
 	if (p->nmores)
 		lin_buf_puts(out, "  classDef more fill:#f1f3f5,stroke:#868e96,color:#343a40\n");
 	if (out->oom || title.oom)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	free(loc);
 	ids_free(&x);
@@ -271,10 +271,10 @@ static int mermaid_render(lin_buf *out, const lin_catalog *cat, const lin_draw_o
 
 	memset(&p, 0, sizeof(p));
 	for (;;) {
-		if ((rc = lin_plan_make(&p, cat, o, cap, err)))
+		if ((rc = lin_i_plan_make(&p, cat, o, cap, err)))
 			break;
 		text.len = 0;
-		rc = lin_mermaid_write(&text, cat, o, &p,
+		rc = lin_i_mermaid_write(&text, cat, o, &p,
 		                       shrunk ? "collapsed to fit Mermaid's limits of 500 edges "
 		                                "and 50,000 characters" : NULL, err);
 		if (rc)
@@ -284,23 +284,23 @@ static int mermaid_render(lin_buf *out, const lin_catalog *cat, const lin_draw_o
 			break;
 		igraph_integer_t shown = igraph_vector_int_size(&p.verts) + (igraph_integer_t)p.nmores;
 		if (shown <= 3) {
-			rc = lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+			rc = lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
 			              "the diagram does not fit Mermaid's limits even collapsed");
 			break;
 		}
 		cap = (int)(shown * 2 / 3);
 		shrunk = 1;
-		lin_plan_dispose(&p);
+		lin_i_plan_dispose(&p);
 	}
 	if (!rc && lin_buf_append(out, text.data ? text.data : "", text.len))
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	lin_plan_dispose(&p);
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	lin_i_plan_dispose(&p);
 	lin_buf_dispose(&text);
 	return rc;
 }
 
 
-const lin_draw_backend lin_draw_mermaid = {
+const lin_draw_backend lin_i_draw_mermaid = {
 	.name = "mermaid",
 	.render = mermaid_render,
 };

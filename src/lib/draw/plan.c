@@ -59,9 +59,9 @@ static int select_focus(igraph_vector_int_t *out, const lin_catalog *cat,
 	char *mark = calloc((size_t)n, 1);
 
 	if (!mark)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	memset(&storage, 0, sizeof(storage));
-	rc = lin_graph_filtered(&fg, &storage, &owned, cat, o->relations, NULL, err);
+	rc = lin_i_graph_filtered(&fg, &storage, &owned, cat, o->relations, NULL, err);
 	if (rc)
 		goto done;
 	if (up && (rc = mark_reach(mark, fg, o->focus, IGRAPH_IN, o->depth, err)))
@@ -86,12 +86,12 @@ int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
 	igraph_integer_t n = 0;
 
 	if (!out || !cat || !o)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_draw_select: NULL argument");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_draw_select: NULL argument");
 	if (!lin_catalog_graph(cat))
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "catalog not finished");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "catalog not finished");
 	n = lin_catalog_count(cat);
 	if (o->focus >= n)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0,
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0,
 		                "focus vertex %" IGRAPH_PRId " out of range", o->focus);
 	if (o->focus >= 0)
 		return select_focus(out, cat, o, err);
@@ -507,7 +507,7 @@ static int reduce_edges(lin_plan *p, const lin_catalog *cat, lin_error *err)
 	seen = malloc((size_t)nv);
 	drop = calloc((size_t)ne, 1);
 	if (!loc || !off || !to || !stack || !seen || !drop) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	for (igraph_integer_t i = 0; i < nv; i++)
@@ -561,7 +561,7 @@ done:
 
 /* ---- the plan ------------------------------------------------------------------ */
 
-void lin_plan_dispose(lin_plan *p)
+void lin_i_plan_dispose(lin_plan *p)
 {
 	if (!p || !p->ready)
 		return;
@@ -572,7 +572,7 @@ void lin_plan_dispose(lin_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int lin_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
+int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
                   int cap, lin_error *err)
 {
 	int rc = 0;
@@ -582,17 +582,17 @@ int lin_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 
 	memset(p, 0, sizeof(*p));
 	if (!cat || !o)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_plan_make: NULL argument");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_i_plan_make: NULL argument");
 	if (cap > LIN_DRAW_MAX_NODES_LIMIT)
-		return lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		return lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
 		                "--max-nodes %d is above the limit of %d (dot's layout time "
 		                "grows fast with size)", cap, LIN_DRAW_MAX_NODES_LIMIT);
 	n = lin_catalog_count(cat);
 	if (igraph_vector_int_init(&p->verts, 0) != IGRAPH_SUCCESS)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (igraph_vector_int_init(&p->edges, 0) != IGRAPH_SUCCESS) {
 		igraph_vector_int_destroy(&p->verts);
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	p->ready = 1;
 	p->cap = cap > 0 ? cap : 0;
@@ -604,11 +604,11 @@ int lin_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	p->selected = nsel;
 	p->drawn = calloc((size_t)n + 1, 1);
 	if (!p->drawn) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	if (cap <= 0 && nsel > LIN_DRAW_MAX_NODES_LIMIT) {
-		rc = lin_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		rc = lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
 		              "the drawing would have %" IGRAPH_PRId " models (limit %d); "
 		              "collapse it with --max-nodes, or pick a focus model and/or "
 		              "a smaller --depth", nsel, LIN_DRAW_MAX_NODES_LIMIT);
@@ -617,7 +617,7 @@ int lin_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	if (cap > 0 && nsel > cap) {
 		char *in_sel = calloc((size_t)n + 1, 1);
 		if (!in_sel) {
-			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 			goto done;
 		}
 		for (igraph_integer_t i = 0; i < nsel; i++)
@@ -625,7 +625,7 @@ int lin_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 		rc = collapse(p, cat, o, in_sel, nsel, cap);
 		free(in_sel);
 		if (rc) {
-			rc = lin_fail(err, rc, NULL, 0, 0, "out of memory");
+			rc = lin_i_fail(err, rc, NULL, 0, 0, "out of memory");
 			goto done;
 		}
 		for (igraph_integer_t v = 0; v < n; v++)
@@ -644,13 +644,13 @@ done:
 	if (sel_init)
 		igraph_vector_int_destroy(&sel);
 	if (rc)
-		lin_plan_dispose(p);
+		lin_i_plan_dispose(p);
 	return rc;
 }
 
 /* ---- text -------------------------------------------------------------------- */
 
-void lin_put_count(lin_buf *b, igraph_integer_t n)
+void lin_i_put_count(lin_buf *b, igraph_integer_t n)
 {
 	char digits[32];
 	int len = snprintf(digits, sizeof(digits), "%" IGRAPH_PRId, n < 0 ? -n : n);
@@ -680,14 +680,14 @@ static const char *const rel_noun[LIN_REL_COUNT][2] = {
 
 #define SEP_DOT " \xc2\xb7 " /* " · " */
 
-void lin_more_label(lin_buf *b, const lin_more *m, const char *nl)
+void lin_i_more_label(lin_buf *b, const lin_more *m, const char *nl)
 {
 	int used[LIN_REL_COUNT] = {0}, shown = 0;
 	igraph_integer_t counted = 0;
 
 	lin_buf_puts(b, "+ ");
 	if (m->anchor < 0 || m->up) {
-		lin_put_count(b, m->total);
+		lin_i_put_count(b, m->total);
 		lin_buf_puts(b, m->anchor < 0 ? (m->total == 1 ? " other model" : " other models")
 		                             : (m->total == 1 ? " more ancestor" : " more ancestors"));
 		return;
@@ -703,7 +703,7 @@ void lin_more_label(lin_buf *b, const lin_more *m, const char *nl)
 		used[best] = 1;
 		if (shown)
 			lin_buf_puts(b, shown % 3 == 0 ? nl : SEP_DOT);
-		lin_put_count(b, m->by_rel[best]);
+		lin_i_put_count(b, m->by_rel[best]);
 		lin_buf_printf(b, " %s", rel_noun[best][m->by_rel[best] != 1]);
 		counted += m->by_rel[best];
 		shown++;
@@ -711,12 +711,12 @@ void lin_more_label(lin_buf *b, const lin_more *m, const char *nl)
 	if (counted < m->total) {
 		if (shown)
 			lin_buf_puts(b, SEP_DOT);
-		lin_put_count(b, m->total - counted);
+		lin_i_put_count(b, m->total - counted);
 		lin_buf_puts(b, " more");
 	}
 }
 
-void lin_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o,
+void lin_i_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o,
                     const lin_plan *p)
 {
 	igraph_integer_t ne = igraph_vector_int_size(&p->edges);
@@ -724,9 +724,9 @@ void lin_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o,
 		lin_buf_puts(b, o->title);
 	} else if (o->focus < 0) {
 		lin_buf_puts(b, "lineage: ");
-		lin_put_count(b, p->selected);
+		lin_i_put_count(b, p->selected);
 		lin_buf_printf(b, " model%s, ", p->selected == 1 ? "" : "s");
-		lin_put_count(b, ne);
+		lin_i_put_count(b, ne);
 		lin_buf_printf(b, " derivation%s%s", ne == 1 ? "" : "s", p->hidden ? " drawn" : "");
 	} else {
 		const lin_model *m = lin_catalog_model(cat, o->focus);
@@ -739,23 +739,23 @@ void lin_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o,
 	}
 }
 
-void lin_plan_note(lin_buf *b, const lin_plan *p)
+void lin_i_plan_note(lin_buf *b, const lin_plan *p)
 {
 	if (p->hidden > 0) {
 		lin_buf_puts(b, "showing ");
-		lin_put_count(b, p->selected - p->hidden);
+		lin_i_put_count(b, p->selected - p->hidden);
 		lin_buf_puts(b, " of ");
-		lin_put_count(b, p->selected);
+		lin_i_put_count(b, p->selected);
 		lin_buf_printf(b, " models (at most %d boxes): the most-derived are kept, the other ",
 		               p->cap);
-		lin_put_count(b, p->hidden);
+		lin_i_put_count(b, p->hidden);
 		lin_buf_printf(b, " are counted in %zu \"+N\" box%s", p->nmores,
 		               p->nmores == 1 ? "" : "es");
 	}
 	if (p->reduced > 0) {
 		if (p->hidden > 0)
 			lin_buf_puts(b, "; ");
-		lin_put_count(b, p->reduced);
+		lin_i_put_count(b, p->reduced);
 		lin_buf_printf(b, " redundant edge%s left out (a base's base)",
 		               p->reduced == 1 ? "" : "s");
 	}
@@ -781,7 +781,7 @@ static int url_safe(unsigned char c)
 
 #define URL_MAX_BYTES 2048
 
-int lin_put_url(lin_buf *b, const char *url)
+int lin_i_put_url(lin_buf *b, const char *url)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	if (!url || strlen(url) > URL_MAX_BYTES ||
@@ -797,7 +797,7 @@ int lin_put_url(lin_buf *b, const char *url)
 	return 1;
 }
 
-void lin_put_slug(lin_buf *b, const char *s, size_t max)
+void lin_i_put_slug(lin_buf *b, const char *s, size_t max)
 {
 	size_t n = 0;
 	int dash = 0;
@@ -817,7 +817,7 @@ void lin_put_slug(lin_buf *b, const char *s, size_t max)
 	}
 }
 
-igraph_integer_t lin_family_root(const lin_catalog *cat, igraph_integer_t v)
+igraph_integer_t lin_i_family_root(const lin_catalog *cat, igraph_integer_t v)
 {
 	/* a chain is at most as long as the catalog; bound it anyway */
 	for (int steps = 0; steps < 100000; steps++) {

@@ -13,10 +13,10 @@
 
 /* The backend of each format. */
 static const lin_draw_backend *const backends[] = {
-	[LIN_FORMAT_SVG] = &lin_draw_graphviz,
-	[LIN_FORMAT_DOT] = &lin_draw_graphviz,
-	[LIN_FORMAT_PNG] = &lin_draw_graphviz,
-	[LIN_FORMAT_MERMAID] = &lin_draw_mermaid,
+	[LIN_FORMAT_SVG] = &lin_i_draw_graphviz,
+	[LIN_FORMAT_DOT] = &lin_i_draw_graphviz,
+	[LIN_FORMAT_PNG] = &lin_i_draw_graphviz,
+	[LIN_FORMAT_MERMAID] = &lin_i_draw_mermaid,
 };
 
 int lin_format_parse(const char *s)
@@ -38,8 +38,8 @@ int lin_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
                lin_format fmt, lin_error *err)
 {
 	if (!out || !cat || !o || fmt < LIN_FORMAT_SVG || fmt > LIN_FORMAT_MERMAID)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_render: bad argument");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_render: bad argument");
 	if (!lin_catalog_graph(cat))
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "catalog not finished");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "catalog not finished");
 	return backends[fmt]->render(out, cat, o, fmt, err);
 }

@@ -12,7 +12,7 @@
 /* ---- visual vocabulary ----------------------------------------------------- */
 
 /* A pastel fill per stage, distinct at a glance. */
-const char *const lin_stage_fills[LIN_STAGE_COUNT] = {
+const char *const lin_i_stage_fills[LIN_STAGE_COUNT] = {
 	[LIN_STAGE_PRETRAINED] = "#aecbfa",
 	[LIN_STAGE_CONTINUED_PRETRAIN] = "#a8dadc",
 	[LIN_STAGE_SFT] = "#b7e4c7",
@@ -25,7 +25,7 @@ const char *const lin_stage_fills[LIN_STAGE_COUNT] = {
 	[LIN_STAGE_UNKNOWN] = "#ffffff",
 };
 
-const lin_rel_look lin_rel_looks[LIN_REL_COUNT] = {
+const lin_rel_look lin_i_rel_looks[LIN_REL_COUNT] = {
 	[LIN_REL_FINETUNE] = {"#2f3e46", "solid", "1.4", "normal", "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x96\xb6"},
 	[LIN_REL_ADAPTER] = {"#2a9d8f", "dashed", "1.4", "normal", "\xe2\x95\x8c\xe2\x95\x8c\xe2\x95\x8c\xe2\x96\xb6"},
 	[LIN_REL_MERGE] = {"#8a5a44", "bold", "2.2", "normal", "\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x96\xb6"},
@@ -39,13 +39,13 @@ const lin_rel_look lin_rel_looks[LIN_REL_COUNT] = {
 	[LIN_REL_PRUNE] = {"#bc4749", "dashed", "1.4", "tee", "\xe2\x95\x8c\xe2\x95\x8c\xe2\x95\x8c\xe2\x94\xa4"},
 };
 
-const char *lin_stage_fill(int stage)
+const char *lin_i_stage_fill(int stage)
 {
-	return (stage >= 0 && stage < LIN_STAGE_COUNT) ? lin_stage_fills[stage] : "#ffffff";
+	return (stage >= 0 && stage < LIN_STAGE_COUNT) ? lin_i_stage_fills[stage] : "#ffffff";
 }
 
-const char *lin_relation_color(lin_relation r)
+const char *lin_i_relation_color(lin_relation r)
 {
-	return ((int)r >= 0 && r < LIN_REL_COUNT) ? lin_rel_looks[r].color : "#6c757d";
+	return ((int)r >= 0 && r < LIN_REL_COUNT) ? lin_i_rel_looks[r].color : "#6c757d";
 }
 

@@ -61,10 +61,10 @@ static int frame_edges(frame *f, const lin_catalog *cat, igraph_neimode_t mode,
 	igraph_vector_int_t inc;
 	LIN_IG(igraph_vector_int_init(&inc, 0));
 	LIN_IG(igraph_vector_int_init(&f->edges, 0));
-	rc = igraph_incident(&cat->graph, &inc, f->vertex, mode) ? lin_igraph_fail(err, IGRAPH_FAILURE, "incident") : 0;
+	rc = igraph_incident(&cat->graph, &inc, f->vertex, mode) ? lin_i_igraph_fail(err, IGRAPH_FAILURE, "incident") : 0;
 	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(&inc); i++)
 		if (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, VECTOR(inc)[i])))
-			rc = igraph_vector_int_push_back(&f->edges, VECTOR(inc)[i]) ? lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+			rc = igraph_vector_int_push_back(&f->edges, VECTOR(inc)[i]) ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 	if (mode == IGRAPH_IN)
 		igraph_vector_int_sort(&f->edges); /* edge ids follow the parents list */
 	else {
@@ -95,7 +95,7 @@ static int shortest_levels(int **out, const lin_catalog *cat, igraph_integer_t v
 	lin_hits hits = {NULL, 0};
 	int *level = malloc(((size_t)cat->n + 1) * sizeof(int));
 	int rc = level ? lin_query_reach(&hits, cat, v, mode, o, err)
-	               : lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	               : lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; !rc && i < cat->n; i++)
 		level[i] = -1;
 	for (size_t i = 0; !rc && i < hits.n; i++)
@@ -120,7 +120,7 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 	lin_buf prefix = LIN_BUF_INIT, tmp = LIN_BUF_INIT;
 	size_t *plen = calloc(cap, sizeof(size_t));
 	if (!stack || !seen || !plen) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	lin_buf_printf(out, "%s\n", model_label(cat, v, &tmp));
@@ -162,7 +162,7 @@ int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 			if (s)
 				stack = s;
 			if (!s || !pl) {
-				rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+				rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 				goto done;
 			}
 			plen = pl;
@@ -187,6 +187,6 @@ done:
 	lin_buf_dispose(&prefix);
 	lin_buf_dispose(&tmp);
 	if (!rc && out->oom)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	return rc;
 }

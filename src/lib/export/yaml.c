@@ -132,7 +132,7 @@ int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
 	size_t n = 0;
 	out_entry *e = calloc(cat->n + 1, sizeof(*e));
 	if (!e)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (; n < cat->n; n++) {
 		const lin_model *m = lin_catalog_model(cat, (igraph_integer_t)n);
 		e[n].index = n;
@@ -140,7 +140,7 @@ int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
 			break;
 	}
 	if (n < cat->n) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	qsort(e, n, sizeof(*e), cmp_out);
@@ -152,7 +152,7 @@ int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
 		write_model(out, lin_catalog_model(cat, (igraph_integer_t)e[i].index), e[i].id);
 	}
 	if (out->oom)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	for (size_t i = 0; i < n; i++)
 		free(e[i].id);

@@ -24,7 +24,7 @@
 static size_t utf8_len_(const unsigned char *s)
 {
 	unsigned long cp;
-	return lin_utf8_next(s, &cp);
+	return lin_i_utf8_next(s, &cp);
 }
 
 #define HF_MAX_FRONT_MATTER ((size_t)1 << 20) /* bytes of YAML per card */
@@ -86,22 +86,22 @@ static void warn(importer *im, const char *file, const lin_ynode *n, const char 
 	lin_error e;
 	va_list ap;
 	va_start(ap, fmt);
-	lin_vfail(&e, LIN_ESCHEMA, file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+	lin_i_vfail(&e, LIN_ESCHEMA, file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
 	va_end(ap);
-	lin_diags_add(im->diags, &e, 1);
+	lin_i_diags_add(im->diags, &e, 1);
 }
 
 static void skip_error(importer *im, const lin_error *e)
 {
 	lin_error w = *e;
 	snprintf(w.msg, sizeof(w.msg), "%.990s; card skipped", e->msg);
-	lin_diags_add(im->diags, &w, 1);
+	lin_i_diags_add(im->diags, &w, 1);
 	im->rep.skipped++;
 }
 
 static char *adup(importer *im, const char *s, size_t n)
 {
-	char *p = im->oom ? NULL : lin_arena_strndup(&im->cat->arena, s, n);
+	char *p = im->oom ? NULL : lin_i_arena_strndup(&im->cat->arena, s, n);
 	if (!p)
 		im->oom = 1;
 	return p;
@@ -319,7 +319,7 @@ static void list_field(card_in *c, const char *key, lin_strlist *out)
 	memset(out, 0, sizeof(*out));
 	if (n == 0)
 		return;
-	out->items = lin_arena_alloc(&c->im->cat->arena, n * sizeof(char *));
+	out->items = lin_i_arena_alloc(&c->im->cat->arena, n * sizeof(char *));
 	if (!out->items) {
 		c->im->oom = 1;
 		return;
@@ -599,7 +599,7 @@ static int make_parents(card_in *c, lin_model *m, const lin_strlist *tags, const
 	lin_relation inferred = infer(c, tags, library, why, sizeof(why));
 	if (c->nbases == 0)
 		return 0;
-	m->parents = lin_arena_alloc(&c->im->cat->arena, c->nbases * sizeof(lin_parent));
+	m->parents = lin_i_arena_alloc(&c->im->cat->arena, c->nbases * sizeof(lin_parent));
 	if (!m->parents)
 		return c->im->oom = 1, -1;
 	for (size_t i = 0; i < c->nbases; i++) {
@@ -677,8 +677,8 @@ static void read_fields(card_in *c, lin_model *m)
 	list_field(c, "language", &m->languages);
 	list_field(c, "datasets", &data);
 	m->training_data = joined(c, &data);
-	m->links.items = lin_arena_alloc(&c->im->cat->arena, 2 * sizeof(char *));
-	m->sources.items = lin_arena_alloc(&c->im->cat->arena, 2 * sizeof(char *));
+	m->links.items = lin_i_arena_alloc(&c->im->cat->arena, 2 * sizeof(char *));
+	m->sources.items = lin_i_arena_alloc(&c->im->cat->arena, 2 * sizeof(char *));
 	if (!m->links.items || !m->sources.items) {
 		c->im->oom = 1;
 		return;
@@ -799,14 +799,14 @@ static int import_text(importer *im, const char *path, const char *rel, const ch
 	memset(&c, 0, sizeof(c));
 	c.im = im;
 	c.repo = *repo;
-	c.file = lin_catalog_intern_file(im->cat, path);
+	c.file = lin_i_catalog_intern_file(im->cat, path);
 	c.source = utf8_copy(im, path);
 	if (!c.file || !c.source)
 		return im->oom = 1, LIN_ENOMEM;
 	if (front_matter(data, len, has_ext(path, ".md"), truncated, &flen, &why) != 0) {
 		warn(im, c.file, NULL, "%s; card skipped", why);
 		im->rep.skipped++;
-	} else if (lin_yaml_parse_document(&root, &scratch, c.file, data, flen, &e) != 0) {
+	} else if (lin_i_yaml_parse_document(&root, &scratch, c.file, data, flen, &e) != 0) {
 		if (e.code == LIN_ENOMEM)
 			im->oom = 1;
 		else
@@ -821,7 +821,7 @@ static int import_text(importer *im, const char *path, const char *rel, const ch
 	for (size_t i = 0; i < c.nbases; i++)
 		free(c.bases[i].key);
 	free(c.bases);
-	lin_arena_dispose(&scratch);
+	lin_i_arena_dispose(&scratch);
 	return im->oom ? LIN_ENOMEM : 0;
 }
 
@@ -859,7 +859,7 @@ static void scan_repo(repo_files *r, const char *card_path)
 	if (d)
 		closedir(d);
 	cfg = join_path(slash ? dir : ".", "config.json");
-	if (cfg && lin_read_head(&data, &len, &trunc, cfg, HF_MAX_FRONT_MATTER, &e) == 0)
+	if (cfg && lin_i_read_head(&data, &len, &trunc, cfg, HF_MAX_FRONT_MATTER, &e) == 0)
 		r->quant_config = strstr(data, "\"quantization_config\"") != NULL;
 	free(data);
 	free(cfg);
@@ -879,7 +879,7 @@ static int import_file(importer *im, const char *path, const char *rel)
 		im->found = 1;
 		return 0;
 	}
-	rc = lin_read_head(&data, &len, &trunc, path, HF_MAX_FRONT_MATTER + 65536, &e);
+	rc = lin_i_read_head(&data, &len, &trunc, path, HF_MAX_FRONT_MATTER + 65536, &e);
 	if (rc == LIN_ENOMEM)
 		return im->oom = 1, rc;
 	if (rc) {
@@ -946,7 +946,7 @@ static char *main_snapshot(const char *repo_dir)
 	int trunc = 0;
 	lin_error e;
 	struct stat st;
-	if (ref && lin_read_head(&data, &len, &trunc, ref, 128, &e) == 0) {
+	if (ref && lin_i_read_head(&data, &len, &trunc, ref, 128, &e) == 0) {
 		data[strcspn(data, "\r\n")] = '\0';
 		char rel[200];
 		snprintf(rel, sizeof(rel), "snapshots/%s", data);
@@ -1053,9 +1053,9 @@ static void drop_repeats(importer *im, const card *old, size_t nold)
 			prev = bsearch(c->key, old, nold, sizeof(card), cmp_card_key);
 		if (prev) {
 			lin_error e;
-			lin_fail(&e, LIN_EDUP, c->m.pos.file, c->m.pos.line, c->m.pos.col,
+			lin_i_fail(&e, LIN_EDUP, c->m.pos.file, c->m.pos.line, c->m.pos.col,
 			         "'%s' was already read from %s; card skipped", c->m.name, prev->m.pos.file);
-			lin_diags_add(im->diags, &e, 1);
+			lin_i_diags_add(im->diags, &e, 1);
 			im->rep.taken--;
 			im->rep.skipped++;
 			free(c->key);
@@ -1080,9 +1080,9 @@ static void canonical_refs(importer *im)
 			if (!to || strcmp(to->m.name, p->ref) == 0)
 				continue;
 			lin_error e;
-			lin_fail(&e, LIN_ESCHEMA, p->pos.file, p->pos.line, p->pos.col,
+			lin_i_fail(&e, LIN_ESCHEMA, p->pos.file, p->pos.line, p->pos.col,
 			         "base model '%s' is spelled '%s' in its own card; using that", p->ref, to->m.name);
-			lin_diags_add(im->diags, &e, 1);
+			lin_i_diags_add(im->diags, &e, 1);
 			p->ref = to->m.name;
 		}
 	}
@@ -1095,15 +1095,15 @@ static int finish_import(importer *im, lin_error *err)
 	card *old = existing_models(im, &nold);
 	int rc = 0;
 	if (!old)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (im->n) { /* qsort and bsearch want a non-NULL array */
 		qsort(im->cards, im->n, sizeof(card), cmp_card);
 		drop_repeats(im, old, nold);
 		canonical_refs(im);
 	}
 	for (size_t i = 0; i < im->n && !rc; i++)
-		if (lin_catalog_append(im->cat, &im->cards[i].m) != 0)
-			rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		if (lin_i_catalog_append(im->cat, &im->cards[i].m) != 0)
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < nold; i++)
 		free(old[i].key);
 	free(old);
@@ -1124,7 +1124,7 @@ static int importer_start(importer *im, lin_catalog *cat, lin_diags *diags, cons
 	im->cat = cat;
 	im->diags = diags;
 	if (cat->finished)
-		return lin_fail(err, LIN_EINVAL, path, 0, 0, "the catalog is already finished");
+		return lin_i_fail(err, LIN_EINVAL, path, 0, 0, "the catalog is already finished");
 	return 0;
 }
 
@@ -1132,7 +1132,7 @@ static int importer_start(importer *im, lin_catalog *cat, lin_diags *diags, cons
 static int importer_end(importer *im, int rc, lin_import_report *rep, lin_error *err)
 {
 	if (!rc && im->oom)
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	else if (!rc)
 		rc = finish_import(im, err);
 	if (rep)
@@ -1164,8 +1164,8 @@ int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *re
 	if (!err)
 		err = &local;
 	if (stat(path, &st) != 0) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-		lin_diags_add(diags, err, 0);
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+		lin_i_diags_add(diags, err, 0);
 	} else if (S_ISDIR(st.st_mode)) {
 		rc = import_dir(&im, path);
 	} else {

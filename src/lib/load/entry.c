@@ -44,9 +44,9 @@ static void problem(lin_entry_ctx *c, int is_warning, int code, const lin_ynode 
 	lin_error e;
 	va_list ap;
 	va_start(ap, fmt);
-	lin_vfail(&e, code, c->file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
+	lin_i_vfail(&e, code, c->file, n ? n->line : 0, n ? n->col : 0, fmt, ap);
 	va_end(ap);
-	lin_diags_add(c->diags, &e, is_warning);
+	lin_i_diags_add(c->diags, &e, is_warning);
 	if (!is_warning && c->nerrors++ == 0)
 		c->first = e;
 }
@@ -57,7 +57,7 @@ static const char *nearest_word(const char *const *words, const char *w)
 	const char *best = NULL;
 	size_t bestd = 3;
 	for (size_t i = 0; words[i]; i++) {
-		size_t d = lin_edit_distance(w, words[i], 2);
+		size_t d = lin_i_edit_distance(w, words[i], 2);
 		if (d < bestd) {
 			bestd = d;
 			best = words[i];
@@ -125,7 +125,7 @@ static int get_text(lin_entry_ctx *c, const lin_ynode *map, const char *key, cha
 		        v->type == LIN_Y_SEQ ? "list" : "mapping");
 		return -1;
 	}
-	*out = lin_arena_strndup(&c->cat->arena, v->str, v->len);
+	*out = lin_i_arena_strndup(&c->cat->arena, v->str, v->len);
 	if (!*out) {
 		problem(c, 0, LIN_ENOMEM, v, "out of memory");
 		return -1;
@@ -150,7 +150,7 @@ static int get_list(lin_entry_ctx *c, const lin_ynode *map, const char *key, lin
 	}
 	const lin_ynode *const *items = v->type == LIN_Y_SEQ ? (const lin_ynode *const *)v->kids : (const lin_ynode *const *)&v;
 	size_t n = v->type == LIN_Y_SEQ ? v->n : 1;
-	out->items = lin_arena_alloc(&c->cat->arena, (n ? n : 1) * sizeof(char *));
+	out->items = lin_i_arena_alloc(&c->cat->arena, (n ? n : 1) * sizeof(char *));
 	if (!out->items) {
 		problem(c, 0, LIN_ENOMEM, v, "out of memory");
 		return -1;
@@ -161,7 +161,7 @@ static int get_list(lin_entry_ctx *c, const lin_ynode *map, const char *key, lin
 			problem(c, 0, LIN_ESCHEMA, it, "each item of '%s' must be a single non-empty value", key);
 			return -1;
 		}
-		char *s = lin_arena_strndup(&c->cat->arena, it->str, it->len);
+		char *s = lin_i_arena_strndup(&c->cat->arena, it->str, it->len);
 		if (!s) {
 			problem(c, 0, LIN_ENOMEM, it, "out of memory");
 			return -1;
@@ -296,7 +296,7 @@ static int parse_parents(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 		problem(c, 0, LIN_ESCHEMA, v, "'parents' must be a list of {model, relation, sources}");
 		return -1;
 	}
-	m->parents = lin_arena_alloc(&c->cat->arena, (v->n ? v->n : 1) * sizeof(lin_parent));
+	m->parents = lin_i_arena_alloc(&c->cat->arena, (v->n ? v->n : 1) * sizeof(lin_parent));
 	if (!m->parents) {
 		problem(c, 0, LIN_ENOMEM, v, "out of memory");
 		return -1;
@@ -423,7 +423,7 @@ static int check_required(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	return bad ? -1 : 0;
 }
 
-int lin_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
+int lin_i_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 {
 	const char *keys[ENTRY_KEYS_MAX + 1];
 	lin_entry_ctx *c = ctx;
@@ -445,7 +445,7 @@ int lin_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 	bad |= check_formats(c, item, &m) != 0;
 	if (bad)
 		return 0; /* reported; go on with the next entry */
-	if (lin_catalog_append(c->cat, &m) != 0)
-		return lin_fail(err, LIN_ENOMEM, c->file, item->line, item->col, "out of memory");
+	if (lin_i_catalog_append(c->cat, &m) != 0)
+		return lin_i_fail(err, LIN_ENOMEM, c->file, item->line, item->col, "out of memory");
 	return 0;
 }

@@ -42,7 +42,7 @@ static void *parse_piece(void *arg)
 	c.cat = p->cat;
 	c.file = p->file;
 	c.diags = &p->diags;
-	p->perr_rc = lin_yaml_each_item_at(p->file, p->data, p->len, p->line0, lin_load_entry, &c, &p->perr);
+	p->perr_rc = lin_i_yaml_each_item_at(p->file, p->data, p->len, p->line0, lin_i_load_entry, &c, &p->perr);
 	p->first = c.first;
 	p->nerrors = c.nerrors;
 	return NULL;
@@ -115,7 +115,7 @@ static int adopt_piece(lin_catalog *cat, piece *p)
 	cat->adopted[cat->nadopted++] = p->cat->arena;
 	p->cat->arena.head = NULL;
 	for (size_t i = 0; i < p->cat->n; i++)
-		if (lin_catalog_append(cat, &p->cat->models[i]) != 0)
+		if (lin_i_catalog_append(cat, &p->cat->models[i]) != 0)
 			return LIN_ENOMEM;
 	return 0;
 }
@@ -146,11 +146,11 @@ static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, 
 			done_ok = 0;
 	}
 	if (done_ok)
-		lin_run_parallel(parse_piece, ps, sizeof(ps[0]), k);
+		lin_i_run_parallel(parse_piece, ps, sizeof(ps[0]), k);
 	for (size_t i = 0; i < k; i++)
 		done_ok &= ps[i].perr_rc == 0;
 	for (size_t i = 0; i < k && done_ok && rc == 1; i++) {
-		lin_diags_append(diags, &ps[i].diags);
+		lin_i_diags_append(diags, &ps[i].diags);
 		if (ps[i].nerrors && (*nerrors)++ == 0)
 			*first = ps[i].first;
 		*nerrors += ps[i].nerrors ? ps[i].nerrors - 1 : 0;
@@ -173,25 +173,25 @@ int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
 	memset(&c, 0, sizeof(c));
 	lin_error_clear(&perr);
 	if (cat->finished)
-		return lin_fail(err, LIN_EINVAL, name, 0, 0, "the catalog is already finished");
+		return lin_i_fail(err, LIN_EINVAL, name, 0, 0, "the catalog is already finished");
 	c.cat = cat;
 	c.diags = diags;
-	c.file = lin_catalog_intern_file(cat, name ? name : "<input>");
+	c.file = lin_i_catalog_intern_file(cat, name ? name : "<input>");
 	if (!c.file)
-		return lin_fail(err, LIN_ENOMEM, name, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, name, 0, 0, "out of memory");
 	if (len > LIN_MAX_FILE_BYTES)
-		return lin_fail(err, LIN_ELIMIT, c.file, 0, 0, "input of %zu bytes; the limit is %zu", len, LIN_MAX_FILE_BYTES);
+		return lin_i_fail(err, LIN_ELIMIT, c.file, 0, 0, "input of %zu bytes; the limit is %zu", len, LIN_MAX_FILE_BYTES);
 	int rc = load_in_pieces(cat, c.file, data, len, diags, &c.first, &c.nerrors);
 	if (rc < 0)
-		return lin_fail(err, rc, c.file, 0, 0, "out of memory");
+		return lin_i_fail(err, rc, c.file, 0, 0, "out of memory");
 	if (rc == 0)
-		rc = lin_yaml_each_item(c.file, data, len, lin_load_entry, &c, &perr);
+		rc = lin_i_yaml_each_item(c.file, data, len, lin_i_load_entry, &c, &perr);
 	else
 		rc = 0;
 	if (rc) {
 		/* a syntax error or limit: it ends this file; keep it after any
 		 * schema problems found before it */
-		lin_diags_add(diags, &perr, 0);
+		lin_i_diags_add(diags, &perr, 0);
 		if (c.nerrors++ == 0)
 			c.first = perr;
 	}
@@ -209,7 +209,7 @@ static int load_file(lin_catalog *cat, const char *path, lin_diags *diags, lin_e
 	size_t len = 0;
 	int rc = lin_read_file(&data, &len, path, LIN_MAX_FILE_BYTES, err);
 	if (rc) {
-		lin_diags_add(diags, err, 0);
+		lin_i_diags_add(diags, err, 0);
 		return rc;
 	}
 	rc = lin_catalog_load_buffer(cat, path, data, len, diags, err);
@@ -223,9 +223,9 @@ static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_err
 	int first = 0;
 	char **names = NULL;
 	size_t n = 0;
-	int rc = lin_catalog_list_dir(&names, &n, dir, err);
+	int rc = lin_i_catalog_list_dir(&names, &n, dir, err);
 	if (rc) {
-		lin_diags_add(diags, err, 0);
+		lin_i_diags_add(diags, err, 0);
 		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -237,7 +237,7 @@ static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_err
 				*err = e;
 		}
 	}
-	lin_strv_free(names, n);
+	lin_i_strv_free(names, n);
 	return first;
 }
 
@@ -249,8 +249,8 @@ int lin_catalog_load_path(lin_catalog *cat, const char *path, lin_diags *diags,
 	if (!err) /* the error is also copied into diags, so it needs a home */
 		err = &local;
 	if (stat(path, &st) != 0) {
-		int rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-		lin_diags_add(diags, err, 0);
+		int rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+		lin_i_diags_add(diags, err, 0);
 		return rc;
 	}
 	if (S_ISDIR(st.st_mode))

@@ -21,6 +21,6 @@ typedef struct lin_entry_ctx {
  * top-level item and appends it to the catalog when it is clean; problems
  * go to ctx's diagnostics and a bad entry is skipped. Negative only when
  * memory runs out. */
-int lin_load_entry(void *ctx, const lin_ynode *item, lin_error *err);
+int lin_i_load_entry(void *ctx, const lin_ynode *item, lin_error *err);
 
 #endif

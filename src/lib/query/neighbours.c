@@ -25,7 +25,7 @@ static int incident(igraph_vector_int_t *out, const lin_catalog *cat, igraph_int
 {
 	int rc = 0;
 	if (!cat->has_graph)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is not finished");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is not finished");
 	LIN_IG(igraph_incident(&cat->graph, out, v, mode));
 	if ((mask & LIN_REL_ALL) != LIN_REL_ALL)
 		keep_relations(out, cat, mask);

@@ -19,7 +19,7 @@ static int distances(const lin_view *w, igraph_integer_t root, igraph_neimode_t 
 {
 	int rc = 0;
 	igraph_vector_int_t order = {0}, layers = {0};
-	if ((rc = lin_view_check_vertex(w, root, err)))
+	if ((rc = lin_i_view_check_vertex(w, root, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&order, 0));
 	LIN_IG(igraph_vector_int_init(&layers, 0));
@@ -127,7 +127,7 @@ int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
 	lin_view w = LIN_VIEW_INIT;
 	igraph_vector_int_t df = {0}, dt = {0};
 	igraph_vector_int_list_clear(out);
-	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+	if ((rc = lin_i_view_open(&w, cat, o->relations, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&df, 0));
 	LIN_IG(igraph_vector_int_init(&dt, 0));
@@ -143,7 +143,7 @@ int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
 done:
 	lin_vec_free(&df);
 	lin_vec_free(&dt);
-	lin_view_close(&w);
+	lin_i_view_close(&w);
 	if (rc)
 		igraph_vector_int_list_clear(out);
 	return rc;
@@ -199,7 +199,7 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 	lin_view w = LIN_VIEW_INIT;
 	igraph_vector_int_t da = {0}, db = {0};
 	memset(out, 0, sizeof(*out));
-	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+	if ((rc = lin_i_view_open(&w, cat, o->relations, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&da, 0));
 	LIN_IG(igraph_vector_int_init(&db, 0));
@@ -208,15 +208,15 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 		goto done;
 	out->items = calloc((size_t)igraph_vcount(w.g) + 1, sizeof(lin_hit));
 	if (!out->items) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	if (!(rc = collect_nearest(out, cat, o->relations, &da, &db, err)))
-		rc = lin_hits_sort(out, cat, err);
+		rc = lin_i_hits_sort(out, cat, err);
 done:
 	lin_vec_free(&da);
 	lin_vec_free(&db);
-	lin_view_close(&w);
+	lin_i_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);
 	return rc;

@@ -44,22 +44,22 @@ typedef struct lin_view {
 	igraph_vector_int_t eids; /* view edge -> catalog edge, unless identity */
 } lin_view;
 
-/* A closed view: what lin_view_close accepts before lin_view_open ran. */
+/* A closed view: what lin_i_view_close accepts before lin_i_view_open ran. */
 #define LIN_VIEW_INIT {0}
 
 /* Opens the view of cat's graph restricted to the relations in mask.
  * LIN_EINVAL when the catalog is not finished, LIN_ENOMEM / LIN_EGRAPH
- * when igraph fails. On failure *v is left closed; lin_view_close may be
+ * when igraph fails. On failure *v is left closed; lin_i_view_close may be
  * called either way. */
-int lin_view_open(lin_view *v, const lin_catalog *cat, lin_relmask mask, lin_error *err);
+int lin_i_view_open(lin_view *v, const lin_catalog *cat, lin_relmask mask, lin_error *err);
 
-/* Releases what lin_view_open built; a closed view is left as it is, so
+/* Releases what lin_i_view_open built; a closed view is left as it is, so
  * calling it twice, or on LIN_VIEW_INIT, is harmless. */
-void lin_view_close(lin_view *v);
+void lin_i_view_close(lin_view *v);
 
 /* 0 when v is a vertex of w, else LIN_EGRAPH with igraph's message for
  * an invalid vertex: igraph_bfs_simple (0.10) does not check its root. */
-int lin_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *err);
+int lin_i_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *err);
 
 /* The catalog edge that view edge e stands for (inline: the root-set pass
  * asks once per edge of a million-model graph). */
@@ -78,21 +78,21 @@ typedef struct lin_inedges {
 } lin_inedges;
 
 /* Fills *in for graph g. LIN_ENOMEM leaves both arrays NULL. Free with
- * lin_inedges_free (which accepts an all-NULL struct). */
-int lin_inedges_build(lin_inedges *in, const igraph_t *g, lin_error *err);
-void lin_inedges_free(lin_inedges *in);
+ * lin_i_inedges_free (which accepts an all-NULL struct). */
+int lin_i_inedges_build(lin_inedges *in, const igraph_t *g, lin_error *err);
+void lin_i_inedges_free(lin_inedges *in);
 
 /* The view's vertices in an order where every parent comes before its
  * children: *ident = 1 when vertex order is one (topo is left as it is),
  * else topo (initialised by the caller) receives igraph's topological
  * sort (its failure as LIN_EGRAPH or LIN_ENOMEM). */
-int lin_view_topo_order(const lin_view *w, igraph_vector_int_t *topo, int *ident,
+int lin_i_view_topo_order(const lin_view *w, igraph_vector_int_t *topo, int *ident,
                         lin_error *err);
 
 /* Orders hits by distance, then model id in strcmp order; roots by total
  * descending, then id. LIN_ENOMEM leaves the items as they were. */
-int lin_hits_sort(lin_hits *h, const lin_catalog *cat, lin_error *err);
-int lin_roots_sort(lin_roots *r, const lin_catalog *cat, lin_error *err);
+int lin_i_hits_sort(lin_hits *h, const lin_catalog *cat, lin_error *err);
+int lin_i_roots_sort(lin_roots *r, const lin_catalog *cat, lin_error *err);
 
 /* ---- neighbours (neighbours.c) ---------------------------------------------- */
 
@@ -108,7 +108,7 @@ int lin_roots_sort(lin_roots *r, const lin_catalog *cat, lin_error *err);
 /* lin_query_roots with the size of the root-set pass bounded by budget
  * entries; past it, each family is counted by its own BFS (tests use a
  * budget of 0 to check that both ways agree). */
-int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
+int lin_i_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                            igraph_integer_t budget, lin_error *err);
 
 /* The families of every model of w without a parent, in vertex order and
@@ -118,7 +118,7 @@ int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_que
  * initialised vector) it receives pairs of result slots whose roots share a
  * descendant through a merge. *too_big (counts then incomplete) when the
  * pass would exceed budget entries; not an error. */
-int lin_roots_families(lin_roots *out, const lin_view *w, const lin_catalog *cat,
+int lin_i_roots_families(lin_roots *out, const lin_view *w, const lin_catalog *cat,
                        const lin_inedges *in, igraph_integer_t budget,
                        igraph_vector_int_t *links, int *too_big, lin_error *err);
 

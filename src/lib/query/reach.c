@@ -68,12 +68,12 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 	lin_view w = LIN_VIEW_INIT;
 	igraph_vector_int_t order = {0}, layers = {0}, parents = {0};
 	memset(out, 0, sizeof(*out));
-	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+	if ((rc = lin_i_view_open(&w, cat, o->relations, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&order, 0));
 	LIN_IG(igraph_vector_int_init(&layers, 0));
 	LIN_IG(igraph_vector_int_init(&parents, 0));
-	if ((rc = lin_view_check_vertex(&w, v, err)))
+	if ((rc = lin_i_view_check_vertex(&w, v, err)))
 		goto done;
 	LIN_IG(igraph_bfs_simple(w.g, v, mode, &order, &layers, &parents));
 	/* layers[d] is where distance d starts in order; the last entry ends it */
@@ -82,18 +82,18 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 		nl = o->depth + 1;
 	out->items = malloc(((size_t)VECTOR(layers)[nl] + 1) * sizeof(lin_hit));
 	if (!out->items) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	hits_from_layers(out, &order, &layers, &parents, nl);
 	if ((rc = hit_edges(out, &w, cat, mode, &order, err)))
 		goto done;
-	rc = lin_hits_sort(out, cat, err);
+	rc = lin_i_hits_sort(out, cat, err);
 done:
 	lin_vec_free(&order);
 	lin_vec_free(&layers);
 	lin_vec_free(&parents);
-	lin_view_close(&w);
+	lin_i_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);
 	return rc;

@@ -165,7 +165,7 @@ static int rootsets_pass(rootsets *rs, const lin_roots *out, const lin_view *w,
 			continue; /* a root: its set is itself */
 		if (build_set(rs, w, cat, in, v) ||
 		    commit_set(rs, v, in->start[v + 1] - in->start[v] > 1))
-			return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		/* more[] is indexed by a negative 32-bit number too */
 		if (rs->entries > budget || rs->nmore >= INT32_MAX / 2) {
 			*too_big = 1;
@@ -190,11 +190,11 @@ static int count_families_topo(lin_roots *out, const lin_view *w, const lin_cata
 	/* entries hold slots and distances in 32 bits */
 	*too_big = n >= INT32_MAX;
 	if (!rs.set || !rs.mark || !rs.pos || !rs.count) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	LIN_IG(igraph_vector_int_init(&topo, 0));
-	if (*too_big || (rc = lin_view_topo_order(w, &topo, &ident, err)) ||
+	if (*too_big || (rc = lin_i_view_topo_order(w, &topo, &ident, err)) ||
 	    (rc = rootsets_pass(&rs, out, w, cat, in, &topo, ident, budget, too_big, err)) ||
 	    *too_big)
 		goto done;
@@ -209,7 +209,7 @@ done:
 	return rc;
 }
 
-int lin_roots_families(lin_roots *out, const lin_view *w, const lin_catalog *cat,
+int lin_i_roots_families(lin_roots *out, const lin_view *w, const lin_catalog *cat,
                        const lin_inedges *in, igraph_integer_t budget,
                        igraph_vector_int_t *links, int *too_big, lin_error *err)
 {
@@ -218,7 +218,7 @@ int lin_roots_families(lin_roots *out, const lin_view *w, const lin_catalog *cat
 	for (igraph_integer_t v = 0; v < n; v++)
 		ncand += in->start[v] == in->start[v + 1];
 	if (!(out->items = calloc(ncand + 1, sizeof(lin_root))))
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (igraph_integer_t v = 0; v < n; v++)
 		if (in->start[v] == in->start[v + 1])
 			out->items[out->n++].vertex = v;
@@ -276,28 +276,28 @@ static void drop_childless(lin_roots *r)
 int lin_query_roots(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                     lin_error *err)
 {
-	return lin_query_roots_budget(out, cat, o, LIN_ROOTSET_BUDGET, err);
+	return lin_i_query_roots_budget(out, cat, o, LIN_ROOTSET_BUDGET, err);
 }
 
 /* Roots without children drop out once counted, so no degree vectors are
  * needed to find them. */
-int lin_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
+int lin_i_query_roots_budget(lin_roots *out, const lin_catalog *cat, const lin_query_opts *o,
                            igraph_integer_t budget, lin_error *err)
 {
 	int rc = 0, too_big = 0;
 	lin_view w = LIN_VIEW_INIT;
 	lin_inedges in = {NULL, NULL};
 	memset(out, 0, sizeof(*out));
-	if ((rc = lin_view_open(&w, cat, o->relations, err)) ||
-	    (rc = lin_inedges_build(&in, w.g, err)) ||
-	    (rc = lin_roots_families(out, &w, cat, &in, budget, NULL, &too_big, err)) ||
+	if ((rc = lin_i_view_open(&w, cat, o->relations, err)) ||
+	    (rc = lin_i_inedges_build(&in, w.g, err)) ||
+	    (rc = lin_i_roots_families(out, &w, cat, &in, budget, NULL, &too_big, err)) ||
 	    (too_big && (rc = count_families_bfs(out, &w, cat, err))))
 		goto done;
 	drop_childless(out);
-	rc = lin_roots_sort(out, cat, err);
+	rc = lin_i_roots_sort(out, cat, err);
 done:
-	lin_inedges_free(&in);
-	lin_view_close(&w);
+	lin_i_inedges_free(&in);
+	lin_i_view_close(&w);
 	if (rc)
 		lin_roots_dispose(out);
 	return rc;

@@ -24,7 +24,7 @@ void lin_stats_dispose(lin_stats *s)
  * topological order; best[v] = the parent that chain comes through (the
  * lowest vertex among equals). Each model pulls from its parents through
  * the in-edge array, in vertex order when that is topological (see
- * lin_view_topo_order): igraph_neighbors in Kahn's order cost 0.2 s on a
+ * lin_i_view_topo_order): igraph_neighbors in Kahn's order cost 0.2 s on a
  * million. */
 static int longest_chains(const lin_view *w, const lin_inedges *in, igraph_vector_int_t *depth,
                           igraph_vector_int_t *best, lin_error *err)
@@ -37,7 +37,7 @@ static int longest_chains(const lin_view *w, const lin_inedges *in, igraph_vecto
 	LIN_IG(igraph_vector_int_resize(best, n));
 	igraph_vector_int_null(depth);
 	igraph_vector_int_fill(best, -1);
-	if ((rc = lin_view_topo_order(w, &topo, &ident, err)))
+	if ((rc = lin_i_view_topo_order(w, &topo, &ident, err)))
 		goto done;
 	for (igraph_integer_t i = 0; i < n; i++) {
 		igraph_integer_t v = ident ? i : VECTOR(topo)[i];
@@ -105,7 +105,7 @@ static int fill_extremes(lin_stats *s, const lin_view *w, const igraph_vector_in
 	igraph_vector_int_t chain = {0};
 	char *taken = calloc((size_t)n + 1, 1);
 	if (!taken) {
-		rc = lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
 	LIN_IG(igraph_vector_int_init(&chain, 0));
@@ -134,7 +134,7 @@ static int link_components(igraph_integer_t *out, const igraph_vector_int_t *lin
 	igraph_error_t ig = igraph_connected_components(&h, NULL, NULL, out, IGRAPH_WEAK);
 	igraph_destroy(&h);
 	if (ig != IGRAPH_SUCCESS)
-		rc = lin_igraph_fail(err, ig, "igraph_connected_components");
+		rc = lin_i_igraph_fail(err, ig, "igraph_connected_components");
 done:
 	return rc;
 }
@@ -152,7 +152,7 @@ static int count_components(igraph_integer_t *out, const lin_view *w, const lin_
 	lin_roots r = {NULL, 0};
 	igraph_vector_int_t links = {0};
 	LIN_IG(igraph_vector_int_init(&links, 0));
-	if ((rc = lin_roots_families(&r, w, cat, in, LIN_ROOTSET_BUDGET, &links, &too_big, err)))
+	if ((rc = lin_i_roots_families(&r, w, cat, in, LIN_ROOTSET_BUDGET, &links, &too_big, err)))
 		goto done;
 	if (too_big)
 		LIN_IG(igraph_connected_components(w->g, NULL, NULL, out, IGRAPH_WEAK));
@@ -173,7 +173,7 @@ static void count_basics(lin_stats *s, const lin_view *w, const lin_catalog *cat
 	for (igraph_integer_t v = 0; v < s->models; v++) {
 		s->roots += VECTOR(*indeg)[v] == 0;
 		s->leaves += VECTOR(*outdeg)[v] == 0;
-		s->by_stage[lin_catalog_stage(cat, v)]++;
+		s->by_stage[lin_i_catalog_stage(cat, v)]++;
 	}
 	for (igraph_integer_t e = 0; e < s->edges; e++)
 		s->by_relation[lin_catalog_edge_relation(cat, lin_view_cat_edge(w, e))]++;
@@ -203,7 +203,7 @@ int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *
 	LIN_IG(igraph_vector_int_init(&s->depth_hist, 0));
 	LIN_IG(igraph_vector_int_list_init(&s->longest, 0));
 	LIN_IG(igraph_vector_int_init(&s->widest, 0));
-	if ((rc = lin_view_open(&w, cat, o->relations, err)))
+	if ((rc = lin_i_view_open(&w, cat, o->relations, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&indeg, 0));
 	LIN_IG(igraph_vector_int_init(&outdeg, 0));
@@ -211,7 +211,7 @@ int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *
 	LIN_IG(igraph_vector_int_init(&best, 0));
 	LIN_IG(igraph_degree(w.g, &indeg, igraph_vss_all(), IGRAPH_IN, IGRAPH_LOOPS));
 	LIN_IG(igraph_degree(w.g, &outdeg, igraph_vss_all(), IGRAPH_OUT, IGRAPH_LOOPS));
-	if ((rc = lin_inedges_build(&in, w.g, err)) ||
+	if ((rc = lin_i_inedges_build(&in, w.g, err)) ||
 	    (rc = count_components(&s->components, &w, cat, &in, err)))
 		goto done;
 	count_basics(s, &w, cat, &indeg, &outdeg);
@@ -220,11 +220,11 @@ int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *
 		goto done;
 	rc = fill_extremes(s, &w, &depth, &best, &outdeg, err);
 done:
-	lin_inedges_free(&in);
+	lin_i_inedges_free(&in);
 	lin_vec_free(&indeg);
 	lin_vec_free(&outdeg);
 	lin_vec_free(&depth);
 	lin_vec_free(&best);
-	lin_view_close(&w);
+	lin_i_view_close(&w);
 	return rc;
 }

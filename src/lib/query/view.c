@@ -29,23 +29,23 @@ void lin_roots_dispose(lin_roots *r)
 
 /* ---- the view -------------------------------------------------------------- */
 
-int lin_view_open(lin_view *v, const lin_catalog *cat, lin_relmask mask, lin_error *err)
+int lin_i_view_open(lin_view *v, const lin_catalog *cat, lin_relmask mask, lin_error *err)
 {
 	int rc = 0;
 	*v = (lin_view)LIN_VIEW_INIT;
 	if (!cat->has_graph)
-		return lin_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is not finished");
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is not finished");
 	LIN_IG(igraph_vector_int_init(&v->eids, 0));
 	v->identity = (mask & LIN_REL_ALL) == LIN_REL_ALL;
-	rc = lin_graph_filtered(&v->g, &v->storage, &v->owned, cat, mask,
+	rc = lin_i_graph_filtered(&v->g, &v->storage, &v->owned, cat, mask,
 	                        v->identity ? NULL : &v->eids, err);
 done:
 	if (rc)
-		lin_view_close(v);
+		lin_i_view_close(v);
 	return rc;
 }
 
-void lin_view_close(lin_view *v)
+void lin_i_view_close(lin_view *v)
 {
 	if (v->owned)
 		igraph_destroy(&v->storage);
@@ -53,24 +53,24 @@ void lin_view_close(lin_view *v)
 	*v = (lin_view)LIN_VIEW_INIT;
 }
 
-int lin_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *err)
+int lin_i_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *err)
 {
 	if (v >= 0 && v < igraph_vcount(w->g))
 		return 0;
-	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s: no vertex %" IGRAPH_PRId,
+	return lin_i_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s: no vertex %" IGRAPH_PRId,
 	                igraph_strerror(IGRAPH_EINVVID), v);
 }
 
 /* ---- in-edges and topological order --------------------------------------- */
 
-int lin_inedges_build(lin_inedges *in, const igraph_t *g, lin_error *err)
+int lin_i_inedges_build(lin_inedges *in, const igraph_t *g, lin_error *err)
 {
 	igraph_integer_t n = igraph_vcount(g), m = igraph_ecount(g);
 	in->start = calloc((size_t)n + 2, sizeof(igraph_integer_t));
 	in->edge = malloc(((size_t)m + 1) * sizeof(igraph_integer_t));
 	if (!in->start || !in->edge) {
-		lin_inedges_free(in);
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		lin_i_inedges_free(in);
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	/* counts at start[v + 2], prefix sums shift them to start[v + 1],
 	 * which the fill then advances to the end of v's run: start[v + 1] */
@@ -83,7 +83,7 @@ int lin_inedges_build(lin_inedges *in, const igraph_t *g, lin_error *err)
 	return 0;
 }
 
-void lin_inedges_free(lin_inedges *in)
+void lin_i_inedges_free(lin_inedges *in)
 {
 	free(in->start);
 	free(in->edge);
@@ -95,11 +95,11 @@ void lin_inedges_free(lin_inedges *in)
  * vertex order reads igraph's edge index front to back. Otherwise igraph's
  * topological sort gives the order (Kahn's order jumps around memory:
  * 0.3 s on a million models, against 2 ms for the check). */
-int lin_view_topo_order(const lin_view *w, igraph_vector_int_t *topo, int *ident,
+int lin_i_view_topo_order(const lin_view *w, igraph_vector_int_t *topo, int *ident,
                         lin_error *err)
 {
 	int rc = 0;
-	*ident = lin_graph_parents_first(w->g);
+	*ident = lin_i_graph_parents_first(w->g);
 	if (!*ident)
 		LIN_IG(igraph_topological_sorting(w->g, topo, IGRAPH_OUT));
 done:
@@ -157,7 +157,7 @@ static int sort_by_keys(void *items, size_t n, size_t sz, idkey *keys, lin_error
 {
 	char *tmp = malloc(n * sz + 1);
 	if (!tmp)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	idkeys_prefix(keys, n);
 	qsort(keys, n, sizeof(idkey), cmp_idkey);
 	for (size_t i = 0; i < n; i++)
@@ -168,11 +168,11 @@ static int sort_by_keys(void *items, size_t n, size_t sz, idkey *keys, lin_error
 	return 0;
 }
 
-int lin_hits_sort(lin_hits *h, const lin_catalog *cat, lin_error *err)
+int lin_i_hits_sort(lin_hits *h, const lin_catalog *cat, lin_error *err)
 {
 	idkey *keys = malloc((h->n + 1) * sizeof(idkey));
 	if (!keys)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < h->n; i++)
 		keys[i] = (idkey){.first = h->items[i].distance, .pos = i,
 		                  .id = lin_catalog_model(cat, h->items[i].vertex)->id};
@@ -181,11 +181,11 @@ int lin_hits_sort(lin_hits *h, const lin_catalog *cat, lin_error *err)
 	return rc;
 }
 
-int lin_roots_sort(lin_roots *r, const lin_catalog *cat, lin_error *err)
+int lin_i_roots_sort(lin_roots *r, const lin_catalog *cat, lin_error *err)
 {
 	idkey *keys = malloc((r->n + 1) * sizeof(idkey));
 	if (!keys)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	for (size_t i = 0; i < r->n; i++)
 		keys[i] = (idkey){.first = -r->items[i].total, .pos = i,
 		                  .id = lin_catalog_model(cat, r->items[i].vertex)->id};

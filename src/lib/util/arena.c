@@ -23,7 +23,7 @@ struct lin_arena_chunk {
 
 #define CHUNK_MIN ((size_t)64 * 1024)
 
-void *lin_arena_alloc(lin_arena *a, size_t n)
+void *lin_i_arena_alloc(lin_arena *a, size_t n)
 {
 	/* the alignment, not sizeof(max_align_t) (32 on x86-64, where the
 	 * alignment is 16): rounding to the size wasted space, and checking
@@ -48,9 +48,9 @@ void *lin_arena_alloc(lin_arena *a, size_t n)
 	return p;
 }
 
-char *lin_arena_strndup(lin_arena *a, const char *s, size_t n)
+char *lin_i_arena_strndup(lin_arena *a, const char *s, size_t n)
 {
-	char *p = lin_arena_alloc(a, n + 1);
+	char *p = lin_i_arena_alloc(a, n + 1);
 	if (p) {
 		memcpy(p, s, n);
 		p[n] = '\0';
@@ -58,7 +58,7 @@ char *lin_arena_strndup(lin_arena *a, const char *s, size_t n)
 	return p;
 }
 
-void lin_arena_reset(lin_arena *a)
+void lin_i_arena_reset(lin_arena *a)
 {
 	lin_arena_chunk *c = a->head;
 	if (!c)
@@ -73,7 +73,7 @@ void lin_arena_reset(lin_arena *a)
 	a->head = c;
 }
 
-void lin_arena_dispose(lin_arena *a)
+void lin_i_arena_dispose(lin_arena *a)
 {
 	lin_arena_chunk *c = a->head;
 	while (c) {

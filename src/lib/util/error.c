@@ -14,7 +14,7 @@ void lin_error_clear(lin_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
-int lin_vfail(lin_error *err, int code, const char *file, int line, int col,
+int lin_i_vfail(lin_error *err, int code, const char *file, int line, int col,
               const char *fmt, va_list ap)
 {
 	if (!err)
@@ -27,12 +27,12 @@ int lin_vfail(lin_error *err, int code, const char *file, int line, int col,
 	return code;
 }
 
-int lin_fail(lin_error *err, int code, const char *file, int line, int col,
+int lin_i_fail(lin_error *err, int code, const char *file, int line, int col,
              const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	lin_vfail(err, code, file, line, col, fmt, ap);
+	lin_i_vfail(err, code, file, line, col, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -73,7 +73,7 @@ void lin_diags_dispose(lin_diags *d)
  * models sharing a name) must not crowd out the errors that come after. */
 #define LIN_DIAGS_MAX_WARNINGS (LIN_DIAGS_MAX / 10 * 9)
 
-void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning)
+void lin_i_diags_add(lin_diags *d, const lin_error *e, int is_warning)
 {
 	if (!d)
 		return;
@@ -104,12 +104,12 @@ void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning)
 	d->n++;
 }
 
-void lin_diags_append(lin_diags *dst, const lin_diags *src)
+void lin_i_diags_append(lin_diags *dst, const lin_diags *src)
 {
 	if (!dst)
 		return;
 	for (size_t i = 0; i < src->n; i++)
-		lin_diags_add(dst, &src->items[i], src->is_warning[i]);
+		lin_i_diags_add(dst, &src->items[i], src->is_warning[i]);
 	dst->dropped_errors += src->dropped_errors;
 	dst->dropped_warnings += src->dropped_warnings;
 }
@@ -184,7 +184,7 @@ int lin_buf_printf(lin_buf *b, const char *fmt, ...)
 	return rc;
 }
 
-size_t lin_edit_distance(const char *a, const char *b, size_t cap)
+size_t lin_i_edit_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 256 || lb > 256)

@@ -3,7 +3,7 @@
  * format through lin_escape with the format's rule: which ASCII characters
  * need escaping and how, what an invalid UTF-8 byte becomes, and how a
  * hidden code point (controls, line separators, bidi overrides that could
- * disguise a name: lin_cp_hidden) is shown. Data formats (JSON, YAML) keep
+ * disguise a name: lin_i_cp_hidden) is shown. Data formats (JSON, YAML) keep
  * a hidden character as an escape, so nothing is lost; formats people read
  * (HTML, SVG, DOT, Mermaid, Markdown, a terminal) show something harmless
  * instead, so no writer ever passes one through.
@@ -192,7 +192,7 @@ static size_t count_cps(const unsigned char *p)
 	size_t k = 0;
 	unsigned long cp = 0;
 	while (*p) {
-		size_t n = lin_utf8_next(p, &cp);
+		size_t n = lin_i_utf8_next(p, &cp);
 		p += n ? n : 1;
 		k++;
 	}
@@ -229,11 +229,11 @@ int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max)
 			continue;
 		}
 		unsigned long cp = 0;
-		size_t n = lin_utf8_next(p, &cp);
+		size_t n = lin_i_utf8_next(p, &cp);
 		if (n == 0) {
 			lin_buf_puts(out, r->invalid);
 			st.hidden_run = 0;
-		} else if (lin_cp_hidden(cp) || (r->also && r->also(cp))) {
+		} else if (lin_i_cp_hidden(cp) || (r->also && r->also(cp))) {
 			if (!(r->collapse && st.hidden_run))
 				r->hidden(out, cp);
 			st.hidden_run = 1;

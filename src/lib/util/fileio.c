@@ -21,9 +21,9 @@ static int open_regular(int *fd, struct stat *st, const char *path, lin_error *e
 {
 	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (*fd < 0)
-		return lin_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+		return lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 	if (fstat(*fd, st) != 0 || !S_ISREG(st->st_mode))
-		return lin_fail(err, LIN_EIO, path, 0, 0, "not a regular file");
+		return lin_i_fail(err, LIN_EIO, path, 0, 0, "not a regular file");
 	return 0;
 }
 
@@ -38,7 +38,7 @@ static int read_upto(char **out, size_t *len, int *more, int fd, size_t hint,
 	char *buf = malloc(cap);
 	*more = 0;
 	if (!buf)
-		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	for (;;) {
 		char probe;
 		int full = n == cap - 1;
@@ -46,7 +46,7 @@ static int read_upto(char **out, size_t *len, int *more, int fd, size_t hint,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			rc = lin_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
+			rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "read error: %s", strerror(errno));
 			goto done;
 		}
 		if (r == 0)
@@ -63,7 +63,7 @@ static int read_upto(char **out, size_t *len, int *more, int fd, size_t hint,
 		size_t ncap = cap > limit / 2 ? limit + 1 : cap * 2;
 		char *p = realloc(buf, ncap);
 		if (!p) {
-			rc = lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+			rc = lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 			goto done;
 		}
 		buf = p;
@@ -79,7 +79,7 @@ done:
 	return rc;
 }
 
-int lin_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
+int lin_i_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
                   lin_error *err)
 {
 	int fd = -1;
@@ -103,7 +103,7 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 	*len = 0;
 	int rc = open_regular(&fd, &st, path, err);
 	if (!rc && (uintmax_t)st.st_size > max)
-		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0, "file is %jd bytes; the limit is %zu",
+		rc = lin_i_fail(err, LIN_ELIMIT, path, 0, 0, "file is %jd bytes; the limit is %zu",
 		              (intmax_t)st.st_size, max);
 	if (!rc)
 		rc = read_upto(out, len, &more, fd, (size_t)st.st_size, max, path, err);
@@ -111,7 +111,7 @@ int lin_read_file(char **out, size_t *len, const char *path, size_t max,
 		free(*out);
 		*out = NULL;
 		*len = 0;
-		rc = lin_fail(err, LIN_ELIMIT, path, 0, 0, "file exceeds the limit of %zu bytes", max);
+		rc = lin_i_fail(err, LIN_ELIMIT, path, 0, 0, "file exceeds the limit of %zu bytes", max);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -139,7 +139,7 @@ static int write_special(const char *path, const void *data, size_t len, lin_err
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return lin_fail(err, LIN_EIO, path, 0, 0, "cannot open for writing: %s", strerror(errno));
+		return lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot open for writing: %s", strerror(errno));
 	/* blocking again, so a slow reader is waited for, not an error */
 	int flags = fcntl(fd, F_GETFL);
 	if (flags >= 0)
@@ -151,59 +151,59 @@ static int write_special(const char *path, const void *data, size_t len, lin_err
 		saved = errno;
 	}
 	if (bad)
-		return lin_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(saved));
+		return lin_i_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(saved));
 	return 0;
 }
 
-int lin_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
+int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
 {
 	size_t plen = strlen(path);
 	af->fd = -1;
 	af->path = af->tmp = NULL;
 	if (!(af->path = strdup(path)) || !(af->tmp = malloc(plen + 16))) {
-		lin_atomic_abort(af);
-		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		lin_i_atomic_abort(af);
+		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	}
 	/* same directory as the target, so rename() cannot cross devices */
 	snprintf(af->tmp, plen + 16, "%s.tmpXXXXXX", path);
 	af->fd = mkstemp(af->tmp);
 	if (af->fd < 0) {
-		int rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
+		int rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
 		                  strerror(errno));
 		af->tmp[0] = '\0';
-		lin_atomic_abort(af);
+		lin_i_atomic_abort(af);
 		return rc;
 	}
 	return 0;
 }
 
-int lin_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err)
+int lin_i_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err)
 {
 	if (write_all(af->fd, data, len) != 0)
-		return lin_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
+		return lin_i_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
 	return 0;
 }
 
-int lin_atomic_commit(lin_atomic_file *af, int mode, lin_error *err)
+int lin_i_atomic_commit(lin_atomic_file *af, int mode, lin_error *err)
 {
 	int rc = 0;
 	mode_t um = umask(0);
 	umask(um);
 	if (fsync(af->fd) != 0 || fchmod(af->fd, (mode_t)mode & ~um) != 0)
-		rc = lin_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
+		rc = lin_i_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
 	if (close(af->fd) != 0 && !rc)
-		rc = lin_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
+		rc = lin_i_fail(err, LIN_EIO, af->path, 0, 0, "write failed: %s", strerror(errno));
 	af->fd = -1;
 	if (!rc && rename(af->tmp, af->path) != 0)
-		rc = lin_fail(err, LIN_EIO, af->path, 0, 0, "cannot rename into place: %s",
+		rc = lin_i_fail(err, LIN_EIO, af->path, 0, 0, "cannot rename into place: %s",
 		              strerror(errno));
 	if (!rc)
 		af->tmp[0] = '\0';
-	lin_atomic_abort(af);
+	lin_i_atomic_abort(af);
 	return rc;
 }
 
-void lin_atomic_abort(lin_atomic_file *af)
+void lin_i_atomic_abort(lin_atomic_file *af)
 {
 	if (af->fd >= 0)
 		close(af->fd);
@@ -223,40 +223,40 @@ int lin_write_atomic(const char *path, const void *data, size_t len,
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
-			return lin_fail(err, LIN_EIO, path, 0, 0, "is a directory");
+			return lin_i_fail(err, LIN_EIO, path, 0, 0, "is a directory");
 		return write_special(path, data, len, err);
 	}
 	char *tmp = malloc(plen + 16);
 	if (!tmp)
-		return lin_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	/* same directory as the target, so rename() cannot cross devices */
 	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
 		              strerror(errno));
 		tmp[0] = '\0';
 		goto done;
 	}
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(errno));
 		goto done;
 	}
 	/* mkstemp creates 0600; diagrams are meant to be shared */
 	mode_t um = umask(0);
 	umask(um);
 	if (fchmod(fd, 0666 & ~um) != 0) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "chmod failed: %s", strerror(errno));
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "chmod failed: %s", strerror(errno));
 		goto done;
 	}
 	if (close(fd) != 0) {
 		fd = -1;
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "write failed: %s", strerror(errno));
 		goto done;
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0) {
-		rc = lin_fail(err, LIN_EIO, path, 0, 0, "cannot rename into place: %s",
+		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot rename into place: %s",
 		              strerror(errno));
 		goto done;
 	}
@@ -281,14 +281,14 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err)
+int lin_i_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err)
 {
 	int rc = 0;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	DIR *d = opendir(dir);
 	if (!d) {
-		rc = lin_fail(err, LIN_EIO, dir, 0, 0, "cannot open directory: %s", strerror(errno));
+		rc = lin_i_fail(err, LIN_EIO, dir, 0, 0, "cannot open directory: %s", strerror(errno));
 		goto done;
 	}
 	struct dirent *de;
@@ -299,28 +299,28 @@ int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error 
 			cap = cap ? cap * 2 : 16;
 			char **nn = realloc(names, cap * sizeof(char *));
 			if (!nn) {
-				rc = lin_fail(err, LIN_ENOMEM, dir, 0, 0, "out of memory");
+				rc = lin_i_fail(err, LIN_ENOMEM, dir, 0, 0, "out of memory");
 				goto done;
 			}
 			names = nn;
 		}
 		size_t need = strlen(dir) + strlen(de->d_name) + 2;
 		if (!(names[n] = malloc(need))) {
-			rc = lin_fail(err, LIN_ENOMEM, dir, 0, 0, "out of memory");
+			rc = lin_i_fail(err, LIN_ENOMEM, dir, 0, 0, "out of memory");
 			goto done;
 		}
 		snprintf(names[n++], need, "%s%s%s", dir,
 		         dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
 	}
 	if (n == 0)
-		rc = lin_fail(err, LIN_EIO, dir, 0, 0, "no *.yaml files in this directory");
+		rc = lin_i_fail(err, LIN_EIO, dir, 0, 0, "no *.yaml files in this directory");
 	else
 		qsort(names, n, sizeof(char *), cmp_str);
 done:
 	if (d)
 		closedir(d);
 	if (rc) {
-		lin_strv_free(names, n);
+		lin_i_strv_free(names, n);
 		names = NULL;
 		n = 0;
 	}
@@ -329,7 +329,7 @@ done:
 	return rc;
 }
 
-void lin_strv_free(char **v, size_t n)
+void lin_i_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
 		free(v[i]);

@@ -40,11 +40,11 @@ void lin_igraph_init(void)
 	igraph_set_warning_handler(ig_warning_handler);
 }
 
-int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what)
+int lin_i_igraph_fail(lin_error *err, igraph_error_t rc, const char *what)
 {
 	(void)what; /* the call's text, for a debugger; igraph's reason says more */
 	if (rc == IGRAPH_ENOMEM)
-		return lin_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	return lin_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s%s%s", igraph_strerror(rc),
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	return lin_i_fail(err, LIN_EGRAPH, NULL, 0, 0, "igraph: %s%s%s", igraph_strerror(rc),
 	                ig_reason[0] ? ": " : "", ig_reason);
 }

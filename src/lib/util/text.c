@@ -5,7 +5,7 @@
  */
 #include "util.h"
 
-size_t lin_utf8_next(const unsigned char *s, unsigned long *cp)
+size_t lin_i_utf8_next(const unsigned char *s, unsigned long *cp)
 {
 	unsigned long c = s[0], min = 0;
 	size_t n = 0;
@@ -33,7 +33,7 @@ size_t lin_utf8_next(const unsigned char *s, unsigned long *cp)
 	return n;
 }
 
-int lin_cp_hidden(unsigned long c)
+int lin_i_cp_hidden(unsigned long c)
 {
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
 	       (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;

@@ -8,7 +8,7 @@
 
 #include <pthread.h>
 
-void lin_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k)
+void lin_i_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k)
 {
 	pthread_t th[LIN_THREADS_MAX];
 	int started[LIN_THREADS_MAX] = {0};

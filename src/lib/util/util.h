@@ -13,22 +13,22 @@
 /* ---- errors and diagnostics (error.c) ----------------------------------- */
 
 /* Fills err (if not NULL) and returns code. */
-int lin_fail(lin_error *err, int code, const char *file, int line, int col,
+int lin_i_fail(lin_error *err, int code, const char *file, int line, int col,
              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-int lin_vfail(lin_error *err, int code, const char *file, int line, int col,
+int lin_i_vfail(lin_error *err, int code, const char *file, int line, int col,
               const char *fmt, va_list ap);
 
 /* Appends a diagnostic to d (ignored when d is NULL or out of memory). */
-void lin_diags_add(lin_diags *d, const lin_error *e, int is_warning);
+void lin_i_diags_add(lin_diags *d, const lin_error *e, int is_warning);
 
 /* Appends every diagnostic of src to dst (which may be NULL), the counts
  * of dropped ones too. */
-void lin_diags_append(lin_diags *dst, const lin_diags *src);
+void lin_i_diags_append(lin_diags *dst, const lin_diags *src);
 
 /* ---- igraph's errors (igraph.c) ------------------------------------------ */
 
 /* Maps an igraph error code to LIN_EGRAPH with igraph's message. */
-int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
+int lin_i_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 
 /* Runs an igraph call; on failure maps the error and jumps to `done`.
  * Expects `int rc` and `lin_error *err` in scope; every container the
@@ -37,7 +37,7 @@ int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 	do {                                                                    \
 		igraph_error_t ig_rc_ = (call);                                     \
 		if (ig_rc_ != IGRAPH_SUCCESS) {                                     \
-			rc = lin_igraph_fail(err, ig_rc_, #call);                       \
+			rc = lin_i_igraph_fail(err, ig_rc_, #call);                       \
 			goto done;                                                      \
 		}                                                                   \
 	} while (0)
@@ -47,22 +47,22 @@ int lin_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 /* Decodes the UTF-8 sequence at s (NUL-terminated): its length 1..4 with
  * the code point in *cp, or 0 when the bytes are not valid UTF-8 (overlong
  * forms, surrogates and values past U+10FFFF included). */
-size_t lin_utf8_next(const unsigned char *s, unsigned long *cp);
+size_t lin_i_utf8_next(const unsigned char *s, unsigned long *cp);
 
 /* 1 for a code point no writer may pass through: C0/C1 controls, line and
  * paragraph separators, and the bidi overrides that could disguise a name
  * ("evil\u202Egnp.exe"). Writers show a space instead. */
-int lin_cp_hidden(unsigned long cp);
+int lin_i_cp_hidden(unsigned long cp);
 
 /* Levenshtein distance between a and b, capped at cap+1. */
-size_t lin_edit_distance(const char *a, const char *b, size_t cap);
+size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
 
 /* ---- files (fileio.c) ----------------------------------------------------- */
 
 /* Reads at most max bytes of a regular file into *out (NUL-terminated;
  * free()); *truncated when there is more. A model card's front matter is
  * at its head, so a huge README.md need not be read whole. */
-int lin_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
+int lin_i_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
                   lin_error *err);
 
 /* A file written in pieces and renamed into place when complete: a
@@ -71,18 +71,18 @@ typedef struct lin_atomic_file {
 	int fd;
 	char *path, *tmp;
 } lin_atomic_file;
-int lin_atomic_open(lin_atomic_file *af, const char *path, lin_error *err);
-int lin_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err);
+int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err);
+int lin_i_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err);
 /* Syncs, sets mode (less the umask), renames; always releases af. */
-int lin_atomic_commit(lin_atomic_file *af, int mode, lin_error *err);
+int lin_i_atomic_commit(lin_atomic_file *af, int mode, lin_error *err);
 /* Removes the temporary file and releases af (no-op when released). */
-void lin_atomic_abort(lin_atomic_file *af);
+void lin_i_atomic_abort(lin_atomic_file *af);
 
 /* The *.yaml / *.yml files of dir in the order they are loaded (sorted),
- * as "dir/name" strings; free with lin_strv_free. No such file is an
+ * as "dir/name" strings; free with lin_i_strv_free. No such file is an
  * error (LIN_EIO). */
-int lin_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err);
-void lin_strv_free(char **v, size_t n);
+int lin_i_catalog_list_dir(char ***out, size_t *count, const char *dir, lin_error *err);
+void lin_i_strv_free(char **v, size_t n);
 
 /* ---- threads (threads.c) -------------------------------------------------- */
 
@@ -91,7 +91,7 @@ void lin_strv_free(char **v, size_t n);
  * a thread cannot be had (or past LIN_THREADS_MAX). Returns when all have
  * run; the order of their effects is the caller's to restore. */
 #define LIN_THREADS_MAX 16
-void lin_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k);
+void lin_i_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k);
 
 /* ---- arena: many small strings freed at once (arena.c) -------------------- */
 
@@ -101,12 +101,12 @@ typedef struct lin_arena {
 } lin_arena;
 
 /* Returns n zeroed bytes aligned for any type, or NULL. */
-void *lin_arena_alloc(lin_arena *a, size_t n);
+void *lin_i_arena_alloc(lin_arena *a, size_t n);
 /* Copies n bytes of s and a NUL; NULL when out of memory. */
-char *lin_arena_strndup(lin_arena *a, const char *s, size_t n);
+char *lin_i_arena_strndup(lin_arena *a, const char *s, size_t n);
 /* Frees everything but keeps the first chunk for reuse. */
-void lin_arena_reset(lin_arena *a);
-void lin_arena_dispose(lin_arena *a);
+void lin_i_arena_reset(lin_arena *a);
+void lin_i_arena_dispose(lin_arena *a);
 
 /* ---- YAML: a bounded tree per top-level sequence item (yaml.c) ------------ */
 
@@ -136,19 +136,19 @@ typedef int (*lin_yitem_fn)(void *ctx, const lin_ynode *item, lin_error *err);
 
 /* Parses a YAML buffer whose top level must be a sequence, building one
  * bounded tree per item in a scratch arena and calling fn with it. */
-int lin_yaml_each_item(const char *file, const char *data, size_t len,
+int lin_i_yaml_each_item(const char *file, const char *data, size_t len,
                        lin_yitem_fn fn, void *ctx, lin_error *err);
 
 /* The same for a chunk of a file that starts after line0 lines, so that
  * positions are the file's (used when a big file is parsed in pieces). */
-int lin_yaml_each_item_at(const char *file, const char *data, size_t len, int line0,
+int lin_i_yaml_each_item_at(const char *file, const char *data, size_t len, int line0,
                           lin_yitem_fn fn, void *ctx, lin_error *err);
 
 /* Parses a buffer holding one YAML document of any shape into a bounded
  * tree in *arena (the caller disposes of it); *out is NULL when the
- * document is empty. Same limits as lin_yaml_each_item, the top-level node
+ * document is empty. Same limits as lin_i_yaml_each_item, the top-level node
  * counting as depth 0. */
-int lin_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
+int lin_i_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
                             const char *data, size_t len, lin_error *err);
 
 #endif

@@ -45,18 +45,18 @@ static int syntax_error(yreader *r, lin_error *err)
 	if (p->error == YAML_READER_ERROR)
 		offset_pos(r->data, r->len, p->problem_offset, &line, &col);
 	if (p->error == YAML_MEMORY_ERROR)
-		return lin_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
 	if (p->error == YAML_READER_ERROR)
-		return lin_fail(err, LIN_EPARSE, r->file, line, col,
+		return lin_i_fail(err, LIN_EPARSE, r->file, line, col,
 		                "invalid input: %s", p->problem ? p->problem : "unreadable");
 	/* libyaml stops where it noticed the problem; the construct it was
 	 * reading (an unclosed '[', say) started at context_mark */
 	if (p->context)
-		return lin_fail(err, LIN_EPARSE, r->file, line, col,
+		return lin_i_fail(err, LIN_EPARSE, r->file, line, col,
 		                "YAML syntax error: %s %s (which starts at %d:%d)",
 		                p->problem ? p->problem : "malformed YAML", p->context,
 		                (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
-	return lin_fail(err, LIN_EPARSE, r->file, line, col, "YAML syntax error: %s",
+	return lin_i_fail(err, LIN_EPARSE, r->file, line, col, "YAML syntax error: %s",
 	                p->problem ? p->problem : "malformed YAML");
 }
 
@@ -103,7 +103,7 @@ static int read_children(yreader *r, lin_ynode *node, yaml_event_type_t end,
 			return 0;
 		}
 		if (node->n >= LIN_MAX_ITEMS) {
-			rc = lin_fail(err, LIN_ELIMIT, r->file, mark_line(r, &ev), mark_col(&ev),
+			rc = lin_i_fail(err, LIN_ELIMIT, r->file, mark_line(r, &ev), mark_col(&ev),
 			              "more than %d items in one list or mapping", LIN_MAX_ITEMS);
 			yaml_event_delete(&ev);
 			return rc;
@@ -114,9 +114,9 @@ static int read_children(yreader *r, lin_ynode *node, yaml_event_type_t end,
 			return rc;
 		if (node->n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
-			lin_ynode **k = lin_arena_alloc(&r->scratch, ncap * sizeof(*k));
+			lin_ynode **k = lin_i_arena_alloc(&r->scratch, ncap * sizeof(*k));
 			if (!k)
-				return lin_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
+				return lin_i_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
 			if (node->n)
 				memcpy(k, node->kids, node->n * sizeof(*k));
 			node->kids = k;
@@ -132,28 +132,28 @@ static int read_node(yreader *r, yaml_event_t *ev, int depth, lin_ynode **out,
 {
 	int line = mark_line(r, ev), col = mark_col(ev);
 	if (ev->type == YAML_ALIAS_EVENT)
-		return lin_fail(err, LIN_EPARSE, r->file, line, col,
+		return lin_i_fail(err, LIN_EPARSE, r->file, line, col,
 		                "YAML aliases (*name) are not supported in a catalog");
 	if (depth > LIN_MAX_DEPTH)
-		return lin_fail(err, LIN_ELIMIT, r->file, line, col,
+		return lin_i_fail(err, LIN_ELIMIT, r->file, line, col,
 		                "nesting deeper than %d levels", LIN_MAX_DEPTH);
-	lin_ynode *n = lin_arena_alloc(&r->scratch, sizeof(*n));
+	lin_ynode *n = lin_i_arena_alloc(&r->scratch, sizeof(*n));
 	if (!n)
-		return lin_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
 	n->line = line;
 	n->col = col;
 	*out = n;
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		if (ev->data.scalar.length > LIN_MAX_SCALAR)
-			return lin_fail(err, LIN_ELIMIT, r->file, line, col,
+			return lin_i_fail(err, LIN_ELIMIT, r->file, line, col,
 			                "a value of %zu bytes; the limit is %d",
 			                ev->data.scalar.length, LIN_MAX_SCALAR);
 		n->type = LIN_Y_SCALAR;
 		n->len = ev->data.scalar.length;
 		n->is_null = is_null_scalar(ev);
-		n->str = lin_arena_strndup(&r->scratch, (const char *)ev->data.scalar.value, n->len);
-		return n->str ? 0 : lin_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
+		n->str = lin_i_arena_strndup(&r->scratch, (const char *)ev->data.scalar.value, n->len);
+		return n->str ? 0 : lin_i_fail(err, LIN_ENOMEM, r->file, 0, 0, "out of memory");
 	case YAML_SEQUENCE_START_EVENT:
 		n->type = LIN_Y_SEQ;
 		return read_children(r, n, YAML_SEQUENCE_END_EVENT, depth, err);
@@ -161,7 +161,7 @@ static int read_node(yreader *r, yaml_event_t *ev, int depth, lin_ynode **out,
 		n->type = LIN_Y_MAP;
 		return read_children(r, n, YAML_MAPPING_END_EVENT, depth, err);
 	default:
-		return lin_fail(err, LIN_EPARSE, r->file, line, col, "unexpected YAML event");
+		return lin_i_fail(err, LIN_EPARSE, r->file, line, col, "unexpected YAML event");
 	}
 }
 
@@ -180,7 +180,7 @@ static int read_document(yreader *r, lin_yitem_fn fn, void *ctx, lin_error *err)
 	if (ev.type != YAML_SEQUENCE_START_EVENT) {
 		int alias = ev.type == YAML_ALIAS_EVENT;
 		yaml_event_delete(&ev);
-		return lin_fail(err, LIN_ESCHEMA, r->file, line, col,
+		return lin_i_fail(err, LIN_ESCHEMA, r->file, line, col,
 		                alias ? "YAML aliases (*name) are not supported in a catalog"
 		                      : "expected a list of model entries (\"- id: ...\") at the top level");
 	}
@@ -197,7 +197,7 @@ static int read_document(yreader *r, lin_yitem_fn fn, void *ctx, lin_error *err)
 		yaml_event_delete(&ev);
 		if (rc == 0)
 			rc = fn(ctx, item, err);
-		lin_arena_reset(&r->scratch);
+		lin_i_arena_reset(&r->scratch);
 		if (rc)
 			return rc;
 	}
@@ -212,18 +212,18 @@ static int expect(yreader *r, yaml_event_type_t type, const char *what,
 	if (rc)
 		return rc;
 	if (ev.type != type)
-		rc = lin_fail(err, LIN_EPARSE, r->file, mark_line(r, &ev), mark_col(&ev), "%s", what);
+		rc = lin_i_fail(err, LIN_EPARSE, r->file, mark_line(r, &ev), mark_col(&ev), "%s", what);
 	yaml_event_delete(&ev);
 	return rc;
 }
 
-int lin_yaml_each_item(const char *file, const char *data, size_t len,
+int lin_i_yaml_each_item(const char *file, const char *data, size_t len,
                        lin_yitem_fn fn, void *ctx, lin_error *err)
 {
-	return lin_yaml_each_item_at(file, data, len, 0, fn, ctx, err);
+	return lin_i_yaml_each_item_at(file, data, len, 0, fn, ctx, err);
 }
 
-int lin_yaml_each_item_at(const char *file, const char *data, size_t len, int line0,
+int lin_i_yaml_each_item_at(const char *file, const char *data, size_t len, int line0,
                           lin_yitem_fn fn, void *ctx, lin_error *err)
 {
 	int rc = 0;
@@ -234,7 +234,7 @@ int lin_yaml_each_item_at(const char *file, const char *data, size_t len, int li
 	r.len = len;
 	r.line0 = line0;
 	if (!yaml_parser_initialize(&r.parser))
-		return lin_fail(err, LIN_ENOMEM, file, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, file, 0, 0, "out of memory");
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
 	if ((rc = expect(&r, YAML_STREAM_START_EVENT, "expected a YAML stream", err)))
 		goto done;
@@ -253,7 +253,7 @@ int lin_yaml_each_item_at(const char *file, const char *data, size_t len, int li
 	            "several YAML documents in one file; a catalog file holds one list", err);
 done:
 	yaml_parser_delete(&r.parser);
-	lin_arena_dispose(&r.scratch);
+	lin_i_arena_dispose(&r.scratch);
 	return rc;
 }
 
@@ -262,7 +262,7 @@ done:
  * *arena, which the caller disposes of. The top-level node counts as depth
  * 0, so nesting below it is bounded as a catalog item's is. *out is NULL for
  * an empty stream or document. */
-int lin_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
+int lin_i_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
                             const char *data, size_t len, lin_error *err)
 {
 	int rc = 0;
@@ -275,7 +275,7 @@ int lin_yaml_parse_document(lin_ynode **out, lin_arena *arena, const char *file,
 	r.len = len;
 	r.scratch = *arena; /* nodes go into the caller's arena */
 	if (!yaml_parser_initialize(&r.parser))
-		return lin_fail(err, LIN_ENOMEM, file, 0, 0, "out of memory");
+		return lin_i_fail(err, LIN_ENOMEM, file, 0, 0, "out of memory");
 	yaml_parser_set_input_string(&r.parser, (const unsigned char *)data, len);
 	if ((rc = expect(&r, YAML_STREAM_START_EVENT, "expected a YAML stream", err)))
 		goto done;
