@@ -488,6 +488,11 @@ LIN_EXTERN int lin_catalog_parents(igraph_vector_int_t *out, const lin_catalog *
 LIN_EXTERN int lin_catalog_children(igraph_vector_int_t *out, const lin_catalog *cat, igraph_integer_t v,
                          lin_relmask mask, lin_error *err);
 
+/* How many direct children v has through the relation kinds in mask; 0 on
+ * any error (an unfinished catalog, a bad vertex, no memory). */
+LIN_EXTERN igraph_integer_t lin_catalog_child_count(const lin_catalog *cat, igraph_integer_t v,
+                                                    lin_relmask mask);
+
 /* ---- text and JSON output ---------------------------------------------- */
 
 /* Writes an indented tree (like `cargo tree`) of v's ancestors (IGRAPH_IN)

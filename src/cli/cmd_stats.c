@@ -8,19 +8,6 @@ static const cli_opt stats_opts[] = {
 	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
-/* Direct children of v through the relation kinds in mask. */
-static igraph_integer_t children(const lin_catalog *cat, igraph_integer_t v, lin_relmask mask)
-{
-	igraph_vector_int_t kids;
-	igraph_integer_t k = 0;
-	if (igraph_vector_int_init(&kids, 0))
-		return 0;
-	if (lin_catalog_children(&kids, cat, v, mask, NULL) == 0)
-		k = igraph_vector_int_size(&kids);
-	igraph_vector_int_destroy(&kids);
-	return k;
-}
-
 static void chain_text(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *c)
 {
 	for (igraph_integer_t j = 0; j < igraph_vector_int_size(c); j++)
@@ -51,7 +38,7 @@ static void stats_text(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
 		chain_text(out, cat, igraph_vector_int_list_get_ptr(&s->longest, i));
 	lin_buf_puts(out, "\nwidest fan-out (direct children):\n");
 	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
-		igraph_integer_t v = VECTOR(s->widest)[i], deg = children(cat, v, mask);
+		igraph_integer_t v = VECTOR(s->widest)[i], deg = lin_catalog_child_count(cat, v, mask);
 		lin_buf_printf(out, "  %-40s %" IGRAPH_PRId "\n", cli_label(cat, v, buf, sizeof(buf)), deg);
 	}
 }

@@ -913,9 +913,29 @@ static void empty_view_every_query(void **state)
 	lin_stats_dispose(&st);
 }
 
+/* lin_catalog_child_count agrees with lin_catalog_children under every
+ * single-relation filter, and is 0 for a bad vertex. */
+static void child_count_matches_children(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("mini");
+	igraph_vector_int_t kids;
+	assert_int_equal(igraph_vector_int_init(&kids, 0), 0);
+	for (igraph_integer_t v = 0; v < lin_catalog_count(cat); v++)
+		for (int r = 0; r <= LIN_REL_COUNT; r++) {
+			lin_relmask m = r == LIN_REL_COUNT ? LIN_REL_ALL : LIN_REL_BIT(r);
+			assert_int_equal(lin_catalog_children(&kids, cat, v, m, NULL), 0);
+			assert_int_equal(lin_catalog_child_count(cat, v, m), igraph_vector_int_size(&kids));
+		}
+	assert_int_equal(lin_catalog_child_count(cat, lin_catalog_count(cat) + 5, LIN_REL_ALL), 0);
+	igraph_vector_int_destroy(&kids);
+	lin_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(child_count_matches_children),
 		cmocka_unit_test(ancestors_with_distances),
 		cmocka_unit_test(ancestors_relation_filter),
 		cmocka_unit_test(descendants_depth),

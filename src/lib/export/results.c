@@ -6,19 +6,6 @@
  */
 #include "export.h"
 
-/* Direct children of v through the relation kinds in mask. */
-static igraph_integer_t children(const lin_catalog *cat, igraph_integer_t v, lin_relmask mask)
-{
-	igraph_vector_int_t kids;
-	igraph_integer_t k = 0;
-	if (igraph_vector_int_init(&kids, 0))
-		return 0;
-	if (lin_catalog_children(&kids, cat, v, mask, NULL) == 0)
-		k = igraph_vector_int_size(&kids);
-	igraph_vector_int_destroy(&kids);
-	return k;
-}
-
 static void root_json(lin_buf *out, const lin_catalog *cat, const lin_root *r)
 {
 	lin_export_model_json(out, cat, r->vertex, 0);
@@ -113,7 +100,7 @@ int lin_export_stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats 
 	}
 	lin_buf_puts(out, "],\"widest\":[");
 	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&s->widest); i++) {
-		igraph_integer_t v = VECTOR(s->widest)[i], deg = children(cat, v, mask);
+		igraph_integer_t v = VECTOR(s->widest)[i], deg = lin_catalog_child_count(cat, v, mask);
 		lin_buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
 		lin_json_string(out, lin_catalog_model(cat, v)->id);
 		lin_buf_printf(out, ",\"children\":%" IGRAPH_PRId "}", deg);

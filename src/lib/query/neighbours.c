@@ -47,3 +47,16 @@ int lin_catalog_children(igraph_vector_int_t *out, const lin_catalog *cat, igrap
 {
 	return incident(out, cat, v, IGRAPH_OUT, mask, err);
 }
+
+igraph_integer_t lin_catalog_child_count(const lin_catalog *cat, igraph_integer_t v,
+                                         lin_relmask mask)
+{
+	igraph_vector_int_t kids;
+	igraph_integer_t k = 0;
+	if (igraph_vector_int_init(&kids, 0))
+		return 0;
+	if (lin_catalog_children(&kids, cat, v, mask, NULL) == 0)
+		k = igraph_vector_int_size(&kids);
+	igraph_vector_int_destroy(&kids);
+	return k;
+}
