@@ -75,6 +75,12 @@ int lin_i_catalog_attach(lin_catalog *cat, const lin_backing *ops, void *store, 
  * statistics pass over a million models would build them all). */
 lin_stage lin_i_catalog_stage(const lin_catalog *cat, igraph_integer_t v);
 
+/* The field table's keys, NULL-terminated (the keys a catalog entry may
+ * have), and its brief fields in their brief-record order (*n of them; the
+ * first is the id). Derived once; static. */
+const char *const *lin_i_field_keys(void);
+const lin_field *const *lin_i_fields_brief(size_t *n);
+
 /* Adds a copy of the model record m (its strings must already live in
  * cat->arena) to the catalog. */
 int lin_i_catalog_append(lin_catalog *cat, const lin_model *m);

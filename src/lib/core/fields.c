@@ -5,6 +5,7 @@
  */
 #include "core.h"
 
+#include <pthread.h>
 #include <stddef.h>
 
 #define AT(member) offsetof(lin_model, member)
@@ -63,4 +64,37 @@ const lin_strlist *lin_field_list(const lin_model *m, const lin_field *f)
 	if (f->kind != LIN_FIELD_LIST)
 		return NULL;
 	return (const lin_strlist *)(const void *)((const char *)m + f->offset);
+}
+
+/* Views derived from the table once per process, so neither a million
+ * entries' key checks nor a million JSON records rebuild them. */
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+static const char *keys[NFIELDS + 1];    /* NULL-terminated */
+static const lin_field *brief[NFIELDS]; /* by brief position */
+static size_t nbrief;
+static pthread_once_t derived = PTHREAD_ONCE_INIT;
+
+static void derive(void)
+{
+	for (size_t i = 0; i < NFIELDS; i++) {
+		keys[i] = fields[i].key;
+		if (fields[i].brief > 0 && (size_t)fields[i].brief <= NFIELDS)
+			brief[fields[i].brief - 1] = &fields[i];
+	}
+	/* positions are 1, 2, 3, ...: stop at the first gap */
+	while (nbrief < NFIELDS && brief[nbrief])
+		nbrief++;
+}
+
+const char *const *lin_i_field_keys(void)
+{
+	pthread_once(&derived, derive);
+	return keys;
+}
+
+const lin_field *const *lin_i_fields_brief(size_t *n)
+{
+	pthread_once(&derived, derive);
+	*n = nbrief;
+	return brief;
 }

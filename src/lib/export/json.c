@@ -95,14 +95,9 @@ int lin_export_model_json(lin_buf *out, const lin_catalog *cat, igraph_integer_t
                           int full)
 {
 	const lin_model *m = lin_catalog_model(cat, v);
-	const lin_field *brief[8] = {NULL};
-	size_t n, nbrief = 0;
+	size_t n, nbrief;
 	const lin_field *f = lin_model_fields(&n);
-	for (size_t i = 0; i < n; i++)
-		if (f[i].brief > 0 && f[i].brief <= 8) {
-			brief[f[i].brief - 1] = &f[i];
-			nbrief++;
-		}
+	const lin_field *const *brief = lin_i_fields_brief(&nbrief);
 	/* the brief fields first, in their order (id leads, without a comma) */
 	lin_buf_puts(out, "{\"id\":");
 	lin_json_string(out, m->id);

@@ -16,21 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
-/* The keys an entry may have: the field table's, NULL-terminated in keys
- * (a few pointers per entry: cheaper than sharing a table across the
- * threads that parse a big file). */
-#define ENTRY_KEYS_MAX 32
-static const char *const *entry_keys(const char **keys)
-{
-	size_t n, k = 0;
-	const lin_field *f = lin_model_fields(&n);
-	for (size_t i = 0; i < n && k < ENTRY_KEYS_MAX; i++)
-		keys[k++] = f[i].key;
-	keys[k] = NULL;
-	return keys;
-}
-
 static const char *const parent_keys[] = {
 	"model", "relation", "variant", "note", "sources", NULL,
 };
@@ -425,7 +410,6 @@ static int check_required(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 
 int lin_i_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 {
-	const char *keys[ENTRY_KEYS_MAX + 1];
 	lin_entry_ctx *c = ctx;
 	lin_model m;
 	int bad = 0;
@@ -437,7 +421,7 @@ int lin_i_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 	m.pos.file = c->file;
 	m.pos.line = item->line;
 	m.pos.col = item->col;
-	bad |= check_keys(c, item, entry_keys(keys), "a model entry");
+	bad |= check_keys(c, item, lin_i_field_keys(), "a model entry");
 	bad |= parse_fields(c, item, &m) != 0;
 	bad |= check_required(c, item, &m) != 0;
 	bad |= parse_kinds(c, item, &m) != 0;
