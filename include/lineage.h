@@ -331,9 +331,11 @@ typedef struct lin_cache_status {
  * the catalog is parsed and, when it has no errors, a new image is
  * written atomically. Models of a cached catalog are built on first use;
  * everything else behaves as for a parsed one. Warnings of the load are
- * kept in the image and appended to diags on every open. A problem with
- * the cache itself is never an error: it is noted in st and the catalog is
- * parsed. Same error contract as lin_catalog_finish otherwise. */
+ * kept in the image and appended to diags on every open. Paths holding
+ * model cards are loaded too (as lin_catalog_open does) but never cached:
+ * cards are imported on every call. A problem with the cache itself is
+ * never an error: it is noted in st and the catalog is parsed. Same error
+ * contract as lin_catalog_finish otherwise. */
 LIN_EXTERN int lin_catalog_open_cached(lin_catalog **out, const char *const *paths,
                                        size_t npaths, const char *cache_dir,
                                        lin_cache_status *st, lin_diags *diags,

@@ -96,6 +96,15 @@ static int try_image(lin_catalog **out, const char *path, lin_sources *src, int 
 	return -1;
 }
 
+/* Loads one path: model cards are imported, anything else is a catalog. */
+static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error *err)
+{
+	lin_import_report rep;
+	if (!lin_import_hf_is_cards(path))
+		return lin_catalog_load_path(cat, path, d, err);
+	return lin_import_hf_path(cat, path, &rep, d, err);
+}
+
 /* Parses and finishes the catalog the ordinary way. */
 static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths,
                       lin_diags *diags, lin_error *err)
@@ -106,11 +115,11 @@ static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths
 		return rc;
 	/* every path, so that all their errors are reported at once */
 	for (size_t i = 0; i < npaths; i++)
-		failed |= lin_catalog_load_path(cat, paths[i], diags, err) != 0;
-	rc = failed ? (err ? err->code : LIN_EPARSE) : lin_catalog_finish(cat, diags, err);
-	if (rc || failed) {
+		failed |= load_one(cat, paths[i], diags, err) != 0;
+	rc = failed ? (err && err->code ? err->code : LIN_EPARSE) : lin_catalog_finish(cat, diags, err);
+	if (rc) {
 		lin_catalog_free(cat);
-		return rc ? rc : LIN_EPARSE;
+		return rc;
 	}
 	*out = cat;
 	return 0;
@@ -204,6 +213,13 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 	if (st)
 		memset(st, 0, sizeof(*st));
 	clock_gettime(CLOCK_REALTIME, &built);
+	for (size_t i = 0; i < npaths; i++)
+		if (lin_import_hf_is_cards(paths[i])) {
+			/* cards are imported each time: the image's stat records
+			 * cover catalog files only */
+			note_msg(st, "not used");
+			return load_fresh(out, paths, npaths, diags, err);
+		}
 	cacheable = cache_dir && *cache_dir && npaths &&
 	            image_path(path, sizeof(path), cache_dir, paths, npaths) == 0 &&
 	            lin_i_cache_sources_collect(&src, paths, npaths) == 0;
@@ -234,43 +250,19 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 	return rc;
 }
 
-/* Loads one path: model cards are imported, anything else is a catalog. */
-static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error *err)
-{
-	lin_import_report rep;
-	if (!lin_import_hf_is_cards(path))
-		return lin_catalog_load_path(cat, path, d, err);
-	return lin_import_hf_path(cat, path, &rep, d, err);
-}
-
 int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
                      const lin_open_opts *opts, lin_diags *diags, lin_error *err)
 {
 	const char *dir = opts ? opts->cache_dir : NULL;
 	lin_cache_status *st = opts ? opts->status : NULL;
-	lin_catalog *cat = NULL;
-	int rc = 0, failed = 0;
 	*out = NULL;
-	for (size_t i = 0; i < npaths && dir; i++)
-		if (lin_import_hf_is_cards(paths[i]))
-			dir = NULL; /* cards are imported each time */
 	if (dir && *dir)
 		return lin_catalog_open_cached(out, paths, npaths, dir, st, diags, err);
 	if (st) {
 		memset(st, 0, sizeof(*st));
 		snprintf(st->why, sizeof(st->why), "%s", "not used");
 	}
-	if ((rc = lin_catalog_new(&cat, err)))
-		return rc;
-	for (size_t i = 0; i < npaths; i++)
-		failed |= load_one(cat, paths[i], diags, err) != 0;
-	rc = failed ? (err && err->code ? err->code : LIN_EPARSE) : lin_catalog_finish(cat, diags, err);
-	if (rc) {
-		lin_catalog_free(cat);
-		return rc;
-	}
-	*out = cat;
-	return 0;
+	return load_fresh(out, paths, npaths, diags, err);
 }
 
 int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_diags *diags,

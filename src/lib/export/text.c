@@ -24,11 +24,6 @@ static void text_field(lin_buf *out, const char *label, const char *val)
 		lin_buf_printf(out, "%s:%*s%s\n", label, 14 - (int)strlen(label), "", val);
 }
 
-static void label_of(lin_buf *out, const lin_catalog *cat, igraph_integer_t v)
-{
-	lin_export_label(out, cat, v);
-}
-
 static void text_parents(lin_buf *out, const lin_catalog *cat, const lin_model *m)
 {
 	if (m->nparents)
@@ -36,7 +31,7 @@ static void text_parents(lin_buf *out, const lin_catalog *cat, const lin_model *
 	for (size_t i = 0; i < m->nparents; i++) {
 		const lin_parent *p = &m->parents[i];
 		lin_buf_printf(out, "  %-18s ", lin_relation_name(p->relation));
-		label_of(out, cat, p->vertex);
+		lin_export_label(out, cat, p->vertex);
 		if (p->variant)
 			lin_buf_printf(out, " (%s)", p->variant);
 		if (p->note)
@@ -55,7 +50,7 @@ int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t
 	const lin_field *f = lin_model_fields(&n);
 	if (!m)
 		return LIN_EINVAL;
-	label_of(out, cat, v);
+	lin_export_label(out, cat, v);
 	lin_buf_puts(out, "\n");
 	for (size_t i = 0; i < n; i++) {
 		if (f[i].flags & LIN_FIELD_HEADING)
@@ -74,7 +69,7 @@ int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t
 		lin_buf_puts(out, "children:\n");
 	for (size_t i = 0; children && i < children->n; i++) {
 		lin_buf_printf(out, "  %-18s ", lin_relation_name(children->items[i].relation));
-		label_of(out, cat, children->items[i].vertex);
+		lin_export_label(out, cat, children->items[i].vertex);
 		lin_buf_puts(out, "\n");
 	}
 	return out->oom ? LIN_ENOMEM : 0;
