@@ -283,8 +283,7 @@ static int model_card(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, li
 		lin_buf_puts(b, "</ul>");
 	}
 	LIN_IG(igraph_vector_int_init(&inc, 0));
-	rc = igraph_incident(g, &inc, v, IGRAPH_OUT) ? lin_i_fail(err, LIN_EGRAPH, NULL, 0, 0,
-	                                                        "igraph_incident failed") : 0;
+	rc = lin_catalog_children(&inc, cat, v, LIN_REL_ALL, err);
 	if (!rc && igraph_vector_int_size(&inc) > 0) {
 		lin_buf_puts(b, "<div>derived into</div><ul>");
 		for (igraph_integer_t k = 0; k < igraph_vector_int_size(&inc); k++) {

@@ -458,7 +458,7 @@ done:
 /* ---- edges and transitive reduction ----------------------------------------- */
 
 /* Every edge between two drawn models whose relation is wanted: each drawn
- * model's out-edges, in vertex then igraph order. */
+ * model's out-edges, in vertex then catalog edge order. */
 static int collect_edges(lin_plan *p, const lin_catalog *cat, lin_relmask mask,
                          lin_error *err)
 {
@@ -470,13 +470,12 @@ static int collect_edges(lin_plan *p, const lin_catalog *cat, lin_relmask mask,
 	LIN_IG(igraph_vector_int_init(&inc, 0));
 	inc_init = 1;
 	for (igraph_integer_t i = 0; i < igraph_vector_int_size(&p->verts); i++) {
-		LIN_IG(igraph_incident(g, &inc, VECTOR(p->verts)[i], IGRAPH_OUT));
+		if ((rc = lin_catalog_children(&inc, cat, VECTOR(p->verts)[i], mask, err)))
+			goto done;
 		for (igraph_integer_t k = 0; k < igraph_vector_int_size(&inc); k++) {
 			igraph_integer_t e = VECTOR(inc)[k];
-			if (!p->drawn[IGRAPH_TO(g, e)] ||
-			    !(mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, e))))
-				continue;
-			LIN_IG(igraph_vector_int_push_back(&p->edges, e));
+			if (p->drawn[IGRAPH_TO(g, e)])
+				LIN_IG(igraph_vector_int_push_back(&p->edges, e));
 		}
 	}
 done:

@@ -58,20 +58,13 @@ static int frame_edges(frame *f, const lin_catalog *cat, igraph_neimode_t mode,
                        lin_relmask mask, lin_error *err)
 {
 	int rc = 0;
-	igraph_vector_int_t inc;
-	LIN_IG(igraph_vector_int_init(&inc, 0));
 	LIN_IG(igraph_vector_int_init(&f->edges, 0));
-	rc = igraph_incident(&cat->graph, &inc, f->vertex, mode) ? lin_i_igraph_fail(err, IGRAPH_FAILURE, "incident") : 0;
-	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(&inc); i++)
-		if (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, VECTOR(inc)[i])))
-			rc = igraph_vector_int_push_back(&f->edges, VECTOR(inc)[i]) ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
-	if (mode == IGRAPH_IN)
-		igraph_vector_int_sort(&f->edges); /* edge ids follow the parents list */
-	else {
+	if (mode == IGRAPH_IN) /* in catalog edge order: the parents list's */
+		rc = lin_catalog_parents(&f->edges, cat, f->vertex, mask, err);
+	else if ((rc = lin_catalog_children(&f->edges, cat, f->vertex, mask, err)) == 0) {
 		tree_cat = cat;
 		qsort(VECTOR(f->edges), (size_t)igraph_vector_int_size(&f->edges), sizeof(igraph_integer_t), cmp_child_edges);
 	}
-	igraph_vector_int_destroy(&inc);
 done:
 	return rc;
 }
