@@ -76,7 +76,6 @@ igraph_integer_t lin_i_family_root(const lin_catalog *cat, igraph_integer_t v);
 
 /* Fill colour of a stage ("#aecbfa"); "#ffffff" when out of range. */
 const char *lin_i_stage_fill(int stage);
-extern const char *const lin_i_stage_fills[LIN_STAGE_COUNT];
 
 /* How an edge of each relation kind looks, and its sample in the legend. */
 typedef struct lin_rel_look {

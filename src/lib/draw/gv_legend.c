@@ -21,7 +21,7 @@ static void put_legend_html(lin_buf *b, const lin_gv *d)
 		if (d->stages & (1u << s))
 			lin_buf_printf(b, "<TR><TD BGCOLOR=\"%s\" BORDER=\"1\" COLOR=\"#4a5568\" "
 			               "WIDTH=\"30\" HEIGHT=\"14\"></TD><TD ALIGN=\"LEFT\">%s</TD></TR>",
-			               lin_i_stage_fills[s], lin_stage_name((lin_stage)s));
+			               lin_i_stage_fill(s), lin_stage_name((lin_stage)s));
 	if (d->closed)
 		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#4a5568\">"
 		                "\xe2\x94\x85\xe2\x94\x85\xe2\x94\x85</FONT></TD>"

@@ -12,7 +12,7 @@
 /* ---- visual vocabulary ----------------------------------------------------- */
 
 /* A pastel fill per stage, distinct at a glance. */
-const char *const lin_i_stage_fills[LIN_STAGE_COUNT] = {
+static const char *const stage_fills[LIN_STAGE_COUNT] = {
 	[LIN_STAGE_PRETRAINED] = "#aecbfa",
 	[LIN_STAGE_CONTINUED_PRETRAIN] = "#a8dadc",
 	[LIN_STAGE_SFT] = "#b7e4c7",
@@ -41,7 +41,7 @@ const lin_rel_look lin_i_rel_looks[LIN_REL_COUNT] = {
 
 const char *lin_i_stage_fill(int stage)
 {
-	return (stage >= 0 && stage < LIN_STAGE_COUNT) ? lin_i_stage_fills[stage] : "#ffffff";
+	return (stage >= 0 && stage < LIN_STAGE_COUNT) ? stage_fills[stage] : "#ffffff";
 }
 
 const char *lin_i_relation_color(lin_relation r)
