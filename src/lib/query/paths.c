@@ -34,8 +34,8 @@ static int distances(const lin_view *w, igraph_integer_t root, igraph_neimode_t 
 		for (igraph_integer_t i = VECTOR(layers)[d]; i < VECTOR(layers)[d + 1]; i++)
 			VECTOR(*dist)[VECTOR(order)[i]] = d;
 done:
-	lin_vec_free(&order);
-	lin_vec_free(&layers);
+	lin_i_vec_free(&order);
+	lin_i_vec_free(&layers);
 	return rc;
 }
 
@@ -113,9 +113,9 @@ static int enumerate_paths(igraph_vector_int_list_t *out, const lin_catalog *cat
 			goto done;
 	}
 done:
-	lin_vec_free(&cur);
-	lin_vec_free(&edges);
-	lin_vec_list_free(&kids);
+	lin_i_vec_free(&cur);
+	lin_i_vec_free(&edges);
+	lin_i_vec_list_free(&kids);
 	return rc;
 }
 
@@ -141,8 +141,8 @@ int lin_query_paths(igraph_vector_int_list_t *out, const lin_catalog *cat,
 		goto done;
 	rc = enumerate_paths(out, cat, o->relations, from, to, &df, &dt, err);
 done:
-	lin_vec_free(&df);
-	lin_vec_free(&dt);
+	lin_i_vec_free(&df);
+	lin_i_vec_free(&dt);
 	lin_i_view_close(&w);
 	if (rc)
 		igraph_vector_int_list_clear(out);
@@ -188,7 +188,7 @@ static int collect_nearest(lin_hits *out, const lin_catalog *cat, lin_relmask ma
 		h->distance = (int)(VECTOR(*da)[c] + VECTOR(*db)[c]);
 	}
 done:
-	lin_vec_free(&kids);
+	lin_i_vec_free(&kids);
 	return rc;
 }
 
@@ -214,8 +214,8 @@ int lin_query_common(lin_hits *out, const lin_catalog *cat, igraph_integer_t a,
 	if (!(rc = collect_nearest(out, cat, o->relations, &da, &db, err)))
 		rc = lin_i_hits_sort(out, cat, err);
 done:
-	lin_vec_free(&da);
-	lin_vec_free(&db);
+	lin_i_vec_free(&da);
+	lin_i_vec_free(&db);
 	lin_i_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);

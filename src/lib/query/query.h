@@ -17,7 +17,7 @@
  * vectors zeroed (= {0}) so that its one cleanup label can release them
  * whichever step failed: a failed or never-run igraph init leaves
  * stor_begin NULL (IGRAPH_CALLOC's result; IGRAPH_FREE clears too). */
-static inline void lin_vec_free(igraph_vector_int_t *v)
+static inline void lin_i_vec_free(igraph_vector_int_t *v)
 {
 	if (v->stor_begin)
 		igraph_vector_int_destroy(v);
@@ -25,7 +25,7 @@ static inline void lin_vec_free(igraph_vector_int_t *v)
 
 /* The same for a list of vectors (a failed init leaves its items
  * destroyed or zeroed, which the list's destroy accepts). */
-static inline void lin_vec_list_free(igraph_vector_int_list_t *l)
+static inline void lin_i_vec_list_free(igraph_vector_int_list_t *l)
 {
 	if (l->stor_begin)
 		igraph_vector_int_list_destroy(l);
@@ -63,7 +63,7 @@ int lin_i_view_check_vertex(const lin_view *w, igraph_integer_t v, lin_error *er
 
 /* The catalog edge that view edge e stands for (inline: the root-set pass
  * asks once per edge of a million-model graph). */
-static inline igraph_integer_t lin_view_cat_edge(const lin_view *v, igraph_integer_t e)
+static inline igraph_integer_t lin_i_view_cat_edge(const lin_view *v, igraph_integer_t e)
 {
 	return v->identity ? e : VECTOR(v->eids)[e];
 }

@@ -29,12 +29,12 @@ static int hit_edges(lin_hits *h, const lin_view *w, const lin_catalog *cat,
 	LIN_IG(igraph_get_eids(w->g, &eids, scratch, IGRAPH_DIRECTED, 0));
 	for (size_t i = 0; i < h->n; i++) {
 		igraph_integer_t e = VECTOR(eids)[i];
-		h->items[i].edge = e >= 0 ? lin_view_cat_edge(w, e) : -1;
+		h->items[i].edge = e >= 0 ? lin_i_view_cat_edge(w, e) : -1;
 		h->items[i].relation =
 			e >= 0 ? lin_catalog_edge_relation(cat, h->items[i].edge) : LIN_REL_COUNT;
 	}
 done:
-	lin_vec_free(&eids);
+	lin_i_vec_free(&eids);
 	return rc;
 }
 
@@ -90,9 +90,9 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 		goto done;
 	rc = lin_i_hits_sort(out, cat, err);
 done:
-	lin_vec_free(&order);
-	lin_vec_free(&layers);
-	lin_vec_free(&parents);
+	lin_i_vec_free(&order);
+	lin_i_vec_free(&layers);
+	lin_i_vec_free(&parents);
 	lin_i_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);

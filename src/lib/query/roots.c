@@ -103,7 +103,7 @@ static int build_set(rootsets *rs, const lin_view *w, const lin_catalog *cat, co
 	rs->ncur = 0;
 	for (igraph_integer_t k = from; k < to; k++) {
 		igraph_integer_t e = in->edge[k];
-		int32_t rel = (int32_t)lin_catalog_edge_relation(cat, lin_view_cat_edge(w, e));
+		int32_t rel = (int32_t)lin_catalog_edge_relation(cat, lin_i_view_cat_edge(w, e));
 		size_t n;
 		const rsent *p = set_of(rs, IGRAPH_FROM(w->g, e), &n);
 		for (size_t j = 0; j < n; j++)
@@ -204,7 +204,7 @@ static int count_families_topo(lin_roots *out, const lin_view *w, const lin_cata
 			out->items[i].total += out->items[i].by_relation[r];
 		}
 done:
-	lin_vec_free(&topo);
+	lin_i_vec_free(&topo);
 	rootsets_free(&rs);
 	return rc;
 }
@@ -238,7 +238,7 @@ static int count_family(lin_root *r, const lin_view *w, const lin_catalog *cat,
 		LIN_IG(igraph_get_eid(w->g, &e, VECTOR(*parents)[u], u, IGRAPH_DIRECTED, 0));
 		r->total++;
 		if (e >= 0)
-			r->by_relation[lin_catalog_edge_relation(cat, lin_view_cat_edge(w, e))]++;
+			r->by_relation[lin_catalog_edge_relation(cat, lin_i_view_cat_edge(w, e))]++;
 	}
 done:
 	return rc;
@@ -258,8 +258,8 @@ static int count_families_bfs(lin_roots *out, const lin_view *w, const lin_catal
 		rc = count_family(&out->items[i], w, cat, &order, &parents, err);
 	}
 done:
-	lin_vec_free(&order);
-	lin_vec_free(&parents);
+	lin_i_vec_free(&order);
+	lin_i_vec_free(&parents);
 	return rc;
 }
 

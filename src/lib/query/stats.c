@@ -12,9 +12,9 @@ void lin_stats_dispose(lin_stats *s)
 {
 	/* lin_query_stats zeroes *s first: whichever of these it could not
 	 * initialise is still zero */
-	lin_vec_free(&s->depth_hist);
-	lin_vec_list_free(&s->longest);
-	lin_vec_free(&s->widest);
+	lin_i_vec_free(&s->depth_hist);
+	lin_i_vec_list_free(&s->longest);
+	lin_i_vec_free(&s->widest);
 	memset(&s->depth_hist, 0, sizeof(s->depth_hist));
 	memset(&s->longest, 0, sizeof(s->longest));
 	memset(&s->widest, 0, sizeof(s->widest));
@@ -50,7 +50,7 @@ static int longest_chains(const lin_view *w, const lin_inedges *in, igraph_vecto
 		}
 	}
 done:
-	lin_vec_free(&topo);
+	lin_i_vec_free(&topo);
 	return rc;
 }
 
@@ -119,7 +119,7 @@ static int fill_extremes(lin_stats *s, const lin_view *w, const igraph_vector_in
 		LIN_IG(igraph_vector_int_push_back(&s->widest, v));
 	}
 done:
-	lin_vec_free(&chain);
+	lin_i_vec_free(&chain);
 	free(taken);
 	return rc;
 }
@@ -159,7 +159,7 @@ static int count_components(igraph_integer_t *out, const lin_view *w, const lin_
 	else
 		rc = link_components(out, &links, (igraph_integer_t)r.n, err);
 done:
-	lin_vec_free(&links);
+	lin_i_vec_free(&links);
 	lin_roots_dispose(&r);
 	return rc;
 }
@@ -176,7 +176,7 @@ static void count_basics(lin_stats *s, const lin_view *w, const lin_catalog *cat
 		s->by_stage[lin_i_catalog_stage(cat, v)]++;
 	}
 	for (igraph_integer_t e = 0; e < s->edges; e++)
-		s->by_relation[lin_catalog_edge_relation(cat, lin_view_cat_edge(w, e))]++;
+		s->by_relation[lin_catalog_edge_relation(cat, lin_i_view_cat_edge(w, e))]++;
 }
 
 /* s->depth_hist from the depths of every model. */
@@ -221,10 +221,10 @@ int lin_query_stats(lin_stats *s, const lin_catalog *cat, const lin_query_opts *
 	rc = fill_extremes(s, &w, &depth, &best, &outdeg, err);
 done:
 	lin_i_inedges_free(&in);
-	lin_vec_free(&indeg);
-	lin_vec_free(&outdeg);
-	lin_vec_free(&depth);
-	lin_vec_free(&best);
+	lin_i_vec_free(&indeg);
+	lin_i_vec_free(&outdeg);
+	lin_i_vec_free(&depth);
+	lin_i_vec_free(&best);
 	lin_i_view_close(&w);
 	return rc;
 }

@@ -49,7 +49,7 @@ void lin_i_view_close(lin_view *v)
 {
 	if (v->owned)
 		igraph_destroy(&v->storage);
-	lin_vec_free(&v->eids);
+	lin_i_vec_free(&v->eids);
 	*v = (lin_view)LIN_VIEW_INIT;
 }
 
