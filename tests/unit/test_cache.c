@@ -447,9 +447,26 @@ static void test_fuzz_seeds_current(void **state)
 	}
 }
 
+/* The image stores a model's text fields and lists in IMG_STRS and
+ * IMG_LISTS slots, in field-table order: a field added to the table needs
+ * a slot (and a new IMG_VERSION), or the image would drop it. */
+static void test_fields_fit_image(void **state)
+{
+	(void)state;
+	size_t n, texts = 0, lists = 0;
+	const lin_field *f = lin_model_fields(&n);
+	for (size_t i = 0; i < n; i++) {
+		texts += f[i].kind == LIN_FIELD_TEXT;
+		lists += f[i].kind == LIN_FIELD_LIST;
+	}
+	assert_int_equal(texts, IMG_STRS);
+	assert_int_equal(lists, IMG_LISTS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fields_fit_image),
 		cmocka_unit_test_setup_teardown(test_small_catalog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_catalog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mini_fixture, setup, teardown),
