@@ -15,8 +15,8 @@
 #include <string.h>
 
 /* Bit c of a 128-bit ASCII set, as two constant words. */
-#define LO(c) ((c) < 64 ? (uint64_t)1 << (c) : 0)
-#define HI(c) ((c) >= 64 ? (uint64_t)1 << ((c) - 64) : 0)
+#define LO(c) ((uint64_t)((c) < 64) << ((c) & 63))
+#define HI(c) ((uint64_t)((c) >= 64) << ((c) & 63))
 #define CONTROLS UINT64_C(0xffffffff) /* 0x00..0x1f */
 
 typedef struct esc_state {
@@ -145,10 +145,10 @@ static void md_special(lin_buf *b, unsigned long c, esc_state *st)
 		lin_buf_append(b, (const char *)&(char){(char)c}, 1);
 }
 
+/* md_special's characters (both of its lists), split by word */
 #define MD_SET                                                                           \
-	(LO('\\') | LO('`') | LO('*') | LO('_') | LO('{') | LO('}') | LO('[') | LO(']') |     \
-	 LO('(') | LO(')') | LO('<') | LO('>') | LO('&') | LO('|') | LO('~') | LO('!') |      \
-	 LO('#') | LO('+') | LO('-') | LO('=') | LO('.'))
+	(LO('*') | LO('(') | LO(')') | LO('<') | LO('>') | LO('&') | LO('!') | LO('#') |      \
+	 LO('+') | LO('-') | LO('=') | LO('.'))
 #define MD_SET_HI                                                                        \
 	(HI('\\') | HI('`') | HI('_') | HI('{') | HI('}') | HI('[') | HI(']') | HI('|') |     \
 	 HI('~') | HI(0x7f))
