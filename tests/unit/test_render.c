@@ -753,20 +753,37 @@ static void test_docs(void **state)
 	free(first);
 	free(second);
 
-	/* diagrams of families that left the catalog are removed; other files
-	 * in the folders are not the tool's and stay */
-	char stale[700], mine[700];
+	/* diagrams of families that left the catalog (listed in the previous
+	 * run's manifest) are removed; files docs never wrote stay, even when
+	 * they look like its own (a user's family-notes.svg) */
+	char stale[700], mine[700], notes[700], manifest[700];
 	snprintf(stale, sizeof(stale), "%s/family-gone.svg", out);
 	snprintf(mine, sizeof(mine), "%s/notes.txt", out);
+	snprintf(notes, sizeof(notes), "%s/family-notes.svg", out);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	assert_int_equal(lin_write_atomic(mine, "x", 1, &err), 0);
+	assert_int_equal(lin_write_atomic(notes, "x", 1, &err), 0);
+	char *list = slurp(out, ".lineage-manifest");
+	assert_string_equal(list, "# written by `lineage docs`: the files it owns here, the only "
+	                          "ones it may remove once it no longer writes them\n"
+	                          "README.md\ncatalog.svg\nevolution.svg\nfamily-base.svg\n"
+	                          "family-teacher.svg\nindex.html\n");
+	free(list);
+	snprintf(manifest, sizeof(manifest), "%s/.lineage-manifest", out);
+	assert_int_equal(lin_write_atomic(manifest, "family-gone.svg\nnotes.txt\n../x.svg\n", 36,
+	                                  &err), 0);
+	snprintf(manifest, sizeof(manifest), "%s/.lineage-manifest", graph);
+	assert_int_equal(lin_write_atomic(manifest, "family-gone.dot\nfamily-gone.mmd\n", 32, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.dot", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.mmd", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
-	assert_int_equal(count_files(out), 7); /* 6 generated + notes.txt */
+	assert_int_equal(count_files(out), 8); /* 6 generated + notes.txt + family-notes.svg */
 	assert_int_equal(count_files(graph), 6);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(notes, F_OK), 0);
+	snprintf(stale, sizeof(stale), "%s/family-gone.svg", out);
 	assert_int_equal(access(stale, F_OK), -1);
 
 	remove_dir(out);
