@@ -794,6 +794,44 @@ static void test_docs(void **state)
 	lin_catalog_free(cat);
 }
 
+/* Families whose file-name slugs collide ("a-b", "a/b", "a//b") and real
+ * ids equal to the old clash suffix ("a-b-0", "a-b-3"): one file per
+ * family, none written twice, one page section each. */
+static void test_docs_colliding_slugs(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("hostile/colliding-ids.yaml");
+	char tmpl[] = "/tmp/lineage-docs-XXXXXX";
+	lin_error err;
+	static const char *const stems[] = {"family-a-b", "family-a-b-0", "family-a-b-3",
+	                                    "family-a-b_0", "family-a-b_3"};
+	assert_non_null(mkdtemp(tmpl));
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	assert_int_equal(count_files(tmpl), 4 + 5 * 3 + 2); /* page, README, 2 + 5 SVG, DOT, 5 Mermaid */
+	char *md = slurp(tmpl, "README.md"), *page = slurp(tmpl, "index.html");
+	for (size_t i = 0; i < 5; i++) {
+		char want[100];
+		snprintf(want, sizeof(want), "](%s.svg)", stems[i]);
+		assert_int_equal(count(md, want), 1);
+		snprintf(want, sizeof(want), "<section class=\"fig\" id=\"%s\">", stems[i]);
+		assert_int_equal(count(page, want), 1);
+	}
+	/* each family's file is its own: a-b-0's diagram shows Dash zero */
+	char *svg = slurp(tmpl, "family-a-b-0.svg");
+	assert_contains(svg, ">Dash zero</text>");
+	free(svg);
+	svg = slurp(tmpl, "family-a-b_0.svg");
+	assert_contains(svg, ">Double slash</text>");
+	free(svg);
+	svg = slurp(tmpl, "family-a-b_3.svg");
+	assert_contains(svg, ">Slash</text>");
+	free(svg);
+	free(md);
+	free(page);
+	remove_dir(tmpl);
+	lin_catalog_free(cat);
+}
+
 /* Markdown in names is escaped in the README. */
 static void test_docs_escape(void **state)
 {
@@ -838,6 +876,7 @@ int main(void)
 		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
+		cmocka_unit_test(test_docs_colliding_slugs),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
