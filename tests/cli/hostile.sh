@@ -248,9 +248,9 @@ PY
 ok "colliding ids: every file and page id unique, the search marks the right boxes" '[ ! -s "$tmp/ids" ]'; [ -s "$tmp/ids" ] && head -5 "$tmp/ids"
 timeout 20 "$bin" draw -f mermaid --data "$col" >"$tmp/col.mmd" 2>"$tmp/err"
 ok "colliding ids: Mermaid keeps every model (ten nodes, ten ids)" '[ "$(grep -cE "^  [A-Za-z0-9_]+\[\"" "$tmp/col.mmd")" = 10 ] && [ "$(grep -oE "^  [A-Za-z0-9_]+\[" "$tmp/col.mmd" | sort -u | wc -l)" = 10 ]'
-rm -rf "$w/out/family-a-b-1.svg" && mkdir "$w/out/family-a-b-1.svg"
-expect "docs: a directory where a diagram goes" 2 "family-a-b-1.svg: is a directory" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
-rmdir "$w/out/family-a-b-1.svg"
+rm -rf "$w/out/family-a-b-3.svg" && mkdir "$w/out/family-a-b-3.svg"
+expect "docs: a directory where a diagram goes" 2 "family-a-b-3.svg: is a directory" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+rmdir "$w/out/family-a-b-3.svg"
 
 # -o: a device or FIFO the user named is written in place; a link to a file is replaced
 out=$(timeout 20 "$bin" draw llama --depth 1 --data tests/fixtures/mini -o /dev/stdout 2>"$tmp/err" | head -c 5)
