@@ -630,7 +630,12 @@ LIN_EXTERN void lin_render_shutdown(void);
  * time axis), out_dir/<family>.svg for every base model with descendants,
  * out_dir/catalog.svg, their DOT sources and Mermaid versions in graph_dir,
  * out_dir/README.md embedding them and out_dir/index.html (one
- * self-contained page with search). Every file is written atomically. */
+ * self-contained page with search). Every file is written atomically and
+ * replaces whatever was at its name (a planted symlink, FIFO or device is
+ * never written through; a directory there is an error). Each folder gets
+ * a manifest, .lineage-manifest, of the files written there; a family-*
+ * diagram is removed only when the previous manifest lists it and this
+ * run did not write it. Stale temporary files of killed runs are swept. */
 LIN_EXTERN int lin_docs_write(const lin_catalog *cat, const char *out_dir,
                               const char *graph_dir, lin_error *err);
 

@@ -408,7 +408,9 @@ int lin_i_write_replace(const char *path, const void *data, size_t len, lin_erro
 static int fd_alias(const char *path)
 {
 	char buf[256], link[256];
-	snprintf(buf, sizeof(buf), "%s", path);
+	if (strlen(path) >= sizeof(buf))
+		return -1; /* none of these is long */
+	memcpy(buf, path, strlen(path) + 1);
 	for (int depth = 0; depth < 4; depth++) {
 		const char *rest = NULL;
 		char pid[32];
