@@ -285,6 +285,16 @@ LINEAGE_NO_TMPFILE=1 timeout 20 "$bin" draw llama --depth 1 --data tests/fixture
 ok "-o a 250-character name, named temporary: written" '[ $? = 0 ] && grep -q "</svg>" "$long"'
 ok "-o: no temporary left" '! ls -A "$w" | grep -q "tmp"'
 
+# a planted manifest: a FIFO is not read (no hang) and replaced; a list
+# naming files that are not docs's own removes none of them
+mkdir -p "$w/m/out" && mkfifo "$w/m/out/.lineage-manifest"
+expect "docs over a FIFO manifest" 0 "" -- docs --data "$col" --out "$w/m/out" --graph "$w/m/graph"
+ok "the FIFO manifest replaced by the list" '[ -f "$w/m/out/.lineage-manifest" ] && grep -qx "index.html" "$w/m/out/.lineage-manifest"'
+echo "keep" >"$w/m/notes.txt"; echo "keep" >"$w/m/out/notes.txt"
+printf '%s\n' ../notes.txt notes.txt family-../../notes.txt README.md >"$w/m/out/.lineage-manifest"
+expect "docs with a planted manifest" 0 "" -- docs --data "$col" --out "$w/m/out" --graph "$w/m/graph"
+ok "a planted manifest removes nothing that is not docs's" '[ -f "$w/m/notes.txt" ] && [ -f "$w/m/out/notes.txt" ] && [ -f "$w/m/out/README.md" ]'
+
 # stale temporaries of killed runs: swept by docs when old, kept when fresh
 touch -d "1 hour ago" "$w/out/.lineage-tmp-AbC123" "$w/graph/family-x.dot.tmpQ1w2E3" "$w/out/notes.tmpA1b2C3"
 touch "$w/out/.lineage-tmp-fresh1"

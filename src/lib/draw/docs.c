@@ -420,14 +420,17 @@ static int prune_stale(const docs *d, size_t at, lin_error *err)
 	size_t len = 0;
 	int rc = 0;
 	lin_error ignored;
+	struct stat st;
 
 	lin_buf_printf(&path, "%s/" MANIFEST, d->dirs[at]);
 	if (path.oom)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	if (lin_read_file(&list, &len, path.data, MANIFEST_MAX, &ignored) != 0)
-		goto done; /* none, or not a file we could have written */
+	/* none, or not a file we could have written; a device planted there is
+	 * not even opened */
+	if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    lin_read_file(&list, &len, path.data, MANIFEST_MAX, &ignored) != 0)
+		goto done;
 	for (char *line = list, *next = NULL; line && *line; line = next) {
-		struct stat st;
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
