@@ -24,7 +24,7 @@
  * this many; families collapse at the default budget. */
 #define DOCS_CATALOG_MAX_NODES 400
 
-/* The list of what docs wrote in a folder, beside what it lists. */
+/* In each output folder, the list of the files docs wrote there. */
 #define MANIFEST ".lineage-manifest"
 #define MANIFEST_MAX ((size_t)1 << 22)
 /* A temporary file older than this is a dead run's, not a live one's. */
@@ -397,12 +397,22 @@ static int prunable(const char *name, const char *const *exts)
 	return 0;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when this run wrote name in folder at (d->wrote sorted); -1 when out
+ * of memory. */
 static int wrote_here(const docs *d, size_t at, const char *name)
 {
-	for (size_t i = 0; i < d->nwrote; i++)
-		if ((size_t)(d->wrote[i][0] - '0') == at && strcmp(d->wrote[i] + 1, name) == 0)
-			return 1;
-	return 0;
+	lin_buf key = LIN_BUF_INIT;
+	lin_buf_printf(&key, "%zu%s", at, name);
+	if (key.oom)
+		return -1;
+	int hit = bsearch(&key.data, d->wrote, d->nwrote, sizeof(*d->wrote), cmp_name) != NULL;
+	lin_buf_dispose(&key);
+	return hit;
 }
 
 /* Removes the diagrams the previous run listed in the folder's manifest
@@ -434,11 +444,12 @@ static int prune_stale(const docs *d, size_t at, lin_error *err)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (!prunable(line, exts) || wrote_here(d, at, line))
+		int mine = prunable(line, exts) ? wrote_here(d, at, line) : 1;
+		if (mine == 1)
 			continue;
 		path.len = 0;
 		lin_buf_printf(&path, "%s/%s", d->dirs[at], line);
-		if (path.oom) {
+		if (path.oom || mine < 0) {
 			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 			goto done;
 		}
@@ -457,18 +468,12 @@ done:
 	return rc;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The folder's manifest: a comment line, then each file written there, in
  * byte order (deterministic, so the committed out/ stays fresh). */
-static int write_manifest(docs *d, size_t at, lin_error *err)
+static int write_manifest(const docs *d, size_t at, lin_error *err)
 {
 	lin_buf text = LIN_BUF_INIT, path = LIN_BUF_INIT;
 	int rc = 0;
-	qsort(d->wrote, d->nwrote, sizeof(*d->wrote), cmp_name);
 	lin_buf_puts(&text, "# written by `lineage docs`: the files it owns here, the only ones "
 	                    "it may remove once it no longer writes them\n");
 	for (size_t i = 0; i < d->nwrote; i++)
@@ -577,6 +582,7 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 		goto done;
 	/* prune before the new manifest replaces the old: a run stopped in
 	 * between still finds the stale files listed next time */
+	qsort(d.wrote, d.nwrote, sizeof(*d.wrote), cmp_name);
 	for (size_t i = 0; i < d.ndirs && !rc; i++)
 		rc = prune_stale(&d, i, err);
 	for (size_t i = 0; i < d.ndirs && !rc; i++)
