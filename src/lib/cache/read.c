@@ -139,7 +139,10 @@ static int read_at(int fd, void *buf, size_t n, uint64_t off)
  * MAP_PRIVATE does not help: the kernel drops private pages past EOF too.
  * A copy taken with pread cannot fault; a file that shrinks while it is
  * read ends the read early and is rejected as truncated, and one
- * rewritten meanwhile is checked like any other untrusted image. The cost
+ * rewritten meanwhile is checked like any other untrusted image. It is
+ * taken whole, at open: copying records lazily, when a model is first
+ * built, would be as safe but not correct, since a record read after a
+ * truncation is gone and the model would come out empty. The cost
  * is one pass over the file and its size in memory (with huge pages where
  * the kernel offers them: ~0.1 s for the 380 MB image of a million
  * models, against ~0.3 s with 4 kB pages).
