@@ -212,6 +212,7 @@ for mode in 0777 1777 0770; do
   sc_answer "cache dir $mode: the query answers from the catalog"
   ok "cache dir $mode: refused, said why" '[ "$(sc_state)" = "not written: cache directory refused: writable by group or others (mode $mode)" ]'
 done
+ok "refused cache dirs: the image was never rewritten" '[ "$(stat -c %i.%Y "$sc_img")" = "$sc_sum" ]'
 rm -f "$sc_img"
 sc_answer "cache dir 0770, no image: the query answers"
 ok "cache dir 0770: nothing written into it" '[ -z "$(ls -A "$sc")" ]'
