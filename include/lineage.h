@@ -327,19 +327,40 @@ typedef struct lin_cache_status {
  * *.yaml, as lin_catalog_load_path) through a binary index cache kept in
  * cache_dir (created if missing; NULL or "" loads without one). An image
  * built from the same files, unchanged (size, mtime, inode, and a content
- * hash when those cannot decide), is mapped instead of parsing; otherwise
+ * hash when those cannot decide), is read instead of parsing; otherwise
  * the catalog is parsed and, when it has no errors, a new image is
  * written atomically. Models of a cached catalog are built on first use;
  * everything else behaves as for a parsed one. Warnings of the load are
  * kept in the image and appended to diags on every open. Paths holding
  * model cards are loaded too (as lin_catalog_open does) but never cached:
- * cards are imported on every call. A problem with the cache itself is
- * never an error: it is noted in st and the catalog is parsed. Same error
- * contract as lin_catalog_finish otherwise. */
+ * cards are imported on every call. The cache directory is used only when
+ * it is owned by the effective user and not writable by group or others
+ * (otherwise it is neither read nor written), and an image only when it is
+ * such a regular file too (otherwise it is rebuilt). A problem with the
+ * cache itself is never an error: it is noted in st and the catalog is
+ * parsed. Same error contract as lin_catalog_finish otherwise. */
 LIN_EXTERN int lin_catalog_open_cached(lin_catalog **out, const char *const *paths,
                                        size_t npaths, const char *cache_dir,
                                        lin_cache_status *st, lin_diags *diags,
                                        lin_error *err);
+
+/* What lin_cache_clear removed. */
+typedef struct lin_cache_cleared {
+	int image;                 /* the catalog's image was removed */
+	size_t temporaries;        /* temporary files of unfinished builds removed */
+	uint64_t temporary_bytes;  /* their size */
+	char path[LIN_PATH_MAX];   /* the catalog's image ("" when no paths) */
+} lin_cache_cleared;
+
+/* Removes from cache_dir the image lin_catalog_open_cached keeps for the
+ * catalog at paths (none when npaths is 0; the catalog is not read), and
+ * every temporary file a build left there (regular files of the effective
+ * user named *.lcache.tmp* or .lineage-tmp-*, however recent). Nothing
+ * else is touched. A missing directory or image is not an error; a
+ * directory that lin_catalog_open_cached would refuse is left alone
+ * (LIN_EIO, with the reason). *out says what was removed. */
+LIN_EXTERN int lin_cache_clear(lin_cache_cleared *out, const char *cache_dir,
+                               const char *const *paths, size_t npaths, lin_error *err);
 
 /* How lin_catalog_open opens a catalog. */
 typedef struct lin_open_opts {

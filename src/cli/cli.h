@@ -79,6 +79,9 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 /* The cache directory: $LINEAGE_CACHE ("off": none), else
  * $XDG_CACHE_HOME/lineage, else ~/.cache/lineage; NULL when none. */
 const char *cli_cache_dir(char *buf, size_t n);
+/* The catalog paths of --data (CLI_MAX_DATA at most), or the default one;
+ * returns how many. */
+size_t cli_data_paths(const cli_args *a, const char **paths);
 
 /* Finds a model, printing "lineage: no model named ..." on failure.
  * Returns 0 or CLI_USAGE. */

@@ -195,6 +195,14 @@ const char *cli_cache_dir(char *buf, size_t n)
 	return w > 0 && (size_t)w < n ? buf : NULL;
 }
 
+size_t cli_data_paths(const cli_args *a, const char **paths)
+{
+	size_t np = a->ndata ? (size_t)a->ndata : 1;
+	for (size_t i = 0; i < np; i++)
+		paths[i] = a->ndata ? a->data[i] : default_data();
+	return np;
+}
+
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st)
 {
@@ -205,14 +213,12 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	lin_open_opts opts = LIN_OPEN_OPTS_INIT;
 	const char *paths[CLI_MAX_DATA];
 	char dirbuf[LIN_PATH_MAX];
-	size_t np = a->ndata ? (size_t)a->ndata : 1;
 	int rc = CLI_OK;
 	lin_diags_init(&local);
 	lin_error_clear(&err);
 	opts.cache_dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
 	opts.status = st;
-	for (size_t i = 0; i < np; i++)
-		paths[i] = a->ndata ? a->data[i] : default_data();
+	size_t np = cli_data_paths(a, paths);
 	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
 	print_diags(d, flags & CLI_LOAD_WARNINGS);
 	if (failed) {

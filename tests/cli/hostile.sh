@@ -328,6 +328,114 @@ for sig in KILL INT TERM; do
       '[ $rc -gt 128 ] && ! find "$d" -name ".lineage-tmp-*" -o -name "*.tmp*" | grep -q .'
   done
 done
+# ---- round 2: shared caches ----
+# A cache directory or image someone else could write is neither used nor
+# written to (the query answers from the catalog, `lineage cache` says
+# why); an image truncated under running queries never kills them
+# (SIGBUS, when it was mapped); --clear, and a build for old ones, remove
+# the temporary files interrupted builds leave.
+sc=$tmp/shared-cache
+mkdir -p "$sc" && chmod 700 "$sc"
+cp -r tests/fixtures/mini "$tmp/mini-copy"
+cat_cp=$tmp/mini-copy
+answer_cp=$(LINEAGE_CACHE=off "$bin" ancestors mythomax-l2-13b-gptq --data "$cat_cp" 2>&1)
+sc_state() { LINEAGE_CACHE=$sc timeout 20 "$bin" cache --data "$cat_cp" 2>&1 | sed -n 's/^state: //p'; }
+sc_answer() { # NAME: the query through $sc must match the catalog's answer
+  local got
+  got=$(LINEAGE_CACHE=$sc timeout 20 "$bin" ancestors mythomax-l2-13b-gptq --data "$cat_cp" 2>&1)
+  ok "$1" '[ "$got" = "$answer_cp" ]'
+}
+ok "shared cache: built" '[ "$(sc_state)" = "rebuilt: none yet" ]'
+sc_img=$(ls "$sc"/*.lcache)
+sc_sum=$(stat -c %i.%Y "$sc_img")
+for mode in 0777 1777 0770; do
+  chmod $mode "$sc"
+  sc_answer "cache dir $mode: the query answers from the catalog"
+  ok "cache dir $mode: refused, said why" '[ "$(sc_state)" = "not written: cache directory refused: writable by group or others (mode $mode)" ]'
+done
+ok "refused cache dirs: the image was never rewritten" '[ "$(stat -c %i.%Y "$sc_img")" = "$sc_sum" ]'
+rm -f "$sc_img"
+sc_answer "cache dir 0770, no image: the query answers"
+ok "cache dir 0770: nothing written into it" '[ -z "$(ls -A "$sc")" ]'
+chmod 700 "$sc"
+ok "cache dir 0700 again: rebuilt" '[ "$(sc_state)" = "rebuilt: none yet" ]'
+sc_img=$(ls "$sc"/*.lcache)
+for bits in g+w o+w; do
+  chmod $bits "$sc_img"
+  m=$(stat -c %a "$sc_img")
+  sc_answer "image $bits: the query answers"
+  # the first query rebuilt it; make it writable again for the status line
+  chmod $bits "$sc_img"
+  ok "image $bits: refused, said why, rebuilt" '[ "$(sc_state)" = "rebuilt: image refused: writable by group or others (mode 0$m)" ]'
+  ok "image $bits: the new image is the user's only" '[ "$(stat -c %a "$sc_img")" = 644 ] || [ "$(stat -c %a "$sc_img")" = 600 ]'
+  ok "image $bits: then used" '[ "$(sc_state)" = fresh ]'
+done
+if [ "$(id -u)" = 0 ]; then
+  chown nobody "$sc_img"
+  sc_answer "image owned by nobody: the query answers"
+  chown nobody "$sc_img"
+  ok "image owned by nobody: refused" '[ "$(sc_state)" = "rebuilt: image refused: owned by uid $(id -u nobody), not by you (uid 0)" ]'
+  chown nobody "$sc"
+  sc_answer "cache dir owned by nobody: the query answers"
+  ok "cache dir owned by nobody: refused" '[ "$(sc_state)" = "not written: cache directory refused: owned by uid $(id -u nobody), not by you (uid 0)" ]'
+  chown 0 "$sc"
+else
+  echo "hostile: not root: the other-owner cache cases skipped"; skipped=$((skipped + 1))
+fi
+
+# truncating the image in place while queries read it: 20 tries, each cut
+# at a random moment to half or to nothing; every query must exit by
+# itself (no signal) with the whole answer
+tc=$tmp/trunc-cache
+mkdir -p "$tc" && chmod 700 "$tc"
+want=$(LINEAGE_CACHE=off "$bin" descendants m0 --format json --data "$tmp/chain-100k.yaml" | md5sum)
+LINEAGE_CACHE=$tc "$bin" cache --data "$tmp/chain-100k.yaml" >/dev/null
+tc_img=$(ls "$tc"/*.lcache)
+cp "$tc_img" "$tmp/pristine.lcache"
+size=$(stat -c %s "$tc_img")
+died=0 wrong=0
+for i in $(seq 20); do
+  cp "$tmp/pristine.lcache" "$tc_img"
+  LINEAGE_CACHE=$tc timeout 20 "$bin" descendants m0 --format json --data "$tmp/chain-100k.yaml" >"$tmp/trunc.out" 2>/dev/null &
+  pid=$!
+  sleep "0.0$((RANDOM % 6))"
+  truncate -s $(( i % 2 ? size / 2 : 0 )) "$tc_img"
+  wait $pid
+  rc=$?
+  [ $rc -ge 124 ] && died=$((died + 1))
+  [ "$(md5sum < "$tmp/trunc.out")" = "$want" ] || wrong=$((wrong + 1))
+done
+ok "image truncated under 20 queries: none killed ($died)" '[ $died = 0 ]'
+ok "image truncated under 20 queries: every answer whole ($wrong wrong)" '[ $wrong = 0 ]'
+
+# temporary files of interrupted builds (the legacy name and util's
+# .lineage-tmp-*): a build sweeps those idle for ten minutes, --clear all
+# of them; neither touches anything else
+img_name=$(basename "$sc_img")
+head -c 100000 /dev/zero >"$sc/$img_name.tmpDead01"
+head -c 1000 /dev/zero >"$sc/.lineage-tmp-Dead02"
+touch -d '1 hour ago' "$sc/$img_name.tmpDead01" "$sc/.lineage-tmp-Dead02"
+head -c 10 /dev/zero >"$sc/.lineage-tmp-Live03"
+echo "mine" >"$sc/notes.txt" && touch -d '1 hour ago' "$sc/notes.txt"
+mkfifo "$sc/.lineage-tmp-fifo"
+echo "- {id: extra, stage: pretrained, sources: [x]}" >>"$cat_cp/10-base.yaml"
+ok "a build sweeps dead temporaries" '[ "$(sc_state)" = "rebuilt: a catalog file changed" ] && [ ! -e "$sc/$img_name.tmpDead01" ] && [ ! -e "$sc/.lineage-tmp-Dead02" ]'
+ok "a build leaves a recent temporary alone" '[ -e "$sc/.lineage-tmp-Live03" ]'
+touch -d '1 hour ago' "$sc/$img_name.tmpDead04" "$sc/.lineage-tmp-Dead05"
+LINEAGE_CACHE=$sc timeout 20 "$bin" cache --clear --data "$cat_cp" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok "cache --clear: exit 0" '[ $rc = 0 ] && [ ! -s "$tmp/err" ]'
+ok "cache --clear: says what it removed" '[ "$(cat "$tmp/out")" = "removed $sc_img
+removed 3 leftover temporary files (10 bytes)" ]'
+ok "cache --clear: keeps other files" '[ "$(ls -A "$sc" | sort | tr "\n" " ")" = ".lineage-tmp-fifo notes.txt " ]'
+LINEAGE_CACHE=$sc "$bin" cache --data "$cat_cp" >/dev/null
+touch -d '1 hour ago' "$sc/.lineage-tmp-Dead06"
+chmod 777 "$sc"
+LINEAGE_CACHE=$sc timeout 20 "$bin" cache --clear --data "$cat_cp" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok "cache --clear in a refused directory: exit 2, said why" '[ $rc = 2 ] && grep -qF "$sc: cache directory refused: writable by group or others (mode 0777)" "$tmp/err"'
+ok "cache --clear in a refused directory: removes nothing" '[ -e "$sc/.lineage-tmp-Dead06" ] && [ -e "$sc_img" ]'
+chmod 700 "$sc"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

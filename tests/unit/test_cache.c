@@ -4,7 +4,10 @@
  * unchanged (a touch refreshes it, an edit rebuilds it); a catalog with
  * errors is never cached; a damaged image (truncated, any byte changed) is
  * rejected or read safely, never trusted into a crash; two processes
- * building the same image at once both succeed and leave one image.
+ * building the same image at once both succeed and leave one image; a
+ * cache directory or image someone else can write is neither used nor
+ * written; an image truncated under an open catalog changes nothing; the
+ * temporary files of dead builds are swept and cleared.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +26,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/types.h>
+#include <dirent.h>
+#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -421,6 +427,267 @@ static void test_race(void **state)
 	assert_true(st.hit);
 }
 
+/* ---- trust -------------------------------------------------------------------- */
+
+static void stat_ok(const char *path, struct stat *sb)
+{
+	if (stat(path, sb) != 0)
+		fail_msg("stat %s: %s", path, strerror(errno));
+}
+
+/* How many entries a directory holds. */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* Opens the (changed) catalog through a cache directory that must be
+ * refused with why: answers from the catalog, the image left as it was,
+ * nothing written. */
+static void assert_dir_refused(scratch *s, const char *img, const char *why)
+{
+	lin_cache_status st;
+	struct stat before, after;
+	stat_ok(img, &before);
+	int entries = count_entries(s->cache);
+	lin_catalog *fresh = th_load_path(s->cat), *cat = open_cached(s->cat, s->cache, &st, NULL);
+	assert_false(st.hit);
+	assert_false(st.written);
+	assert_string_equal(st.why, why);
+	assert_same_answers(fresh, cat);
+	stat_ok(img, &after);
+	assert_int_equal(before.st_ino, after.st_ino);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+	assert_int_equal(count_entries(s->cache), entries);
+	lin_catalog_free(fresh);
+	lin_catalog_free(cat);
+}
+
+/* A cache directory group or others may write (sticky or not), or that is
+ * not the user's, is neither read nor written, even when the catalog
+ * changed and its image is stale. */
+static void test_untrusted_directory(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	char img[LIN_PATH_MAX];
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	snprintf(img, sizeof(img), "%s", st.path);
+	assert_int_equal(chmod(s->cache, 0777), 0);
+	assert_dir_refused(s, img, "cache directory refused: writable by group or others (mode 0777)");
+	write_text(s->cat, "- {id: solo, stage: pretrained, sources: [s]}\n"); /* stale image */
+	assert_dir_refused(s, img, "cache directory refused: writable by group or others (mode 0777)");
+	assert_int_equal(chmod(s->cache, 01777), 0);
+	assert_dir_refused(s, img, "cache directory refused: writable by group or others (mode 1777)");
+	assert_int_equal(chmod(s->cache, 0720), 0);
+	assert_dir_refused(s, img, "cache directory refused: writable by group or others (mode 0720)");
+	assert_int_equal(chmod(s->cache, 0700), 0);
+	if (geteuid() == 0) { /* another owner: only root can set that up */
+		char why[200];
+		assert_int_equal(chown(s->cache, 65534, (gid_t)-1), 0);
+		snprintf(why, sizeof(why), "cache directory refused: owned by uid 65534, not by you (uid 0)");
+		assert_dir_refused(s, img, why);
+		assert_int_equal(chown(s->cache, 0, (gid_t)-1), 0);
+	}
+	/* trusted again: the stale image is rebuilt */
+	lin_catalog *cat = open_cached(s->cat, s->cache, &st, NULL);
+	assert_true(st.written);
+	assert_int_equal(lin_catalog_count(cat), 1);
+	lin_catalog_free(cat);
+	/* a missing directory is created 0700 */
+	char sub[LIN_PATH_MAX];
+	struct stat sb;
+	snprintf(sub, sizeof(sub), "%s/new/deeper", s->cache);
+	lin_catalog_free(open_cached(s->cat, sub, &st, NULL));
+	assert_true(st.written);
+	stat_ok(sub, &sb);
+	assert_int_equal(sb.st_mode & 07777, 0700);
+}
+
+/* An image group or others may write, or that is not the user's, is not
+ * used; the directory being the user's own, it is rebuilt (renamed over:
+ * the planted file is replaced, never written through). */
+static void test_untrusted_image(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	char img[LIN_PATH_MAX];
+	struct stat sb;
+	static const struct {
+		mode_t mode;
+		const char *why;
+	} modes[] = {
+		{0666, "image refused: writable by group or others (mode 0666)"},
+		{0664, "image refused: writable by group or others (mode 0664)"},
+		{0646, "image refused: writable by group or others (mode 0646)"},
+	};
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	snprintf(img, sizeof(img), "%s", st.path);
+	lin_catalog *fresh = th_load_path(s->cat);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(*modes); i++) {
+		assert_int_equal(chmod(img, modes[i].mode), 0);
+		lin_catalog *cat = open_cached(s->cat, s->cache, &st, NULL);
+		assert_false(st.hit);
+		assert_string_equal(st.why, modes[i].why);
+		assert_true(st.written);
+		assert_same_answers(fresh, cat);
+		lin_catalog_free(cat);
+		stat_ok(img, &sb);
+		assert_int_equal(sb.st_mode & 022, 0);
+		lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+		assert_true(st.hit);
+	}
+	if (geteuid() == 0) {
+		assert_int_equal(chown(img, 65534, (gid_t)-1), 0);
+		lin_catalog *cat = open_cached(s->cat, s->cache, &st, NULL);
+		assert_false(st.hit);
+		assert_string_equal(st.why, "image refused: owned by uid 65534, not by you (uid 0)");
+		assert_true(st.written);
+		assert_same_answers(fresh, cat);
+		lin_catalog_free(cat);
+		stat_ok(img, &sb);
+		assert_int_equal(sb.st_uid, 0);
+	}
+	/* a link in the image's place is not followed */
+	char target[LIN_PATH_MAX];
+	snprintf(target, sizeof(target), "%s/elsewhere.lcache", s->dir);
+	assert_int_equal(rename(img, target), 0);
+	assert_int_equal(symlink(target, img), 0);
+	lin_catalog *cat = open_cached(s->cat, s->cache, &st, NULL);
+	assert_false(st.hit);
+	assert_string_equal(st.why, "image refused: a symbolic link");
+	assert_true(st.written);
+	lin_catalog_free(cat);
+	assert_int_equal(lstat(img, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	lin_catalog_free(fresh);
+}
+
+/* The image shrinking under an open catalog (truncate(1), another
+ * process): a mapping would fault (SIGBUS) on the next record read; the
+ * private copy answers as before. */
+static void test_image_shrinks(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	lin_catalog *warm = open_cached(s->cat, s->cache, &st, NULL), *fresh = th_load_path(s->cat);
+	assert_true(st.hit);
+	assert_int_equal(truncate(st.path, 0), 0);
+	assert_same_answers(fresh, warm); /* every model built after the cut */
+	lin_catalog_free(warm);
+	lin_catalog_free(fresh);
+	/* and the cut image is rejected and rebuilt */
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	assert_false(st.hit);
+	assert_true(st.written);
+}
+
+/* ---- temporary files ----------------------------------------------------------- */
+
+static void make_file(const scratch *s, const char *name, time_t age)
+{
+	char path[LIN_PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", s->cache, name);
+	write_text(path, "partial image");
+	if (age)
+		set_mtime(path, time(NULL) - age);
+}
+
+static int exists(const scratch *s, const char *name)
+{
+	char path[LIN_PATH_MAX];
+	struct stat sb;
+	snprintf(path, sizeof(path), "%s/%s", s->cache, name);
+	return lstat(path, &sb) == 0;
+}
+
+/* A build sweeps the temporary files of builds that died (not written for
+ * ten minutes); lin_cache_clear removes the image and every temporary,
+ * however recent; both keep anything else: other files, FIFOs, links,
+ * other users' files. */
+static void test_temporaries(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	lin_cache_cleared c;
+	lin_error e;
+	char path[LIN_PATH_MAX];
+	const char *paths[1] = {s->cat};
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	const char *img = strrchr(st.path, '/') + 1;
+	char legacy_old[64], legacy_new[64];
+	snprintf(legacy_old, sizeof(legacy_old), "%s.tmpAbC123", img);
+	snprintf(legacy_new, sizeof(legacy_new), "%s.tmpXyZ789", img);
+	make_file(s, legacy_old, 3600);
+	make_file(s, legacy_new, 0);          /* a build running now */
+	make_file(s, ".lineage-tmp-Q1w2E3", 3600);
+	make_file(s, ".lineage-tmp-R4t5Y6", 60);
+	make_file(s, "notes.txt", 3600);
+	make_file(s, "other.lcache.tmp-but-theirs", 3600);
+	snprintf(path, sizeof(path), "%s/.lineage-tmp-fifo", s->cache);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/.lineage-tmp-link", s->cache);
+	assert_int_equal(symlink(s->cat, path), 0);
+	int theirs = geteuid() == 0;
+	if (theirs) {
+		snprintf(path, sizeof(path), "%s/other.lcache.tmp-but-theirs", s->cache);
+		assert_int_equal(chown(path, 65534, (gid_t)-1), 0);
+	}
+	/* a build (the catalog changed) sweeps only what is old */
+	write_text(s->cat, "- {id: solo, stage: pretrained, sources: [s]}\n");
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	assert_true(st.written);
+	assert_false(exists(s, legacy_old));
+	assert_false(exists(s, ".lineage-tmp-Q1w2E3"));
+	assert_true(exists(s, legacy_new));
+	assert_true(exists(s, ".lineage-tmp-R4t5Y6"));
+	assert_int_equal(exists(s, "other.lcache.tmp-but-theirs"), theirs);
+	/* a warm open lists nothing, removes nothing */
+	make_file(s, ".lineage-tmp-Old000", 3600);
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	assert_true(st.hit);
+	assert_true(exists(s, ".lineage-tmp-Old000"));
+	/* clearing: the image and every temporary of the user's */
+	assert_int_equal(lin_cache_clear(&c, s->cache, paths, 1, &e), 0);
+	assert_true(c.image);
+	assert_string_equal(c.path, st.path);
+	assert_int_equal(c.temporaries, 3);
+	assert_int_equal(c.temporary_bytes, 3 * strlen("partial image"));
+	assert_false(exists(s, img));
+	assert_false(exists(s, legacy_new));
+	assert_false(exists(s, ".lineage-tmp-R4t5Y6"));
+	assert_false(exists(s, ".lineage-tmp-Old000"));
+	assert_true(exists(s, "notes.txt"));
+	assert_true(exists(s, ".lineage-tmp-fifo"));
+	assert_true(exists(s, ".lineage-tmp-link"));
+	assert_int_equal(exists(s, "other.lcache.tmp-but-theirs"), theirs);
+	struct stat sb;
+	stat_ok(s->cat, &sb); /* the link's target is untouched */
+	/* again: nothing left to remove, not an error */
+	assert_int_equal(lin_cache_clear(&c, s->cache, paths, 1, &e), 0);
+	assert_false(c.image);
+	assert_int_equal(c.temporaries, 0);
+	/* a refused directory is left alone */
+	make_file(s, ".lineage-tmp-Z9z9Z9", 3600);
+	assert_int_equal(chmod(s->cache, 0777), 0);
+	assert_int_equal(lin_cache_clear(&c, s->cache, paths, 1, &e), LIN_EIO);
+	assert_string_equal(e.msg, "cache directory refused: writable by group or others (mode 0777)");
+	assert_true(exists(s, ".lineage-tmp-Z9z9Z9"));
+	assert_int_equal(chmod(s->cache, 0700), 0);
+	/* a missing directory: nothing to do */
+	snprintf(path, sizeof(path), "%s/none", s->dir);
+	assert_int_equal(lin_cache_clear(&c, path, paths, 1, &e), 0);
+	assert_false(c.image);
+}
+
 /* The fuzzer's seed images are of the current format: otherwise the fuzzer
  * spends its time on the header check alone. After a format change:
  *   for d in tests/fixtures/mini tests/fixtures/mini/10-base.yaml; do
@@ -476,6 +743,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors_not_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_image_shrinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_temporaries, setup, teardown),
 		cmocka_unit_test(test_fuzz_seeds_current),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,13 +1,14 @@
 /*
  * cache.c - a binary image of a finished catalog, so that repeated queries
  * on an unchanged catalog do not parse YAML again (a million models take
- * seconds to parse and milliseconds to map).
+ * seconds to parse and a tenth of a second to read).
  *
  * The image holds the catalog's strings, fixed-size model and parent
  * records that refer to them by offset, the name index exactly as index.c
  * keeps it, the graph's edge list with its attribute vectors, a
- * topological rank per model and the load's warnings. It is mapped, not
- * read: a query that touches a hundred models faults in a few pages.
+ * topological rank per model and the load's warnings. It is read whole
+ * into private memory (read.c says why it is not mapped) and used in
+ * place: no record is decoded until a query touches its model.
  *
  * It is valid for the catalog files it was built from, recorded with
  * their size, mtime, ctime, inode and a content hash. Like git's index,
@@ -23,6 +24,11 @@
  * from a lower topological rank to a higher one, which proves the graph
  * acyclic); records and the index are checked when they are used, and a
  * bad record becomes an empty model rather than a read out of bounds.
+ *
+ * The cache directory is trusted only when it is the user's own and not
+ * writable by group or others, and an image only when it is the user's
+ * own regular file, not writable by group or others (open.c): otherwise
+ * someone else could choose what the user's queries answer.
  */
 #ifndef LIN_CACHE_H
 #define LIN_CACHE_H
@@ -92,9 +98,9 @@ typedef struct img_diag {
 	int32_t line, col, code, is_warning;
 } img_diag;
 
-/* An open image: the mapping and typed views of its sections. */
+/* An open image: its bytes and typed views of its sections. */
 struct lin_image {
-	void *map;        /* the mapping to unmap, NULL for an image in memory */
+	void *map;        /* the private copy to unmap, NULL for a caller's buffer */
 	const char *base; /* the image's first byte */
 	size_t len;
 	const img_header *h;
@@ -161,10 +167,12 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 
 /* ---- reading (read.c) -------------------------------------------------------- */
 
-/* Opens the image at path (or held in data, len when data is not NULL);
+/* Opens the image held in data, len (borrowed: it must outlive *out);
  * NULL, or why it was rejected. */
-const char *lin_i_cache_image_open(struct lin_image **out, const char *path, const void *data,
-                                 size_t len);
+const char *lin_i_cache_image_open(struct lin_image **out, const void *data, size_t len);
+/* Reads the image in fd (st: its fstat, already judged trustworthy) into
+ * private memory and opens it; NULL, or why it was rejected. */
+const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct stat *st);
 void lin_i_cache_image_close(struct lin_image *im);
 /* Whether the image was built from exactly these files, unchanged. Sets
  * *refresh when a file's stat data changed but its content did not. */

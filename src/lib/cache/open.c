@@ -1,11 +1,13 @@
 /*
- * open.c - the open policy: where the image lives, when it is used, refreshed
- * or rebuilt, and the parse it falls back to. A problem with the cache is
- * never an error: the catalog is parsed and the reason noted.
+ * open.c - the open policy: where the image lives, whose cache directory
+ * and image are trusted, when an image is used, refreshed or rebuilt, and
+ * the parse it falls back to; and clearing the cache. A problem with the
+ * cache is never an error: the catalog is parsed and the reason noted.
  */
 #define _XOPEN_SOURCE 700
 #include "cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,26 +18,19 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- opening a catalog through the cache ---------------------------------- */
+/* ---- the image's name and status -------------------------------------------- */
 
-static void note(lin_cache_status *st, const char *fmt, const char *what)
-{
-	if (st)
-		snprintf(st->why, sizeof(st->why), fmt, what);
-}
-
-/* The same for a message that may be long. */
+/* Notes why the image was missed or not written. */
 static void note_msg(lin_cache_status *st, const char *msg)
 {
 	if (st)
 		snprintf(st->why, sizeof(st->why), "%.200s", msg);
 }
 
-/* The image's file name: a hash of the paths as given and as resolved, so
- * "data" run from two directories gets two images and positions in
- * messages keep the spelling the user typed. */
-static int image_path(char *out, size_t n, const char *dir, const char *const *paths,
-                      size_t npaths)
+/* The image's file name in the cache directory: a hash of the paths as
+ * given and as resolved, so "data" run from two directories gets two
+ * images and positions in messages keep the spelling the user typed. */
+static void image_name(char out[32], const char *const *paths, size_t npaths)
 {
 	lin_hasher h;
 	lin_i_cache_hash_init(&h);
@@ -47,8 +42,50 @@ static int image_path(char *out, size_t n, const char *dir, const char *const *p
 			lin_i_cache_hash_update(&h, real, strlen(real) + 1);
 		free(real);
 	}
-	int w = snprintf(out, n, "%s/%016llx.lcache", dir, (unsigned long long)lin_i_cache_hash_final(&h));
-	return w < 0 || (size_t)w >= n ? -1 : 0;
+	snprintf(out, 32, "%016llx.lcache", (unsigned long long)lin_i_cache_hash_final(&h));
+}
+
+/* ---- the cache directory and whom it belongs to ------------------------- */
+
+/* util/fileio.c's temporary files are LIN_I_TMP_PREFIX names; earlier
+ * versions named them after the target, "HASH.lcache.tmpXXXXXX". Both are
+ * swept. */
+#define LEGACY_TMP_INFIX ".lcache.tmp"
+/* A temporary file nobody has written for this long was left by a build
+ * that died: a live writer writes every 64 kB, so even a huge image is
+ * never idle for seconds, and builders running now are not disturbed. */
+#define STALE_TMP_SEC (10 * 60)
+
+/* The cache directory, opened and judged once: everything after goes
+ * through fd, so a path swapped after the check cannot redirect it. */
+typedef struct cache_place {
+	int fd;                 /* -1 when missing or refused */
+	const char *path;       /* as configured, for messages */
+	char name[32];          /* the image's file name in it */
+	char via[LIN_PATH_MAX]; /* the image's path through fd, for the file writer */
+} cache_place;
+
+enum { DIR_OK, DIR_MISSING, DIR_REFUSED };
+
+/* Why a file or directory with stat data sb is not to be trusted (what
+ * names it in the message, written to buf); NULL when it is. As ssh's
+ * StrictModes and git's safe.directory: it must be the user's own and
+ * writable by nobody else. Someone else who can write the image, or plant
+ * or replace one in the directory, chooses what the user's queries answer.
+ * A sticky bit does not make a shared directory safe: anyone may still
+ * create the image's (predictable) name before the user does. */
+static const char *untrusted(char *buf, size_t n, const char *what, const struct stat *sb)
+{
+	uid_t me = geteuid();
+	if (sb->st_uid != me)
+		snprintf(buf, n, "%s refused: owned by uid %ju, not by you (uid %ju)", what,
+		         (uintmax_t)sb->st_uid, (uintmax_t)me);
+	else if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		snprintf(buf, n, "%s refused: writable by group or others (mode %04o)", what,
+		         (unsigned)(sb->st_mode & 07777));
+	else
+		return NULL;
+	return buf;
 }
 
 /* mkdir -p for the cache directory (0700: it holds what the user reads). */
@@ -67,15 +104,80 @@ static int make_dir(const char *dir)
 	return mkdir(buf, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Tries the image at path: 0 with *out set on a hit. */
-static int try_image(lin_catalog **out, const char *path, lin_sources *src, int *refresh,
+/* Opens and judges the cache directory (creating it first when create is
+ * set); why it cannot be used goes to buf. */
+static int dir_open(cache_place *d, int create, char *buf, size_t n)
+{
+	struct stat sb, via;
+	char proc[64];
+	d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->fd < 0 && errno == ENOENT && create) {
+		if (make_dir(d->path) != 0) {
+			snprintf(buf, n, "cannot create the cache directory %.200s", d->path);
+			return DIR_REFUSED;
+		}
+		d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (d->fd < 0) {
+		if (errno == ENOENT) {
+			snprintf(buf, n, "none yet");
+			return DIR_MISSING;
+		}
+		snprintf(buf, n, "cannot open the cache directory: %s", strerror(errno));
+		return DIR_REFUSED;
+	}
+	int bad = fstat(d->fd, &sb) != 0;
+	if (bad)
+		snprintf(buf, n, "cannot open the cache directory: %s", strerror(errno));
+	if (bad || untrusted(buf, n, "cache directory", &sb)) {
+		close(d->fd);
+		d->fd = -1;
+		return DIR_REFUSED;
+	}
+	/* The file writer (util) takes a path. Through /proc the path names
+	 * this descriptor's directory, the one just judged, even if a parent
+	 * directory is renamed meanwhile; without /proc, the path as given. */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", d->fd);
+	if (stat(proc, &via) == 0 && via.st_dev == sb.st_dev && via.st_ino == sb.st_ino)
+		snprintf(d->via, sizeof(d->via), "%s/%s", proc, d->name);
+	else
+		snprintf(d->via, sizeof(d->via), "%s/%s", d->path, d->name);
+	return DIR_OK;
+}
+
+/* Whether a file name in the cache directory is an image writer's
+ * temporary file. */
+static int is_temporary(const char *name)
+{
+	return strncmp(name, LIN_I_TMP_PREFIX, sizeof(LIN_I_TMP_PREFIX) - 1) == 0 ||
+	       strstr(name, LEGACY_TMP_INFIX) != NULL;
+}
+
+/* ---- opening a catalog through the cache ---------------------------------- */
+
+/* Tries the directory's image: 0 with *out set on a hit. */
+static int try_image(lin_catalog **out, const cache_place *d, lin_sources *src, int *refresh,
                      lin_diags *diags, lin_cache_status *st)
 {
 	struct lin_image *im = NULL;
 	lin_catalog *cat = NULL;
 	lin_diags local;
 	lin_error e;
-	const char *why = lin_i_cache_image_open(&im, path, NULL, 0);
+	struct stat sb;
+	char buf[200];
+	const char *why = NULL;
+	/* O_NONBLOCK: a FIFO planted under the image's name must not block;
+	 * O_NOFOLLOW: the image is a file the cache wrote, never a link */
+	int fd = openat(d->fd, d->name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		why = errno == ENOENT ? "none yet" : errno == ELOOP ? "image refused: a symbolic link"
+		                                                    : "cannot open";
+	else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+		why = "not a lineage cache";
+	else if (!(why = untrusted(buf, sizeof(buf), "image", &sb)))
+		why = lin_i_cache_image_read(&im, fd, &sb); /* the same descriptor: no swap between */
+	if (fd >= 0)
+		close(fd);
 	if (!why)
 		why = lin_i_cache_image_matches(im, src, refresh);
 	if (!why && lin_catalog_new(&cat, &e))
@@ -126,12 +228,18 @@ static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths
 }
 
 /* Writes the image for a freshly loaded catalog, if its files did not
- * change while they were read (then the image would describe neither). */
-static void store_image(const char *path, const char *dir, const lin_catalog *cat,
-                        lin_sources *src, const lin_diags *diags, const struct timespec *built,
+ * change while they were read (then the image would describe neither).
+ * First sweeps the temporary files of builds that died (interrupted,
+ * killed, out of disk): nothing else would ever remove them, and an image
+ * is hundreds of MB. Only on a build, so a warm open never lists the
+ * directory. */
+static void store_image(const cache_place *d, const lin_catalog *cat, lin_sources *src,
+                        const lin_diags *diags, const struct timespec *built,
                         lin_cache_status *st)
 {
 	lin_error e;
+	size_t swept = 0;
+	uint64_t bytes = 0;
 	for (size_t i = 0; i < src->n; i++) {
 		const char *why = NULL;
 		if (!lin_i_cache_unchanged(&src->v[i]))
@@ -144,11 +252,8 @@ static void store_image(const char *path, const char *dir, const lin_catalog *ca
 		}
 		src->v[i].hashed = 1;
 	}
-	if (make_dir(dir) != 0) {
-		note(st, "cannot create the cache directory %.200s", dir);
-		return;
-	}
-	if (lin_i_cache_write_image(path, cat, src, diags, built, &e) != 0) {
+	lin_i_sweep_temporaries(d->fd, is_temporary, STALE_TMP_SEC, &swept, &bytes);
+	if (lin_i_cache_write_image(d->via, cat, src, diags, built, &e) != 0) {
 		note_msg(st, e.msg);
 		return;
 	}
@@ -156,11 +261,11 @@ static void store_image(const char *path, const char *dir, const lin_catalog *ca
 		st->written = 1;
 }
 
-/* Rewrites the image at path for files whose stat data changed but whose
- * content did not (their hashes matched): the same bytes with the new
- * build time and file records, so the next open decides on stat data
- * again instead of hashing. Skipped if a file changed meanwhile. */
-static void refresh_image(const char *path, const struct lin_image *im, const lin_sources *src,
+/* Rewrites the image for files whose stat data changed but whose content
+ * did not (their hashes matched): the same bytes with the new build time
+ * and file records, so the next open decides on stat data again instead
+ * of hashing. Skipped if a file changed meanwhile. */
+static void refresh_image(const cache_place *d, const struct lin_image *im, const lin_sources *src,
                           const struct timespec *built, lin_cache_status *st)
 {
 	const img_header *h = im->h;
@@ -182,7 +287,7 @@ static void refresh_image(const char *path, const struct lin_image *im, const li
 	nh.built_sec = built->tv_sec;
 	nh.built_nsec = built->tv_nsec;
 	uint64_t src_end = h->off[S_SRC] + h->len[S_SRC];
-	int rc = lin_i_atomic_open(&af, path, &e);
+	int rc = lin_i_atomic_open(&af, d->via, &e);
 	if (!rc)
 		rc = lin_i_atomic_write(&af, &nh, sizeof(nh), &e) ||
 		     lin_i_atomic_write(&af, im->base + sizeof(nh), h->off[S_SRC] - sizeof(nh), &e) ||
@@ -204,9 +309,10 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
                             lin_error *err)
 {
 	lin_sources src;
-	char path[LIN_PATH_MAX];
+	cache_place d = {-1, cache_dir, "", ""};
+	char why[256];
 	struct timespec built;
-	int refresh = 0, cacheable;
+	int refresh = 0, cacheable, rc;
 	lin_diags local;
 	*out = NULL;
 	memset(&src, 0, sizeof(src));
@@ -220,8 +326,10 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 			note_msg(st, "not used");
 			return load_fresh(out, paths, npaths, diags, err);
 		}
+	if (cache_dir && *cache_dir && npaths)
+		image_name(d.name, paths, npaths);
 	cacheable = cache_dir && *cache_dir && npaths &&
-	            image_path(path, sizeof(path), cache_dir, paths, npaths) == 0 &&
+	            strlen(cache_dir) + sizeof(d.name) < sizeof(d.via) &&
 	            lin_i_cache_sources_collect(&src, paths, npaths) == 0;
 	if (!cacheable) {
 		note_msg(st, cache_dir && *cache_dir ? "the catalog's files cannot be listed"
@@ -230,23 +338,63 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 		return load_fresh(out, paths, npaths, diags, err);
 	}
 	if (st)
-		snprintf(st->path, sizeof(st->path), "%s", path);
-	if (try_image(out, path, &src, &refresh, diags, st) == 0) {
+		snprintf(st->path, sizeof(st->path), "%s/%s", cache_dir, d.name);
+	int dir = dir_open(&d, 0, why, sizeof(why));
+	if (dir == DIR_OK && try_image(out, &d, &src, &refresh, diags, st) == 0) {
 		if (st)
 			st->hit = 1;
 		if (refresh) /* same content, new stat data */
-			refresh_image(path, CACHE_IMAGE(*out), &src, &built, st);
-		lin_i_cache_sources_free(&src);
-		return 0;
+			refresh_image(&d, CACHE_IMAGE(*out), &src, &built, st);
+		rc = 0;
+		goto done;
 	}
+	if (dir != DIR_OK)
+		note_msg(st, why);
 	/* the image keeps the load's warnings; errors are never cached */
 	lin_diags_init(&local);
-	int rc = load_fresh(out, paths, npaths, &local, err);
-	if (rc == 0)
-		store_image(path, cache_dir, *out, &src, &local, &built, st);
+	rc = load_fresh(out, paths, npaths, &local, err);
+	/* a directory refused is not written to either: not even a new image
+	 * renamed over a planted one */
+	if (rc == 0 && dir == DIR_MISSING && (dir = dir_open(&d, 1, why, sizeof(why))) != DIR_OK)
+		note_msg(st, why);
+	if (rc == 0 && dir == DIR_OK)
+		store_image(&d, *out, &src, &local, &built, st);
 	lin_i_diags_append(diags, &local);
 	lin_diags_dispose(&local);
+done:
+	if (d.fd >= 0)
+		close(d.fd);
 	lin_i_cache_sources_free(&src);
+	return rc;
+}
+
+int lin_cache_clear(lin_cache_cleared *out, const char *cache_dir, const char *const *paths,
+                    size_t npaths, lin_error *err)
+{
+	cache_place d = {-1, cache_dir, "", ""};
+	char why[256];
+	int rc = 0;
+	memset(out, 0, sizeof(*out));
+	if (!cache_dir || !*cache_dir)
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "no cache directory");
+	if (npaths) {
+		image_name(d.name, paths, npaths);
+		snprintf(out->path, sizeof(out->path), "%s/%s", cache_dir, d.name);
+	}
+	switch (dir_open(&d, 0, why, sizeof(why))) {
+	case DIR_MISSING:
+		return 0;
+	case DIR_REFUSED:
+		return lin_i_fail(err, LIN_EIO, cache_dir, 0, 0, "%s", why);
+	}
+	if (npaths && unlinkat(d.fd, d.name, 0) == 0)
+		out->image = 1;
+	else if (npaths && errno != ENOENT)
+		rc = lin_i_fail(err, LIN_EIO, out->path, 0, 0, "cannot remove: %s", strerror(errno));
+	/* every temporary, however recent: a build running now loses its
+	 * image (its rename fails and its query still answers) */
+	lin_i_sweep_temporaries(d.fd, is_temporary, 0, &out->temporaries, &out->temporary_bytes);
+	close(d.fd);
 	return rc;
 }
 
@@ -271,7 +419,7 @@ int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_di
 	struct lin_image *im = NULL;
 	lin_catalog *cat = NULL;
 	*out = NULL;
-	const char *why = lin_i_cache_image_open(&im, NULL, data, len);
+	const char *why = lin_i_cache_image_open(&im, data, len);
 	if (!why && lin_catalog_new(&cat, err) != 0)
 		why = "out of memory";
 	if (!why)

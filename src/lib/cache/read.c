@@ -4,6 +4,7 @@
  * whether it still matches the catalog's files.
  */
 #define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE (not in POSIX 2008) */
 #include "cache.h"
 
 #include <errno.h>
@@ -84,42 +85,14 @@ const char *lin_i_cache_pool_str(const struct lin_image *im, uint32_t off)
 	return off < im->h->pool_len ? im->pool + off : "?";
 }
 
-const char *lin_i_cache_image_open(struct lin_image **out, const char *path, const void *data,
-                              size_t len)
+/* Checks the image in im->base, im->len; takes im (closed on failure). */
+static const char *image_finish(struct lin_image **out, struct lin_image *im)
 {
-	struct lin_image *im = calloc(1, sizeof(*im));
 	const char *why = NULL;
-	*out = NULL;
-	if (!im)
-		return "out of memory";
-	if (data) { /* an image in memory (tests, the fuzzer) */
-		im->len = len;
-	} else {
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		struct stat st;
-		if (fd < 0) {
-			free(im);
-			return errno == ENOENT ? "none yet" : "cannot open";
-		}
-		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof(img_header)) {
-			close(fd);
-			free(im);
-			return "not a lineage cache";
-		}
-		im->len = (size_t)st.st_size;
-		im->map = mmap(NULL, im->len, PROT_READ, MAP_PRIVATE, fd, 0);
-		close(fd);
-		if (im->map == MAP_FAILED) {
-			free(im);
-			return "cannot map";
-		}
-		data = im->map;
-	}
-	im->base = data;
-	if (im->len < sizeof(img_header) || (uintptr_t)data % 8) {
+	if (im->len < sizeof(img_header) || (uintptr_t)im->base % 8) {
 		why = "not a lineage cache";
 	} else {
-		im->h = data;
+		im->h = (const void *)im->base;
 		why = image_check_header(im);
 	}
 	if (why) {
@@ -128,6 +101,87 @@ const char *lin_i_cache_image_open(struct lin_image **out, const char *path, con
 	}
 	*out = im;
 	return NULL;
+}
+
+const char *lin_i_cache_image_open(struct lin_image **out, const void *data, size_t len)
+{
+	struct lin_image *im = calloc(1, sizeof(*im));
+	*out = NULL;
+	if (!im)
+		return "out of memory";
+	im->base = data;
+	im->len = len;
+	return image_finish(out, im);
+}
+
+/* Reads n bytes at off; -1 when the file ends first (it shrank) or fails. */
+static int read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t r = pread(fd, p, n > (1u << 30) ? (1u << 30) : n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/*
+ * The image is copied into private anonymous memory, not mapped: a mapped
+ * file that shrinks under the process (truncate(1), a rewrite in place,
+ * anyone with write access) turns every later read past the new end into
+ * SIGBUS, wherever it happens (it was seen in the JSON writer), and
+ * MAP_PRIVATE does not help: the kernel drops private pages past EOF too.
+ * A copy taken with pread cannot fault; a file that shrinks while it is
+ * read ends the read early and is rejected as truncated, and one
+ * rewritten meanwhile is checked like any other untrusted image. It is
+ * taken whole, at open: copying records lazily, when a model is first
+ * built, would be as safe but not correct, since a record read after a
+ * truncation is gone and the model would come out empty. The cost
+ * is one pass over the file and its size in memory (with huge pages where
+ * the kernel offers them: ~0.1 s for the 380 MB image of a million
+ * models, against ~0.3 s with 4 kB pages).
+ */
+const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct stat *st)
+{
+	struct lin_image *im = NULL;
+	img_header h;
+	size_t len = (size_t)st->st_size;
+	*out = NULL;
+	if (!S_ISREG(st->st_mode) || st->st_size < (off_t)sizeof(h) || (uintmax_t)st->st_size > SIZE_MAX)
+		return "not a lineage cache";
+	/* the header first, so noise or a stale size costs one small read */
+	if (read_at(fd, &h, sizeof(h), 0) != 0)
+		return "truncated";
+	if (memcmp(h.magic, IMG_MAGIC, 8) != 0)
+		return "not a lineage cache";
+	if (h.file_size != (uint64_t)len)
+		return h.version == IMG_VERSION ? "truncated" : "written by another version";
+	if (!(im = calloc(1, sizeof(*im))))
+		return "out of memory";
+	im->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (im->map == MAP_FAILED) {
+		free(im);
+		return "out of memory";
+	}
+#ifdef MADV_HUGEPAGE
+	/* a 2 MB page per fault instead of 4 kB: the copy runs ~3x faster */
+	madvise(im->map, len, MADV_HUGEPAGE);
+#endif
+	im->base = im->map;
+	im->len = len;
+	if (read_at(fd, im->map, len, 0) != 0) {
+		lin_i_cache_image_close(im);
+		return "truncated while it was read";
+	}
+	/* nothing writes the copy: a stray store faults instead of changing it */
+	mprotect(im->map, len, PROT_READ);
+	return image_finish(out, im);
 }
 
 /* Whether the image was built from exactly these files, unchanged. Sets

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,29 +515,16 @@ static int is_our_tmp(const char *name)
 
 /* Removes temporary files that interrupted runs left in the folder (killed
  * before they could clean up: where the file system has unnamed temporary
- * files a run leaves none, elsewhere SIGKILL can): only regular files of
- * this user, and only those older than STALE_TMP_SECONDS, so a run writing
- * into the same folder right now keeps its own. Best effort: a file that
- * cannot be removed stays. */
+ * files a run leaves none, elsewhere SIGKILL can), only those older than
+ * STALE_TMP_SECONDS, so a run writing into the same folder right now keeps
+ * its own. */
 static void sweep_temporaries(const char *dir)
 {
-	DIR *dh = opendir(dir);
-	struct dirent *de;
-	time_t now = time(NULL);
-	if (!dh)
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	while ((de = readdir(dh)) != NULL) {
-		lin_buf path = LIN_BUF_INIT;
-		struct stat st;
-		if (!is_our_tmp(de->d_name))
-			continue;
-		lin_buf_printf(&path, "%s/%s", dir, de->d_name);
-		if (!path.oom && lstat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_uid == geteuid() && now - st.st_mtime > STALE_TMP_SECONDS)
-			unlink(path.data);
-		lin_buf_dispose(&path);
-	}
-	closedir(dh);
+	lin_i_sweep_temporaries(fd, is_our_tmp, STALE_TMP_SECONDS, NULL, NULL);
+	close(fd);
 }
 
 int lin_docs_write(const lin_catalog *cat, const char *out_dir,

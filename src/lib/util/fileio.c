@@ -574,3 +574,32 @@ void lin_i_strv_free(char **v, size_t n)
 	free(v);
 }
 
+
+void lin_i_sweep_temporaries(int dirfd, int (*is_tmp)(const char *name), time_t min_age,
+                             size_t *n, uint64_t *bytes)
+{
+	/* a descriptor of its own: closedir closes it, dirfd stays the caller's */
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+	time_t now = time(NULL);
+	if (!dir) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		struct stat sb;
+		if (!is_tmp(de->d_name) ||
+		    fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
+		    sb.st_uid != geteuid() || (min_age && now - sb.st_mtime < min_age))
+			continue;
+		if (unlinkat(dirfd, de->d_name, 0) == 0) {
+			if (n)
+				*n += 1;
+			if (bytes)
+				*bytes += (uint64_t)sb.st_size;
+		}
+	}
+	closedir(dir);
+}

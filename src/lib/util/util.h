@@ -9,6 +9,8 @@
 
 #include "lineage.h"
 #include <stdarg.h>
+#include <stdint.h>
+#include <time.h>
 
 /* ---- errors and diagnostics (error.c) ----------------------------------- */
 
@@ -100,6 +102,14 @@ void lin_i_atomic_abort(lin_atomic_file *af);
  * planted in an output folder is replaced, never opened); only a directory
  * at path is an error. Keeps the mode of a regular file it replaces. */
 int lin_i_write_replace(const char *path, const void *data, size_t len, lin_error *err);
+
+/* Removes the temporary files interrupted runs left in the directory dirfd
+ * (is_tmp says which names are): regular files of this user's only, never
+ * through a link, and only those not written for min_age seconds (0: any),
+ * so a run writing there right now keeps its own. Best effort; counts what
+ * it removed into *n and *bytes (either may be NULL). */
+void lin_i_sweep_temporaries(int dirfd, int (*is_tmp)(const char *name), time_t min_age,
+                             size_t *n, uint64_t *bytes);
 
 /* The *.yaml / *.yml files of dir in the order they are loaded (sorted),
  * as "dir/name" strings; free with lin_i_strv_free. No such file is an
