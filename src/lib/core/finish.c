@@ -75,7 +75,7 @@ static void check_reference(lin_catalog *cat, const lin_model *m, const lin_pare
                             lin_diags *diags, lin_error *first, int *nerr)
 {
 	lin_buf skel = LIN_BUF_INIT;
-	char *sk = NULL, why[96];
+	char *sk = NULL, why[96], a[80], b[80];
 	unsigned long cp;
 	lin_fold kind;
 	if (lin_i_name_reads(&skel, &sk, p->ref, &cp, &kind) != 0 || kind == LIN_FOLD_KEEP)
@@ -85,13 +85,14 @@ static void check_reference(lin_catalog *cat, const lin_model *m, const lin_pare
 	lin_i_fold_describe(why, sizeof(why), cp, kind);
 	if (w >= 0 && w != p->vertex)
 		report(diags, first, nerr, 0, LIN_EAMBIGUOUS, &p->pos,
-		       "ambiguous parent of '%.64s': '%.64s' names '%.64s' but reads as '%.64s', "
+		       "ambiguous parent of '%.64s': '%s' names '%.64s' but reads as '%s', "
 		       "which names '%.64s' (it holds %s); write the parent's id",
-		       m->id, p->ref, pm->id, skel.data ? skel.data : "", cat->models[w].id, why);
+		       m->id, lin_i_clip(a, sizeof(a), p->ref), pm->id,
+		       lin_i_clip(b, sizeof(b), skel.data ? skel.data : ""), cat->models[w].id, why);
 	else if (kind >= LIN_FOLD_COMPAT)
 		report(diags, first, nerr, 1, LIN_ESCHEMA, &p->pos,
-		       "parent '%.64s' of '%.64s' holds %s; it names '%.64s'", p->ref, m->id, why,
-		       pm->id);
+		       "parent '%s' of '%.64s' holds %s; it names '%.64s'",
+		       lin_i_clip(a, sizeof(a), p->ref), m->id, why, pm->id);
 done:
 	free(sk);
 	lin_buf_dispose(&skel);

@@ -439,11 +439,14 @@ static void warn_lookalike(const lin_catalog *cat, lin_diags *diags, const odd_n
 {
 	const lin_model *m = &cat->models[o->vertex], *om = &cat->models[other];
 	lin_error e;
+	char a[80], b[80], c[80];
 	lin_i_fail(&e, LIN_ESCHEMA, m->pos.file, m->pos.line, m->pos.col,
-	           "the %s '%.64s' of '%.64s' looks like '%.64s' of '%.64s' (%s:%d:%d): both read "
-	           "as '%.64s'%s%s; refer to them by id",
-	           kind_words[o->kind], o->text, m->id, other_text, om->id, om->pos.file,
-	           om->pos.line, om->pos.col, o->reads, o->why[0] ? "; it holds " : "", o->why);
+	           "the %s '%s' of '%.64s' looks like '%s' of '%.64s' (%s:%d:%d): both read "
+	           "as '%s'%s%s; refer to them by id",
+	           kind_words[o->kind], lin_i_clip(a, sizeof(a), o->text), m->id,
+	           lin_i_clip(b, sizeof(b), other_text), om->id, om->pos.file, om->pos.line,
+	           om->pos.col, lin_i_clip(c, sizeof(c), o->reads), o->why[0] ? "; it holds " : "",
+	           o->why);
 	lin_i_diags_add(diags, &e, 1);
 }
 
@@ -488,9 +491,11 @@ int lin_i_index_audit(const lin_catalog *cat, lin_diags *diags)
 				o.reported = 1;
 			} else if (kind >= LIN_FOLD_COMPAT) {
 				lin_error e;
+				char a[80], b[80];
 				lin_i_fail(&e, LIN_ESCHEMA, m->pos.file, m->pos.line, m->pos.col,
-				           "the %s '%.64s' of '%.64s' holds %s; it reads as '%.64s'",
-				           kind_words[o.kind], s, m->id, o.why, o.reads);
+				           "the %s '%s' of '%.64s' holds %s; it reads as '%s'",
+				           kind_words[o.kind], lin_i_clip(a, sizeof(a), s), m->id, o.why,
+				           lin_i_clip(b, sizeof(b), o.reads));
 				lin_i_diags_add(diags, &e, 1);
 			}
 			odd[n++] = o;

@@ -208,3 +208,21 @@ int lin_i_skeleton(lin_buf *out, const char *s, unsigned long *first, lin_fold *
 		*kind = worst;
 	return out->oom ? LIN_ENOMEM : 0;
 }
+
+const char *lin_i_clip(char *buf, size_t n, const char *s)
+{
+	size_t len = strlen(s ? s : "");
+	if (n < 4)
+		return "";
+	if (len < n) {
+		memcpy(buf, s ? s : "", len + 1);
+		return buf;
+	}
+	/* room for the ellipsis and the NUL, then back to a character's start */
+	size_t k = n - 4;
+	while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k--;
+	memcpy(buf, s, k);
+	memcpy(buf + k, "\xe2\x80\xa6", 4);
+	return buf;
+}

@@ -81,6 +81,11 @@ lin_fold lin_i_cp_fold(unsigned long cp, char out[4]);
  * (LIN_FOLD_KEEP: s reads as itself). Returns 0 or LIN_ENOMEM. */
 int lin_i_skeleton(lin_buf *out, const char *s, unsigned long *first, lin_fold *kind);
 
+/* s for a message: copied into buf (n bytes) whole, or cut at a character
+ * boundary with an ellipsis (printf's %.64s can cut a character in two,
+ * which then shows as U+FFFD). Returns buf ("" when n < 4). */
+const char *lin_i_clip(char *buf, size_t n, const char *s);
+
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
 
