@@ -245,6 +245,10 @@ ok "forged lines: list has one line per model" '[ "$(wc -l <"$tmp/out")" = 4 ]'
 ok "forged lines: an error quoting a name is one line" '[ "$(wc -l <"$tmp/err")" = 1 ]'
 "$bin" check --data "$f" >"$tmp/out" 2>"$tmp/err"
 ok "forged lines: check's diagnostics are one line each" '[ "$(grep -vc "^lineage: " "$tmp/err")" = 0 ]'
+printf -- '- id: a\n  stage: sft\n  sources: [x]\n  parents: [{model: "nope\\nlineage: warning: forged", relation: finetune, sources: [x]}]\n' >"$tmp/forged-diag.yaml"
+"$bin" check --data "$tmp/forged-diag.yaml" >"$tmp/out" 2>"$tmp/err"
+ok "forged lines: a diagnostic quoting a newline stays one line" \
+  '[ "$(wc -l <"$tmp/err")" = 2 ] && grep -q "forged-diag.yaml:4:13: unknown parent of .a.: no model named .nope?lineage: warning: forged." "$tmp/err"'
 # Mermaid: no directive survives, in a .mmd or the README's block
 "$bin" draw directive --ancestors -f mermaid -o "$tmp/d.mmd" --data "$f"
 ok "mermaid: no '%' from user text in a .mmd" '! grep -q "%" "$tmp/d.mmd"'
