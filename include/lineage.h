@@ -636,17 +636,35 @@ LIN_EXTERN void lin_render_shutdown(void);
  * time axis), out_dir/<family>.svg for every base model with descendants,
  * out_dir/catalog.svg, their DOT sources and Mermaid versions in graph_dir,
  * out_dir/README.md embedding them and out_dir/index.html (one
- * self-contained page with search). Every file is written atomically. */
+ * self-contained page with search). Every file is written atomically and
+ * replaces whatever was at its name (a planted symlink, FIFO or device is
+ * never written through; a directory there is an error). Each folder gets
+ * a manifest, .lineage-manifest, of the files written there; a family-*
+ * diagram is removed only when the previous manifest lists it and this
+ * run did not write it. Stale temporary files of killed runs are swept. */
 LIN_EXTERN int lin_docs_write(const lin_catalog *cat, const char *out_dir,
                               const char *graph_dir, lin_error *err);
 
 /* ---- files -------------------------------------------------------------- */
 
-/* Writes len bytes to path atomically: a temporary file in the same
- * directory, fsync, rename. On failure the old file is untouched and no
- * temporary file remains. */
+/* Writes len bytes to path, the file a user named (`-o`). A new name, a
+ * regular file or a symlink to one is replaced atomically: a temporary
+ * file in the same directory, fsync, rename over the name (a symlink is
+ * replaced, not its target; a regular file keeps its mode; a new one gets
+ * 0666 less the umask). On failure the old file is untouched and no
+ * temporary file remains. Written in place instead, never created: a
+ * character device or FIFO named directly or through a symlink (a socket
+ * too), and /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N, which
+ * mean that descriptor. A FIFO with no reader is an error, not a wait. A
+ * directory, a block device or a socket node is refused. */
 LIN_EXTERN int lin_write_atomic(const char *path, const void *data, size_t len,
                                 lin_error *err);
+
+/* Removes the named temporary files of writes in progress (in any
+ * thread). Async-signal-safe: for a SIGINT/SIGTERM handler, which then
+ * re-raises the signal. Writes that are interrupted otherwise leave
+ * nothing where the file system has unnamed files (O_TMPFILE). */
+LIN_EXTERN void lin_remove_temporaries(void);
 
 /* Reads a whole file into *out (NUL-terminated; free()). Fails with
  * LIN_ELIMIT above max bytes. */

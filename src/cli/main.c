@@ -26,6 +26,31 @@ static void usage(FILE *f)
 	      "'lineage --version' prints the version.\n", f);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the named temporary files of writes in
+ * progress (where the file system has no unnamed files), then die of the
+ * same signal, so the caller still sees how the run ended. */
+static void on_fatal_signal(int sig)
+{
+	lin_remove_temporaries();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+		/* a signal ignored by whoever started us stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 /* Flushes and closes stdout, so a full disk or closed pipe is an error
  * rather than silently truncated output. */
 static int close_stdout(int rc)
@@ -44,6 +69,7 @@ int main(int argc, char **argv)
 	/* a closed pipe becomes EPIPE, reported like any write error, instead
 	 * of a silent death by signal */
 	signal(SIGPIPE, SIG_IGN);
+	catch_fatal_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

@@ -187,6 +187,148 @@ rmdir "$img"; chmod 500 "$tmp/cache"
 if [ "$(id -u)" != 0 ]; then cached_answer "read-only cache directory"; fi
 chmod 700 "$tmp/cache"
 
+# ---- round 2: writing files ----
+# Outputs the tool owns (every docs file, -o files) replace whatever was
+# planted at their names, by rename; only a device, FIFO or socket named
+# with -o (or a link to one, like /dev/stdout) is written in place. No
+# generated name collides; a file docs never wrote is never pruned; an
+# interrupted run leaves no temporary file.
+col=tests/fixtures/hostile/colliding-ids.yaml
+w=$tmp/w2; mkdir -p "$w/out" "$w/graph"
+echo "outside, keep me" >"$w/outside.txt"
+mkfifo "$w/fifo" "$w/out/README.md"
+ln -s "$w/fifo" "$w/out/family-a-b.svg"
+ln -s "$w/outside.txt" "$w/out/family-a-b-0.svg"
+ln -s /dev/null "$w/out/index.html"
+ln -s "$w/outside.txt" "$w/graph/family-a-b.dot"
+echo "my own notes" >"$w/out/family-notes.svg"
+expect "docs over planted links and FIFOs" 0 "" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+ok "planted link to a FIFO: replaced by a file" '[ -f "$w/out/family-a-b.svg" ] && [ ! -L "$w/out/family-a-b.svg" ] && [ -p "$w/fifo" ]'
+ok "planted link to a file outside out/: replaced, the file untouched" '[ ! -L "$w/out/family-a-b-0.svg" ] && [ ! -L "$w/graph/family-a-b.dot" ] && [ "$(cat "$w/outside.txt")" = "outside, keep me" ]'
+ok "planted FIFO at README.md: replaced by the README" '[ -f "$w/out/README.md" ] && grep -q "^# Model lineage" "$w/out/README.md"'
+ok "index.html -> /dev/null: replaced by the page" '[ ! -L "$w/out/index.html" ] && grep -q "<!DOCTYPE html>" "$w/out/index.html" && [ -c /dev/null ]'
+ok "a user's family-notes.svg survives docs" '[ "$(cat "$w/out/family-notes.svg")" = "my own notes" ]'
+expect "docs again" 0 "" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+ok "a user's family-notes.svg survives a second docs" '[ "$(cat "$w/out/family-notes.svg")" = "my own notes" ]'
+ok "the manifest lists what docs wrote, not the user's file" 'grep -qx "family-a-b_0.svg" "$w/out/.lineage-manifest" && ! grep -q "notes" "$w/out/.lineage-manifest"'
+# colliding ids: five families, five files, five sections, unique ids
+ok "colliding ids: one file per family" '[ "$(ls "$w/out"/family-*.svg | grep -vc notes)" = 5 ] && [ "$(ls "$w/graph"/family-*.mmd | wc -l)" = 5 ]'
+python3 - "$w/out" "$w/graph" >"$tmp/ids" 2>&1 <<'PY'
+import glob, html, re, sys, json
+out, graph = sys.argv[1:3]
+bad = []
+def ids(text):
+    return [html.unescape(i) for i in re.findall(r' id="([^"]*)"', text)]
+for f in glob.glob(out + "/*.svg") + [out + "/index.html"]:
+    t = open(f, encoding="utf-8").read()
+    seen = ids(t)
+    if len(seen) != len(set(seen)):
+        bad.append(f"{f}: repeated ids {sorted({i for i in seen if seen.count(i) > 1})[:5]}")
+page = open(out + "/index.html", encoding="utf-8").read()
+data = json.loads(re.search(r'id="lineage-data">(.*?)</script>', page, re.S).group(1))
+doms = [m["dom"] for m in data["models"]]
+if len(doms) != len(set(doms)):
+    bad.append("page: two models share a dom id")
+# every box the search would highlight is that model's (its <title> is n<vertex>)
+for fig in data["figures"]:
+    for v, m in enumerate(data["models"]):
+        g = re.search(r'<g id="' + re.escape(fig + m["dom"].replace("-", "&#45;")) + r'" class="node[^"]*">\n<title>([^<]*)</title>', page)
+        if g and g.group(1) != f"n{v}":
+            bad.append(f"{fig}{m['dom']} is the box of {g.group(1)}, not n{v}")
+for f in glob.glob(graph + "/*.mmd"):
+    nodes = re.findall(r'^  ([A-Za-z0-9_]+)\[', open(f).read(), re.M)
+    if len(nodes) != len(set(nodes)):
+        bad.append(f"{f}: repeated Mermaid ids")
+stems = re.findall(r'\]\((family-[^)]*)\.svg\)', open(out + "/README.md").read())
+if len(stems) != 5 or len(set(stems)) != 5:
+    bad.append(f"README embeds {stems}")
+if bad:
+    print("\n".join(bad))
+PY
+ok "colliding ids: every file and page id unique, the search marks the right boxes" '[ ! -s "$tmp/ids" ]'; [ -s "$tmp/ids" ] && head -5 "$tmp/ids"
+timeout 20 "$bin" draw -f mermaid --data "$col" >"$tmp/col.mmd" 2>"$tmp/err"
+ok "colliding ids: Mermaid keeps every model (ten nodes, ten ids)" '[ "$(grep -cE "^  [A-Za-z0-9_]+\[\"" "$tmp/col.mmd")" = 10 ] && [ "$(grep -oE "^  [A-Za-z0-9_]+\[" "$tmp/col.mmd" | sort -u | wc -l)" = 10 ]'
+rm -rf "$w/out/family-a-b-3.svg" && mkdir "$w/out/family-a-b-3.svg"
+expect "docs: a directory where a diagram goes" 2 "family-a-b-3.svg: is a directory" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+rmdir "$w/out/family-a-b-3.svg"
+
+# -o: a device or FIFO the user named is written in place; a link to a file is replaced
+out=$(timeout 20 "$bin" draw llama --depth 1 --data tests/fixtures/mini -o /dev/stdout 2>"$tmp/err" | head -c 5)
+ok "-o /dev/stdout reaches stdout through a pipe" '[ "$out" = "<?xml" ] && [ -L /dev/stdout ]'
+timeout 20 "$bin" draw llama --depth 1 --data tests/fixtures/mini -o /dev/stdout >"$w/redirected.svg" 2>"$tmp/err"
+ok "-o /dev/stdout into a redirected file" 'grep -q "</svg>" "$w/redirected.svg" && [ -L /dev/stdout ]'
+expect "-o /dev/null" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o /dev/null
+expect "-o /dev/full" 2 "/dev/full: write failed: No space left on device" -- draw llama --depth 1 --data tests/fixtures/mini -o /dev/full
+mkfifo "$w/nobody.svg"
+expect "-o a FIFO nobody reads: an error, no hang" 2 "nobody.svg: cannot open for writing: nothing is reading from it" -- draw --data tests/fixtures/mini -o "$w/nobody.svg"
+ln -s "$w/nobody.svg" "$w/to-fifo.svg"
+expect "-o a link to a FIFO nobody reads" 2 "to-fifo.svg: cannot open for writing: nothing is reading from it" -- draw --data tests/fixtures/mini -o "$w/to-fifo.svg"
+cat "$w/nobody.svg" >"$tmp/fifo-read" & reader=$!
+expect "-o a FIFO someone reads" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o "$w/nobody.svg"
+wait $reader
+ok "-o a FIFO: the reader got the diagram, the FIFO stays" 'grep -q "</svg>" "$tmp/fifo-read" && [ -p "$w/nobody.svg" ]'
+ln -s "$w/outside.txt" "$w/link.svg"
+expect "-o a link to a file" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o "$w/link.svg"
+ok "-o a link to a file: the link replaced, its target untouched" '[ ! -L "$w/link.svg" ] && grep -q "</svg>" "$w/link.svg" && [ "$(cat "$w/outside.txt")" = "outside, keep me" ]'
+# permissions survive a rewrite
+"$bin" draw llama --depth 1 --data tests/fixtures/mini -o "$w/private.svg" && chmod 600 "$w/private.svg"
+expect "-o a 0600 file again" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o "$w/private.svg"
+ok "a 0600 output stays 0600" '[ "$(stat -c %a "$w/private.svg")" = 600 ]'
+chmod 600 "$w/out/README.md"
+expect "docs over a 0600 README.md" 0 "" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+ok "a 0600 docs output stays 0600" '[ "$(stat -c %a "$w/out/README.md")" = 600 ]'
+# a 250-character name (the temporary name no longer grows with it)
+long=$w/$(printf 'l%.0s' $(seq 246)).svg
+expect "-o a 250-character name" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o "$long"
+ok "-o a 250-character name: written" 'grep -q "</svg>" "$long"'
+LINEAGE_NO_TMPFILE=1 timeout 20 "$bin" draw llama --depth 1 --data tests/fixtures/mini -o "$long" 2>"$tmp/err"
+ok "-o a 250-character name, named temporary: written" '[ $? = 0 ] && grep -q "</svg>" "$long"'
+ok "-o: no temporary left" '! ls -A "$w" | grep -q "tmp"'
+
+# a planted manifest: a FIFO is not read (no hang) and replaced; a list
+# naming files that are not docs's own removes none of them
+mkdir -p "$w/m/out" && mkfifo "$w/m/out/.lineage-manifest"
+expect "docs over a FIFO manifest" 0 "" -- docs --data "$col" --out "$w/m/out" --graph "$w/m/graph"
+ok "the FIFO manifest replaced by the list" '[ -f "$w/m/out/.lineage-manifest" ] && grep -qx "index.html" "$w/m/out/.lineage-manifest"'
+echo "keep" >"$w/m/notes.txt"; echo "keep" >"$w/m/out/notes.txt"
+printf '%s\n' ../notes.txt notes.txt family-../../notes.txt README.md >"$w/m/out/.lineage-manifest"
+expect "docs with a planted manifest" 0 "" -- docs --data "$col" --out "$w/m/out" --graph "$w/m/graph"
+ok "a planted manifest removes nothing that is not docs's" '[ -f "$w/m/notes.txt" ] && [ -f "$w/m/out/notes.txt" ] && [ -f "$w/m/out/README.md" ]'
+
+# stale temporaries of killed runs: swept by docs when old, kept when fresh
+touch -d "1 hour ago" "$w/out/.lineage-tmp-AbC123" "$w/graph/family-x.dot.tmpQ1w2E3" "$w/out/notes.tmpA1b2C3"
+touch "$w/out/.lineage-tmp-fresh1"
+expect "docs sweeps stale temporaries" 0 "" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+ok "stale .lineage-tmp-* and legacy *.tmpXXXXXX removed" '[ ! -e "$w/out/.lineage-tmp-AbC123" ] && [ ! -e "$w/graph/family-x.dot.tmpQ1w2E3" ]'
+ok "a fresh temporary (a live run's) and a user's *.tmp file kept" '[ -e "$w/out/.lineage-tmp-fresh1" ] && [ -e "$w/out/notes.tmpA1b2C3" ]'
+
+# interrupted docs: a catalog of 800 families (some seconds of docs), killed part-way
+python3 - "$tmp/families.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(800):
+        f.write(f"- {{id: base{i}, stage: pretrained, sources: [x]}}\n")
+        for j in range(6):
+            f.write(f"- {{id: b{i}-c{j}, stage: sft, sources: [x], parents: [{{model: base{i}, relation: finetune, sources: [x]}}]}}\n")
+PY
+for sig in KILL INT TERM; do
+  for named in "" 1; do
+    [ "$sig" = KILL ] && [ -n "$named" ] && continue # a named temporary can outlive SIGKILL: the sweep's case
+    d=$tmp/killed-$sig-$named; mkdir -p "$d"
+    # (a job started with & ignores SIGINT, and lineage keeps an ignored
+    # signal ignored: python restores the default before exec)
+    LINEAGE_NO_TMPFILE=$named python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+      "$bin" docs --data "$tmp/families.yaml" --out "$d/out" --graph "$d/graph" >/dev/null 2>&1 & pid=$!
+    # killed once it is writing (the evolution tree is its first file),
+    # some families later: on a loaded machine a fixed delay may come first
+    for _ in $(seq 200); do [ -e "$d/out/evolution.svg" ] && break; sleep 0.05; done
+    sleep 0.3; kill -s "$sig" $pid; wait $pid 2>/dev/null; rc=$?
+    n=$(ls "$d/out" 2>/dev/null | wc -l)
+    ok "docs killed by SIG$sig${named:+ (named temporaries)} mid-run (exit $rc, $n files): no temporary left" \
+      '[ $rc -gt 128 ] && ! find "$d" -name ".lineage-tmp-*" -o -name "*.tmp*" | grep -q .'
+  done
+done
+
 # ---- round 2: text ----
 # A catalog of noncharacters (every plane's U+xxFFFE/U+xxFFFF, U+FDD0..EF),
 # C1 controls, bidi controls and separators in every text field: every SVG

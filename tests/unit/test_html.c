@@ -245,7 +245,7 @@ static void test_cards_and_json(void **state)
 	/* parents in the search data: chat comes from base (finetune) and
 	 * teacher (distill); its name keys as the CLI computes them */
 	assert_contains(page, "{\"id\":\"chat\",\"name\":\"Chat\",\"aliases\":[],"
-	                      "\"keys\":[\"chat\",\"chat\"],\"dom\":\"model-chat\","
+	                      "\"dom\":\"model-chat\",\"keys\":[\"chat\",\"chat\"],"
 	                      "\"parents\":[[0,\"finetune\"],[1,\"distill\"]]}");
 	check_json(page, 6);
 	check_refs(page);
@@ -287,6 +287,59 @@ static void test_svg_inline(void **state)
 	lin_catalog_free(cat);
 }
 
+/* Models whose ids give one DOM id ("a-b", "a/b") and a real id equal to
+ * the old clash suffix ("a-b-3", beside a/b at vertex 3): the page's ids
+ * are unique over the whole catalog, the same in every figure, and the
+ * JSON's dom of a model is the id of its own box, even in a drawing where
+ * the model that took the plain id is absent. */
+static void test_colliding_dom_ids(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("hostile/colliding-ids.yaml");
+	lin_buf svg = LIN_BUF_INIT, slash = LIN_BUF_INIT, b = LIN_BUF_INIT;
+	lin_error err;
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	igraph_integer_t v = -1;
+	assert_int_equal(lin_render(&svg, cat, &o, LIN_FORMAT_SVG, &err), 0);
+	/* the drawing: unique among its own models, the suffix after '_' */
+	assert_contains(svg.data, " id=\"model&#45;a&#45;b\" class=\"node");
+	assert_contains(svg.data, " id=\"model&#45;a&#45;b&#45;3\" class=\"node");
+	assert_contains(svg.data, " id=\"model&#45;a&#45;b_3\" class=\"node");
+	/* a/b's family alone: the drawing gives it the plain id */
+	assert_int_equal(lin_catalog_find(&v, cat, "a/b", &err), 0);
+	o.focus = v;
+	o.descendants = 1;
+	assert_int_equal(lin_render(&slash, cat, &o, LIN_FORMAT_SVG, &err), 0);
+	assert_contains(slash.data, " id=\"model&#45;a&#45;b\" class=\"node");
+	lin_page_fig figs[2] = {{"catalog", "All", "all", svg.data, svg.len},
+	                        {"family-a-b_3", "Slash", "slash", slash.data, slash.len}};
+	assert_int_equal(lin_i_html_page(&b, cat, figs, 2, &err), 0);
+	const char *page = b.data;
+	assert_contains(page, "\"id\":\"a-b\",\"name\":\"Dash\",\"aliases\":[],\"dom\":\"model-a-b\"");
+	assert_contains(page, "\"id\":\"a-b-3\",\"name\":\"Dash three\",\"aliases\":[],\"dom\":\"model-a-b-3\"");
+	assert_contains(page, "\"id\":\"a/b\",\"name\":\"Slash\",\"aliases\":[],\"dom\":\"model-a-b_3\"");
+	/* in both figures a/b's box is model-a-b_3, never a-b's plain id */
+	assert_contains(page, " id=\"f0-model&#45;a&#45;b_3\" class=\"node stage&#45;pretrained model\">\n<title>n3</title>");
+	assert_contains(page, " id=\"f1-model&#45;a&#45;b_3\" class=\"node stage&#45;pretrained model\">\n<title>n3</title>");
+	assert_contains(page, " id=\"f0-model&#45;a&#45;b\" class=\"node stage&#45;pretrained model\">\n<title>n1</title>");
+	assert_lacks(page, " id=\"f1-model&#45;a&#45;b\"");
+	/* every id of the page once */
+	for (const char *p = strstr(page, " id=\""); p; p = strstr(p + 1, " id=\"")) {
+		const char *e = strchr(p + 5, '"');
+		char id[200];
+		assert_non_null(e);
+		assert_true(e - p < 190);
+		snprintf(id, sizeof(id), "%.*s\"", (int)(e - p), p);
+		if (strstr(e, id))
+			fail_msg("id repeated: %s", id);
+	}
+	check_json(page, 10);
+	lin_buf_dispose(&b);
+	lin_buf_dispose(&svg);
+	lin_buf_dispose(&slash);
+	lin_catalog_free(cat);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -300,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_cards_and_json),
 		cmocka_unit_test(test_svg_inline),
+		cmocka_unit_test(test_colliding_dom_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

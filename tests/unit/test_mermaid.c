@@ -139,6 +139,42 @@ static lin_catalog *fan(int n, int name_len)
 	return cat;
 }
 
+/* Ids that Mermaid's [A-Za-z0-9_] alphabet maps alike ("a-b", "a/b") and a
+ * real id equal to the clash suffix ("a-b-3" beside a/b, vertex 3): every
+ * model keeps a node of its own, and every edge its own ends. */
+static void test_colliding_ids(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("hostile/colliding-ids.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char *text = mermaid(cat, &o);
+	assert_contains(text, "\n  a_b[\"Dash\"]");
+	assert_contains(text, "\n  a_b_3[\"Dash three\"]");
+	assert_contains(text, "\n  a_b_3_2[\"Slash\"]");
+	assert_contains(text, "\n  a_b_3_2 -->|finetune| slash_child\n");
+	assert_contains(text, "\n  a_b_3 -->|finetune| three_child\n");
+	/* ten nodes, ten distinct ids */
+	char ids[10][64];
+	int n = 0;
+	for (const char *p = strstr(text, "\n  "); p; p = strstr(p + 1, "\n  ")) {
+		const char *q = p + 3, *e = q;
+		while ((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9') || *e == '_')
+			e++;
+		if (*e != '[' || e - q >= 64)
+			continue;
+		assert_true(n < 10);
+		memcpy(ids[n], q, (size_t)(e - q));
+		ids[n][e - q] = '\0';
+		for (int i = 0; i < n; i++)
+			if (strcmp(ids[i], ids[n]) == 0)
+				fail_msg("two nodes share the id %s", ids[n]);
+		n++;
+	}
+	assert_int_equal(n, 10);
+	free(text);
+	lin_catalog_free(cat);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -187,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_ids_and_labels),
 		cmocka_unit_test(test_hostile_title),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_colliding_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

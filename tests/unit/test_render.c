@@ -753,20 +753,37 @@ static void test_docs(void **state)
 	free(first);
 	free(second);
 
-	/* diagrams of families that left the catalog are removed; other files
-	 * in the folders are not the tool's and stay */
-	char stale[700], mine[700];
+	/* diagrams of families that left the catalog (listed in the previous
+	 * run's manifest) are removed; files docs never wrote stay, even when
+	 * they look like its own (a user's family-notes.svg) */
+	char stale[700], mine[700], notes[700], manifest[700];
 	snprintf(stale, sizeof(stale), "%s/family-gone.svg", out);
 	snprintf(mine, sizeof(mine), "%s/notes.txt", out);
+	snprintf(notes, sizeof(notes), "%s/family-notes.svg", out);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	assert_int_equal(lin_write_atomic(mine, "x", 1, &err), 0);
+	assert_int_equal(lin_write_atomic(notes, "x", 1, &err), 0);
+	char *list = slurp(out, ".lineage-manifest");
+	assert_string_equal(list, "# written by `lineage docs`: the files it owns here, the only "
+	                          "ones it may remove once it no longer writes them\n"
+	                          "README.md\ncatalog.svg\nevolution.svg\nfamily-base.svg\n"
+	                          "family-teacher.svg\nindex.html\n");
+	free(list);
+	snprintf(manifest, sizeof(manifest), "%s/.lineage-manifest", out);
+	assert_int_equal(lin_write_atomic(manifest, "family-gone.svg\nnotes.txt\n../x.svg\n", 36,
+	                                  &err), 0);
+	snprintf(manifest, sizeof(manifest), "%s/.lineage-manifest", graph);
+	assert_int_equal(lin_write_atomic(manifest, "family-gone.dot\nfamily-gone.mmd\n", 32, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.dot", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.mmd", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
-	assert_int_equal(count_files(out), 7); /* 6 generated + notes.txt */
+	assert_int_equal(count_files(out), 8); /* 6 generated + notes.txt + family-notes.svg */
 	assert_int_equal(count_files(graph), 6);
+	assert_int_equal(access(stale, F_OK), -1);
+	assert_int_equal(access(notes, F_OK), 0);
+	snprintf(stale, sizeof(stale), "%s/family-gone.svg", out);
 	assert_int_equal(access(stale, F_OK), -1);
 
 	remove_dir(out);
@@ -774,6 +791,44 @@ static void test_docs(void **state)
 	assert_int_equal(rmdir(out), 0);
 	remove_dir(graph);
 	assert_int_equal(rmdir(tmpl), 0);
+	lin_catalog_free(cat);
+}
+
+/* Families whose file-name slugs collide ("a-b", "a/b", "a//b") and real
+ * ids equal to the old clash suffix ("a-b-0", "a-b-3"): one file per
+ * family, none written twice, one page section each. */
+static void test_docs_colliding_slugs(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("hostile/colliding-ids.yaml");
+	char tmpl[] = "/tmp/lineage-docs-XXXXXX";
+	lin_error err;
+	static const char *const stems[] = {"family-a-b", "family-a-b-0", "family-a-b-3",
+	                                    "family-a-b_0", "family-a-b_3"};
+	assert_non_null(mkdtemp(tmpl));
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	assert_int_equal(count_files(tmpl), 4 + 5 * 3 + 2); /* page, README, 2 + 5 SVG, DOT, 5 Mermaid */
+	char *md = slurp(tmpl, "README.md"), *page = slurp(tmpl, "index.html");
+	for (size_t i = 0; i < 5; i++) {
+		char want[100];
+		snprintf(want, sizeof(want), "](%s.svg)", stems[i]);
+		assert_int_equal(count(md, want), 1);
+		snprintf(want, sizeof(want), "<section class=\"fig\" id=\"%s\">", stems[i]);
+		assert_int_equal(count(page, want), 1);
+	}
+	/* each family's file is its own: a-b-0's diagram shows Dash zero */
+	char *svg = slurp(tmpl, "family-a-b-0.svg");
+	assert_contains(svg, ">Dash zero</text>");
+	free(svg);
+	svg = slurp(tmpl, "family-a-b_0.svg");
+	assert_contains(svg, ">Double slash</text>");
+	free(svg);
+	svg = slurp(tmpl, "family-a-b_3.svg");
+	assert_contains(svg, ">Slash</text>");
+	free(svg);
+	free(md);
+	free(page);
+	remove_dir(tmpl);
 	lin_catalog_free(cat);
 }
 
@@ -821,6 +876,7 @@ int main(void)
 		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
+		cmocka_unit_test(test_docs_colliding_slugs),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -506,13 +506,13 @@ static void write_atomic_creates_and_replaces(void **state)
 	lin_error e;
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/out.svg", t->path);
+	mode_t um = umask(022);
 	assert_int_equal(lin_write_atomic(path, "<svg/>\n", 7, &e), 0);
 	assert_int_equal(lin_read_file(&data, &len, path, 1000, &e), 0);
 	assert_int_equal(len, 7);
 	assert_string_equal(data, "<svg/>\n");
 	free(data);
 	/* readable by others as the umask allows, not mkstemp's 0600 */
-	mode_t um = umask(022);
 	assert_int_equal(lin_write_atomic(path, "second version", 14, &e), 0);
 	umask(um);
 	assert_int_equal(stat(path, &st), 0);
@@ -569,8 +569,8 @@ static void write_atomic_onto_directory_refused(void **state)
 	free(data);
 }
 
-/* Devices are written in place: renaming over a device would replace the
- * node itself. A private copy of /dev/full in the test's directory is used,
+/* Devices named with -o are written in place: renaming over a device would
+ * replace the node itself. A private copy of /dev/full in the test's directory is used,
  * so a regression could never replace the system's. */
 static void write_atomic_to_devices(void **state)
 {
@@ -589,6 +589,188 @@ static void write_atomic_to_devices(void **state)
 	assert_int_equal(stat(dev, &st), 0);
 	assert_true(S_ISCHR(st.st_mode));
 	assert_int_equal(unlink(dev), 0);
+}
+
+/* Entries of dir that are temporary files of ours (dot files included,
+ * which list_dir hides). */
+static int count_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+	while (d && (de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, LIN_I_TMP_PREFIX, strlen(LIN_I_TMP_PREFIX)) == 0 ||
+		     strstr(de->d_name, ".tmp") != NULL;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+/* A rewrite keeps the mode of the file it replaces; a new file gets 0666
+ * less the umask; an explicit mode (the cache's 0644) only takes bits
+ * away. Both with an unnamed temporary and with a named one. */
+static void write_atomic_keeps_mode(void **state)
+{
+	tmpdir *t = *state;
+	char path[512];
+	lin_error e;
+	lin_atomic_file af;
+	mode_t um = umask(027);
+	for (int named = 0; named < 2; named++) {
+		if (named)
+			setenv("LINEAGE_NO_TMPFILE", "1", 1);
+		snprintf(path, sizeof(path), "%s/new-%d.svg", t->path, named);
+		assert_int_equal(lin_write_atomic(path, "a", 1, &e), 0);
+		assert_int_equal(mode_of(path), 0640);
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(lin_write_atomic(path, "b", 1, &e), 0);
+		assert_int_equal(mode_of(path), 0600);
+		assert_int_equal(lin_i_write_replace(path, "c", 1, &e), 0);
+		assert_int_equal(mode_of(path), 0600);
+		assert_int_equal(chmod(path, 0755), 0);
+		assert_int_equal(lin_write_atomic(path, "d", 1, &e), 0);
+		assert_int_equal(mode_of(path), 0755);
+		/* the cache image: 0644 less the umask, whatever was there */
+		assert_int_equal(lin_i_atomic_open(&af, path, &e), 0);
+		assert_int_equal(lin_i_atomic_write(&af, "e", 1, &e), 0);
+		assert_int_equal(lin_i_atomic_commit(&af, 0644, &e), 0);
+		assert_int_equal(mode_of(path), 0640);
+		unsetenv("LINEAGE_NO_TMPFILE");
+	}
+	umask(um);
+	assert_int_equal(count_tmp(t->path), 0);
+}
+
+/* A symlink at the name, to a file elsewhere: the link is replaced, the
+ * file it pointed to is untouched (-o and docs alike). */
+static void write_atomic_replaces_links(void **state)
+{
+	tmpdir *t = *state;
+	char path[512], outside[512], *data = NULL;
+	size_t len = 0;
+	lin_error e;
+	struct stat st;
+	snprintf(outside, sizeof(outside), "%s/outside.txt", t->path);
+	snprintf(path, sizeof(path), "%s/x.svg", t->path);
+	write_file(outside, "keep", 4);
+	for (int owned = 0; owned < 2; owned++) {
+		unlink(path);
+		assert_int_equal(symlink(outside, path), 0);
+		assert_int_equal(owned ? lin_i_write_replace(path, "new", 3, &e)
+		                       : lin_write_atomic(path, "new", 3, &e), 0);
+		assert_int_equal(lstat(path, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+		assert_int_equal(lin_read_file(&data, &len, outside, 100, &e), 0);
+		assert_string_equal(data, "keep");
+		free(data);
+	}
+	/* a dangling link: replaced, never created through */
+	unlink(path);
+	assert_int_equal(symlink("nowhere/at/all", path), 0);
+	assert_int_equal(lin_write_atomic(path, "new", 3, &e), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(count_tmp(t->path), 0);
+}
+
+/* A FIFO or a device planted where docs writes is replaced, never opened;
+ * one named with -o is written in place, and a FIFO nobody reads is an
+ * error at once, not a hang. */
+static void write_fifo_and_device(void **state)
+{
+	tmpdir *t = *state;
+	char fifo[512], link[512];
+	lin_error e;
+	struct stat st;
+	snprintf(fifo, sizeof(fifo), "%s/f.svg", t->path);
+	snprintf(link, sizeof(link), "%s/l.svg", t->path);
+	assert_int_equal(mkfifo(fifo, 0666), 0);
+	assert_int_equal(lin_write_atomic(fifo, "x", 1, &e), LIN_EIO);
+	assert_string_equal(e.msg, "cannot open for writing: nothing is reading from it");
+	assert_int_equal(symlink(fifo, link), 0);
+	assert_int_equal(lin_write_atomic(link, "x", 1, &e), LIN_EIO);
+	assert_string_equal(e.msg, "cannot open for writing: nothing is reading from it");
+	assert_int_equal(lin_i_write_replace(link, "x", 1, &e), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(lin_i_write_replace(fifo, "x", 1, &e), 0);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	/* a link to /dev/null: written through with -o, replaced by docs */
+	unlink(link);
+	assert_int_equal(symlink("/dev/null", link), 0);
+	assert_int_equal(lin_write_atomic(link, "x", 1, &e), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(lin_i_write_replace(link, "x", 1, &e), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	/* a directory is refused by both */
+	assert_int_equal(mkdir(link, 0777), -1);
+	unlink(link);
+	assert_int_equal(mkdir(link, 0777), 0);
+	assert_int_equal(lin_i_write_replace(link, "x", 1, &e), LIN_EIO);
+	assert_string_equal(e.msg, "is a directory");
+	assert_int_equal(rmdir(link), 0);
+	assert_int_equal(count_tmp(t->path), 0);
+}
+
+/* The temporary file's name does not grow with the target's: a name of
+ * NAME_MAX bytes is written (it once failed, with ".tmpXXXXXX" added). */
+static void write_atomic_long_name(void **state)
+{
+	tmpdir *t = *state;
+	char path[1024], base[256];
+	lin_error e;
+	memset(base, 'n', 251);
+	memcpy(base + 251, ".svg", 5); /* 255 bytes */
+	snprintf(path, sizeof(path), "%s/%s", t->path, base);
+	for (int named = 0; named < 2; named++) {
+		if (named)
+			setenv("LINEAGE_NO_TMPFILE", "1", 1);
+		assert_int_equal(lin_write_atomic(path, "x", 1, &e), 0);
+		assert_int_equal(lin_write_atomic(path, "y", 1, &e), 0);
+		unsetenv("LINEAGE_NO_TMPFILE");
+	}
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(count_tmp(t->path), 0);
+}
+
+/* While a file is being written: nothing is named in the folder when the
+ * file system has O_TMPFILE; else one LIN_I_TMP_PREFIX file, which
+ * lin_remove_temporaries (what the CLI's SIGINT handler calls) removes. */
+static void write_in_progress_leaves_nothing(void **state)
+{
+	tmpdir *t = *state;
+	char path[512];
+	lin_error e;
+	lin_atomic_file af;
+	snprintf(path, sizeof(path), "%s/big.lcache", t->path);
+	assert_int_equal(lin_i_atomic_open(&af, path, &e), 0);
+	assert_int_equal(lin_i_atomic_write(&af, "part", 4, &e), 0);
+	assert_int_equal(count_tmp(t->path), 0); /* tmpfs and ext4 have O_TMPFILE */
+	lin_i_atomic_abort(&af);
+	setenv("LINEAGE_NO_TMPFILE", "1", 1);
+	assert_int_equal(lin_i_atomic_open(&af, path, &e), 0);
+	unsetenv("LINEAGE_NO_TMPFILE");
+	assert_int_equal(lin_i_atomic_write(&af, "part", 4, &e), 0);
+	assert_int_equal(count_tmp(t->path), 1);
+	assert_non_null(strstr(af.tmp, "/" LIN_I_TMP_PREFIX));
+	assert_int_equal(strlen(strrchr(af.tmp, '/') + 1), strlen(LIN_I_TMP_PREFIX) + 6);
+	lin_remove_temporaries();
+	assert_int_equal(count_tmp(t->path), 0);
+	lin_i_atomic_abort(&af); /* the name is gone already: still fine */
+	assert_int_equal(access(path, F_OK), -1);
+	lin_remove_temporaries(); /* nothing registered any more */
 }
 
 /* The head of a file: up to max bytes, and whether there was more. */
@@ -682,6 +864,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(write_atomic_missing_dir_fails_cleanly, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(write_atomic_onto_directory_refused, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(write_atomic_to_devices, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_atomic_keeps_mode, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_atomic_replaces_links, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_fifo_and_device, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_atomic_long_name, tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(write_in_progress_leaves_nothing, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(read_file_limits, tmp_setup, tmp_teardown),
 		cmocka_unit_test_setup_teardown(read_head_truncates, tmp_setup, tmp_teardown),
 	};

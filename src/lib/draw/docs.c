@@ -4,7 +4,9 @@
  * Mermaid version), one of the whole catalog, a README.md embedding them
  * for GitHub, and index.html, one self-contained page with search. Output
  * is deterministic and written atomically, so it can be committed and
- * checked for freshness.
+ * checked for freshness. The tool owns only what it wrote: a manifest in
+ * each folder (.lineage-manifest) lists those files, and only files listed
+ * there are ever removed.
  */
 #include "draw.h"
 
@@ -14,12 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Longest file-name slug taken from a model id. */
 #define SLUG_MAX 60
 /* The evolution tree and the whole-catalog diagram show every model up to
  * this many; families collapse at the default budget. */
 #define DOCS_CATALOG_MAX_NODES 400
+
+/* In each output folder, the list of the files docs wrote there. */
+#define MANIFEST ".lineage-manifest"
+#define MANIFEST_MAX ((size_t)1 << 22)
+/* A temporary file older than this is a dead run's, not a live one's. */
+#define STALE_TMP_SECONDS (5 * 60)
 
 /* A diagram kept for index.html. */
 typedef struct fig {
@@ -36,6 +45,10 @@ typedef struct docs {
 	size_t nslugs;
 	fig *figs;      /* diagrams for the page, in README order */
 	size_t nfigs;
+	const char *dirs[2]; /* the folders written: out, graph (one if the same) */
+	size_t ndirs, graph_at;
+	char **wrote;   /* "<folder index><name>" of each file written */
+	size_t nwrote;
 } docs;
 
 /* mkdir -p: creates path and its missing parents. */
@@ -79,7 +92,10 @@ static const char *model_name(const lin_model *m)
 }
 
 /* A file stem from the model id ("family-llama-2"): [a-z0-9-] only, unique
- * within this run (a clash gets "-<vertex>"). The slug is kept in d. */
+ * within this run by construction: a stem already taken ("a/b" after
+ * "a-b") gets "_<vertex>", and '_' is never produced by the slug itself,
+ * so a suffixed stem cannot equal another stem, suffixed or not. The slug
+ * is kept in d. */
 static int make_slug(const char **out, docs *d, igraph_integer_t v, lin_error *err)
 {
 	const char *id = lin_catalog_model(d->cat, v)->id;
@@ -97,8 +113,10 @@ static int make_slug(const char **out, docs *d, igraph_integer_t v, lin_error *e
 	while (b.data && b.len > 7 && b.data[b.len - 1] == '-')
 		b.data[--b.len] = '\0';
 	for (size_t i = 0; b.data && i < d->nslugs; i++)
-		if (strcmp(d->slugs[i], b.data) == 0)
-			lin_buf_printf(&b, "-%" IGRAPH_PRId, v);
+		if (strcmp(d->slugs[i], b.data) == 0) {
+			lin_buf_printf(&b, "_%" IGRAPH_PRId, v);
+			break;
+		}
 	grown = realloc(d->slugs, (d->nslugs + 1) * sizeof(*grown));
 	if (b.oom || !grown) {
 		if (grown)
@@ -112,25 +130,50 @@ static int make_slug(const char **out, docs *d, igraph_integer_t v, lin_error *e
 	return 0;
 }
 
+/* Writes d->dirs[at]/name (replacing whatever is there, never writing
+ * through it) and records it for the manifest. */
+static int put_file(docs *d, size_t at, const char *name, const lin_buf *data, lin_error *err)
+{
+	int rc = 0;
+	lin_buf path = LIN_BUF_INIT, entry = LIN_BUF_INIT;
+	char **grown = realloc(d->wrote, (d->nwrote + 1) * sizeof(*grown));
+	if (grown)
+		d->wrote = grown;
+	lin_buf_printf(&path, "%s/%s", d->dirs[at], name);
+	lin_buf_printf(&entry, "%zu%s", at, name);
+	if (!grown || path.oom || entry.oom) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	if ((rc = lin_i_write_replace(path.data, data->data ? data->data : "", data->len, err)))
+		goto done;
+	d->wrote[d->nwrote++] = entry.data;
+	memset(&entry, 0, sizeof(entry));
+done:
+	lin_buf_dispose(&path);
+	lin_buf_dispose(&entry);
+	return rc;
+}
+
 /* Renders one diagram and writes dir/stem.ext atomically; the bytes stay in
  * data (the caller disposes of it). */
-static int write_one(const docs *d, const lin_draw_opts *o, const char *dir,
+static int write_one(docs *d, const lin_draw_opts *o, size_t at,
                      const char *stem, lin_format fmt, lin_buf *data, lin_error *err)
 {
 	int rc = 0;
-	lin_buf path = LIN_BUF_INIT;
+	lin_buf name = LIN_BUF_INIT;
 	static const char *const ext[] = {"svg", "dot", "png", "mmd"};
 
 	if ((rc = lin_render(data, d->cat, o, fmt, err)))
 		goto done;
-	lin_buf_printf(&path, "%s/%s.%s", dir, stem, ext[fmt]);
-	if (path.oom) {
+	lin_buf_printf(&name, "%s.%s", stem, ext[fmt]);
+	if (name.oom) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	rc = lin_write_atomic(path.data, data->data ? data->data : "", data->len, err);
+	rc = put_file(d, at, name.data, data, err);
 done:
-	lin_buf_dispose(&path);
+	lin_buf_dispose(&name);
 	return rc;
 }
 
@@ -179,13 +222,13 @@ static int write_section(docs *d, const lin_draw_opts *o, const char *stem,
                          lin_error *err)
 {
 	lin_buf svg = LIN_BUF_INIT, dot = LIN_BUF_INIT, mmd = LIN_BUF_INIT;
-	int rc = write_one(d, o, d->out_dir, stem, LIN_FORMAT_SVG, &svg, err);
+	int rc = write_one(d, o, 0, stem, LIN_FORMAT_SVG, &svg, err);
 	int too_big = rc == LIN_ELIMIT;
 
 	if (!rc)
-		rc = write_one(d, o, d->graph_dir, stem, LIN_FORMAT_DOT, &dot, err);
+		rc = write_one(d, o, d->graph_at, stem, LIN_FORMAT_DOT, &dot, err);
 	if (!rc && mermaid)
-		rc = write_one(d, o, d->graph_dir, stem, LIN_FORMAT_MERMAID, &mmd, err);
+		rc = write_one(d, o, d->graph_at, stem, LIN_FORMAT_MERMAID, &mmd, err);
 	if (rc && !too_big)
 		goto done;
 	lin_buf_puts(&d->md, "## ");
@@ -309,7 +352,7 @@ static int write_evolution(docs *d, lin_error *err)
 static int write_page(docs *d, lin_error *err)
 {
 	int rc = 0;
-	lin_buf html = LIN_BUF_INIT, path = LIN_BUF_INIT;
+	lin_buf html = LIN_BUF_INIT;
 	lin_page_fig *pf = calloc(d->nfigs + 1, sizeof(*pf));
 	size_t k = 0;
 
@@ -327,52 +370,173 @@ static int write_page(docs *d, lin_error *err)
 	}
 	if ((rc = lin_i_html_page(&html, d->cat, pf, k, err)))
 		goto done;
-	lin_buf_printf(&path, "%s/index.html", d->out_dir);
-	if (path.oom || html.oom) {
+	if (html.oom) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	rc = lin_write_atomic(path.data, html.data, html.len, err);
+	rc = put_file(d, 0, "index.html", &html, err);
 done:
 	free(pf);
 	lin_buf_dispose(&html);
+	return rc;
+}
+
+/* 1 when name has the form of a file this module writes and may remove:
+ * family-<slug>.ext, nothing else (a planted manifest cannot name
+ * README.md, "../x" or a user's notes). */
+static int prunable(const char *name, const char *const *exts)
+{
+	size_t n = strlen(name);
+	if (strncmp(name, "family-", 7) != 0 || strchr(name, '/'))
+		return 0;
+	for (size_t i = 0; exts[i]; i++) {
+		size_t e = strlen(exts[i]);
+		if (n > 7 + e && strcmp(name + n - e, exts[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when this run wrote name in folder at (d->wrote sorted); -1 when out
+ * of memory. */
+static int wrote_here(const docs *d, size_t at, const char *name)
+{
+	lin_buf key = LIN_BUF_INIT;
+	lin_buf_printf(&key, "%zu%s", at, name);
+	if (key.oom)
+		return -1;
+	int hit = bsearch(&key.data, d->wrote, d->nwrote, sizeof(*d->wrote), cmp_name) != NULL;
+	lin_buf_dispose(&key);
+	return hit;
+}
+
+/* Removes the diagrams the previous run listed in the folder's manifest
+ * and this run did not write: a family that left the catalog leaves no
+ * stale diagram, and a file docs never wrote (a user's family-notes.svg)
+ * is never touched. No manifest (a folder from before manifests, or not
+ * docs's at all) means nothing is removed. */
+static int prune_stale(const docs *d, size_t at, lin_error *err)
+{
+	static const char *const out_ext[] = {".svg", NULL}, *const graph_ext[] = {".dot", ".mmd", NULL};
+	static const char *const both_ext[] = {".svg", ".dot", ".mmd", NULL};
+	const char *const *exts = d->ndirs == 1 ? both_ext : at == 0 ? out_ext : graph_ext;
+	lin_buf path = LIN_BUF_INIT;
+	char *list = NULL;
+	size_t len = 0;
+	int rc = 0;
+	lin_error ignored;
+	struct stat st;
+
+	lin_buf_printf(&path, "%s/" MANIFEST, d->dirs[at]);
+	if (path.oom)
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	/* none, or not a file we could have written; a device planted there is
+	 * not even opened */
+	if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    lin_read_file(&list, &len, path.data, MANIFEST_MAX, &ignored) != 0)
+		goto done;
+	for (char *line = list, *next = NULL; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		int mine = prunable(line, exts) ? wrote_here(d, at, line) : 1;
+		if (mine == 1)
+			continue;
+		path.len = 0;
+		lin_buf_printf(&path, "%s/%s", d->dirs[at], line);
+		if (path.oom || mine < 0) {
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			goto done;
+		}
+		/* a file or a link in its place; unlink never follows the link */
+		if (lstat(path.data, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+			continue;
+		if (unlink(path.data) != 0 && errno != ENOENT) {
+			rc = lin_i_fail(err, LIN_EIO, path.data, 0, 0, "cannot remove stale diagram: %s",
+			                strerror(errno));
+			goto done;
+		}
+	}
+done:
+	free(list);
 	lin_buf_dispose(&path);
 	return rc;
 }
 
-/* Removes family-*.ext files this run did not write: a family that left the
- * catalog must not leave a stale diagram behind. Only names of the form
- * this module generates are touched. */
-static int prune_stale(const docs *d, const char *dir, const char *ext, lin_error *err)
+/* The folder's manifest: a comment line, then each file written there, in
+ * byte order (deterministic, so the committed out/ stays fresh). */
+static int write_manifest(const docs *d, size_t at, lin_error *err)
 {
+	lin_buf text = LIN_BUF_INIT, path = LIN_BUF_INIT;
 	int rc = 0;
-	size_t elen = strlen(ext);
+	lin_buf_puts(&text, "# written by `lineage docs`: the files it owns here, the only ones "
+	                    "it may remove once it no longer writes them\n");
+	for (size_t i = 0; i < d->nwrote; i++)
+		if ((size_t)(d->wrote[i][0] - '0') == at)
+			lin_buf_printf(&text, "%s\n", d->wrote[i] + 1);
+	lin_buf_printf(&path, "%s/" MANIFEST, d->dirs[at]);
+	if (text.oom || path.oom)
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	else
+		rc = lin_i_write_replace(path.data, text.data, text.len, err);
+	lin_buf_dispose(&text);
+	lin_buf_dispose(&path);
+	return rc;
+}
+
+/* 1 for the name of a temporary file some lineage run made here: the
+ * short LIN_I_TMP_PREFIX ones, and the "<output>.tmpXXXXXX" of older
+ * versions beside an output docs writes. */
+static int is_our_tmp(const char *name)
+{
+	static const char *const outs[] = {".svg", ".dot", ".mmd", ".md", ".html", MANIFEST, NULL};
+	size_t n = strlen(name), p = strlen(LIN_I_TMP_PREFIX);
+	if (strncmp(name, LIN_I_TMP_PREFIX, p) == 0)
+		return n == p + 6;
+	if (n < 10 || strncmp(name + n - 10, ".tmp", 4) != 0)
+		return 0;
+	for (size_t i = n - 6; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	for (size_t i = 0; outs[i]; i++) {
+		size_t e = strlen(outs[i]);
+		if (n - 10 >= e && strncmp(name + n - 10 - e, outs[i], e) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Removes temporary files that interrupted runs left in the folder (killed
+ * before they could clean up: where the file system has unnamed temporary
+ * files a run leaves none, elsewhere SIGKILL can): only regular files of
+ * this user, and only those older than STALE_TMP_SECONDS, so a run writing
+ * into the same folder right now keeps its own. Best effort: a file that
+ * cannot be removed stays. */
+static void sweep_temporaries(const char *dir)
+{
 	DIR *dh = opendir(dir);
 	struct dirent *de;
+	time_t now = time(NULL);
 	if (!dh)
-		return lin_i_fail(err, LIN_EIO, dir, 0, 0, "cannot list directory: %s", strerror(errno));
-	while (!rc && (de = readdir(dh)) != NULL) {
-		size_t n = strlen(de->d_name);
-		if (strncmp(de->d_name, "family-", 7) != 0 || n <= elen ||
-		    strcmp(de->d_name + n - elen, ext) != 0)
-			continue;
-		int keep = 0;
-		for (size_t i = 0; i < d->nslugs && !keep; i++)
-			keep = strlen(d->slugs[i]) == n - elen &&
-			       strncmp(d->slugs[i], de->d_name, n - elen) == 0;
-		if (keep)
-			continue;
+		return;
+	while ((de = readdir(dh)) != NULL) {
 		lin_buf path = LIN_BUF_INIT;
+		struct stat st;
+		if (!is_our_tmp(de->d_name))
+			continue;
 		lin_buf_printf(&path, "%s/%s", dir, de->d_name);
-		if (path.oom)
-			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-		else if (unlink(path.data) != 0)
-			rc = lin_i_fail(err, LIN_EIO, path.data, 0, 0, "cannot remove stale diagram: %s",
-			              strerror(errno));
+		if (!path.oom && lstat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid() && now - st.st_mtime > STALE_TMP_SECONDS)
+			unlink(path.data);
 		lin_buf_dispose(&path);
 	}
 	closedir(dh);
-	return rc;
 }
 
 int lin_docs_write(const lin_catalog *cat, const char *out_dir,
@@ -381,13 +545,22 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 	int rc = 0;
 	lin_roots roots = {NULL, 0};
 	lin_query_opts qo = LIN_QUERY_OPTS_INIT;
-	docs d = {cat, out_dir, graph_dir, LIN_BUF_INIT, NULL, 0, NULL, 0};
-	lin_buf path = LIN_BUF_INIT;
+	docs d = {cat, out_dir, graph_dir, LIN_BUF_INIT, NULL, 0, NULL, 0, {out_dir, graph_dir}, 2, 1,
+	          NULL, 0};
+	struct stat so, sg;
 
 	if (!cat || !out_dir || !graph_dir || !lin_catalog_graph(cat))
 		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_docs_write: bad argument");
 	if ((rc = make_dirs(out_dir, err)) || (rc = make_dirs(graph_dir, err)))
 		goto done;
+	/* --out and --graph naming one folder: one manifest for both */
+	if (stat(out_dir, &so) == 0 && stat(graph_dir, &sg) == 0 && so.st_dev == sg.st_dev &&
+	    so.st_ino == sg.st_ino) {
+		d.ndirs = 1;
+		d.graph_at = 0;
+	}
+	for (size_t i = 0; i < d.ndirs; i++)
+		sweep_temporaries(d.dirs[i]);
 	/* roots come most-derived first, ties by id: a stable README */
 	if ((rc = lin_query_roots(&roots, cat, &qo, err)))
 		goto done;
@@ -401,21 +574,24 @@ int lin_docs_write(const lin_catalog *cat, const char *out_dir,
 		rc = write_family(&d, &roots.items[i], err);
 	if (rc || (rc = write_catalog(&d, err)) || (rc = write_page(&d, err)))
 		goto done;
-	lin_buf_printf(&path, "%s/README.md", out_dir);
-	if (d.md.oom || path.oom) {
+	if (d.md.oom) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	if ((rc = lin_write_atomic(path.data, d.md.data, d.md.len, err)))
+	if ((rc = put_file(&d, 0, "README.md", &d.md, err)))
 		goto done;
-	if ((rc = prune_stale(&d, out_dir, ".svg", err)) ||
-	    (rc = prune_stale(&d, graph_dir, ".mmd", err)))
-		goto done;
-	rc = prune_stale(&d, graph_dir, ".dot", err);
+	/* prune before the new manifest replaces the old: a run stopped in
+	 * between still finds the stale files listed next time */
+	qsort(d.wrote, d.nwrote, sizeof(*d.wrote), cmp_name);
+	for (size_t i = 0; i < d.ndirs && !rc; i++)
+		rc = prune_stale(&d, i, err);
+	for (size_t i = 0; i < d.ndirs && !rc; i++)
+		rc = write_manifest(&d, i, err);
 done:
 	for (size_t i = 0; i < d.nslugs; i++)
 		free(d.slugs[i]);
 	free(d.slugs);
+	lin_i_strv_free(d.wrote, d.nwrote);
 	for (size_t i = 0; i < d.nfigs; i++) {
 		free(d.figs[i].anchor);
 		free(d.figs[i].heading);
@@ -424,7 +600,6 @@ done:
 	}
 	free(d.figs);
 	lin_buf_dispose(&d.md);
-	lin_buf_dispose(&path);
 	lin_roots_dispose(&roots);
 	return rc;
 }

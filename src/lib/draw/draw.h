@@ -184,10 +184,21 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 #define LIN_MERMAID_MAX_EDGES 500
 #define LIN_MERMAID_MAX_CHARS 50000
 
+/* A model's box's DOM id before any clash suffix: "model-" + id with
+ * everything outside [a-z0-9-] turned into '-' (gv_graph.c). A drawing
+ * whose models share one gives each but the lowest-numbered "_<vertex>";
+ * the page does the same over the whole catalog. */
+void lin_i_put_dom_id(lin_buf *b, const char *id);
+
 /* Appends svg (as lin_render writes it) for inlining in an HTML page: the
  * XML prolog, doctype and comments before <svg> are dropped and every
- * id="X" becomes id="<prefix>X", so several diagrams can share a page. */
-int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix);
+ * id="X" becomes id="<prefix>X", so several diagrams can share a page.
+ * With dom (ndom ids by vertex), a model's box (its <title> is
+ * "n<vertex>") gets id="<prefix><dom[vertex]>" instead: a drawing makes
+ * its ids unique among the models it shows, the page needs them unique
+ * (and the same in every figure) among all models. */
+int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix,
+                     char *const *dom, size_t ndom);
 
 /* One diagram of the HTML page. */
 typedef struct lin_page_fig {

@@ -215,8 +215,7 @@ static char dom_char(char c)
 	return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') ? c : '-';
 }
 
-/* "model-" + id with everything outside [a-z0-9-] turned into '-'. */
-static void put_dom_id(lin_buf *b, const char *id)
+void lin_i_put_dom_id(lin_buf *b, const char *id)
 {
 	lin_buf_puts(b, "model-");
 	for (const char *p = id ? id : ""; *p; p++) {
@@ -225,9 +224,11 @@ static void put_dom_id(lin_buf *b, const char *id)
 	}
 }
 
-/* Two catalog ids may map to the same DOM id ("a.b", "a_b"): the later one
- * gets "-<vertex>" so ids in the SVG stay unique. Compares without copying,
- * over the drawn models before v (at most the plan's budget). */
+/* Two catalog ids may map to the same DOM id ("a.b", "a_b", "a-b"): each
+ * but the lowest-numbered of the drawn models gets "_<vertex>". '_' is
+ * never produced by dom_char, so a suffixed id cannot equal any other id
+ * of the drawing, suffixed or not: unique by construction. Compares
+ * without copying, over the drawn models (at most the plan's budget). */
 static int dom_id_taken(const lin_gv *d, const lin_model *m, igraph_integer_t v)
 {
 	const char *mine = m->id ? m->id : "";
@@ -236,7 +237,7 @@ static int dom_id_taken(const lin_gv *d, const lin_model *m, igraph_integer_t v)
 		igraph_integer_t u = VECTOR(*verts)[i];
 		const char *a = mine, *b = NULL;
 		if (u >= v)
-			break;
+			continue;
 		b = lin_catalog_model(d->cat, u)->id;
 		for (b = b ? b : ""; *a && *b && dom_char(*a) == dom_char(*b); a++, b++)
 			;
@@ -353,9 +354,9 @@ static int style_node(lin_gv *d, Agnode_t *n, const lin_model *m, igraph_integer
 	put_classes(&d->tmp, m);
 	if ((rc = lin_i_gv_set_tmp(d, n, "class")))
 		return rc;
-	put_dom_id(&d->tmp, m->id);
+	lin_i_put_dom_id(&d->tmp, m->id);
 	if (dom_id_taken(d, m, v))
-		lin_buf_printf(&d->tmp, "-%" IGRAPH_PRId, v);
+		lin_buf_printf(&d->tmp, "_%" IGRAPH_PRId, v);
 	if ((rc = lin_i_gv_set_tmp(d, n, "id")))
 		return rc;
 	if (m->links.n && lin_i_put_url(&d->tmp, m->links.items[0])) {

@@ -17,8 +17,29 @@ void lin_i_put_html(lin_buf *b, const char *s)
 	lin_escape(b, s, LIN_ESC_XML, 0);
 }
 
-int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix)
+/* The vertex of the model box whose id attribute ends at q (at its closing
+ * quote): Graphviz writes `<g id="..." class="node ...">` and then
+ * `<title>n<vertex></title>`; -1 for anything else. */
+static long box_vertex(const char *q, const char *end)
 {
+	static const char title[] = ">\n<title>n";
+	long v = 0;
+	while (q < end && *q != '>' && *q != '<')
+		q++;
+	if ((size_t)(end - q) < sizeof(title) || memcmp(q, title, sizeof(title) - 1) != 0)
+		return -1;
+	q += sizeof(title) - 1;
+	if (q >= end || *q < '0' || *q > '9')
+		return -1;
+	for (; q < end && *q >= '0' && *q <= '9' && v < (1L << 40); q++)
+		v = v * 10 + (*q - '0');
+	return (size_t)(end - q) >= 8 && memcmp(q, "</title>", 8) == 0 ? v : -1;
+}
+
+int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *prefix,
+                     char *const *dom, size_t ndom)
+{
+	static const char box[] = "model&#45;";
 	const char *end = svg + len, *p = NULL;
 
 	/* the <svg element itself: skip the prolog, doctype and comments */
@@ -30,7 +51,7 @@ int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *pref
 	while (p < end) {
 		/* Graphviz escapes '"' in text and attribute values, so ' id="'
 		 * only ever starts an id attribute */
-		const char *hit = NULL;
+		const char *hit = NULL, *close = NULL;
 		for (const char *q = p; q + 5 <= end; q++)
 			if (memcmp(q, " id=\"", 5) == 0) {
 				hit = q;
@@ -43,6 +64,20 @@ int lin_i_svg_inline(lin_buf *out, const char *svg, size_t len, const char *pref
 		lin_buf_append(out, p, (size_t)(hit + 5 - p));
 		lin_buf_puts(out, prefix);
 		p = hit + 5;
+		close = memchr(p, '"', (size_t)(end - p));
+		if (dom && close && (size_t)(close - p) >= sizeof(box) - 1 &&
+		    memcmp(p, box, sizeof(box) - 1) == 0) {
+			long v = box_vertex(close, end);
+			if (v >= 0 && (size_t)v < ndom) {
+				/* written as Graphviz writes ids, '-' as &#45; */
+				for (const char *c = dom[v]; *c; c++)
+					if (*c == '-')
+						lin_buf_puts(out, "&#45;");
+					else
+						lin_buf_append(out, c, 1);
+				p = close;
+			}
+		}
 	}
 	return out->oom ? LIN_ENOMEM : 0;
 }
@@ -160,9 +195,72 @@ static void json_key(lin_buf *b, const char *s, int comma)
 	free(k);
 }
 
-/* One model's JSON for the search: id, name, aliases, their name keys, dom
- * id, parents as [vertex, relation] pairs. */
-static void model_json(lin_buf *b, const lin_catalog *cat, igraph_integer_t v)
+typedef struct dom_key {
+	const char *s;
+	igraph_integer_t v;
+} dom_key;
+
+static int cmp_dom(const void *a, const void *b)
+{
+	const dom_key *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	return c ? c : (x->v > y->v) - (x->v < y->v);
+}
+
+/* The page's DOM id of every model's box, unique over the whole catalog by
+ * construction: the drawing's "model-<slug>", and "_<vertex>" after it for
+ * each model but the lowest-numbered of those sharing a slug ('_' is never
+ * in a slug, so a suffixed id equals no other). Without a clash the ids
+ * are the drawings' own, byte for byte. */
+static int page_dom_ids(char ***out, const lin_catalog *cat, size_t n)
+{
+	int rc = 0;
+	char **dom = calloc(n + 1, sizeof(*dom));
+	dom_key *k = malloc((n + 1) * sizeof(*k));
+	unsigned char *dup = calloc(n + 1, 1);
+	if (!dom || !k || !dup) {
+		rc = LIN_ENOMEM;
+		goto done;
+	}
+	for (size_t v = 0; v < n; v++) {
+		lin_buf b = LIN_BUF_INIT;
+		lin_i_put_dom_id(&b, lin_catalog_model(cat, (igraph_integer_t)v)->id);
+		if (b.oom || !b.data) {
+			lin_buf_dispose(&b);
+			rc = LIN_ENOMEM;
+			goto done;
+		}
+		dom[v] = b.data;
+		k[v].s = dom[v];
+		k[v].v = (igraph_integer_t)v;
+	}
+	qsort(k, n, sizeof(*k), cmp_dom);
+	for (size_t i = 1; i < n; i++)
+		dup[k[i].v] = strcmp(k[i].s, k[i - 1].s) == 0;
+	for (size_t v = 0; v < n && !rc; v++) {
+		if (!dup[v])
+			continue;
+		lin_buf b = {.data = dom[v], .len = strlen(dom[v]), .cap = strlen(dom[v]) + 1, .oom = 0};
+		lin_buf_printf(&b, "_%zu", v);
+		dom[v] = b.data;
+		if (b.oom)
+			rc = LIN_ENOMEM;
+	}
+done:
+	free(k);
+	free(dup);
+	if (rc) {
+		lin_i_strv_free(dom, n);
+		dom = NULL;
+	}
+	*out = dom;
+	return rc;
+}
+
+/* One model's JSON for the search: id, name, aliases, dom id (the box's
+ * id in every figure, less the figure's prefix), the name keys of id, name
+ * and aliases, parents as [vertex, relation] pairs. */
+static void model_json(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, const char *dom)
 {
 	const lin_model *m = lin_catalog_model(cat, v);
 	lin_buf_puts(b, "{\"id\":");
@@ -175,18 +273,13 @@ static void model_json(lin_buf *b, const lin_catalog *cat, igraph_integer_t v)
 			lin_buf_puts(b, ",");
 		json_text(b, m->aliases.items[i]);
 	}
-	lin_buf_puts(b, "],\"keys\":[");
+	lin_buf_printf(b, "],\"dom\":\"%s\",\"keys\":[", dom);
 	json_key(b, m->id, 0);
 	if (m->name)
 		json_key(b, m->name, 1);
 	for (size_t i = 0; i < m->aliases.n; i++)
 		json_key(b, m->aliases.items[i], 1);
-	lin_buf_puts(b, "],\"dom\":\"model-");
-	for (const char *p = m->id ? m->id : ""; *p; p++) {
-		char c = ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') ? *p : '-';
-		lin_buf_append(b, &c, 1);
-	}
-	lin_buf_puts(b, "\",\"parents\":[");
+	lin_buf_puts(b, "],\"parents\":[");
 	for (size_t i = 0, k = 0; i < m->nparents; i++) {
 		if (m->parents[i].vertex < 0)
 			continue;
@@ -342,11 +435,13 @@ int lin_i_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *fi
 {
 	int rc = 0;
 	igraph_integer_t n = 0;
-	char prefix[32];
+	char prefix[32], **dom = NULL;
 
 	if (!out || !cat || (nfigs && !figs) || !lin_catalog_graph(cat))
 		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "lin_i_html_page: bad argument");
 	n = lin_catalog_count(cat);
+	if (page_dom_ids(&dom, cat, (size_t)n))
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	lin_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	                  "<title>Model lineage</title>\n<style>");
@@ -375,7 +470,7 @@ int lin_i_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *fi
 		lin_i_put_html(out, figs[i].caption);
 		lin_buf_puts(out, "</p><div class=\"scroll\">\n");
 		fig_prefix(prefix, sizeof(prefix), i);
-		if (lin_i_svg_inline(out, figs[i].svg, figs[i].svg_len, prefix) != 0) {
+		if (lin_i_svg_inline(out, figs[i].svg, figs[i].svg_len, prefix, dom, (size_t)n) != 0) {
 			rc = lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "figure %s is not SVG", figs[i].anchor);
 			goto done;
 		}
@@ -395,7 +490,7 @@ int lin_i_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *fi
 	for (igraph_integer_t v = 0; v < n; v++) {
 		if (v)
 			lin_buf_puts(out, ",\n");
-		model_json(out, cat, v);
+		model_json(out, cat, v, dom[v]);
 	}
 	lin_buf_puts(out, "]}</script>\n<script>");
 	lin_buf_puts(out, page_js);
@@ -403,5 +498,6 @@ int lin_i_html_page(lin_buf *out, const lin_catalog *cat, const lin_page_fig *fi
 	if (out->oom)
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
+	lin_i_strv_free(dom, (size_t)n);
 	return rc;
 }

@@ -8,6 +8,7 @@
  */
 #include "draw.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,10 +64,17 @@ static void put_raw_id(lin_buf *b, const char *id)
 	}
 }
 
-/* Ids of the drawn models, unique: a clash gets "_<vertex>". */
+/* Ids of the drawn models, unique by construction: every id is checked
+ * against all ids given before it, suffixed ones included. A clash gets
+ * "_<vertex>", and should that be taken too (an id "a_b_5" beside "a/b"
+ * and "a_b"), "_<vertex>_<k>" for the first free k. ('_' is a letter of
+ * Mermaid ids, so no suffix is unreachable by the ids themselves, as it is
+ * for file names; hence the check.) */
 typedef struct ids {
 	char **s;
 	size_t n;
+	size_t *slot; /* open addressing over s: index + 1, 0 when empty */
+	size_t mask;
 } ids;
 
 static void ids_free(ids *x)
@@ -74,29 +82,60 @@ static void ids_free(ids *x)
 	for (size_t i = 0; i < x->n; i++)
 		free(x->s[i]);
 	free(x->s);
+	free(x->slot);
+}
+
+static size_t ids_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot where s is, or the empty one where it would go. */
+static size_t ids_find(const ids *x, const char *s)
+{
+	size_t i = ids_hash(s) & x->mask;
+	while (x->slot[i] && strcmp(x->s[x->slot[i] - 1], s) != 0)
+		i = (i + 1) & x->mask;
+	return i;
 }
 
 static int ids_make(ids *x, const lin_catalog *cat, const igraph_vector_int_t *verts)
 {
-	size_t n = (size_t)igraph_vector_int_size(verts);
+	size_t n = (size_t)igraph_vector_int_size(verts), cap = 16;
+	while (cap < 2 * n + 2)
+		cap *= 2;
 	x->s = calloc(n + 1, sizeof(*x->s));
+	x->slot = calloc(cap, sizeof(*x->slot));
 	x->n = 0;
-	if (!x->s)
+	x->mask = cap - 1;
+	if (!x->s || !x->slot)
 		return LIN_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		igraph_integer_t v = VECTOR(*verts)[i];
 		lin_buf b = LIN_BUF_INIT;
+		size_t at = 0, base = 0;
 		put_raw_id(&b, lin_catalog_model(cat, v)->id);
-		for (size_t j = 0; b.data && j < x->n; j++)
-			if (strcmp(x->s[j], b.data) == 0) {
-				lin_buf_printf(&b, "_%" IGRAPH_PRId, v);
+		for (unsigned k = 1; !b.oom && b.data; k++) {
+			at = ids_find(x, b.data);
+			if (!x->slot[at])
 				break;
+			if (k == 1) {
+				lin_buf_printf(&b, "_%" IGRAPH_PRId, v);
+				base = b.len;
+			} else {
+				b.len = base;
+				lin_buf_printf(&b, "_%u", k);
 			}
+		}
 		if (b.oom || !b.data) {
 			lin_buf_dispose(&b);
 			return LIN_ENOMEM;
 		}
 		x->s[x->n++] = b.data;
+		x->slot[at] = x->n;
 	}
 	return 0;
 }
@@ -153,7 +192,7 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 	unsigned stages = 0;
 	int closed = 0, external = 0, rc = 0;
 	lin_buf title = LIN_BUF_INIT;
-	ids x = {NULL, 0};
+	ids x = {NULL, 0, NULL, 0};
 
 	loc = malloc(((size_t)lin_catalog_count(cat) + 1) * sizeof(*loc));
 	if (!loc || ids_make(&x, cat, verts)) {

@@ -97,18 +97,41 @@ size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
 int lin_i_read_head(char **out, size_t *len, int *truncated, const char *path, size_t max,
                   lin_error *err);
 
-/* A file written in pieces and renamed into place when complete: a
- * temporary file beside path (created 0600), then fsync and rename. */
+/* Temporary files are "<dir>/.lineage-tmp-XXXXXX" (six letters), whatever
+ * the target's name, so a NAME_MAX-long target still has room. Most never
+ * have a name until they are complete (O_TMPFILE); the rest are removed by
+ * lin_remove_temporaries on a signal, and `docs` and `cache --clear` sweep
+ * stale ones. */
+#define LIN_I_TMP_PREFIX ".lineage-tmp-"
+
+/* A file written in pieces and renamed into place when complete: an
+ * unnamed file in path's directory where the file system has them, else a
+ * LIN_I_TMP_PREFIX one (created 0666 less the umask, never through a
+ * link); at commit fsync, a temporary name, and rename over path (a link
+ * at path is replaced, not followed). */
 typedef struct lin_atomic_file {
 	int fd;
-	char *path, *tmp;
+	char *path, *tmp; /* tmp is "" while the file has no name */
+	int slot;         /* its place in the signal handler's list, or -1 */
+	int keep_mode;    /* the mode of the regular file path was, or -1 */
 } lin_atomic_file;
 int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err);
 int lin_i_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_error *err);
-/* Syncs, sets mode (less the umask), renames; always releases af. */
+/* Syncs, sets the mode, renames; always releases af. mode can only take
+ * permission bits away from the creation mode (0666 less the umask): 0644
+ * gives 0644 less the umask. LIN_I_MODE_KEEP keeps the mode of the file
+ * being replaced (a 0600 output stays 0600); a new file keeps 0666 less
+ * the umask. */
+#define LIN_I_MODE_KEEP (-1)
 int lin_i_atomic_commit(lin_atomic_file *af, int mode, lin_error *err);
 /* Removes the temporary file and releases af (no-op when released). */
 void lin_i_atomic_abort(lin_atomic_file *af);
+
+/* Writes a file the tool owns (every `docs` output): always a new file
+ * renamed over path, whatever is there (a symlink, a FIFO, a device node
+ * planted in an output folder is replaced, never opened); only a directory
+ * at path is an error. Keeps the mode of a regular file it replaces. */
+int lin_i_write_replace(const char *path, const void *data, size_t len, lin_error *err);
 
 /* The *.yaml / *.yml files of dir in the order they are loaded (sorted),
  * as "dir/name" strings; free with lin_i_strv_free. No such file is an

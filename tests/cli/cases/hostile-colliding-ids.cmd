@@ -1,0 +1,1 @@
+draw -f mermaid --data tests/fixtures/hostile/colliding-ids.yaml
