@@ -392,7 +392,9 @@ void lin_i_fold_describe(char *buf, size_t n, unsigned long cp, lin_fold kind)
 {
 	char a[4];
 	lin_i_cp_fold(cp, a);
-	if (kind == LIN_FOLD_INVISIBLE)
+	if (kind == LIN_FOLD_INVISIBLE && lin_i_cp_hidden(cp))
+		snprintf(buf, n, "U+%04lX, a control, bidi, separator or noncharacter code point", cp);
+	else if (kind == LIN_FOLD_INVISIBLE)
 		snprintf(buf, n, "U+%04lX, an invisible character", cp);
 	else if (kind == LIN_FOLD_COMPAT)
 		snprintf(buf, n, "U+%04lX, a compatibility form of '%s'", cp, a[0] == ' ' ? " " : a);
