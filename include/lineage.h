@@ -110,7 +110,8 @@ LIN_EXTERN int lin_buf_printf(lin_buf *b, const char *fmt, ...)
 
 /* The formats catalog text is written into. Each has its rule for the ASCII
  * characters that need escaping, for invalid UTF-8 and for hidden code
- * points (controls, line and paragraph separators, bidi overrides): data
+ * points (controls, line and paragraph separators, bidi controls,
+ * noncharacters): data
  * formats keep those as escapes, formats people read show something
  * harmless, so no writer passes one through. */
 typedef enum lin_escape_format {
@@ -126,8 +127,11 @@ typedef enum lin_escape_format {
 	LIN_ESC_MERMAID_TITLE, /* a Mermaid front matter's YAML title, no markup */
 	LIN_ESC_YAML,          /* inside a YAML double-quoted scalar */
 	LIN_ESC_MARKDOWN,      /* inline Markdown text */
-	LIN_ESC_TERMINAL,      /* text for a terminal: controls as '?', line
-	                          breaks and tabs kept */
+	LIN_ESC_TERMINAL,      /* text for a terminal: hidden code points as
+	                          '?', line breaks and tabs kept */
+	LIN_ESC_TERMINAL_LINE, /* catalog text inside one line of terminal
+	                          output: the same, line breaks and tabs as '?'
+	                          too, so a name cannot start a line of its own */
 	LIN_ESC_COUNT
 } lin_escape_format;
 
@@ -526,7 +530,9 @@ LIN_EXTERN int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_inte
                                lin_error *err);
 
 /* Appends model v's display label: "Name [id]", or the id alone when the
- * name is missing or equal to it. The one rule every text output uses. */
+ * name is missing or equal to it, escaped for one line of terminal text
+ * (LIN_ESC_TERMINAL_LINE: no line break or other hidden code point). The
+ * one rule every text output uses. Returns 0 or LIN_ENOMEM. */
 LIN_EXTERN int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v);
 
 /* Appends s to out as a JSON string literal (quoted and escaped; invalid

@@ -100,13 +100,15 @@ int cli_int(const char *opt, const char *s, int *out);
  * after reporting the error. */
 int cli_emit(const lin_buf *b);
 
-/* Writes text meant for a terminal: control characters (other than
+/* Writes text meant for a terminal: hidden code points (other than
  * newline and tab) that a hostile catalog could use to drive the terminal
- * are shown as '?'. */
+ * are shown as '?'. The text's own writer keeps catalog text to one line
+ * (LIN_ESC_TERMINAL_LINE); this is the backstop. */
 int cli_emit_text(lin_buf *b);
 
 /* Writes prefix and msg and a newline to fp (a FILE *), msg through the
- * escaper's terminal rule: no control or bidi character reaches it. */
+ * escaper's one-line terminal rule: no control, bidi or other hidden
+ * character, and no line break, reaches it. */
 void cli_put_terminal(void *fp, const char *prefix, const char *msg);
 
 /* Prints "lineage: <error>" to stderr. */

@@ -95,8 +95,17 @@ static int run_list(const cli_cmd *cmd, const cli_args *a)
 			lin_buf_puts(&out, k ? ",\n " : "\n ");
 			lin_export_model_json(&out, cat, v, 0);
 		} else {
-			lin_buf_printf(&out, "%-28s %-32s %-18s %-10s %s\n", m->id, m->name, lin_stage_name(m->stage),
-			               m->released ? m->released : "-", m->org ? m->org : "-");
+			/* one line per model: catalog text loses its line breaks */
+			const char *col[] = {m->id, m->name, m->released ? m->released : "-",
+			                     m->org ? m->org : "-"};
+			lin_buf c[4] = {LIN_BUF_INIT, LIN_BUF_INIT, LIN_BUF_INIT, LIN_BUF_INIT};
+			for (int j = 0; j < 4; j++)
+				lin_escape(&c[j], col[j], LIN_ESC_TERMINAL_LINE, 0);
+			lin_buf_printf(&out, "%-28s %-32s %-18s %-10s %s\n", c[0].data ? c[0].data : "",
+			               c[1].data ? c[1].data : "", lin_stage_name(m->stage),
+			               c[2].data ? c[2].data : "", c[3].data ? c[3].data : "");
+			for (int j = 0; j < 4; j++)
+				lin_buf_dispose(&c[j]);
 		}
 		k++;
 	}

@@ -301,7 +301,9 @@ int cli_emit(const lin_buf *b)
 void cli_put_terminal(void *fp, const char *prefix, const char *msg)
 {
 	lin_buf b = LIN_BUF_INIT;
-	lin_escape(&b, msg, LIN_ESC_TERMINAL, 0);
+	/* a message is one line: a name's newline must not start another
+	 * that reads as a diagnostic of its own */
+	lin_escape(&b, msg, LIN_ESC_TERMINAL_LINE, 0);
 	fprintf(fp, "%s%s\n", prefix, b.data ? b.data : "");
 	lin_buf_dispose(&b);
 }

@@ -437,5 +437,111 @@ ok "cache --clear in a refused directory: exit 2, said why" '[ $rc = 2 ] && grep
 ok "cache --clear in a refused directory: removes nothing" '[ -e "$sc/.lineage-tmp-Dead06" ] && [ -e "$sc_img" ]'
 chmod 700 "$sc"
 
+# ---- round 2: text ----
+# A catalog of noncharacters (every plane's U+xxFFFE/U+xxFFFF, U+FDD0..EF),
+# C1 controls, bidi controls and separators in every text field: every SVG
+# drawn from it must be well-formed XML, and the terminal gets none of them.
+python3 - "$tmp/nonchars.yaml" <<'PY'
+import sys
+nc = [chr(c) for c in range(0xFDD0, 0xFDF0)] + [chr((p << 16) | 0xFFFE) for p in range(17)] + [chr((p << 16) | 0xFFFF) for p in range(17)]
+other = ["\u0085", "\u009b", "\u009d", "\u202e", "\u200f", "\u061c", "\u2028", "\u2029", "\u0007"]
+def q(s):
+    return '"' + "".join("\\U%08X" % ord(ch) if ord(ch) > 0xFFFF else "\\u%04X" % ord(ch) for ch in s) + '"'
+out = []
+for i, ch in enumerate(nc + other):
+    t = q("m" + ch + "x")
+    out.append("- id: m%d\n  name: %s\n  org: %s\n  stage: sft\n  sources: [%s]\n" % (i, t, t, t))
+    if i:
+        out.append("  parents: [{model: m%d, relation: finetune, variant: %s, note: %s, sources: [x]}]\n" % (i - 1, t, t))
+open(sys.argv[1], "w").write("".join(out))
+PY
+ok "noncharacters: the catalog loads" '"$bin" check --data "$tmp/nonchars.yaml" 2>/dev/null; [ $? -le 1 ]'
+if command -v xmllint >/dev/null; then
+  "$bin" draw --data "$tmp/nonchars.yaml" -o "$tmp/nonchars.svg" 2>/dev/null
+  ok "noncharacters: the SVG is well-formed XML" 'xmllint --noout "$tmp/nonchars.svg" 2>"$tmp/err"'
+  "$bin" docs --data "$tmp/nonchars.yaml" --out "$tmp/ncout" --graph "$tmp/ncgraph" >/dev/null 2>&1
+  ok "noncharacters: every SVG of docs is well-formed XML" 'for f in "$tmp"/ncout/*.svg; do xmllint --noout "$f" || exit 1; done 2>"$tmp/err"'
+else
+  echo "hostile: xmllint not installed: SVG well-formedness cases skipped"; skipped=$((skipped + 1))
+fi
+# nothing hidden reaches the terminal: no C0/C1 control, bidi control,
+# separator or noncharacter in any verb's text output
+"$bin" ancestors m60 --data "$tmp/nonchars.yaml" >"$tmp/tree.txt" 2>&1
+"$bin" show m30 --data "$tmp/nonchars.yaml" >>"$tmp/tree.txt" 2>&1
+"$bin" list --data "$tmp/nonchars.yaml" >>"$tmp/tree.txt" 2>&1
+"$bin" check --data "$tmp/nonchars.yaml" >>"$tmp/tree.txt" 2>&1
+ok "terminal: no hidden code point in trees, show, list, check" 'python3 - "$tmp/tree.txt" <<'"'"'PY'"'"'
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+bad = [c for c in t if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f or c in "\u061c\u200e\u200f\u2028\u2029"
+       or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069 or 0xfdd0 <= ord(c) <= 0xfdef or (ord(c) & 0xfffe) == 0xfffe]
+sys.exit(1 if bad else 0)
+PY'
+# a newline in a name forges no line: the ancestors tree of a model with
+# two ancestors is exactly three lines, whatever the names hold
+f=tests/fixtures/hostile/forged-lines.yaml
+"$bin" ancestors directive --data "$f" >"$tmp/out" 2>&1
+ok "forged lines: the ancestors tree has 3 lines ($(wc -l <"$tmp/out"))" '[ "$(wc -l <"$tmp/out")" = 3 ]'
+ok "forged lines: no '(trusted)' line of its own" '! grep -q "^└── finetune: GPT-4" "$tmp/out"'
+"$bin" descendants base --data "$f" >"$tmp/out" 2>&1
+ok "forged lines: the descendants tree has 4 lines" '[ "$(wc -l <"$tmp/out")" = 4 ]'
+"$bin" show kid --data "$f" >"$tmp/out" 2>&1
+ok "forged lines: show has one source line and continuation lines marked" \
+  '[ "$(grep -c "^ *source: " "$tmp/out")" = 1 ] && [ "$(grep -c "^ *| " "$tmp/out")" = 2 ]'
+"$bin" list --data "$f" >"$tmp/out" 2>&1
+ok "forged lines: list has one line per model" '[ "$(wc -l <"$tmp/out")" = 4 ]'
+# an error message quoting a name stays one line
+"$bin" show "$(printf 'no\nlineage: error: forged')" --data "$f" >"$tmp/out" 2>"$tmp/err"
+ok "forged lines: an error quoting a name is one line" '[ "$(wc -l <"$tmp/err")" = 1 ]'
+"$bin" check --data "$f" >"$tmp/out" 2>"$tmp/err"
+ok "forged lines: check's diagnostics are one line each" '[ "$(grep -vc "^lineage: " "$tmp/err")" = 0 ]'
+printf -- '- id: a\n  stage: sft\n  sources: [x]\n  parents: [{model: "nope\\nlineage: warning: forged", relation: finetune, sources: [x]}]\n' >"$tmp/forged-diag.yaml"
+"$bin" check --data "$tmp/forged-diag.yaml" >"$tmp/out" 2>"$tmp/err"
+ok "forged lines: a diagnostic quoting a newline stays one line" \
+  '[ "$(wc -l <"$tmp/err")" = 2 ] && grep -q "forged-diag.yaml:4:13: unknown parent of .a.: no model named .nope?lineage: warning: forged." "$tmp/err"'
+# Mermaid: no directive survives, in a .mmd or the README's block
+"$bin" draw directive --ancestors -f mermaid -o "$tmp/d.mmd" --data "$f"
+ok "mermaid: no '%' from user text in a .mmd" '! grep -q "%" "$tmp/d.mmd"'
+"$bin" docs --data "$f" --out "$tmp/fout" --graph "$tmp/fgraph" >/dev/null 2>&1
+ok "mermaid: no %% in any graph/*.mmd" '! grep -l "%%" "$tmp"/fgraph/*.mmd'
+ok "mermaid: no %% inside the README's mermaid blocks" \
+  '! awk "/^\`\`\`mermaid/{m=1;next} /^\`\`\`/{m=0} m" "$tmp/fout/README.md" | grep -q "%"'
+# look-alikes: eight warnings, each with its file:line:col, and a parent
+# written with a zero-width space never resolves to the planted model
+"$bin" check --data tests/fixtures/hostile/lookalikes.yaml >"$tmp/out" 2>"$tmp/err"
+ok "look-alikes: check warns about all eight" \
+  '[ "$(grep -c "^lineage: warning: tests/fixtures/hostile/lookalikes.yaml:[0-9]*:[0-9]*: .* looks like .LLaMA. of .llama." "$tmp/err")" = 8 ]'
+ok "look-alikes: no warning on CJK or a lone Greek letter" '! grep -q "pangu-alpha" "$tmp/err"'
+expect "look-alikes: a zero-width-space parent is refused" 1 "names 'planted' but reads as 'LLaMA', which names 'llama'" -- \
+  check --data tests/fixtures/hostile/lookalike-parent.yaml
+ok "shipped catalog: no warning" '"$bin" check --data data 2>&1 | grep -q "0 errors, 0 warnings"'
+# the page matches names as the CLI does: the page's query rule (JS) gives
+# the keys the C rule wrote for every hostile name
+if command -v node >/dev/null; then
+  "$bin" docs --data tests/fixtures/hostile/lookalikes.yaml --out "$tmp/lout" --graph "$tmp/lgraph" >/dev/null 2>&1
+  for page in "$tmp/lout/index.html" "$tmp/ncout/index.html"; do
+  ok "page: the JS query rule gives the C keys ($(basename "$(dirname "$page")"))" 'node - "$page" <<'"'"'JS'"'"'
+const fs = require("fs");
+const page = fs.readFileSync(process.argv[2], "utf8");
+const src = /function key\(s\)\{.*?\}\);\}/s.exec(page)[0];
+const key = new Function(src + "; return key;")();
+const data = JSON.parse(/<script type="application\/json" id="lineage-data">(.*?)<\/script>/s.exec(page)[1]);
+let bad = 0;
+for (const m of data.models) {
+  const names = [m.id, m.name].concat(m.aliases);
+  /* the page shows a hidden code point as a space (its keys keep it, so a
+     search still compares exactly): only names shown as they are compare */
+  const hidden = (k) => [...k].some((c) => { const x = c.codePointAt(0);
+    return x < 0x20 || (x >= 0x7f && x <= 0x9f) || [0x61c, 0x200e, 0x200f, 0x2028, 0x2029].includes(x) ||
+      (x >= 0x202a && x <= 0x202e) || (x >= 0x2066 && x <= 0x2069) || (x >= 0xfdd0 && x <= 0xfdef) || (x & 0xfffe) === 0xfffe; });
+  names.forEach((n, i) => { if (!hidden(m.keys[i]) && key(n) !== m.keys[i]) { bad++; console.log("key mismatch", JSON.stringify(n), JSON.stringify(m.keys[i])); } });
+}
+process.exit(bad ? 1 : 0);
+JS'
+  done
+else
+  echo "hostile: node not installed: page key parity case skipped"; skipped=$((skipped + 1))
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

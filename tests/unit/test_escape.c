@@ -26,7 +26,32 @@ static const char *const hostile[] = {
 	"<script>alert(1)</script>&amp;\"'`|;#",
 	"\\N\\G\\l back\\slashes",
 	"1. - * [x](javascript:alert(1)) _em_ ~~s~~ !img",
+	/* round 2 */
+	"osc\xc2\x9d" "0;owned\xc2\x9c csi\xc2\x9b" "2J",   /* C1 in UTF-8 */
+	"non\xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90\xf0\x9f\xbf\xbe\xf4\x8f\xbf\xbf", /* FFFE FFFF FDD0 1FFFE 10FFFF */
+	"%%{init: {'theme':'dark','themeCSS':'rect{fill:url(https://example.org/x)}'}}%% M",
+	"%%{init:{}}%%",
+	"Kid\n\xe2\x94\x94\xe2\x94\x80\xe2\x94\x80 finetune: GPT-4 [gpt-4] (trusted)",
+	"cr\rlf\r\nvt\x0b" "ff\x0c" "nel\xc2\x85",       /* every line break */
+	"rlm\xe2\x80\x8f" "alm\xd8\x9c" "lre\xe2\x80\xaa", /* bidi marks */
+	"LLaMA\xf3\xa0\x81\xa5\xf3\xa0\x81\xb6 LLa\xe2\x80\x8bMA \xef\xbc\xac", /* tags, ZWSP, full-width */
 };
+
+/* Lines of s that are not continuation lines ("   | more"): what a
+ * terminal reader takes for lines of the layout. */
+static size_t layout_lines(const char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; p && *p;) {
+		const char *q = p;
+		while (*q == ' ')
+			q++;
+		n += *q != '|';
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	return n;
+}
 
 /* 1 when s holds a hidden code point other than those listed in keep. */
 static int has_hidden(const char *s, const char *keep)
@@ -69,7 +94,8 @@ static void every_format_every_string(void **state)
 	for (int f = 0; f < LIN_ESC_COUNT; f++)
 		for (size_t i = 0; i < sizeof(hostile) / sizeof(*hostile); i++) {
 			char *out = esc(hostile[i], (lin_escape_format)f, 0);
-			if (has_hidden(out, f == LIN_ESC_TERMINAL ? "\n\t" : "") || !valid_utf8(out))
+			if (has_hidden(out, f == LIN_ESC_TERMINAL ? "\n\t" : "") || !valid_utf8(out) ||
+			    ((f == LIN_ESC_MERMAID || f == LIN_ESC_MERMAID_TITLE) && strchr(out, '%')))
 				fail_msg("format %d let a hidden or invalid byte through: %s", f, out);
 			free(out);
 		}
@@ -100,6 +126,15 @@ static void each_rule(void **state)
 	expect("1. *a* [b]", LIN_ESC_MARKDOWN, 0, "1\\. \\*a\\* \\[b\\]");
 	expect("- x-y", LIN_ESC_MARKDOWN, 0, "\\- x-y");
 	expect("a\n\tb\x1b[0m\xe2\x80\xae", LIN_ESC_TERMINAL, 0, "a\n\tb?[0m?");
+	expect("a\n\tb\xc2\x9b\xe2\x80\xa8\xef\xbf\xbe", LIN_ESC_TERMINAL_LINE, 0, "a??b???");
+	/* round 2: '%' in Mermaid, noncharacters everywhere, past the BMP */
+	expect("%%{init:{}}%%", LIN_ESC_MERMAID, 0, "#37;#37;{init:{}}#37;#37;");
+	expect("%%{init:{}}%%", LIN_ESC_MERMAID_TITLE, 0, "\\u0025\\u0025{init:{}}\\u0025\\u0025");
+	expect("a\xef\xbf\xbe\xef\xb7\x90" "b", LIN_ESC_XML, 0, "a  b");
+	expect("a\xf0\x9f\xbf\xbf" "b", LIN_ESC_JSON, 0, "a\\ud83f\\udfffb");
+	expect("a\xf0\x9f\xbf\xbf" "b", LIN_ESC_YAML, 0, "a\\U0001FFFFb");
+	expect("a\xef\xbf\xbf" "b", LIN_ESC_YAML, 0, "a\\uFFFFb");
+	expect("a\xf0\x9f\x98\x80" "b", LIN_ESC_JSON, 0, "a\xf0\x9f\x98\x80" "b"); /* not hidden */
 	/* cut at max code points with an ellipsis, never inside a character */
 	expect("abcdef", LIN_ESC_DOT_LABEL, 4, "abc\xe2\x80\xa6");
 	expect("abcd", LIN_ESC_DOT_LABEL, 4, "abcd");
@@ -170,6 +205,24 @@ static void every_writer(void **state)
 		b.len = 0;
 		assert_int_equal(lin_render(&b, cat, &o, LIN_FORMAT_MERMAID, &e), 0);
 		check_out("Mermaid", i, &b, "\n");
+		/* no directive: user text never brings a '%' */
+		if (strchr(b.data, '%'))
+			fail_msg("Mermaid kept a '%%' of hostile string %zu:\n%s", i, b.data);
+		/* the terminal: the tree of kid is its line and one edge, and
+		 * show's layout has as many lines as for a plain catalog */
+		b.len = 0;
+		lin_query_opts q = LIN_QUERY_OPTS_INIT;
+		assert_int_equal(lin_export_tree(&b, cat, v, IGRAPH_IN, &q, &e), 0);
+		check_out("tree", i, &b, "\n");
+		if (layout_lines(b.data) != 2)
+			fail_msg("the tree of hostile string %zu has %zu lines:\n%s", i,
+			         layout_lines(b.data), b.data);
+		b.len = 0;
+		assert_int_equal(lin_export_model_text(&b, cat, v, NULL), 0);
+		check_out("show", i, &b, "\n");
+		if (layout_lines(b.data) != 8)
+			fail_msg("show of hostile string %zu has %zu layout lines:\n%s", i,
+			         layout_lines(b.data), b.data);
 		lin_buf_dispose(&b);
 		/* the documentation set: Markdown and the HTML page */
 		char dir[] = "/tmp/lineage-escape-XXXXXX";
@@ -184,6 +237,14 @@ static void every_writer(void **state)
 			snprintf(path, sizeof(path), "%s/%s", out, files[f]);
 			read_into(&d, path);
 			check_out(files[f], i, &d, "\n");
+			/* Mermaid reads only the ```mermaid blocks: no '%' in them */
+			for (char *m = strstr(d.data, "```mermaid\n"); m; m = strstr(m, "```mermaid\n")) {
+				char *end = strstr(m + 11, "```");
+				assert_non_null(end);
+				if (memchr(m, '%', (size_t)(end - m)))
+					fail_msg("%s kept a '%%' of hostile string %zu in Mermaid", files[f], i);
+				m = end + 3;
+			}
 			lin_buf_dispose(&d);
 		}
 		char cmd[160];

@@ -89,7 +89,7 @@ static void tree_descendants_marks_repeats(void **state)
 	        "Base [base]\n"
 	        "├── finetune: Model A [a] (7B)\n"
 	        "│   └── merge: c\n"
-	        "│       └── quantized: D <\"q\"> & \t é [d] (4-bit)\n"
+	        "│       └── quantized: D <\"q\"> & ? é [d] (4-bit)\n"
 	        "└── adapter: b\n"
 	        "    └── merge: c (*)\n");
 }
@@ -98,7 +98,7 @@ static void tree_ancestors_in_catalog_order(void **state)
 {
 	const lin_catalog *cat = *state;
 	tree_is(cat, "d", IGRAPH_IN, LIN_REL_ALL, -1,
-	        "D <\"q\"> & \t é [d]\n"
+	        "D <\"q\"> & ? é [d]\n"
 	        "└── quantized: c (4-bit)\n"
 	        "    ├── merge: Model A [a]\n"
 	        "    │   └── finetune: Base [base] (7B)\n"
@@ -121,7 +121,7 @@ static void tree_depth_limit(void **state)
 	        "│   └── merge: c\n"
 	        "└── adapter: b\n"
 	        "    └── merge: c (*)\n");
-	tree_is(cat, "d", IGRAPH_IN, LIN_REL_ALL, 0, "D <\"q\"> & \t é [d]\n");
+	tree_is(cat, "d", IGRAPH_IN, LIN_REL_ALL, 0, "D <\"q\"> & ? é [d]\n");
 }
 
 static void tree_relation_filter(void **state)
@@ -130,12 +130,12 @@ static void tree_relation_filter(void **state)
 	tree_is(cat, "d", IGRAPH_IN,
 	        LIN_REL_BIT(LIN_REL_QUANTIZED) | LIN_REL_BIT(LIN_REL_MERGE) |
 	            LIN_REL_BIT(LIN_REL_ADAPTER), -1,
-	        "D <\"q\"> & \t é [d]\n"
+	        "D <\"q\"> & ? é [d]\n"
 	        "└── quantized: c (4-bit)\n"
 	        "    ├── merge: Model A [a]\n"
 	        "    └── merge: b\n"
 	        "        └── adapter: Base [base]\n");
-	tree_is(cat, "d", IGRAPH_IN, LIN_REL_BIT(LIN_REL_MERGE), -1, "D <\"q\"> & \t é [d]\n");
+	tree_is(cat, "d", IGRAPH_IN, LIN_REL_BIT(LIN_REL_MERGE), -1, "D <\"q\"> & ? é [d]\n");
 }
 
 static void tree_on_mini(void **state)
@@ -230,7 +230,9 @@ static void json_escapes(void **state)
 	json_is("/", "\"/\"");
 	/* valid UTF-8 passes through, 2, 3 and 4 bytes */
 	json_is("é中文😀", "\"é中文😀\"");
-	json_is("\xef\xbf\xbd\xf4\x8f\xbf\xbf", "\"\xef\xbf\xbd\xf4\x8f\xbf\xbf\"");
+	json_is("\xef\xbf\xbd\xf4\x8e\xbf\xbd", "\"\xef\xbf\xbd\xf4\x8e\xbf\xbd\"");
+	/* noncharacters are hidden: U+10FFFF as a surrogate pair */
+	json_is("\xf4\x8f\xbf\xbf\xef\xbf\xbe", "\"\\udbff\\udfff\\ufffe\"");
 	/* hidden code points (C1 controls, separators, bidi overrides) stay
 	 * data but never pass raw: escaped */
 	json_is("\xc2\x80", "\"\\u0080\"");

@@ -243,8 +243,9 @@ static void test_cards_and_json(void **state)
 	assert_contains(page, "\xe2\x80\x94 finetune (7B) \xe2\x80\x94 source: fixture</li>");
 	assert_contains(page, "<div>derived into</div>");
 	/* parents in the search data: chat comes from base (finetune) and
-	 * teacher (distill) */
-	assert_contains(page, "{\"id\":\"chat\",\"name\":\"Chat\",\"aliases\":[],\"dom\":\"model-chat\","
+	 * teacher (distill); its name keys as the CLI computes them */
+	assert_contains(page, "{\"id\":\"chat\",\"name\":\"Chat\",\"aliases\":[],"
+	                      "\"dom\":\"model-chat\",\"keys\":[\"chat\",\"chat\"],"
 	                      "\"parents\":[[0,\"finetune\"],[1,\"distill\"]]}");
 	check_json(page, 6);
 	check_refs(page);

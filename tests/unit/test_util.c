@@ -323,6 +323,47 @@ static void name_key_normalises(void **state)
 	}
 }
 
+/* What a name reads as: the eight look-alikes of LLaMA fold to it, CJK,
+ * full-width punctuation and a lone Greek letter read as themselves. */
+static void skeleton_of(const char *in, const char *want, lin_fold want_kind)
+{
+	lin_buf b = LIN_BUF_INIT;
+	lin_fold kind;
+	unsigned long cp;
+	assert_int_equal(lin_i_skeleton(&b, in, &cp, &kind), 0);
+	assert_string_equal(b.data ? b.data : "", want);
+	assert_int_equal(kind, want_kind);
+	lin_buf_dispose(&b);
+}
+
+static void skeletons_and_folds(void **state)
+{
+	(void)state;
+	skeleton_of("LLaMA", "LLaMA", LIN_FOLD_KEEP);
+	skeleton_of("\xef\xbc\xac\xef\xbc\xac\xef\xbd\x81\xef\xbc\xad\xef\xbc\xa1", "LLaMA", LIN_FOLD_COMPAT);
+	skeleton_of("LL\xd0\xb0MA", "LLaMA", LIN_FOLD_SCRIPT);              /* Cyrillic a */
+	skeleton_of("LLa\xce\x9c\xce\x91", "LLaMA", LIN_FOLD_SCRIPT);      /* Greek */
+	skeleton_of("LLa\xe2\x80\x8dMA", "LLaMA", LIN_FOLD_INVISIBLE);      /* ZWJ */
+	skeleton_of("LLa\xe2\x80\x8bMA", "LLaMA", LIN_FOLD_INVISIBLE);      /* ZWSP */
+	skeleton_of("LLa\xc2\xa0MA", "LLa MA", LIN_FOLD_COMPAT);             /* NBSP */
+	skeleton_of("LLa\xc2\xadMA", "LLaMA", LIN_FOLD_INVISIBLE);           /* soft hyphen */
+	skeleton_of("LLaMA\xf3\xa0\x81\xa5\xf3\xa0\x81\xb6", "LLaMA", LIN_FOLD_INVISIBLE); /* tags */
+	skeleton_of("\xf0\x9d\x90\x8b\xf0\x9d\x90\x8b", "LL", LIN_FOLD_COMPAT); /* math bold */
+	skeleton_of("\xef\xac\x81ne", "fine", LIN_FOLD_COMPAT);              /* ligature fi */
+	skeleton_of("\xe7\x99\xbe\xe5\xb7\x9d", "\xe7\x99\xbe\xe5\xb7\x9d", LIN_FOLD_KEEP); /* CJK */
+	skeleton_of("\xe6\x96\x87\xef\xbc\x88x\xef\xbc\x89", "\xe6\x96\x87(x)", LIN_FOLD_SCRIPT);
+	skeleton_of("PanGu-\xce\xb1", "PanGu-a", LIN_FOLD_SCRIPT);
+	/* hidden code points: noncharacters on every plane, bidi marks */
+	assert_true(lin_i_cp_hidden(0xfffe) && lin_i_cp_hidden(0xffff) && lin_i_cp_hidden(0xfdd0));
+	assert_true(lin_i_cp_hidden(0x1fffe) && lin_i_cp_hidden(0x10ffff) && lin_i_cp_hidden(0x200f));
+	assert_true(!lin_i_cp_hidden(0xfffd) && !lin_i_cp_hidden(0xfdf0) && !lin_i_cp_hidden(0x1f600));
+	/* a message's copy is cut between characters */
+	char buf[8];
+	assert_string_equal(lin_i_clip(buf, sizeof(buf), "abc"), "abc");
+	assert_string_equal(lin_i_clip(buf, sizeof(buf), "ab\xe4\xb8\xad\xe6\x96\x87"), "ab\xe2\x80\xa6");
+	assert_string_equal(lin_i_clip(buf, sizeof(buf), "abcdefgh"), "abcd\xe2\x80\xa6");
+}
+
 static void edit_distance_values(void **state)
 {
 	(void)state;
@@ -805,6 +846,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_append_and_puts),
+		cmocka_unit_test(skeletons_and_folds),
 		cmocka_unit_test(buf_printf_small_and_large),
 		cmocka_unit_test(buf_grows_over_many_appends),
 		cmocka_unit_test(buf_oom_flag_drops_appends),

@@ -96,6 +96,24 @@ const char *lin_i_catalog_intern_file(lin_catalog *cat, const char *name);
 int lin_i_index_find(igraph_integer_t *out, const lin_catalog *cat, const char *query,
                    int detail, lin_error *err);
 
+/* What name s reads as: when s holds a character outside ASCII, its
+ * skeleton is appended to skel and *skel_key receives the skeleton's name
+ * key (free()); *cp and *kind the most suspicious code point and its class
+ * (LIN_FOLD_KEEP, *skel_key NULL: s reads as itself). 0 or LIN_ENOMEM. */
+int lin_i_name_reads(lin_buf *skel, char **skel_key, const char *s, unsigned long *cp,
+                     lin_fold *kind);
+
+/* "U+200B, an invisible character" and the like, for a warning. */
+void lin_i_fold_describe(char *buf, size_t n, unsigned long cp, lin_fold kind);
+
+/* The model of the first key spelled key (a name key already), or -1. */
+igraph_integer_t lin_i_index_lookup(const lin_catalog *cat, const char *key);
+
+/* Warns about look-alike names: a name or alias holding invisible or
+ * compatibility characters, or reading like another model's (their
+ * skeletons' keys collide). At the model's entry; 0 or LIN_ENOMEM. */
+int lin_i_index_audit(const lin_catalog *cat, lin_diags *diags);
+
 /* Builds the name index (keys) and reports duplicate ids and aliases. */
 int lin_i_index_build(lin_catalog *cat, lin_diags *diags, lin_error *err);
 void lin_i_index_dispose(lin_catalog *cat);

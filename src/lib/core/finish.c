@@ -2,7 +2,7 @@
  * finish.c - turns a loaded catalog into a graph: resolves parent names
  * (external bases become models of their own), builds the igraph graph
  * (edge parent -> child), reports cycles with the models on them, and adds
- * the auditor's warnings (licence drift, repeated edges).
+ * the auditor's warnings (licence drift, repeated edges, look-alike names).
  */
 #include "core.h"
 
@@ -66,8 +66,40 @@ static void resolve_all(lin_catalog *cat)
 	lin_i_run_parallel(resolve_some, r, sizeof(r[0]), k);
 }
 
+/* A resolved reference that does not read as what it is: "LLa\u200bMA"
+ * naming a planted model of that spelling while it reads as "LLaMA", the
+ * name of another, is an error (it would resolve silently to a different
+ * model than a reviewer sees); one that reads as the model it names but
+ * holds invisible or compatibility characters is a warning. */
+static void check_reference(lin_catalog *cat, const lin_model *m, const lin_parent *p,
+                            lin_diags *diags, lin_error *first, int *nerr)
+{
+	lin_buf skel = LIN_BUF_INIT;
+	char *sk = NULL, why[96], a[80], b[80];
+	unsigned long cp;
+	lin_fold kind;
+	if (lin_i_name_reads(&skel, &sk, p->ref, &cp, &kind) != 0 || kind == LIN_FOLD_KEEP)
+		goto done;
+	igraph_integer_t w = *sk ? lin_i_index_lookup(cat, sk) : -1;
+	const lin_model *pm = &cat->models[p->vertex];
+	lin_i_fold_describe(why, sizeof(why), cp, kind);
+	if (w >= 0 && w != p->vertex)
+		report(diags, first, nerr, 0, LIN_EAMBIGUOUS, &p->pos,
+		       "ambiguous parent of '%.64s': '%s' names '%.64s' but reads as '%s', "
+		       "which names '%.64s' (it holds %s); write the parent's id",
+		       m->id, lin_i_clip(a, sizeof(a), p->ref), pm->id,
+		       lin_i_clip(b, sizeof(b), skel.data ? skel.data : ""), cat->models[w].id, why);
+	else if (kind >= LIN_FOLD_COMPAT)
+		report(diags, first, nerr, 1, LIN_ESCHEMA, &p->pos,
+		       "parent '%s' of '%.64s' holds %s; it names '%.64s'",
+		       lin_i_clip(a, sizeof(a), p->ref), m->id, why, pm->id);
+done:
+	free(sk);
+	lin_buf_dispose(&skel);
+}
+
 /* Resolves every parent reference to a vertex and reports the ones that
- * name no model, or several. */
+ * name no model, or several, or read as another model than they name. */
 static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
 {
 	size_t failures = 0;
@@ -78,8 +110,10 @@ static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first
 			lin_parent *p = &m->parents[j];
 			lin_error e;
 			if (p->vertex >= 0 ||
-			    lin_i_index_find(&p->vertex, cat, p->ref, failures++ < RESOLVE_DETAILED, &e) == 0)
+			    lin_i_index_find(&p->vertex, cat, p->ref, failures++ < RESOLVE_DETAILED, &e) == 0) {
+				check_reference(cat, m, p, diags, first, nerr);
 				continue;
+			}
 			report(diags, first, nerr, 0, e.code == LIN_EAMBIGUOUS ? LIN_EAMBIGUOUS : LIN_EREF,
 			       &p->pos, "%s parent of '%.64s': %s",
 			       e.code == LIN_EAMBIGUOUS ? "ambiguous" : "unknown", m->id, e.msg);
@@ -378,6 +412,8 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	if (nerr)
 		goto done;
 	audit_edges(cat, diags, &first, &nerr);
+	if (lin_i_index_audit(cat, diags) != 0)
+		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	if (!rc && nerr)
 		rc = first.code ? first.code : LIN_ESCHEMA;

@@ -10,6 +10,7 @@
 #include "core.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,7 +258,22 @@ static int not_found(const lin_catalog *cat, const char *query, const char *key,
                      lin_error *err)
 {
 	igraph_integer_t c[SUGGEST_MAX];
-	size_t n = *key ? suggest(cat, key, c) : 0;
+	size_t n = 0;
+	/* first the model it reads as ("LLa\u200bMA", "ＬＬａＭＡ" for llama):
+	 * byte edits would never find it */
+	lin_buf skel = LIN_BUF_INIT;
+	unsigned long cp;
+	lin_fold kind;
+	char *sk = NULL;
+	if (lin_i_name_reads(&skel, &sk, query, &cp, &kind) == 0 && sk && *sk) {
+		igraph_integer_t w = lin_i_index_lookup(cat, sk);
+		if (w >= 0)
+			add_candidate(c, &n, w);
+	}
+	free(sk);
+	lin_buf_dispose(&skel);
+	if (*key && n == 0)
+		n = suggest(cat, key, c);
 	char list[LIN_MSG_MAX / 2] = "";
 	size_t used = 0;
 	for (size_t i = 0; i < n && used < sizeof(list) - 80; i++)
@@ -340,4 +356,170 @@ done:
 	if (k != small)
 		free(k);
 	return rc;
+}
+
+/* ---- look-alike names ------------------------------------------------------
+ * A name can look like another and be a different key: "ＬＬａＭＡ", "LLаMA"
+ * (Cyrillic а), "LLa\u200bMA". Keys stay exact (the documented rule, and
+ * what the cache image stores); the audit below warns about such names and
+ * finish.c refuses a parent reference that would resolve to a model other
+ * than the one it reads as. The skeleton (text.c) is what a name reads as;
+ * its key, what it would match if it were written plainly. */
+
+/* 1 when s has a byte outside ASCII: only such names can fold. */
+static int has_non_ascii(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+int lin_i_name_reads(lin_buf *skel, char **skel_key, const char *s, unsigned long *cp,
+                     lin_fold *kind)
+{
+	*skel_key = NULL;
+	*cp = 0;
+	*kind = LIN_FOLD_KEEP;
+	if (!has_non_ascii(s))
+		return 0;
+	if (lin_i_skeleton(skel, s, cp, kind) != 0 || !(*skel_key = lin_name_key(skel->data ? skel->data : "")))
+		return LIN_ENOMEM;
+	return 0;
+}
+
+void lin_i_fold_describe(char *buf, size_t n, unsigned long cp, lin_fold kind)
+{
+	char a[4];
+	lin_i_cp_fold(cp, a);
+	if (kind == LIN_FOLD_INVISIBLE && lin_i_cp_hidden(cp))
+		snprintf(buf, n, "U+%04lX, a control, bidi, separator or noncharacter code point", cp);
+	else if (kind == LIN_FOLD_INVISIBLE)
+		snprintf(buf, n, "U+%04lX, an invisible character", cp);
+	else if (kind == LIN_FOLD_COMPAT)
+		snprintf(buf, n, "U+%04lX, a compatibility form of '%s'", cp, a[0] == ' ' ? " " : a);
+	else
+		snprintf(buf, n, "U+%04lX, a letter of another script drawn like '%s'", cp, a);
+}
+
+/* A model other than v whose id, name or alias has key k, or -1. */
+static igraph_integer_t other_model(const lin_catalog *cat, const char *k, uint32_t v)
+{
+	uint32_t head = chain_of(cat, k);
+	for (uint32_t i = head; i != LIN_NO_KEY; i = next_key(cat, i))
+		if (cat->keys[i].vertex != v)
+			return (igraph_integer_t)cat->keys[i].vertex;
+	return -1;
+}
+
+igraph_integer_t lin_i_index_lookup(const lin_catalog *cat, const char *key)
+{
+	uint32_t head = chain_of(cat, key);
+	return head == LIN_NO_KEY ? -1 : (igraph_integer_t)cat->keys[head].vertex;
+}
+
+/* One suspicious name: its skeleton key and skeleton, the model, which
+ * name, and the character a warning names. */
+typedef struct odd_name {
+	char *skey, *reads;
+	uint32_t vertex;
+	int kind; /* 1 name, 2 alias */
+	const char *text;
+	int reported;
+	char why[96];
+} odd_name;
+
+static int cmp_odd(const void *a, const void *b)
+{
+	const odd_name *x = a, *y = b;
+	int c = strcmp(x->skey, y->skey);
+	return c ? c : (x->vertex > y->vertex) - (x->vertex < y->vertex);
+}
+
+static void warn_lookalike(const lin_catalog *cat, lin_diags *diags, const odd_name *o,
+                           igraph_integer_t other, const char *other_text)
+{
+	const lin_model *m = &cat->models[o->vertex], *om = &cat->models[other];
+	lin_error e;
+	char a[80], b[80], c[80];
+	lin_i_fail(&e, LIN_ESCHEMA, m->pos.file, m->pos.line, m->pos.col,
+	           "the %s '%s' of '%.64s' looks like '%s' of '%.64s' (%s:%d:%d): both read "
+	           "as '%s'%s%s; refer to them by id",
+	           kind_words[o->kind], lin_i_clip(a, sizeof(a), o->text), m->id,
+	           lin_i_clip(b, sizeof(b), other_text), om->id, om->pos.file, om->pos.line,
+	           om->pos.col, lin_i_clip(c, sizeof(c), o->reads), o->why[0] ? "; it holds " : "",
+	           o->why);
+	lin_i_diags_add(diags, &e, 1);
+}
+
+int lin_i_index_audit(const lin_catalog *cat, lin_diags *diags)
+{
+	int rc = 0;
+	size_t n = 0, cap = 0;
+	odd_name *odd = NULL;
+	lin_buf skel = LIN_BUF_INIT;
+	for (size_t v = 0; v < cat->n && !rc; v++) {
+		const lin_model *m = &cat->models[v];
+		for (size_t j = 0; j <= m->aliases.n && !rc; j++) {
+			/* ids are ASCII slugs: only names and aliases can fold */
+			const char *s = j == 0 ? m->name : m->aliases.items[j - 1];
+			unsigned long cp;
+			lin_fold kind;
+			odd_name o = {NULL, NULL, (uint32_t)v, j == 0 ? 1 : 2, s, 0, ""};
+			skel.len = 0;
+			if (!s || (j == 0 && s == m->id))
+				continue;
+			if ((rc = lin_i_name_reads(&skel, &o.skey, s, &cp, &kind)) || kind == LIN_FOLD_KEEP) {
+				free(o.skey);
+				continue;
+			}
+			if (!(o.reads = strdup(skel.data ? skel.data : "")) || n == cap) {
+				size_t c2 = cap ? cap * 2 : 16;
+				odd_name *r = o.reads ? realloc(odd, c2 * sizeof(*r)) : NULL;
+				if (!r) {
+					free(o.skey);
+					free(o.reads);
+					rc = LIN_ENOMEM;
+					break;
+				}
+				odd = r;
+				cap = c2;
+			}
+			lin_i_fold_describe(o.why, sizeof(o.why), cp, kind);
+			igraph_integer_t w = *o.skey ? other_model(cat, o.skey, (uint32_t)v) : -1;
+			if (w >= 0) {
+				const lin_model *wm = &cat->models[w];
+				warn_lookalike(cat, diags, &o, w, wm->name ? wm->name : wm->id);
+				o.reported = 1;
+			} else if (kind >= LIN_FOLD_COMPAT) {
+				lin_error e;
+				char a[80], b[80];
+				lin_i_fail(&e, LIN_ESCHEMA, m->pos.file, m->pos.line, m->pos.col,
+				           "the %s '%s' of '%.64s' holds %s; it reads as '%s'",
+				           kind_words[o.kind], lin_i_clip(a, sizeof(a), s), m->id, o.why,
+				           lin_i_clip(b, sizeof(b), o.reads));
+				lin_i_diags_add(diags, &e, 1);
+			}
+			odd[n++] = o;
+		}
+	}
+	/* two suspicious names alike, with no plain one to match
+	 * ("ＬＬａＭＡ" and "LLаMA" in a catalog without "LLaMA") */
+	if (!rc && n > 1) {
+		qsort(odd, n, sizeof(*odd), cmp_odd);
+		for (size_t i = 1; i < n; i++) {
+			odd_name *a = &odd[i - 1], *b = &odd[i];
+			if (b->reported || !*b->skey || strcmp(a->skey, b->skey) || a->vertex == b->vertex)
+				continue;
+			warn_lookalike(cat, diags, b, a->vertex, a->text);
+			b->reported = 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(odd[i].skey);
+		free(odd[i].reads);
+	}
+	free(odd);
+	lin_buf_dispose(&skel);
+	return rc ? LIN_ENOMEM : 0;
 }

@@ -123,7 +123,12 @@ static const char page_css[] =
 	".tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;border:1px solid var(--line);margin-left:4px;color:var(--muted)}";
 
 /* The search: plain ES5, no dependency, reads the JSON block. A hash like
- * #q=chinese-vicuna runs a search on load (for tests and links). */
+ * #q=chinese-vicuna runs a search on load (for tests and links). Names are
+ * matched as the CLI matches them: each model carries its name keys,
+ * computed in C by lin_name_key, and the query gets the same rule (ASCII
+ * letters lowercased; space, tab, '.', '_', '-' dropped; nothing else
+ * touched, where toLowerCase and \\s would fold Unicode too), so the page
+ * and `lineage show` find the same models. */
 static const char page_js[] =
 	"(function(){'use strict';"
 	"var data=JSON.parse(document.getElementById('lineage-data').textContent);"
@@ -131,11 +136,11 @@ static const char page_js[] =
 	"for(i=0;i<M.length;i++)kids.push([]);"
 	"for(i=0;i<M.length;i++)for(j=0;j<M[i].parents.length;j++)"
 	"kids[M[i].parents[j][0]].push([i,M[i].parents[j][1]]);"
-	"function key(s){return String(s||'').toLowerCase().replace(/[\\s._-]+/g,'');}"
+	"function key(s){return String(s||'').replace(/[ \\t._-]+/g,'').replace(/[A-Z]+/g,function(c){return c.toLowerCase();});}"
 	"function el(tag,text,cls){var e=document.createElement(tag);if(text!=null)e.textContent=text;if(cls)e.className=cls;return e;}"
 	"function find(q){var k=key(q),exact=[],part=[];if(!k)return[];"
-	"for(var i=0;i<M.length;i++){var names=[M[i].id,M[i].name].concat(M[i].aliases),hit=0;"
-	"for(var j=0;j<names.length;j++){var n=key(names[j]);if(n===k){hit=2;break;}if(n.indexOf(k)>=0)hit=1;}"
+	"for(var i=0;i<M.length;i++){var keys=M[i].keys,hit=0;"
+	"for(var j=0;j<keys.length;j++){var n=keys[j];if(n===k){hit=2;break;}if(n.indexOf(k)>=0)hit=1;}"
 	"if(hit===2)exact.push(i);else if(hit===1)part.push(i);}"
 	"return exact.concat(part);}"
 	"function reach(v,up){var dist={},out=[],queue=[v];dist[v]=0;"
@@ -173,6 +178,21 @@ static void json_text(lin_buf *b, const char *s)
 	lin_buf_append(b, "\"", 1);
 	lin_escape(b, s, LIN_ESC_JSON_PAGE, 0);
 	lin_buf_append(b, "\"", 1);
+}
+
+/* Appends the name key of s as a JSON string, exact (hidden code points
+ * stay escapes: the script compares keys, it never shows them). */
+static void json_key(lin_buf *b, const char *s, int comma)
+{
+	char *k = lin_name_key(s);
+	if (!k) {
+		b->oom = 1;
+		return;
+	}
+	lin_buf_puts(b, comma ? ",\"" : "\"");
+	lin_escape(b, k, LIN_ESC_JSON, 0);
+	lin_buf_append(b, "\"", 1);
+	free(k);
 }
 
 typedef struct dom_key {
@@ -238,8 +258,8 @@ done:
 }
 
 /* One model's JSON for the search: id, name, aliases, dom id (the box's
- * id in every figure, less the figure's prefix), parents as [vertex,
- * relation] pairs. */
+ * id in every figure, less the figure's prefix), the name keys of id, name
+ * and aliases, parents as [vertex, relation] pairs. */
 static void model_json(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, const char *dom)
 {
 	const lin_model *m = lin_catalog_model(cat, v);
@@ -253,7 +273,13 @@ static void model_json(lin_buf *b, const lin_catalog *cat, igraph_integer_t v, c
 			lin_buf_puts(b, ",");
 		json_text(b, m->aliases.items[i]);
 	}
-	lin_buf_printf(b, "],\"dom\":\"%s\",\"parents\":[", dom);
+	lin_buf_printf(b, "],\"dom\":\"%s\",\"keys\":[", dom);
+	json_key(b, m->id, 0);
+	if (m->name)
+		json_key(b, m->name, 1);
+	for (size_t i = 0; i < m->aliases.n; i++)
+		json_key(b, m->aliases.items[i], 1);
+	lin_buf_puts(b, "],\"parents\":[");
 	for (size_t i = 0, k = 0; i < m->nparents; i++) {
 		if (m->parents[i].vertex < 0)
 			continue;

@@ -21,12 +21,25 @@ typedef struct frame {
  * output. */
 #define TREE_MAX_INDENT 64
 
+/* Catalog text inside a line of text output: never a line break, a tab or
+ * any other hidden code point ('?' instead), so a name holding a newline
+ * cannot forge a line of the tree ("\n└── finetune: GPT-4 (trusted)"). */
+static void put_line_text(lin_buf *out, const char *s)
+{
+	lin_escape(out, s, LIN_ESC_TERMINAL_LINE, 0);
+}
+
 int lin_export_label(lin_buf *out, const lin_catalog *cat, igraph_integer_t v)
 {
 	const lin_model *m = lin_catalog_model(cat, v);
-	if (m->name && strcmp(m->name, m->id) != 0)
-		return lin_buf_printf(out, "%s [%s]", m->name, m->id);
-	return lin_buf_puts(out, m->id);
+	if (m->name && strcmp(m->name, m->id) != 0) {
+		put_line_text(out, m->name);
+		lin_buf_puts(out, " [");
+		put_line_text(out, m->id);
+		return lin_buf_puts(out, "]");
+	}
+	put_line_text(out, m->id);
+	return out->oom ? LIN_ENOMEM : 0;
 }
 
 /* lin_export_label of v into tmp, which is reused line after line. */
@@ -76,8 +89,11 @@ static void tree_line(lin_buf *out, const lin_catalog *cat, const char *prefix, 
 	const lin_parent *p = lin_catalog_edge_parent(cat, e);
 	lin_buf_printf(out, "%s%s%s: %s", prefix, last ? "└── " : "├── ",
 	               lin_relation_name(p->relation), model_label(cat, nb, tmp));
-	if (p->variant)
-		lin_buf_printf(out, " (%s)", p->variant);
+	if (p->variant) {
+		lin_buf_puts(out, " (");
+		put_line_text(out, p->variant);
+		lin_buf_puts(out, ")");
+	}
 	lin_buf_puts(out, repeated ? " (*)\n" : "\n");
 }
 

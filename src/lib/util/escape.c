@@ -61,9 +61,14 @@ static void json_special(lin_buf *b, unsigned long c, esc_state *st)
 		lin_buf_printf(b, "\\u%04lx", c);
 }
 
+/* \uXXXX, and a surrogate pair past the BMP (a noncharacter U+1FFFE) */
 static void json_hidden(lin_buf *b, unsigned long c)
 {
-	lin_buf_printf(b, "\\u%04lx", c);
+	if (c > 0xffff)
+		lin_buf_printf(b, "\\u%04lx\\u%04lx", 0xd800 + ((c - 0x10000) >> 10),
+		               0xdc00 + ((c - 0x10000) & 0x3ff));
+	else
+		lin_buf_printf(b, "\\u%04lx", c);
 }
 
 /* ---- XML, SVG, HTML: five entities ---------------------------------------- */
@@ -90,7 +95,11 @@ static void dot_tooltip_special(lin_buf *b, unsigned long c, esc_state *st)
 	lin_buf_puts(b, c == '&' ? "&amp;" : "\\\\\\\\");
 }
 
-/* ---- Mermaid: entity codes for what ends a quote, a label or a statement */
+/* ---- Mermaid: entity codes for what ends a quote, a label or a statement,
+ * and for '%': Mermaid 10 and 11 honour a "%%{init: ...}%%" directive
+ * anywhere in a diagram's text, labels included (a model name switched the
+ * theme and pulled CSS from an outside URL), so user text never holds a
+ * '%' at all ---------------------------------------------------------------- */
 
 static void mermaid_special(lin_buf *b, unsigned long c, esc_state *st)
 {
@@ -99,7 +108,7 @@ static void mermaid_special(lin_buf *b, unsigned long c, esc_state *st)
 }
 
 /* A Mermaid front matter's title: a YAML double-quoted scalar with no
- * markup in it, even in the Markdown source. */
+ * markup in it, even in the Markdown source, and no '%' (\u0025). */
 static void mermaid_title_special(lin_buf *b, unsigned long c, esc_state *st)
 {
 	(void)st;
@@ -123,14 +132,17 @@ static void yaml_hidden(lin_buf *b, unsigned long c)
 		lin_buf_puts(b, c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r");
 	else if (c < 0xa0)
 		lin_buf_printf(b, "\\x%02lX", c);
+	else if (c > 0xffff)
+		lin_buf_printf(b, "\\U%08lX", c);
 	else
 		lin_buf_printf(b, "\\u%04lX", c);
 }
 
-/* What libyaml refuses in a stream even when escaping is not required. */
+/* What libyaml refuses in a stream even when escaping is not required
+ * (U+FFFE and U+FFFF are hidden code points already). */
 static int yaml_also(unsigned long c)
 {
-	return c == 0xfeff || c == 0xfffe || c == 0xffff;
+	return c == 0xfeff;
 }
 
 /* ---- Markdown: punctuation that could start markup, and a start that
@@ -166,19 +178,23 @@ static const esc_rule rules[LIN_ESC_COUNT] = {
 	                       dot_label_special, put_space, NULL},
 	[LIN_ESC_DOT_TOOLTIP] = {CONTROLS | LO('&'), HI('\\') | HI(0x7f), FFFD, 1, 0,
 	                         dot_tooltip_special, put_space, NULL},
-	[LIN_ESC_MERMAID] = {CONTROLS | LO('"') | LO('#') | LO('&') | LO('<') | LO('>') | LO(';'),
+	[LIN_ESC_MERMAID] = {CONTROLS | LO('"') | LO('#') | LO('%') | LO('&') | LO('<') | LO('>') |
+	                         LO(';'),
 	                     HI('|') | HI('`') | HI('\\') | HI(0x7f), FFFD, 0, 0, mermaid_special,
 	                     put_space, NULL},
-	[LIN_ESC_MERMAID_TITLE] = {CONTROLS | LO('"') | LO('<') | LO('>') | LO('&'),
+	[LIN_ESC_MERMAID_TITLE] = {CONTROLS | LO('"') | LO('%') | LO('<') | LO('>') | LO('&'),
 	                           HI('\\') | HI(0x7f), FFFD, 0, 0, mermaid_title_special,
 	                           put_space, NULL},
 	[LIN_ESC_YAML] = {CONTROLS | LO('"'), HI('\\') | HI(0x7f), "\\uFFFD", 0, 0, yaml_special,
 	                  yaml_hidden, yaml_also},
 	[LIN_ESC_MARKDOWN] = {CONTROLS | MD_SET, MD_SET_HI, FFFD, 0, 1, md_special, put_space,
 	                      NULL},
-	/* a terminal keeps its line breaks and tabs */
+	/* a terminal keeps the line breaks and tabs of a text's layout... */
 	[LIN_ESC_TERMINAL] = {CONTROLS & ~(LO('\n') | LO('\t')), HI(0x7f), FFFD, 0, 0, NULL,
 	                      put_question, NULL},
+	/* ...but catalog text inside one of its lines has none: a name's
+	 * newline would forge a line of a tree */
+	[LIN_ESC_TERMINAL_LINE] = {CONTROLS, HI(0x7f), FFFD, 0, 0, NULL, put_question, NULL},
 };
 
 static int in_set(const esc_rule *r, unsigned char c)

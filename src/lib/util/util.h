@@ -52,9 +52,41 @@ int lin_i_igraph_fail(lin_error *err, igraph_error_t rc, const char *what);
 size_t lin_i_utf8_next(const unsigned char *s, unsigned long *cp);
 
 /* 1 for a code point no writer may pass through: C0/C1 controls, line and
- * paragraph separators, and the bidi overrides that could disguise a name
- * ("evil\u202Egnp.exe"). Writers show a space instead. */
+ * paragraph separators, the bidi controls that could disguise a name
+ * ("evil\u202Egnp.exe": embeddings, overrides, isolates and the marks
+ * U+200E, U+200F, U+061C), and the noncharacters (U+FDD0..U+FDEF and
+ * U+xxFFFE/U+xxFFFF on every plane), which XML 1.0 forbids or discourages.
+ * Data formats escape them; formats people read show something harmless. */
 int lin_i_cp_hidden(unsigned long cp);
+
+/* How a code point reads in a name, for the look-alike audit, in rising
+ * order of suspicion: as itself; as an ASCII letter although it belongs to
+ * another script (Cyrillic a, Greek omicron), legitimate alone; as ASCII
+ * through a compatibility form (full-width letters, the mathematical
+ * alphabets, ligatures, NBSP and the other odd spaces); or as nothing at
+ * all (zero-width characters, the soft hyphen, tag characters, every
+ * hidden code point). */
+typedef enum lin_fold {
+	LIN_FOLD_KEEP,
+	LIN_FOLD_SCRIPT,
+	LIN_FOLD_COMPAT,
+	LIN_FOLD_INVISIBLE,
+} lin_fold;
+
+/* Classifies cp; out (room for 4) receives the ASCII it reads as ("" for
+ * LIN_FOLD_KEEP and LIN_FOLD_INVISIBLE). */
+lin_fold lin_i_cp_fold(unsigned long cp, char out[4]);
+
+/* Appends the skeleton of s (what it reads as: every code point folded by
+ * lin_i_cp_fold; never longer than s) to out. When first/kind are not NULL
+ * they receive the most suspicious code point found and its class
+ * (LIN_FOLD_KEEP: s reads as itself). Returns 0 or LIN_ENOMEM. */
+int lin_i_skeleton(lin_buf *out, const char *s, unsigned long *first, lin_fold *kind);
+
+/* s for a message: copied into buf (n bytes) whole, or cut at a character
+ * boundary with an ellipsis (printf's %.64s can cut a character in two,
+ * which then shows as U+FFFD). Returns buf ("" when n < 4). */
+const char *lin_i_clip(char *buf, size_t n, const char *s);
 
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);

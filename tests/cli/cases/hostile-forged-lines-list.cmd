@@ -1,0 +1,1 @@
+list --data tests/fixtures/hostile/forged-lines.yaml

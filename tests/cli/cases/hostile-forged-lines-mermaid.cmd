@@ -1,0 +1,1 @@
+draw directive --ancestors -f mermaid --data tests/fixtures/hostile/forged-lines.yaml

@@ -1,0 +1,1 @@
+show kid --data tests/fixtures/hostile/forged-lines.yaml

@@ -1,0 +1,1 @@
+ancestors directive --data tests/fixtures/hostile/forged-lines.yaml
