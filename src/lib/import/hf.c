@@ -94,7 +94,7 @@ static void warn(importer *im, const char *file, const lin_ynode *n, const char 
 static void skip_error(importer *im, const lin_error *e)
 {
 	lin_error w = *e;
-	snprintf(w.msg, sizeof(w.msg), "%.990s; card skipped", e->msg);
+	snprintf(w.msg, sizeof(w.msg), "%s; card skipped", LIN_I_CLIP(e->msg, 990));
 	lin_i_diags_add(im->diags, &w, 1);
 	im->rep.skipped++;
 }
@@ -425,11 +425,11 @@ static void add_base(card_in *c, const char *s, const lin_ynode *n, int rel)
 	base *b = &c->bases[c->nbases];
 	int url = base_id(b->id, s);
 	if (url < 0) {
-		warn(c->im, c->file, n, "base model '%.200s' is not a Hugging Face model id; ignored", s);
+		warn(c->im, c->file, n, "base model '%s' is not a Hugging Face model id; ignored", LIN_I_CLIP(s, 200));
 		return;
 	}
 	if (url)
-		warn(c->im, c->file, n, "base model '%.200s' is a URL; read as '%s'", s, b->id);
+		warn(c->im, c->file, n, "base model '%s' is a URL; read as '%s'", LIN_I_CLIP(s, 200), b->id);
 	if (!(b->key = lin_name_key(b->id))) {
 		c->im->oom = 1;
 		return;
@@ -557,7 +557,7 @@ static lin_relation infer(card_in *c, const lin_strlist *tags, const char *libra
 	for (size_t i = 0; i < tags->n; i++)
 		if (quant_word(tags->items[i], strlen(tags->items[i])) ||
 		    strcasecmp(tags->items[i], "quantized") == 0)
-			return snprintf(why, n, "the tag '%.64s'", tags->items[i]), LIN_REL_QUANTIZED;
+			return snprintf(why, n, "the tag '%s'", LIN_I_CLIP(tags->items[i], 64)), LIN_REL_QUANTIZED;
 	if (c->repo.gguf || c->repo.quant_config)
 		return snprintf(why, n, "%s", c->repo.gguf ? "GGUF files in the repository"
 		                                            : "quantization_config in config.json"),
@@ -586,7 +586,7 @@ static int stated_relation(card_in *c)
 	int r = s ? hf_relation(s, strlen(s)) : -1;
 	if (s && r < 0)
 		warn(c->im, c->file, field(c->root, "base_model_relation"),
-		     "unknown base_model_relation '%.64s' (expected adapter, merge, quantized or finetune); inferring it", s);
+		     "unknown base_model_relation '%s' (expected adapter, merge, quantized or finetune); inferring it", LIN_I_CLIP(s, 64));
 	return r;
 }
 

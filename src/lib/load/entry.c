@@ -84,13 +84,13 @@ static int check_keys(lin_entry_ctx *c, const lin_ynode *map, const char *const 
 			known |= strcmp(keys[j], k->str) == 0;
 		if (!known) {
 			const char *near = nearest_word(keys, k->str);
-			problem(c, 0, LIN_ESCHEMA, k, "unknown key '%.64s' in %s%s%s%s", k->str, what,
+			problem(c, 0, LIN_ESCHEMA, k, "unknown key '%s' in %s%s%s%s", LIN_I_CLIP(k->str, 64), what,
 			        near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 			bad = 1;
 		}
 		for (size_t j = 0; j < i; j += 2)
 			if (map->kids[j]->type == LIN_Y_SCALAR && strcmp(map->kids[j]->str, k->str) == 0) {
-				problem(c, 0, LIN_ESCHEMA, k, "duplicate key '%.64s' in %s", k->str, what);
+				problem(c, 0, LIN_ESCHEMA, k, "duplicate key '%s' in %s", LIN_I_CLIP(k->str, 64), what);
 				bad = 1;
 			}
 	}
@@ -258,14 +258,14 @@ static int parse_parent(lin_entry_ctx *c, const lin_ynode *pn, lin_parent *out)
 		}
 	} else if (lin_relation_parse(rel) < 0) {
 		problem(c, 0, LIN_ESCHEMA, map_get(pn, "relation"),
-		        "unknown relation '%.64s' (expected one of finetune, adapter, merge, quantized, continued-pretrain, rlhf, distill, multimodal, recipe, upcycle, prune)",
-		        rel);
+		        "unknown relation '%s' (expected one of finetune, adapter, merge, quantized, continued-pretrain, rlhf, distill, multimodal, recipe, upcycle, prune)",
+		        LIN_I_CLIP(rel, 64));
 		bad = 1;
 	} else {
 		out->relation = (lin_relation)lin_relation_parse(rel);
 	}
 	if (!bad && out->sources.n == 0) {
-		problem(c, 0, LIN_ESCHEMA, pn, "the edge to '%.64s' needs 'sources' (where it is stated)", out->ref);
+		problem(c, 0, LIN_ESCHEMA, pn, "the edge to '%s' needs 'sources' (where it is stated)", LIN_I_CLIP(out->ref, 64));
 		bad = 1;
 	}
 	return bad ? -1 : 0;
@@ -302,7 +302,7 @@ static int parse_kinds(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	int bad = 0;
 	bad |= get_text(c, map, "external", &external) != 0;
 	if (external && strcmp(external, "true") && strcmp(external, "false")) {
-		problem(c, 0, LIN_ESCHEMA, map_get(map, "external"), "'external' must be true or false, not '%.64s'", external);
+		problem(c, 0, LIN_ESCHEMA, map_get(map, "external"), "'external' must be true or false, not '%s'", LIN_I_CLIP(external, 64));
 		bad = 1;
 	}
 	m->external = external && strcmp(external, "true") == 0;
@@ -312,24 +312,24 @@ static int parse_kinds(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	m->arch = LIN_ARCH_UNKNOWN;
 	m->weights = LIN_WEIGHTS_UNKNOWN;
 	if (!stage && !map_get(map, "stage")) {
-		problem(c, 0, LIN_ESCHEMA, map, "model '%.64s' needs 'stage'", m->id ? m->id : "?");
+		problem(c, 0, LIN_ESCHEMA, map, "model '%s' needs 'stage'", LIN_I_CLIP(m->id ? m->id : "?", 64));
 		bad = 1;
 	} else if (stage && lin_stage_parse(stage) < 0) {
 		problem(c, 0, LIN_ESCHEMA, map_get(map, "stage"),
-		        "unknown stage '%.64s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal, unknown)", stage);
+		        "unknown stage '%s' (expected one of pretrained, continued-pretrain, sft, rlhf, distilled, merged, quantized, adapter, multimodal, unknown)", LIN_I_CLIP(stage, 64));
 		bad = 1;
 	} else if (stage) {
 		m->stage = (lin_stage)lin_stage_parse(stage);
 	}
 	if (arch && lin_arch_parse(arch) < 0) {
 		problem(c, 0, LIN_ESCHEMA, map_get(map, "architecture"),
-		        "unknown architecture '%.64s' (expected one of decoder-only, encoder-only, encoder-decoder, prefix-lm, moe, multimodal)", arch);
+		        "unknown architecture '%s' (expected one of decoder-only, encoder-only, encoder-decoder, prefix-lm, moe, multimodal)", LIN_I_CLIP(arch, 64));
 		bad = 1;
 	} else if (arch) {
 		m->arch = (lin_arch)lin_arch_parse(arch);
 	}
 	if (weights && strcmp(weights, "open") && strcmp(weights, "closed")) {
-		problem(c, 0, LIN_ESCHEMA, map_get(map, "weights"), "'weights' must be open or closed, not '%.64s'", weights);
+		problem(c, 0, LIN_ESCHEMA, map_get(map, "weights"), "'weights' must be open or closed, not '%s'", LIN_I_CLIP(weights, 64));
 		bad = 1;
 	} else if (weights) {
 		m->weights = strcmp(weights, "open") == 0 ? LIN_WEIGHTS_OPEN : LIN_WEIGHTS_CLOSED;
@@ -344,13 +344,13 @@ static int check_formats(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	int bad = 0;
 	if (m->released && parse_date(m->released, &m->year, &m->month) != 0) {
 		problem(c, 0, LIN_ESCHEMA, map_get(map, "released"),
-		        "bad date '%.64s' (expected YYYY, YYYY-MM or YYYY-MM-DD)", m->released);
+		        "bad date '%s' (expected YYYY, YYYY-MM or YYYY-MM-DD)", LIN_I_CLIP(m->released, 64));
 		bad = 1;
 	}
 	for (size_t i = 0; i < m->params.n; i++)
 		if (!valid_param(m->params.items[i])) {
 			problem(c, 0, LIN_ESCHEMA, list_item(map, "params", i),
-			        "bad size '%.64s' (expected a number with K, M, B or T, e.g. 7B, 1.6T, 8x7B)", m->params.items[i]);
+			        "bad size '%s' (expected a number with K, M, B or T, e.g. 7B, 1.6T, 8x7B)", LIN_I_CLIP(m->params.items[i], 64));
 			bad = 1;
 		}
 	size_t k = 0;
@@ -359,7 +359,7 @@ static int check_formats(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 			m->links.items[k++] = m->links.items[i];
 		else
 			problem(c, 1, LIN_ESCHEMA, list_item(map, "links", i),
-			        "link '%.64s' of '%.64s' is not http(s); dropped", m->links.items[i], m->id);
+			        "link '%s' of '%s' is not http(s); dropped", LIN_I_CLIP(m->links.items[i], 64), LIN_I_CLIP(m->id, 64));
 	}
 	m->links.n = k;
 	return bad ? -1 : 0;
@@ -392,7 +392,7 @@ static int check_required(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 		bad = 1;
 	} else if (!valid_id(m->id)) {
 		problem(c, 0, LIN_ESCHEMA, map_get(map, "id"),
-		        "bad id '%.64s' (expected lowercase letters, digits, '.', '_', '/', '-', starting with a letter or digit)", m->id);
+		        "bad id '%s' (expected lowercase letters, digits, '.', '_', '/', '-', starting with a letter or digit)", LIN_I_CLIP(m->id, 64));
 		bad = 1;
 	}
 	if (!m->name && m->id)
@@ -402,7 +402,7 @@ static int check_required(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	int no_sources = !sv || (sv->type == LIN_Y_SCALAR && sv->is_null) ||
 	                 (sv->type == LIN_Y_SEQ && sv->n == 0);
 	if (!bad && no_sources) {
-		problem(c, 0, LIN_ESCHEMA, map, "model '%.64s' needs 'sources' (a seed file or URL)", m->id);
+		problem(c, 0, LIN_ESCHEMA, map, "model '%s' needs 'sources' (a seed file or URL)", LIN_I_CLIP(m->id, 64));
 		bad = 1;
 	}
 	return bad ? -1 : 0;

@@ -87,6 +87,10 @@ int lin_i_skeleton(lin_buf *out, const char *s, unsigned long *first, lin_fold *
  * boundary with an ellipsis (printf's %.64s can cut a character in two,
  * which then shows as U+FFFD). Returns buf ("" when n < 4). */
 const char *lin_i_clip(char *buf, size_t n, const char *s);
+/* s for a message, at most n bytes (cut with an ellipsis), in a buffer that
+ * lives until the end of the enclosing block: the argument of a
+ * printf-like call, where "%.64s" would cut a character in two. */
+#define LIN_I_CLIP(s, n) lin_i_clip((char[(n) + 1]){0}, (size_t)(n) + 1, (s))
 
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
