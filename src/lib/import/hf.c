@@ -1029,12 +1029,15 @@ static char *main_snapshot(importer *im, const char *repo_dir)
 		char rel[200];
 		snprintf(rel, sizeof(rel), "snapshots/%s", data);
 		if (data[0] && !strchr(data, '/') && strcmp(data, "..") != 0 &&
-		    (snap = join_path(repo_dir, rel)) && (lstat(snap, &st) != 0 || !S_ISDIR(st.st_mode))) {
-			if (lstat(snap, &st) == 0 && S_ISLNK(st.st_mode))
+		    (snap = join_path(repo_dir, rel))) {
+			int found = lstat(snap, &st) == 0;
+			if (found && S_ISLNK(st.st_mode))
 				warn(im, snap, NULL, "the snapshot refs/main names is a symbolic link; "
 				     "not followed");
-			free(snap);
-			snap = NULL;
+			if (!found || !S_ISDIR(st.st_mode)) {
+				free(snap);
+				snap = NULL;
+			}
 		}
 	}
 	free(data);
