@@ -275,7 +275,10 @@ for c in 150-1320 150-1900 400-16000; do
   ok "dense $c: the caption says the edge budget" 'grep -q "(at most 150 boxes and 400 edges)" "$tmp/dense.svg"'
   ok "dense $c: at most 400 edges reach dot" '[ -f "$tmp/dense.svg" ] && [ "$(grep -c "class=\"edge" "$tmp/dense.svg")" -le 400 ]'
   quick "dense $c: draw --by-year -f mermaid" 10 0 "" -- draw --by-year -f mermaid --data "$tmp/dense-$c.yaml"
-  quick "dense $c: docs" 20 0 "" -- docs --data "$tmp/dense-$c.yaml" --out "$tmp/dense-out" --graph "$tmp/dense-graph"
+  # dot 2.43's mincross leaks a subgraph on some of these time-axis layouts;
+  # under ASan only a full unwind shows the dot plugin frame lsan.supp names
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 \
+    quick "dense $c: docs" 20 0 "" -- docs --data "$tmp/dense-$c.yaml" --out "$tmp/dense-out" --graph "$tmp/dense-graph"
 done
 quick "dense 150-1900: --max-edges 1000 (the limit) is laid out in bounded time" 15 0 "" -- draw --max-edges 1000 --data "$tmp/dense-150-1900.yaml" -o "$tmp/dense.svg"
 ok "dense 150-1900 at the limit: straight edges" 'grep -q "splines=line" <("$bin" draw --max-edges 1000 -f dot --data "$tmp/dense-150-1900.yaml")'
@@ -286,21 +289,25 @@ quick "dense: --max-edges above the limit" 5 2 "--max-edges is at most 1000" -- 
 # file scanned the file list (76 s here); now a binary search. On a tmpfs
 # when one can be mounted: 200,000 files on a busy disk take a minute to
 # write and another to delete.
+# Under a sanitizer every file costs ten times as much: 20,000 files there.
+nfiles=200000
+if ldd "$bin" 2>/dev/null | grep -q 'libasan'; then nfiles=20000; fi
+last=m$(printf %06d $((nfiles - 1)))
 mkdir -p "$tmp/many"
 mount -t tmpfs -o size=2g tmpfs "$tmp/many" 2>/dev/null
-python3 - "$tmp/many/files-200k" <<'PY'
+python3 - "$tmp/many/files" "$nfiles" <<'PY'
 import os, sys
-d = sys.argv[1]
+d, n = sys.argv[1], int(sys.argv[2])
 os.mkdir(d)
-for i in range(200000):
+for i in range(n):
     with open(f"{d}/m{i:06d}.yaml", "w") as f:
         f.write(f"- {{id: m{i}, stage: sft, sources: [x]}}\n")
 PY
 mkdir -p "$tmp/many/cache"
-LINEAGE_CACHE=$tmp/many/cache quick "200,000 one-model files: cache" 30 0 "" -- cache --data "$tmp/many/files-200k"
-ok "200,000 files: image built" 'grep -q "state: rebuilt" "$tmp/out"'
-LINEAGE_CACHE=$tmp/many/cache quick "200,000 files: a query from the image" 10 0 "" -- show m199999 --data "$tmp/many/files-200k"
-ok "200,000 files: the model's file comes back from the image" 'grep -q "defined at: *$tmp/many/files-200k/m199999.yaml:1:3" "$tmp/out"'
+LINEAGE_CACHE=$tmp/many/cache quick "$nfiles one-model files: cache" 30 0 "" -- cache --data "$tmp/many/files"
+ok "$nfiles files: image built" 'grep -q "state: rebuilt" "$tmp/out"'
+LINEAGE_CACHE=$tmp/many/cache quick "$nfiles files: a query from the image" 10 0 "" -- show "m$((nfiles - 1))" --data "$tmp/many/files"
+ok "$nfiles files: the model's file comes back from the image" 'grep -q "defined at: *$tmp/many/files/$last.yaml:1:3" "$tmp/out"'
 mountpoint -q "$tmp/many" && umount "$tmp/many"
 rm -rf "$tmp/many"
 
