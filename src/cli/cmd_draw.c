@@ -18,6 +18,7 @@ static const cli_opt draw_opts[] = {
 	{"quarters", 0, "auto|yes|no", "with --by-year: one rank per quarter (auto: busy years)"},
 	{"group", 0, "HOW", "cluster by family, org or none (auto: family with --by-year)"},
 	{"max-nodes", 'm', "N", "above N boxes, count the rest in \"+N\" boxes (default 150; 0: never)"},
+	{"max-edges", 0, "N", "the same above N edges (default 400; 0: never)"},
 	{"reduce", 0, NULL, "leave out an edge to a base's base (transitive reduction)"},
 	{"no-stagger", 0, NULL, "do not spread the leaves of wide families over several ranks"},
 	{"title", 0, "TEXT", "caption of the diagram"},
@@ -43,7 +44,7 @@ static int draw_options(const cli_cmd *cmd, const cli_args *a, lin_draw_opts *o)
 {
 	lin_query_opts q;
 	const char *quarters = cli_get(cmd, a, "quarters"), *group = cli_get(cmd, a, "group");
-	const char *max = cli_get(cmd, a, "max-nodes");
+	const char *max = cli_get(cmd, a, "max-nodes"), *emax = cli_get(cmd, a, "max-edges");
 	if (cli_query_opts(cmd, a, &q) != 0)
 		return CLI_USAGE;
 	if (max && cli_int("--max-nodes", max, &o->max_nodes) != 0)
@@ -51,6 +52,13 @@ static int draw_options(const cli_cmd *cmd, const cli_args *a, lin_draw_opts *o)
 	if (o->max_nodes > LIN_DRAW_MAX_NODES_LIMIT) {
 		cli_errorf("--max-nodes is at most %d (dot's layout time grows fast with size)",
 		           LIN_DRAW_MAX_NODES_LIMIT);
+		return CLI_USAGE;
+	}
+	if (emax && cli_int("--max-edges", emax, &o->max_edges) != 0)
+		return CLI_USAGE;
+	if (o->max_edges > LIN_DRAW_MAX_EDGES_LIMIT) {
+		cli_errorf("--max-edges is at most %d (dot's layout time grows fast with size)",
+		           LIN_DRAW_MAX_EDGES_LIMIT);
 		return CLI_USAGE;
 	}
 	if (group && (int)(o->group = (lin_group)lin_group_parse(group)) < 0) {
@@ -119,8 +127,9 @@ const cli_cmd cmd_draw = {
 	"Without MODEL draws the whole catalog. With MODEL draws it with its ancestors\n"
 	"and descendants (or only those asked for). Nodes are coloured by stage, edges\n"
 	"styled by relation kind; each node links to the model's page. Above\n"
-	"--max-nodes models the most-derived are kept and the others are counted in\n"
-	"\"+N\" boxes by relation kind, as the caption says. --by-year draws the\n"
+	"--max-nodes models (or --max-edges edges) the most-derived are kept and the\n"
+	"others are counted in \"+N\" boxes by relation kind, as the caption says; a\n"
+	"big drawing is laid out with a bounded amount of work. --by-year draws the\n"
 	"evolution tree: one rank per year (or quarter), grouped by base family.",
 	draw_opts, 0, 1,
 };

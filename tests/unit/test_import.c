@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define HF FIXTURES "/hf"
 
@@ -396,6 +398,113 @@ static void detects_card_directories(void **state)
 	assert_false(lin_import_hf_is_cards(HF "/nope"));
 }
 
+/* A Hugging Face cache of k repositories laid out to loop: each has its
+ * card as a link into blobs/ (as the Hub client writes it) in a real
+ * snapshot, and snapshots/main -> ../.. named by refs/main, a snapshot
+ * link to /, and a plain directory link back to the hub. Walked, this was
+ * k^16 visits (k = 2 took 5 s); now every card once, links never entered. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void make_dir(char *path, size_t n, const char *root, const char *rel)
+{
+	snprintf(path, n, "%s/%s", root, rel);
+	char *p = path + strlen(root) + 1;
+	for (; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	mkdir(path, 0755);
+}
+
+static void make_link(const char *target, const char *root, const char *rel)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void remove_tree(const char *root)
+{
+	char cmd[1100];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void looping_cache_is_walked_once(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/lin-test-loopXXXXXX", dir[1024], rel[256];
+	assert_non_null(mkdtemp(root));
+	for (int k = 0; k < 4; k++) {
+		snprintf(rel, sizeof(rel), "hub/models--org--m%d/blobs", k);
+		make_dir(dir, sizeof(dir), root, rel);
+		put_file(dir, "0123abcd", "---\nbase_model: org/base\n---\n");
+		snprintf(rel, sizeof(rel), "hub/models--org--m%d/snapshots/1111aaaa", k);
+		make_dir(dir, sizeof(dir), root, rel);
+		snprintf(rel, sizeof(rel), "hub/models--org--m%d/snapshots/1111aaaa/README.md", k);
+		make_link("../../blobs/0123abcd", root, rel);
+		snprintf(rel, sizeof(rel), "hub/models--org--m%d/refs", k);
+		make_dir(dir, sizeof(dir), root, rel);
+		put_file(dir, "main", k == 3 ? "root\n" : "main\n");
+		snprintf(rel, sizeof(rel), "hub/models--org--m%d/snapshots/main", k);
+		make_link("../..", root, rel);
+		snprintf(rel, sizeof(rel), "hub/models--org--m%d/snapshots/root", k);
+		make_link("/", root, rel);
+	}
+	make_link(".", root, "hub/again");        /* a plain directory link */
+	make_link("/", root, "hub/README.md");    /* a card name linking to a directory */
+	snprintf(dir, sizeof(dir), "%s/hub", root);
+
+	lin_diags d;
+	lin_diags_init(&d);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lin_catalog *cat = import_path(dir, 4, 1, &d); /* the README.md -> / is skipped */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
+	for (int k = 0; k < 4; k++) {
+		snprintf(rel, sizeof(rel), "org/m%d", k);
+		const lin_model *m = model(cat, rel);
+		assert_string_equal(m->parents[0].ref, "org/base");
+		assert_non_null(strstr(m->sources.items[0], "/snapshots/1111aaaa/README.md"));
+	}
+	/* one warning per repository whose refs/main names a link, none for
+	 * the links that are simply not entered */
+	size_t linked = 0;
+	for (size_t i = 0; i < d.n; i++)
+		linked += strstr(d.items[i].msg, "the snapshot refs/main names is a symbolic link") != NULL;
+	assert_int_equal(linked, 4);
+	lin_diags_dispose(&d);
+	lin_catalog_free(cat);
+
+	/* `--data DIR` asks whether DIR holds cards: the same walk, as fast */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_true(lin_import_hf_is_cards(dir));
+	snprintf(dir, sizeof(dir), "%s/hub/models--org--m0/snapshots/1111aaaa/README.md", root);
+	assert_int_equal(unlink(dir), 0);
+	for (int k = 1; k < 4; k++) {
+		snprintf(dir, sizeof(dir), "%s/hub/models--org--m%d", root, k);
+		remove_tree(dir);
+	}
+	snprintf(dir, sizeof(dir), "%s/hub/README.md", root);
+	assert_int_equal(unlink(dir), 0);
+	snprintf(dir, sizeof(dir), "%s/hub", root);
+	assert_false(lin_import_hf_is_cards(dir)); /* no card left: the whole walk */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
+	remove_tree(root);
+}
+
 /* ---- the YAML writer ------------------------------------------------------------ */
 
 /* write(cat) == write(load(write(cat))), and the card models read back
@@ -480,6 +589,7 @@ int main(void)
 		cmocka_unit_test(huge_and_hostile_cards),
 		cmocka_unit_test(finished_catalog_refuses_imports),
 		cmocka_unit_test(detects_card_directories),
+		cmocka_unit_test(looping_cache_is_walked_once),
 		cmocka_unit_test(writer_round_trips_real_cards),
 		cmocka_unit_test(writer_escapes_hostile_text),
 	};

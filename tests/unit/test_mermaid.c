@@ -182,6 +182,7 @@ static void test_limits(void **state)
 	lin_catalog *cat = fan(700, 4);
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	o.max_nodes = 0;
+	o.max_edges = 0;
 	char *m = mermaid(cat, &o);
 	assert_true(edges(m) <= LIN_MERMAID_MAX_EDGES);
 	assert_true(strlen(m) <= LIN_MERMAID_MAX_CHARS);
@@ -193,6 +194,7 @@ static void test_limits(void **state)
 
 	/* within the budget and the limits: no note */
 	o.max_nodes = 150;
+	o.max_edges = LIN_DRAW_MAX_EDGES_DEFAULT;
 	m = mermaid(cat, &o);
 	assert_lacks(m, "collapsed to fit");
 	assert_contains(m, "showing ");

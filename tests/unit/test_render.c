@@ -557,6 +557,104 @@ static void test_max_nodes(void **state)
 	lin_catalog_free(cat);
 }
 
+/* A dense catalog: m0 is a base, each later m<i> a merge of every earlier
+ * one (n (n - 1) / 2 edges): the shape that stalled dot for minutes. */
+static lin_catalog *dense(int n)
+{
+	lin_catalog *cat = NULL;
+	lin_error err;
+	lin_buf yaml = LIN_BUF_INIT;
+
+	lin_buf_puts(&yaml, "- {id: m0, stage: pretrained, sources: [x]}\n");
+	for (int i = 1; i < n; i++) {
+		lin_buf_printf(&yaml, "- id: m%d\n  stage: merged\n  sources: [x]\n  parents:\n", i);
+		for (int j = 0; j < i; j++)
+			lin_buf_printf(&yaml, "    - {model: m%d, relation: merge, sources: [x]}\n", j);
+	}
+	assert_int_equal(lin_catalog_new(&cat, &err), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "dense.yaml", yaml.data, yaml.len, NULL, &err), 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &err), 0);
+	lin_buf_dispose(&yaml);
+	return cat;
+}
+
+/* The edge budget collapses like the box budget, the limit refuses, and
+ * a big drawing carries the layout budget while a small one does not. */
+static void test_max_edges(void **state)
+{
+	(void)state;
+	lin_catalog *cat = dense(40); /* 780 edges */
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	lin_buf out = LIN_BUF_INIT;
+	lin_error err;
+
+	/* the default: at most 400 edges reach dot, derivations and the links
+	 * to "+N" boxes together; the caption and the tooltips say why */
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	int ne = count(dot, " -> ");
+	assert_true(ne <= LIN_DRAW_MAX_EDGES_DEFAULT);
+	assert_true(ne > LIN_DRAW_MAX_EDGES_DEFAULT - 40); /* and the budget is used */
+	assert_contains(dot, "models (at most 150 boxes and 400 edges): the most-derived are kept");
+	assert_contains(dot, "not drawn (over the drawing's budget of 150 boxes and 400 edges)");
+	assert_contains(dot, "nslimit=1");
+	assert_int_equal(ne, 379);
+	assert_contains(dot, "mclimit=0.44"); /* (250 / 379)^2 */
+	assert_lacks(dot, "splines=line");
+	free(dot);
+
+	/* exact: m0 and m1 fit in 3 edges (m0 -> m1 and the two summaries'
+	 * links); m2 would add two edges and is counted with the rest */
+	o.max_edges = 3;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_int_equal(count(dot, " -> "), 2);
+	assert_contains(dot, "showing 2 of 40 models (at most 150 boxes and 3 edges)");
+	free(dot);
+
+	/* a focus model's neighbourhood too */
+	o.max_edges = 50;
+	o.focus = th_find(cat, "m20");
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_true(count(dot, " -> ") <= 50);
+	assert_contains(dot, "id=\"model-m20\"");
+	free(dot);
+	o.focus = -1;
+
+	/* 0: no collapsing, every edge drawn, straight and with less work */
+	o.max_edges = 0;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_int_equal(count(dot, " -> "), 780);
+	assert_lacks(dot, "showing ");
+	assert_contains(dot, "splines=line");
+	assert_contains(dot, "mclimit=0.10");
+	free(dot);
+	lin_catalog_free(cat);
+
+	/* above the hard limit that is refused with advice */
+	cat = dense(50); /* 1,225 edges */
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_SVG, &err), LIN_ELIMIT);
+	assert_contains(err.msg, "1225 derivations (limit 1000)");
+	assert_contains(err.msg, "--max-edges");
+	assert_int_equal(out.len, 0);
+	o.max_edges = LIN_DRAW_MAX_EDGES_LIMIT + 1;
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_DOT, &err), LIN_ELIMIT);
+	assert_contains(err.msg, "--max-edges 1001 is above the limit of 1000");
+	/* the default lays it out (SVG: dot runs) */
+	o.max_edges = LIN_DRAW_MAX_EDGES_DEFAULT;
+	assert_int_equal(lin_render(&out, cat, &o, LIN_FORMAT_SVG, &err), 0);
+	assert_contains(out.data, "<svg");
+	lin_buf_dispose(&out);
+	lin_catalog_free(cat);
+
+	/* a small drawing keeps Graphviz's defaults */
+	cat = dense(10);
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "nslimit");
+	assert_lacks(dot, "mclimit");
+	assert_lacks(dot, "showing ");
+	free(dot);
+	lin_catalog_free(cat);
+}
+
 /* Ancestors that do not fit are counted above the focus. */
 static void test_max_nodes_ancestors(void **state)
 {
@@ -872,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_max_nodes),
 		cmocka_unit_test(test_max_nodes_ancestors),
+		cmocka_unit_test(test_max_edges),
 		cmocka_unit_test(test_reduce_and_stagger),
 		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_docs),

@@ -105,14 +105,23 @@ void lin_i_cache_sources_free(lin_sources *s)
 	s->n = 0;
 }
 
-static int sources_add(lin_sources *s, const char *name)
+/* Room for more entries, once per path: growing by one per file copied
+ * the whole array each time under a realloc that cannot grow in place
+ * (ASan's: 200,000 files took more than ten minutes). */
+static int sources_reserve(lin_sources *s, size_t more)
 {
-	lin_source *v = realloc(s->v, (s->n + 1) * sizeof(*v));
+	lin_source *v = realloc(s->v, (s->n + more + 1) * sizeof(*v));
 	if (!v)
 		return LIN_ENOMEM;
 	s->v = v;
-	memset(&v[s->n], 0, sizeof(*v));
-	if (!(v[s->n].name = strdup(name)))
+	return 0;
+}
+
+/* Appends name; sources_reserve made room. */
+static int sources_add(lin_sources *s, const char *name)
+{
+	memset(&s->v[s->n], 0, sizeof(*s->v));
+	if (!(s->v[s->n].name = strdup(name)))
 		return LIN_ENOMEM;
 	s->n++;
 	return 0;
@@ -129,7 +138,7 @@ int lin_i_cache_sources_collect(lin_sources *s, const char *const *paths, size_t
 		if (stat(paths[i], &st) != 0)
 			return -1;
 		if (!S_ISDIR(st.st_mode)) {
-			if (sources_add(s, paths[i]))
+			if (sources_reserve(s, 1) || sources_add(s, paths[i]))
 				return -1;
 			continue;
 		}
@@ -137,6 +146,8 @@ int lin_i_cache_sources_collect(lin_sources *s, const char *const *paths, size_t
 		size_t n = 0;
 		lin_error e;
 		int rc = lin_i_catalog_list_dir(&names, &n, paths[i], &e);
+		if (!rc)
+			rc = sources_reserve(s, n);
 		for (size_t j = 0; !rc && j < n; j++)
 			rc = sources_add(s, names[j]);
 		lin_i_strv_free(names, n);

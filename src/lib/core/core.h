@@ -40,6 +40,7 @@ struct lin_catalog {
 	size_t n, cap;
 	char **files; /* every file name loaded; lin_pos.file points here */
 	size_t nfiles;
+	size_t files_cap; /* room in files when it grows by interning (0: none known) */
 	lin_arena arena; /* every model string and list */
 	lin_arena *adopted; /* arenas of pieces parsed in parallel */
 	size_t nadopted;

@@ -32,14 +32,19 @@ typedef struct lin_plan {
 	igraph_integer_t hidden;   /* of those, counted in summaries */
 	igraph_integer_t reduced;  /* edges left out by transitive reduction */
 	int cap;                   /* the node budget used (0: none) */
+	int ecap;                  /* the edge budget used (0: none) */
+	int edge_bound;            /* some model was left out for its edges */
 	int ready;
 } lin_plan;
 
 /* Plans a drawing of o with at most cap nodes (models plus summaries; the
- * focus is always kept): selects, collapses the least-derived models when
+ * focus is always kept) and at most o->max_edges edges (derivations plus
+ * the summaries' links): selects, collapses the least-derived models when
  * the selection is bigger, collects the edges and applies o->reduce. Linear
- * in the selection (plus a heap of candidates). cap <= 0: no collapsing;
- * a selection above LIN_DRAW_MAX_NODES_LIMIT then fails with LIN_ELIMIT. */
+ * in the selection and its edges (plus a heap of candidates). cap <= 0: no
+ * collapsing for nodes; a selection above LIN_DRAW_MAX_NODES_LIMIT then
+ * fails with LIN_ELIMIT; the same for max_edges <= 0 and
+ * LIN_DRAW_MAX_EDGES_LIMIT. */
 int lin_i_plan_make(lin_plan *out, const lin_catalog *cat, const lin_draw_opts *o,
                   int cap, lin_error *err);
 void lin_i_plan_dispose(lin_plan *p);
@@ -56,6 +61,10 @@ void lin_i_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o
 /* The sentence that says what collapsing and reduction left out, or
  * nothing when the plan shows everything. */
 void lin_i_plan_note(lin_buf *b, const lin_plan *p);
+
+/* The budget that collapsed the plan: "150 boxes", "150 boxes and 500
+ * edges" or "500 edges". */
+void lin_i_plan_budget(lin_buf *b, const lin_plan *p);
 
 /* Appends n with thousands separators ("48,211"). */
 void lin_i_put_count(lin_buf *b, igraph_integer_t n);
@@ -104,9 +113,6 @@ extern const lin_draw_backend lin_i_draw_mermaid;  /* Mermaid (mermaid.c) */
 
 /* ---- the Graphviz backend (gv*.c) ------------------------------------------ */
 
-/* Layout time grows fast with size (NOTES.md): bound what reaches `dot`. The
- * node count is bounded by the plan (LIN_DRAW_MAX_NODES_LIMIT). */
-#define DRAW_MAX_EDGES 20000
 /* Longest name shown in a box, and longest other text, in code points. */
 #define NAME_MAX_CHARS 80
 #define TEXT_MAX_CHARS 200
@@ -174,6 +180,8 @@ int lin_i_gv_add_mores(lin_gv *d, lin_error *err);
 int lin_i_gv_add_time_axis(lin_gv *d, lin_error *err);
 int lin_i_gv_fill_legend(lin_gv *d, lin_error *err);
 int lin_i_gv_add_title(lin_gv *d, lin_error *err);
+/* Bounds dot's work on a big drawing (gv_graph.c says how). */
+void lin_i_gv_layout_budget(lin_gv *d);
 
 /* Writes the plan as a Mermaid flowchart (mermaid.c). note, when not NULL,
  * is added to the title (e.g. that it was collapsed to fit). */

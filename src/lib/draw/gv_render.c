@@ -18,11 +18,6 @@ static int build(lin_gv *d, lin_error *err)
 	d->mores = calloc(d->p->nmores + 1, sizeof(*d->mores));
 	if (!d->nodes || !d->mores)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	if (igraph_vector_int_size(&d->p->edges) > DRAW_MAX_EDGES)
-		return lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
-		                "the drawing would have %" IGRAPH_PRId " derivations (limit %d); "
-		                "pick a focus model, a smaller --depth or --max-nodes",
-		                igraph_vector_int_size(&d->p->edges), DRAW_MAX_EDGES);
 	if ((rc = lin_i_gv_open_graph(d, err)))
 		return rc;
 	if (igraph_vector_int_size(&d->p->verts) > 0 && (rc = lin_i_gv_open_legend(d, err)))
@@ -34,6 +29,7 @@ static int build(lin_gv *d, lin_error *err)
 		return rc;
 	if (d->legend && (rc = lin_i_gv_fill_legend(d, err)))
 		return rc;
+	lin_i_gv_layout_budget(d);
 	return lin_i_gv_add_title(d, err);
 }
 

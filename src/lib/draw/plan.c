@@ -8,6 +8,7 @@
  */
 #include "draw.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,20 +362,40 @@ static igraph_integer_t *slot_of(budget *b, igraph_integer_t parent, int up)
 	return &b->hidden[parent];
 }
 
+/* The edges between v and the models already drawn, both ways. */
+static igraph_integer_t drawn_edges(const lin_plan *p, const rows *out, const rows *in,
+                                    igraph_integer_t v)
+{
+	igraph_integer_t k = 0;
+	for (igraph_integer_t j = out->off[v]; j < out->off[v + 1]; j++)
+		k += p->drawn[out->nb[j]];
+	for (igraph_integer_t j = in->off[v]; j < in->off[v + 1]; j++)
+		k += p->drawn[in->nb[j]];
+	return k;
+}
+
 /* Keeps the most-derived models (by subtree size) while models plus the
- * summary nodes they need fit in cap; fills p->mores for the others. */
+ * summary nodes they need fit in cap, and (ecap > 0) their edges plus the
+ * summaries' links in ecap; fills p->mores for the others. A model whose
+ * boxes do not fit ends the search (the rest are smaller); one whose edges
+ * do not fit is skipped, as a merge of forty drawn models may be followed
+ * by a fine-tune that needs one edge. */
 static int collapse(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
-                    const char *sel, igraph_integer_t nsel, int cap)
+                    const char *sel, igraph_integer_t nsel, int cap, int ecap)
 {
 	igraph_integer_t n = lin_catalog_count(cat);
 	forest f;
 	heap h = {NULL, 0, 0, NULL};
 	budget b = {NULL, 0, 0, o->focus};
-	igraph_integer_t cost = 0, *more_at = NULL, more_top = -1, more_focus_up = -1;
+	rows eout = {NULL, NULL, NULL}, ein = {NULL, NULL, NULL};
+	igraph_integer_t cost = 0, ecost = 0, *more_at = NULL, more_top = -1, more_focus_up = -1;
 	int rc = LIN_ENOMEM;
 
 	memset(&f, 0, sizeof(f));
 	if (forest_build(&f, cat, sel, nsel, o))
+		goto done;
+	if (ecap > 0 && (rows_build(&eout, cat, sel, o->relations, IGRAPH_OUT) ||
+	                 rows_build(&ein, cat, sel, o->relations, IGRAPH_IN)))
 		goto done;
 	h.size = f.size;
 	b.hidden = calloc((size_t)n, sizeof(*b.hidden));
@@ -392,6 +413,7 @@ static int collapse(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 				goto done;
 		}
 		cost += (b.hidden[o->focus] > 0) + (b.focus_up > 0);
+		ecost = cost - 1; /* each summary's link to the focus */
 	} else {
 		for (igraph_integer_t i = 0; i < f.norder && f.parent[f.order[i]] == -1; i++) {
 			b.top++;
@@ -407,6 +429,17 @@ static int collapse(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 		igraph_integer_t delta = 1 + (nk > 0) - (*slot == 1);
 		if (cost + delta > cap)
 			break;
+		if (ecap > 0) {
+			/* its summary of hidden children gets a link; its parent's
+			 * summary (not the roots', which has none) may go */
+			igraph_integer_t edelta = drawn_edges(p, &eout, &ein, c) + (nk > 0) -
+			                          (*slot == 1 && slot != &b.top);
+			if (ecost + edelta > ecap) {
+				p->edge_bound = 1;
+				continue;
+			}
+			ecost += edelta;
+		}
 		cost += delta;
 		(*slot)--;
 		p->drawn[c] = 1;
@@ -449,6 +482,8 @@ static int collapse(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	rc = 0;
 done:
 	forest_free(&f);
+	rows_free(&eout);
+	rows_free(&ein);
 	free(h.v);
 	free(b.hidden);
 	free(more_at);
@@ -560,6 +595,18 @@ done:
 
 /* ---- the plan ------------------------------------------------------------------ */
 
+/* The edges of relations in mask between selected models. */
+static igraph_integer_t selected_edges(const lin_catalog *cat, const char *sel,
+                                       lin_relmask mask)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	igraph_integer_t k = 0;
+	for (igraph_integer_t e = 0; e < igraph_ecount(g); e++)
+		k += sel[IGRAPH_FROM(g, e)] && sel[IGRAPH_TO(g, e)] &&
+		     (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, e)));
+	return k;
+}
+
 void lin_i_plan_dispose(lin_plan *p)
 {
 	if (!p || !p->ready)
@@ -577,7 +624,8 @@ int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	int rc = 0;
 	igraph_vector_int_t sel;
 	int sel_init = 0;
-	igraph_integer_t n = 0, nsel = 0;
+	igraph_integer_t n = 0, nsel = 0, nedges = 0;
+	char *in_sel = NULL;
 
 	memset(p, 0, sizeof(*p));
 	if (!cat || !o)
@@ -586,6 +634,10 @@ int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 		return lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
 		                "--max-nodes %d is above the limit of %d (dot's layout time "
 		                "grows fast with size)", cap, LIN_DRAW_MAX_NODES_LIMIT);
+	if (o->max_edges > LIN_DRAW_MAX_EDGES_LIMIT)
+		return lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		                "--max-edges %d is above the limit of %d (dot's layout time "
+		                "grows fast with size)", o->max_edges, LIN_DRAW_MAX_EDGES_LIMIT);
 	n = lin_catalog_count(cat);
 	if (igraph_vector_int_init(&p->verts, 0) != IGRAPH_SUCCESS)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -595,6 +647,7 @@ int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	}
 	p->ready = 1;
 	p->cap = cap > 0 ? cap : 0;
+	p->ecap = o->max_edges > 0 ? o->max_edges : 0;
 	LIN_IG(igraph_vector_int_init(&sel, 0));
 	sel_init = 1;
 	if ((rc = lin_draw_select(&sel, cat, o, err)))
@@ -602,7 +655,8 @@ int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	nsel = igraph_vector_int_size(&sel);
 	p->selected = nsel;
 	p->drawn = calloc((size_t)n + 1, 1);
-	if (!p->drawn) {
+	in_sel = calloc((size_t)n + 1, 1);
+	if (!p->drawn || !in_sel) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
@@ -613,16 +667,19 @@ int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 		              "a smaller --depth", nsel, LIN_DRAW_MAX_NODES_LIMIT);
 		goto done;
 	}
-	if (cap > 0 && nsel > cap) {
-		char *in_sel = calloc((size_t)n + 1, 1);
-		if (!in_sel) {
-			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-			goto done;
-		}
-		for (igraph_integer_t i = 0; i < nsel; i++)
-			in_sel[VECTOR(sel)[i]] = 1;
-		rc = collapse(p, cat, o, in_sel, nsel, cap);
-		free(in_sel);
+	for (igraph_integer_t i = 0; i < nsel; i++)
+		in_sel[VECTOR(sel)[i]] = 1;
+	nedges = selected_edges(cat, in_sel, o->relations);
+	if (p->ecap == 0 && nedges > LIN_DRAW_MAX_EDGES_LIMIT) {
+		rc = lin_i_fail(err, LIN_ELIMIT, NULL, 0, 0,
+		              "the drawing would have %" IGRAPH_PRId " derivations (limit %d); "
+		              "collapse it with --max-edges, or pick a focus model and/or "
+		              "a smaller --depth", nedges, LIN_DRAW_MAX_EDGES_LIMIT);
+		goto done;
+	}
+	if ((cap > 0 && nsel > cap) || (p->ecap > 0 && nedges > p->ecap)) {
+		/* no node budget: the node limit holds already (refused above) */
+		rc = collapse(p, cat, o, in_sel, nsel, cap > 0 ? cap : INT_MAX, p->ecap);
 		if (rc) {
 			rc = lin_i_fail(err, rc, NULL, 0, 0, "out of memory");
 			goto done;
@@ -640,6 +697,7 @@ int lin_i_plan_make(lin_plan *p, const lin_catalog *cat, const lin_draw_opts *o,
 	if (o->reduce)
 		rc = reduce_edges(p, cat, err);
 done:
+	free(in_sel);
 	if (sel_init)
 		igraph_vector_int_destroy(&sel);
 	if (rc)
@@ -738,6 +796,14 @@ void lin_i_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o
 	}
 }
 
+void lin_i_plan_budget(lin_buf *b, const lin_plan *p)
+{
+	if (p->cap > 0)
+		lin_buf_printf(b, "%d boxes", p->cap);
+	if (p->edge_bound || p->cap == 0)
+		lin_buf_printf(b, "%s%d edges", p->cap > 0 ? " and " : "", p->ecap);
+}
+
 void lin_i_plan_note(lin_buf *b, const lin_plan *p)
 {
 	if (p->hidden > 0) {
@@ -745,8 +811,9 @@ void lin_i_plan_note(lin_buf *b, const lin_plan *p)
 		lin_i_put_count(b, p->selected - p->hidden);
 		lin_buf_puts(b, " of ");
 		lin_i_put_count(b, p->selected);
-		lin_buf_printf(b, " models (at most %d boxes): the most-derived are kept, the other ",
-		               p->cap);
+		lin_buf_puts(b, " models (at most ");
+		lin_i_plan_budget(b, p);
+		lin_buf_puts(b, "): the most-derived are kept, the other ");
 		lin_i_put_count(b, p->hidden);
 		lin_buf_printf(b, " are counted in %zu \"+N\" box%s", p->nmores,
 		               p->nmores == 1 ? "" : "es");

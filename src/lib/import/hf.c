@@ -29,6 +29,7 @@ static size_t utf8_len_(const unsigned char *s)
 
 #define HF_MAX_FRONT_MATTER ((size_t)1 << 20) /* bytes of YAML per card */
 #define HF_MAX_WALK_DEPTH 16                  /* directory levels */
+#define HF_MAX_WALK_ENTRIES (1 << 20)         /* names read from directories, in all */
 #define HF_MAX_PART 96                        /* an org or a name */
 #define HF_ID_MAX (2 * HF_MAX_PART + 2)
 #define HF_MAX_JOINED 1024                    /* datasets joined as text */
@@ -41,6 +42,20 @@ typedef struct card {
 	size_t seq;   /* read order: the first of two equal ids wins */
 } card;
 
+/* The directories a walk has entered, by (device, inode): an open-addressing
+ * set, so a directory reached again (a bind mount, a hard-linked loop, a
+ * path that changed under the walk) is not walked twice. */
+typedef struct dir_id {
+	dev_t dev;
+	ino_t ino;
+	int used;
+} dir_id;
+
+typedef struct dir_set {
+	dir_id *slot;
+	size_t n, cap; /* cap: a power of two, or 0 */
+} dir_set;
+
 typedef struct importer {
 	lin_catalog *cat;
 	lin_diags *diags;
@@ -50,6 +65,9 @@ typedef struct importer {
 	int oom;
 	int probe; /* lin_import_hf_is_cards: only look for a card */
 	int found;
+	dir_set seen;   /* directories entered */
+	size_t entries; /* names read from directories */
+	int stopped;    /* HF_MAX_WALK_ENTRIES reached */
 } importer;
 
 /* What a README.md card's directory says about the repository. */
@@ -905,17 +923,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The sorted names in dir (hidden ones left out); NULL on failure. */
-static char **list_dir(const char *dir, size_t *n)
+/* The sorted names in d (hidden ones left out), at most max of them; closes
+ * d. NULL on failure. */
+static char **list_dir(DIR *d, size_t max, size_t *n)
 {
-	DIR *d = opendir(dir);
 	char **names = NULL;
 	size_t cap = 0;
 	struct dirent *de;
 	*n = 0;
 	if (!d)
 		return NULL;
-	while ((de = readdir(d)) != NULL) {
+	while (*n < max && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (*n + 1 >= cap) {
@@ -937,9 +955,69 @@ static char **list_dir(const char *dir, size_t *n)
 	return names;
 }
 
+static size_t dir_slot(const dir_set *s, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15u) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Fu);
+	size_t i = (size_t)(h ^ (h >> 29)) & (s->cap - 1);
+	while (s->slot[i].used && (s->slot[i].dev != dev || s->slot[i].ino != ino))
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+/* Adds (dev, ino) to s: 1 when it was new, 0 when already there, -1 out of
+ * memory. */
+static int dir_set_add(dir_set *s, dev_t dev, ino_t ino)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		dir_set g = {NULL, 0, s->cap ? s->cap * 2 : 64};
+		if (!(g.slot = calloc(g.cap, sizeof(*g.slot))))
+			return -1;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slot[i].used)
+				g.slot[dir_slot(&g, s->slot[i].dev, s->slot[i].ino)] = s->slot[i];
+		g.n = s->n;
+		free(s->slot);
+		*s = g;
+	}
+	size_t i = dir_slot(s, dev, ino);
+	if (s->slot[i].used)
+		return 0;
+	s->slot[i] = (dir_id){dev, ino, 1};
+	s->n++;
+	return 1;
+}
+
+/* Opens dir for a walk: never through a symbolic link (only the directory
+ * the user named may be one: follow), and never one already entered.
+ * NULL with errno set (ELOOP for both) when it may not be walked. */
+static DIR *open_walk_dir(importer *im, const char *dir, int follow)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW));
+	int added = 0;
+	DIR *d = NULL;
+	if (fd < 0)
+		return NULL;
+	/* the set is keyed on the opened directory itself, so a name swapped
+	 * for a link after the caller's lstat cannot lead it in twice */
+	if (fstat(fd, &st) != 0 || (added = dir_set_add(&im->seen, st.st_dev, st.st_ino)) <= 0) {
+		if (added < 0)
+			im->oom = 1;
+		close(fd);
+		errno = added < 0 ? ENOMEM : ELOOP;
+		return NULL;
+	}
+	if (!(d = fdopendir(fd)))
+		close(fd);
+	return d;
+}
+
 /* In a cache folder models--ORG--NAME, the snapshot refs/main points to,
- * if it exists (older snapshots of the same model are left alone). */
-static char *main_snapshot(const char *repo_dir)
+ * if it exists (older snapshots of the same model are left alone). A
+ * snapshot is a real directory (its files link into blobs/): one that is
+ * itself a link (to "..", to "/") is not followed, and the folder is then
+ * read as if it had no refs/main. */
+static char *main_snapshot(importer *im, const char *repo_dir)
 {
 	char *ref = join_path(repo_dir, "refs/main"), *data = NULL, *snap = NULL;
 	size_t len = 0;
@@ -951,9 +1029,15 @@ static char *main_snapshot(const char *repo_dir)
 		char rel[200];
 		snprintf(rel, sizeof(rel), "snapshots/%s", data);
 		if (data[0] && !strchr(data, '/') && strcmp(data, "..") != 0 &&
-		    (snap = join_path(repo_dir, rel)) && (stat(snap, &st) != 0 || !S_ISDIR(st.st_mode))) {
-			free(snap);
-			snap = NULL;
+		    (snap = join_path(repo_dir, rel))) {
+			int found = lstat(snap, &st) == 0;
+			if (found && S_ISLNK(st.st_mode))
+				warn(im, snap, NULL, "the snapshot refs/main names is a symbolic link; "
+				     "not followed");
+			if (!found || !S_ISDIR(st.st_mode)) {
+				free(snap);
+				snap = NULL;
+			}
 		}
 	}
 	free(data);
@@ -961,9 +1045,11 @@ static char *main_snapshot(const char *repo_dir)
 	return snap;
 }
 
-static int walk(importer *im, const char *dir, const char *rel, int depth);
+static int walk(importer *im, const char *dir, const char *rel, int depth, int follow);
 
-/* Visits one directory entry. */
+/* Visits one directory entry: a directory is walked only when it is one
+ * (lstat: a symbolic link to a directory is skipped), a card read even
+ * through a link (a cache snapshot's README.md -> ../../blobs/SHA). */
 static int visit(importer *im, const char *dir, const char *rel, const char *name, int depth)
 {
 	char *full = join_path(dir, name), *r = rel ? join_path(rel, name) : strdup(name);
@@ -976,8 +1062,8 @@ static int visit(importer *im, const char *dir, const char *rel, const char *nam
 	} else if (strncmp(name, "datasets--", 10) == 0 || strncmp(name, "spaces--", 8) == 0) {
 		rc = 0; /* dataset and Space cards in the cache describe no model */
 	} else if (S_ISDIR(st.st_mode) && depth < HF_MAX_WALK_DEPTH) {
-		char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(full) : NULL;
-		rc = snap ? walk(im, snap, r, depth + 1) : walk(im, full, r, depth + 1);
+		char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(im, full) : NULL;
+		rc = snap ? walk(im, snap, r, depth + 1, 0) : walk(im, full, r, depth + 1, 0);
 		free(snap);
 	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_card_name(name)) {
 		rc = import_file(im, full, r);
@@ -987,15 +1073,32 @@ static int visit(importer *im, const char *dir, const char *rel, const char *nam
 	return rc;
 }
 
-/* Walks dir in sorted order for cards; rel is dir below the import root. */
-static int walk(importer *im, const char *dir, const char *rel, int depth)
+/* Walks dir in sorted order for cards; rel is dir below the import root.
+ * follow: dir is the one the user named (it may be a link). Every walk
+ * together reads at most HF_MAX_WALK_ENTRIES names. */
+static int walk(importer *im, const char *dir, const char *rel, int depth, int follow)
 {
 	size_t n = 0;
 	int rc = 0;
-	char **names = list_dir(dir, &n);
-	if (!names) {
-		warn(im, dir, NULL, "cannot read this directory: %s", strerror(errno));
+	char **names = NULL;
+	DIR *d = NULL;
+	if (im->stopped || (im->probe && im->found))
 		return 0;
+	if (!(d = open_walk_dir(im, dir, follow))) {
+		if (errno == ENOMEM)
+			return LIN_ENOMEM;
+		if (errno != ELOOP) /* ELOOP: a link, or a directory already walked */
+			warn(im, dir, NULL, "cannot read this directory: %s", strerror(errno));
+		return 0;
+	}
+	names = list_dir(d, HF_MAX_WALK_ENTRIES - im->entries, &n);
+	if (!names)
+		return LIN_ENOMEM;
+	im->entries += n;
+	if (im->entries >= HF_MAX_WALK_ENTRIES && !im->stopped) {
+		im->stopped = 1;
+		warn(im, dir, NULL, "stopped after reading %d directory entries; the cards "
+		     "after this point are not imported", HF_MAX_WALK_ENTRIES);
 	}
 	for (size_t i = 0; i < n && !rc && !(im->probe && im->found); i++)
 		rc = visit(im, dir, rel, names[i], depth);
@@ -1115,6 +1218,7 @@ static void importer_dispose(importer *im)
 	for (size_t i = 0; i < im->n; i++)
 		free(im->cards[i].key);
 	free(im->cards);
+	free(im->seen.slot);
 }
 
 static int importer_start(importer *im, lin_catalog *cat, lin_diags *diags, const char *path,
@@ -1146,8 +1250,8 @@ static int importer_end(importer *im, int rc, lin_import_report *rep, lin_error 
 static int import_dir(importer *im, const char *path)
 {
 	const char *name = base_name(path);
-	char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(path) : NULL;
-	int rc = walk(im, snap ? snap : path, NULL, 0);
+	char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(im, path) : NULL;
+	int rc = walk(im, snap ? snap : path, NULL, 0, !snap);
 	free(snap);
 	return rc;
 }
@@ -1202,8 +1306,8 @@ int lin_import_hf_is_cards(const char *path)
 		return 0;
 	if (!S_ISDIR(st.st_mode))
 		return S_ISREG(st.st_mode) && has_ext(path, ".md");
-	char **names = list_dir(path, &n);
-	for (size_t i = 0; i < n; i++) {
+	char **names = list_dir(opendir(path), HF_MAX_WALK_ENTRIES, &n);
+	for (size_t i = 0; names && i < n; i++) {
 		catalog |= (has_ext(names[i], ".yaml") || has_ext(names[i], ".yml")) &&
 		           !strstr(names[i], "__");
 		free(names[i]);
@@ -1214,5 +1318,7 @@ int lin_import_hf_is_cards(const char *path)
 	memset(&im, 0, sizeof(im));
 	im.probe = 1;
 	import_dir(&im, path);
-	return im.found;
+	int found = im.found;
+	importer_dispose(&im);
+	return found;
 }
