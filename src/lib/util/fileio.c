@@ -275,9 +275,18 @@ int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
 			rc = lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 			goto done;
 		}
+		/* registered before it exists: a signal between the open and the
+		 * registration would leave the file (unlinking a name not yet
+		 * created is harmless) */
+		af->slot = tmp_register(name.data);
 		/* 0666 less the umask, as any new file; never through a link */
 		af->fd = open(name.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (af->fd >= 0 || errno != EEXIST)
+		if (af->fd >= 0)
+			break;
+		int saved = errno;
+		tmp_unregister(af->slot); /* the name is someone else's, or none */
+		af->slot = -1;
+		if ((errno = saved) != EEXIST)
 			break;
 	}
 	if (af->fd < 0) {
@@ -288,7 +297,6 @@ int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
 	free(af->tmp);
 	af->tmp = name.data;
 	memset(&name, 0, sizeof(name));
-	af->slot = tmp_register(af->tmp);
 done:
 	lin_buf_dispose(&name);
 	if (rc)
@@ -316,8 +324,14 @@ static int link_unnamed(lin_atomic_file *af, lin_error *err)
 			rc = lin_i_fail(err, LIN_ENOMEM, af->path, 0, 0, "out of memory");
 			goto done;
 		}
+		af->slot = tmp_register(name.data); /* before the name exists, as above */
 		r = linkat(AT_FDCWD, proc, AT_FDCWD, name.data, AT_SYMLINK_FOLLOW);
-		if (r == 0 || errno != EEXIST)
+		if (r == 0)
+			break;
+		int saved = errno;
+		tmp_unregister(af->slot);
+		af->slot = -1;
+		if ((errno = saved) != EEXIST)
 			break;
 	}
 	if (r != 0) {
@@ -328,7 +342,6 @@ static int link_unnamed(lin_atomic_file *af, lin_error *err)
 	free(af->tmp);
 	af->tmp = name.data;
 	memset(&name, 0, sizeof(name));
-	af->slot = tmp_register(af->tmp);
 done:
 	lin_buf_dispose(&name);
 	return rc;
