@@ -218,9 +218,11 @@ static int diff_edges(lin_diff *d, const lin_catalog *old_cat, const lin_catalog
 {
 	edge_rec *x = NULL, *y = NULL;
 	size_t nx = 0, ny = 0, i = 0, j = 0, cap = 0;
-	int rc = sorted_edges(&x, &nx, old_cat, mask);
+	/* all kinds, so that an edge re-kinded out of mask is still a change
+	 * rather than a removal */
+	int rc = sorted_edges(&x, &nx, old_cat, LIN_REL_ALL);
 	if (rc == 0)
-		rc = sorted_edges(&y, &ny, new_cat, mask);
+		rc = sorted_edges(&y, &ny, new_cat, LIN_REL_ALL);
 	while (rc == 0 && (i < nx || j < ny)) {
 		int c = i == nx ? 1 : j == ny ? -1 : strcmp(x[i].child, y[j].child);
 		if (c == 0)
@@ -244,6 +246,10 @@ static int diff_edges(lin_diff *d, const lin_catalog *old_cat, const lin_catalog
 			if (!differ)
 				continue;
 		}
+		lin_relmask kinds = (e.old_edge ? LIN_REL_BIT(e.old_edge->relation) : 0) |
+		                    (e.new_edge ? LIN_REL_BIT(e.new_edge->relation) : 0);
+		if (!(mask & kinds))
+			continue;
 		rc = push(&d->edges, &d->nedges, &cap, &e, sizeof(e));
 	}
 	free(x);
