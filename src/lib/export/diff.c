@@ -261,26 +261,23 @@ int lin_catalog_diff(lin_diff **out, const lin_catalog *old_cat, const lin_catal
                      lin_relmask mask, lin_error *err)
 {
 	lin_diff *d = NULL;
-	int rc = LIN_EINVAL;
+	int rc = 0;
 	if (out)
 		*out = NULL;
 	if (!out || !old_cat || !new_cat || !lin_catalog_graph(old_cat) ||
 	    !lin_catalog_graph(new_cat)) {
-		lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "diff: both catalogs must be loaded and finished");
+		rc = lin_i_fail(err, LIN_EINVAL, NULL, 0, 0,
+		                "diff: both catalogs must be loaded and finished");
 		goto done;
 	}
-	rc = LIN_ENOMEM;
-	if (!(d = calloc(1, sizeof(*d))))
-		goto nomem;
-	if ((rc = diff_models(d, old_cat, new_cat)) != 0 ||
-	    (rc = diff_edges(d, old_cat, new_cat, mask)) != 0)
-		goto nomem;
+	/* running out of memory is the only way the comparison can fail */
+	if (!(d = calloc(1, sizeof(*d))) || diff_models(d, old_cat, new_cat) != 0 ||
+	    diff_edges(d, old_cat, new_cat, mask) != 0) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "diff: out of memory");
+		goto done;
+	}
 	*out = d;
 	d = NULL;
-	rc = 0;
-	goto done;
-nomem:
-	lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "diff: out of memory");
 done:
 	lin_diff_free(d);
 	return rc;
