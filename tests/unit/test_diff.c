@@ -2,7 +2,8 @@
  * test_diff.c - lin_catalog_diff and its writers (export/diff.c): models
  * added, removed and changed field by field over the whole field table,
  * lists compared as sets, edges added, removed, re-kinded and re-sourced,
- * the --relation mask, exact text and JSON, hostile text kept to one line.
+ * the --relation mask, repeated edges, exact text and JSON, hostile text
+ * kept to one line.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,6 +262,28 @@ static void test_hostile(void **state)
 	lin_catalog_free(b);
 }
 
+/* Two edges between the same models (check warns of them): the k-th of
+ * old pairs with the k-th of new, in relation order. */
+static void test_repeated_edge(void **state)
+{
+	(void)state;
+	lin_catalog *a, *b;
+	lin_diff *d = diff_of("- id: base\n  stage: pretrained\n  sources: [s]\n"
+	                      "- id: m\n  stage: sft\n  sources: [s]\n  parents:\n"
+	                      "    - {model: base, relation: adapter, sources: [s]}\n"
+	                      "    - {model: base, relation: finetune, sources: [s]}\n",
+	                      "- id: base\n  stage: pretrained\n  sources: [s]\n"
+	                      "- id: m\n  stage: sft\n  sources: [s]\n"
+	                      "  parents: [{model: base, relation: finetune, sources: [s]}]\n",
+	                      LIN_REL_ALL, &a, &b);
+	char *t = text_of(d, 0);
+	assert_string_equal(t, "- edge base -> m (adapter)\n");
+	free(t);
+	lin_diff_free(d);
+	lin_catalog_free(a);
+	lin_catalog_free(b);
+}
+
 static void test_bad_args(void **state)
 {
 	(void)state;
@@ -283,7 +306,7 @@ int main(void)
 		cmocka_unit_test(test_same),        cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_json),        cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_every_field), cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_repeated_edge), cmocka_unit_test(test_bad_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
