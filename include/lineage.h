@@ -579,6 +579,68 @@ LIN_EXTERN int lin_export_paths_json(lin_buf *out, const lin_catalog *cat, igrap
 LIN_EXTERN int lin_export_stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
                           lin_relmask mask);
 
+/* ---- comparing two catalogs ------------------------------------------ */
+
+/* One changed field of a model present in both catalogs: the field (an
+ * entry of lin_model_fields, never id or parents: edges are compared on
+ * their own) and the model as each catalog has it (borrowed). A LIST field
+ * counts as changed when its items differ as sets (order and repeats do
+ * not matter). */
+typedef struct lin_diff_change {
+	const lin_model *old_model, *new_model;
+	const lin_field *field;
+} lin_diff_change;
+
+/* One derivation edge that differs: parent and child ids, and the parent
+ * entry as each catalog has it. old_edge NULL: added; new_edge NULL:
+ * removed; both set: the same parent and child with a different relation,
+ * variant, note or set of sources. Borrowed from the catalogs. */
+typedef struct lin_diff_edge {
+	const char *parent, *child;
+	const lin_parent *old_edge, *new_edge;
+} lin_diff_edge;
+
+/* The difference between two catalogs, every list sorted by id (edges by
+ * child, then parent; changes in the field table's order within a model).
+ * It borrows from both catalogs, which must outlive it. */
+typedef struct lin_diff {
+	const lin_model **added, **removed; /* models only in new / only in old */
+	size_t nadded, nremoved;
+	lin_diff_change *changed;
+	size_t nchanged;
+	lin_diff_edge *edges;
+	size_t nedges;
+} lin_diff;
+
+/* Compares two finished catalogs, models matched by id, into a new *out
+ * (free with lin_diff_free; NULL on failure). Only edges whose relation is
+ * in mask, in either catalog, are compared. Returns 0, LIN_ENOMEM, or
+ * LIN_EINVAL for an unfinished catalog or a NULL argument. */
+LIN_EXTERN int lin_catalog_diff(lin_diff **out, const lin_catalog *old_cat,
+                                const lin_catalog *new_cat, lin_relmask mask, lin_error *err);
+
+/* Frees a difference. Accepts NULL. */
+LIN_EXTERN void lin_diff_free(lin_diff *d);
+
+/* 1 when d records no difference at all. */
+LIN_EXTERN int lin_diff_empty(const lin_diff *d);
+
+/* Appends d as text, one line per change: "+ model ID", "- model ID",
+ * "~ ID: FIELD: OLD -> NEW" (lists as [a, b], an unrecorded value as -),
+ * "+ edge PARENT -> CHILD (RELATION[, VARIANT])", "- edge ...", and
+ * "~ edge PARENT -> CHILD: relation|variant|note|sources: OLD -> NEW".
+ * Catalog text is escaped for one terminal line (LIN_ESC_TERMINAL_LINE).
+ * Nothing when d is empty. Returns 0 or LIN_ENOMEM. */
+LIN_EXTERN int lin_export_diff_text(lin_buf *out, const lin_diff *d);
+
+/* Appends d as one JSON object: {"schema", "added": [brief models],
+ * "removed": [brief models], "changed": [{"id", "field", "old", "new"}]
+ * (a LIST field's values as arrays, an unrecorded one as null), "edges":
+ * {"added": [edge], "removed": [edge], "changed": [{"parent", "child",
+ * "old": edge, "new": edge}]}}, an edge being {"parent", "child",
+ * "relation", "variant", "note", "sources"}. Returns 0 or LIN_ENOMEM. */
+LIN_EXTERN int lin_export_diff_json(lin_buf *out, const lin_diff *d);
+
 /* ---- drawing ------------------------------------------------------------ */
 
 typedef enum lin_format {

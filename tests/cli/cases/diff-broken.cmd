@@ -1,0 +1,1 @@
+diff tests/fixtures/diff/broken.yaml tests/fixtures/diff/old

@@ -1,0 +1,1 @@
+diff tests/fixtures/diff/old

@@ -1,0 +1,1 @@
+diff tests/fixtures/diff/old tests/fixtures/diff/new --relation finetune
