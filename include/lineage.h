@@ -48,7 +48,8 @@ enum {
 	LIN_ERENDER = -10,   /* Graphviz reported an error */
 	LIN_EINVAL = -11,    /* bad argument */
 	LIN_ELIMIT = -12,    /* an input exceeds a hard limit */
-	LIN_EREF = -13       /* a parent names an unknown model */
+	LIN_EREF = -13,      /* a parent names an unknown model */
+	LIN_EDRIFT = -14     /* licence drift (only ever a warning's code) */
 };
 
 #define LIN_PATH_MAX 512
@@ -71,6 +72,12 @@ LIN_EXTERN void lin_error_clear(lin_error *err);
  * buf of size n. Returns buf. */
 LIN_EXTERN const char *lin_error_format(const lin_error *err, char *buf, size_t n);
 
+/* A stable short name for a LIN_E* code, as diagnostics report it
+ * ("schema", "syntax", "duplicate", "cycle", "unknown-parent", ...; the
+ * list is in README.md). "error" for a code it does not know. Static
+ * storage; never NULL. */
+LIN_EXTERN const char *lin_error_name(int code);
+
 /* A list of diagnostics collected while loading or checking a catalog. */
 typedef struct lin_diags {
 	lin_error *items;
@@ -89,6 +96,11 @@ LIN_EXTERN void lin_diags_dispose(lin_diags *d);
  * past its capacity included. */
 LIN_EXTERN size_t lin_diags_errors(const lin_diags *d);
 LIN_EXTERN size_t lin_diags_warnings(const lin_diags *d);
+/* Sorts d's items by file name (byte order; items without a file last),
+ * line and column, keeping the order in which they were reported among
+ * equals, so the same catalog always lists its problems the same way.
+ * LIN_ENOMEM (d unchanged) or 0. */
+LIN_EXTERN int lin_diags_sort(lin_diags *d);
 
 /* ---- growable text buffer ---------------------------------------------- */
 

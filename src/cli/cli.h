@@ -63,8 +63,9 @@ void cli_usage(const cli_cmd *cmd, void *f);
 const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name);
 int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
 
-/* How cli_load loads: print warnings too; parse without the cache. */
-enum { CLI_LOAD_WARNINGS = 1, CLI_LOAD_NO_CACHE = 2 };
+/* How cli_load loads: print warnings too; parse without the cache; print
+ * no diagnostic of diags (the caller reports them itself). */
+enum { CLI_LOAD_WARNINGS = 1, CLI_LOAD_NO_CACHE = 2, CLI_LOAD_QUIET = 4 };
 
 /* Loads and finishes the catalog named by --data (or the default), through
  * the binary index cache (cli_cache_dir) unless flags say otherwise or the
@@ -72,6 +73,7 @@ enum { CLI_LOAD_WARNINGS = 1, CLI_LOAD_NO_CACHE = 2 };
  * CLI_LOAD_WARNINGS) to stderr. Returns 0, or an exit code (CLI_USAGE)
  * with *out NULL. diags may be NULL. */
 int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags);
+/* The loaders sort diags by file, line and column before printing them. */
 /* The same, telling what happened with the cache in *st. */
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st);
@@ -111,7 +113,16 @@ int cli_emit_text(lin_buf *b);
  * character, and no line break, reaches it. */
 void cli_put_terminal(void *fp, const char *prefix, const char *msg);
 
-/* Prints "lineage: <error>" to stderr. */
+/* The one printer of diagnostics, in the compiler convention editors'
+ * quickfix and CI annotators parse: "FILE:LINE:COL: error: MSG" (or
+ * "warning:"; "FILE: error: MSG" when the line is not known), and
+ * "lineage: error: MSG" for one that names no file. */
+void cli_diag(const lin_error *e, int is_warning);
+/* Prints d's items (warnings only when show_warnings) with cli_diag, and a
+ * count of the ones d could not keep. */
+void cli_print_diags(const lin_diags *d, int show_warnings);
+
+/* Prints err: with cli_diag when it names a file, else "lineage: MSG". */
 void cli_error(const lin_error *err);
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

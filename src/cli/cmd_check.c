@@ -1,7 +1,8 @@
 /*
  * cmd_check.c - `lineage check`: validates a catalog and prints every
- * problem (errors and warnings such as licence drift). Exit 0 when there is
- * no error (with --strict: no warning either), 1 otherwise.
+ * problem (errors and warnings such as licence drift) in one run, as
+ * compiler-style lines or as JSON. Exit 0 when there is no error (with
+ * --strict: no warning either), 1 otherwise, 2 when input cannot be read.
  */
 #include "cli.h"
 
@@ -10,23 +11,74 @@
 static const cli_opt check_opts[] = {
 	{"strict", 0, NULL, "treat warnings as problems (exit 1)"},
 	{"quiet", 'q', NULL, "print only the problems, not the summary line"},
-	CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
+
+/* Appends s as a JSON string (null for an empty file name). */
+static void json_string(lin_buf *b, const char *s, int empty_is_null)
+{
+	if (empty_is_null && !*s) {
+		lin_buf_puts(b, "null");
+		return;
+	}
+	lin_buf_puts(b, "\"");
+	lin_escape(b, s, LIN_ESC_JSON, 0);
+	lin_buf_puts(b, "\"");
+}
+
+/* The diagnostics as a JSON array, one object a line, in d's order. */
+static int print_json(const lin_diags *d)
+{
+	lin_buf b = LIN_BUF_INIT;
+	lin_buf_puts(&b, d->n ? "[\n" : "[]\n");
+	for (size_t i = 0; i < d->n; i++) {
+		const lin_error *e = &d->items[i];
+		lin_buf_puts(&b, " {\"file\":");
+		json_string(&b, e->file, 1);
+		lin_buf_printf(&b, ",\"line\":%d,\"col\":%d,\"severity\":\"%s\",\"code\":\"%s\",\"message\":",
+		               e->line > 0 ? e->line : 0, e->col > 0 ? e->col : 0,
+		               d->is_warning[i] ? "warning" : "error", lin_error_name(e->code));
+		json_string(&b, e->msg, 0);
+		lin_buf_puts(&b, i + 1 < d->n ? "},\n" : "}\n");
+	}
+	if (d->n)
+		lin_buf_puts(&b, "]\n");
+	int rc = cli_emit(&b);
+	lin_buf_dispose(&b);
+	return rc;
+}
+
+/* 1 when an error says the input could not be read at all (a missing
+ * file, no memory): a usage problem, not a verdict on the catalog. */
+static int input_error(const lin_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->is_warning[i] && (d->items[i].code == LIN_EIO || d->items[i].code == LIN_ENOMEM))
+			return 1;
+	return 0;
+}
 
 static int run_check(const cli_cmd *cmd, const cli_args *a)
 {
 	lin_catalog *cat = NULL;
 	lin_diags d;
+	int json = cli_json(cmd, a);
+	if (json < 0)
+		return CLI_USAGE;
 	lin_diags_init(&d);
 	/* check validates the sources themselves: never the cache */
-	int rc = cli_load(a, &cat, &d, CLI_LOAD_WARNINGS | CLI_LOAD_NO_CACHE);
+	int rc = cli_load(a, &cat, &d, CLI_LOAD_WARNINGS | CLI_LOAD_NO_CACHE |
+	                                (json ? CLI_LOAD_QUIET : 0));
 	size_t errors = lin_diags_errors(&d), warnings = lin_diags_warnings(&d);
+	int emit = json ? print_json(&d) : 0;
 	if (!cli_flag(cmd, a, "quiet"))
 		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",
 		        cat ? "" : "catalog not loaded; ", cat ? lin_catalog_count(cat) : 0,
 		        cat && lin_catalog_count(cat) == 1 ? "" : "s", errors,
 		        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-	if (rc || errors || (warnings && cli_flag(cmd, a, "strict")))
+	if (emit || input_error(&d) || (rc && errors == 0))
+		rc = CLI_USAGE;
+	else if (rc || errors || (warnings && cli_flag(cmd, a, "strict")))
 		rc = CLI_NO;
 	lin_diags_dispose(&d);
 	lin_catalog_free(cat);
@@ -35,7 +87,12 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 
 const cli_cmd cmd_check = {
 	"check", run_check, "", "validate a catalog: schema, unknown parents, duplicates, cycles, licence drift",
-	"Prints every error and warning with file:line:col on standard error, then a\n"
-	"summary. Exit status 0 when clean, 1 when problems were found.",
+	"Reports every error and warning in one run: entries with schema errors are\n"
+	"skipped and the rest still checked for duplicates, unknown parents, cycles\n"
+	"and licence drift. Text goes to standard error as FILE:LINE:COL: error: MSG\n"
+	"(or warning:), sorted by file, line and column; --format json writes an\n"
+	"array of {file, line, col, severity, code, message} to standard output.\n"
+	"Exit status 0 when clean, 1 when problems were found, 2 when a file cannot\n"
+	"be read.",
 	check_opts, 0, 0,
 };

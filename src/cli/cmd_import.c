@@ -15,12 +15,11 @@ static const cli_opt import_opts[] = {
 	CLI_OPT_HELP, CLI_OPT_END,
 };
 
-static void print_problems(const lin_diags *d)
+/* Through the one printer, in file order like every verb's. */
+static void print_problems(lin_diags *d)
 {
-	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 32];
-	for (size_t i = 0; i < d->n; i++)
-		cli_errorf("%s%s", d->is_warning[i] ? "warning: " : "",
-		           lin_error_format(&d->items[i], buf, sizeof(buf)));
+	lin_diags_sort(d);
+	cli_print_diags(d, 1);
 }
 
 /* Imports every PATH into cat; totals go to *rep. */

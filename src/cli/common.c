@@ -28,10 +28,28 @@ void cli_errorf(const char *fmt, ...)
 	cli_put_terminal(stderr, "lineage: ", msg);
 }
 
+void cli_diag(const lin_error *e, int is_warning)
+{
+	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 64];
+	const char *sev = is_warning ? "warning" : "error";
+	if (!e->file[0])
+		snprintf(buf, sizeof(buf), "lineage: %s: %s", sev, e->msg);
+	else if (e->line <= 0)
+		snprintf(buf, sizeof(buf), "%s: %s: %s", e->file, sev, e->msg);
+	else if (e->col <= 0)
+		snprintf(buf, sizeof(buf), "%s:%d: %s: %s", e->file, e->line, sev, e->msg);
+	else
+		snprintf(buf, sizeof(buf), "%s:%d:%d: %s: %s", e->file, e->line, e->col, sev, e->msg);
+	/* the file name and the message quote the user's text */
+	cli_put_terminal(stderr, "", buf);
+}
+
 void cli_error(const lin_error *err)
 {
-	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 32];
-	cli_errorf("%s", lin_error_format(err, buf, sizeof(buf)));
+	if (err->file[0])
+		cli_diag(err, 0);
+	else
+		cli_errorf("%s", err->msg);
 }
 
 void cli_usage(const cli_cmd *cmd, void *fp)
@@ -165,15 +183,11 @@ static const char *default_data(void)
 	return LINEAGE_DATADIR;
 }
 
-static void print_diags(const lin_diags *d, int show_warnings)
+void cli_print_diags(const lin_diags *d, int show_warnings)
 {
-	char buf[LIN_PATH_MAX + LIN_MSG_MAX + 32];
-	for (size_t i = 0; i < d->n; i++) {
-		if (d->is_warning[i] && !show_warnings)
-			continue;
-		lin_error_format(&d->items[i], buf, sizeof(buf));
-		cli_put_terminal(stderr, d->is_warning[i] ? "lineage: warning: " : "lineage: ", buf);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		if (!d->is_warning[i] || show_warnings)
+			cli_diag(&d->items[i], d->is_warning[i]);
 	size_t more = d->dropped_errors + (show_warnings ? d->dropped_warnings : 0);
 	if (more)
 		fprintf(stderr, "lineage: ... and %zu more not shown\n", more);
@@ -220,9 +234,13 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	opts.status = st;
 	size_t np = cli_data_paths(a, paths);
 	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
-	print_diags(d, flags & CLI_LOAD_WARNINGS);
+	/* in file order, not in the order the phases found them (when memory
+	 * is short they stay unsorted) */
+	lin_diags_sort(d);
+	if (!(flags & CLI_LOAD_QUIET))
+		cli_print_diags(d, flags & CLI_LOAD_WARNINGS);
 	if (failed) {
-		if (lin_diags_errors(d) == 0)
+		if (lin_diags_errors(d) == 0) /* not in diags: no one else reports it */
 			cli_error(&err);
 		rc = CLI_USAGE;
 	}

@@ -58,11 +58,11 @@ w("wide-4k.yaml", "- {id: base, stage: pretrained, sources: [x]}\n" + "".join(
     for i in range(4000)))
 PY
 
-expect "10 MB name" 2 "long-name.yaml:2:9: a value of 10485760 bytes; the limit is 65536" -- list --data "$tmp/long-name.yaml"
+expect "10 MB name" 2 "long-name.yaml:2:9: error: a value of 10485760 bytes; the limit is 65536" -- list --data "$tmp/long-name.yaml"
 expect "100k nested [" 2 "deep-flow.yaml:1:" -- list --data "$tmp/deep-flow.yaml"
 grep -q "nesting deeper than 8 levels" "$tmp/err" || fail "100k nested [: wrong message: $(cat "$tmp/err")"
 expect "5k nested block lists" 2 "nesting deeper than 8 levels" -- list --data "$tmp/deep-block.yaml"
-expect "10,000-model cycle" 2 "cycle-10k.yaml:1:48: cycle: m1 → m0 → m9999 → m9998 → " -- list --data "$tmp/cycle-10k.yaml"
+expect "10,000-model cycle" 2 "cycle-10k.yaml:1:48: error: cycle: m1 → m0 → m9999 → m9998 → " -- list --data "$tmp/cycle-10k.yaml"
 ok "10,000-model cycle: the message is cut short" 'grep -q " → \.\.\.$" "$tmp/err" && [ "$(wc -c < "$tmp/err")" -lt 1200 ]'
 expect "50,000 parents" 2 "parents-50k.yaml:" -- list --data "$tmp/parents-50k.yaml"
 grep -q "more than 4096 items in one list or mapping" "$tmp/err" || fail "50,000 parents: wrong message"
@@ -83,10 +83,10 @@ expect "100k chain: neighbourhood drawing" 0 "" -- draw m50000 --depth 3 -o "$tm
 ok "100k chain: drawing has 7 models" '[ "$(grep -c "class=\"node stage" "$tmp/chain.svg")" = 7 ]'
 # a message per bad parent, but suggestions (which scan every name) only for
 # the first few: 20,000 of them once took 35 s
-expect "20,000 unknown parents" 1 "unknown-20k.yaml:10000:51: unknown parent of 'm9999': no model named 'nope9999'" -- check --data "$tmp/unknown-20k.yaml"
+expect "20,000 unknown parents" 1 "unknown-20k.yaml:10000:51: error: unknown parent of 'm9999': no model named 'nope9999'" -- check --data "$tmp/unknown-20k.yaml"
 ok "20,000 unknown parents: counted past the 10,000 shown" 'grep -q "and 10000 more not shown" "$tmp/err" && grep -q "20000 errors" "$tmp/err"'
 # warnings may fill 9,000 places: the errors after them are still shown
-expect "20,000 parents naming 20,000 models" 1 "ambiguous-20k.yaml:21000:50: ambiguous parent of 'c999': 'same' is ambiguous; use an id" -- check --data "$tmp/ambiguous-20k.yaml"
+expect "20,000 parents naming 20,000 models" 1 "ambiguous-20k.yaml:21000:50: error: ambiguous parent of 'c999': 'same' is ambiguous; use an id" -- check --data "$tmp/ambiguous-20k.yaml"
 ok "20,000 ambiguous parents: every problem counted" 'grep -q "20000 errors, 19999 warnings" "$tmp/err"'
 expect "4,000 siblings: roots" 0 "" -- roots --data "$tmp/wide-4k.yaml"
 ok "4,000 siblings: counted" 'grep -q "4000  finetune 4000" "$tmp/out"'
@@ -98,12 +98,12 @@ expect "200,000 models with one name" 0 "200000 models: 0 errors, 199999 warning
 
 # files that are not files
 mkfifo "$tmp/fifo.yaml"
-expect "a FIFO as input does not hang" 2 "fifo.yaml: not a regular file" -- list --data "$tmp/fifo.yaml"
-expect "/dev/zero as input" 2 "/dev/zero: not a regular file" -- list --data /dev/zero
+expect "a FIFO as input does not hang" 2 "fifo.yaml: error: not a regular file" -- list --data "$tmp/fifo.yaml"
+expect "/dev/zero as input" 2 "/dev/zero: error: not a regular file" -- list --data /dev/zero
 mkdir -p "$tmp/cat/dir.yaml" && cp tests/fixtures/mini/10-base.yaml "$tmp/cat/"
-expect "a directory named *.yaml" 2 "dir.yaml: not a regular file" -- list --data "$tmp/cat"
+expect "a directory named *.yaml" 2 "dir.yaml: error: not a regular file" -- list --data "$tmp/cat"
 ln -s "$tmp/nowhere.yaml" "$tmp/dangling.yaml"
-expect "a dangling symlink" 2 "dangling.yaml: cannot open: No such file or directory" -- list --data "$tmp/dangling.yaml"
+expect "a dangling symlink" 2 "dangling.yaml: error: cannot open: No such file or directory" -- list --data "$tmp/dangling.yaml"
 expect "a missing path" 2 "cannot open: No such file or directory" -- list --data "$tmp/missing"
 mkdir "$tmp/empty-dir"
 expect "a directory with no catalog" 2 "no *.yaml files in this directory" -- list --data "$tmp/empty-dir"
@@ -120,7 +120,7 @@ ok "closed pipe: reported" 'grep -q "cannot write to standard output: Broken pip
 # a private copy of /dev/full: if writing to devices ever regressed to
 # rename-over, only this node would be replaced, never the system's
 if mknod "$tmp/full" c 1 7 2>/dev/null; then
-  expect "-o a full device" 2 "full: write failed: No space left on device" -- draw llama --depth 1 -o "$tmp/full" --data tests/fixtures/mini
+  expect "-o a full device" 2 "full: error: write failed: No space left on device" -- draw llama --depth 1 -o "$tmp/full" --data tests/fixtures/mini
   ok "the device is still a device" '[ -c "$tmp/full" ]'
 else
   echo "hostile: cannot mknod (not root?): device output case skipped"; skipped=$((skipped + 1))
@@ -132,7 +132,7 @@ expect "-o a directory" 2 "is a directory" -- draw -o "$tmp" --data tests/fixtur
 mkdir -p "$tmp/tiny" "$tmp/ro"
 if mount -t tmpfs -o size=16k tmpfs "$tmp/tiny" 2>/dev/null; then
   echo "old diagram" > "$tmp/tiny/x.svg"
-  expect "full disk" 2 "x.svg: write failed: No space left on device" -- draw --data tests/fixtures/mini -o "$tmp/tiny/x.svg"
+  expect "full disk" 2 "x.svg: error: write failed: No space left on device" -- draw --data tests/fixtures/mini -o "$tmp/tiny/x.svg"
   ok "full disk: old file untouched" '[ "$(cat "$tmp/tiny/x.svg")" = "old diagram" ]'
   ok "full disk: no temporary file left" '[ "$(ls "$tmp/tiny")" = x.svg ]'
   expect "docs on a full disk" 2 "No space left on device" -- docs --data tests/fixtures/mini --out "$tmp/tiny/out" --graph "$tmp/tiny/graph"
@@ -249,7 +249,7 @@ ok "colliding ids: every file and page id unique, the search marks the right box
 timeout 20 "$bin" draw -f mermaid --data "$col" >"$tmp/col.mmd" 2>"$tmp/err"
 ok "colliding ids: Mermaid keeps every model (ten nodes, ten ids)" '[ "$(grep -cE "^  [A-Za-z0-9_]+\[\"" "$tmp/col.mmd")" = 10 ] && [ "$(grep -oE "^  [A-Za-z0-9_]+\[" "$tmp/col.mmd" | sort -u | wc -l)" = 10 ]'
 rm -rf "$w/out/family-a-b-3.svg" && mkdir "$w/out/family-a-b-3.svg"
-expect "docs: a directory where a diagram goes" 2 "family-a-b-3.svg: is a directory" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
+expect "docs: a directory where a diagram goes" 2 "family-a-b-3.svg: error: is a directory" -- docs --data "$col" --out "$w/out" --graph "$w/graph"
 rmdir "$w/out/family-a-b-3.svg"
 
 # -o: a device or FIFO the user named is written in place; a link to a file is replaced
@@ -258,11 +258,11 @@ ok "-o /dev/stdout reaches stdout through a pipe" '[ "$out" = "<?xml" ] && [ -L 
 timeout 20 "$bin" draw llama --depth 1 --data tests/fixtures/mini -o /dev/stdout >"$w/redirected.svg" 2>"$tmp/err"
 ok "-o /dev/stdout into a redirected file" 'grep -q "</svg>" "$w/redirected.svg" && [ -L /dev/stdout ]'
 expect "-o /dev/null" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o /dev/null
-expect "-o /dev/full" 2 "/dev/full: write failed: No space left on device" -- draw llama --depth 1 --data tests/fixtures/mini -o /dev/full
+expect "-o /dev/full" 2 "/dev/full: error: write failed: No space left on device" -- draw llama --depth 1 --data tests/fixtures/mini -o /dev/full
 mkfifo "$w/nobody.svg"
-expect "-o a FIFO nobody reads: an error, no hang" 2 "nobody.svg: cannot open for writing: nothing is reading from it" -- draw --data tests/fixtures/mini -o "$w/nobody.svg"
+expect "-o a FIFO nobody reads: an error, no hang" 2 "nobody.svg: error: cannot open for writing: nothing is reading from it" -- draw --data tests/fixtures/mini -o "$w/nobody.svg"
 ln -s "$w/nobody.svg" "$w/to-fifo.svg"
-expect "-o a link to a FIFO nobody reads" 2 "to-fifo.svg: cannot open for writing: nothing is reading from it" -- draw --data tests/fixtures/mini -o "$w/to-fifo.svg"
+expect "-o a link to a FIFO nobody reads" 2 "to-fifo.svg: error: cannot open for writing: nothing is reading from it" -- draw --data tests/fixtures/mini -o "$w/to-fifo.svg"
 cat "$w/nobody.svg" >"$tmp/fifo-read" & reader=$!
 expect "-o a FIFO someone reads" 0 "" -- draw llama --depth 1 --data tests/fixtures/mini -o "$w/nobody.svg"
 wait $reader
@@ -433,7 +433,7 @@ touch -d '1 hour ago' "$sc/.lineage-tmp-Dead06"
 chmod 777 "$sc"
 LINEAGE_CACHE=$sc timeout 20 "$bin" cache --clear --data "$cat_cp" >"$tmp/out" 2>"$tmp/err"
 rc=$?
-ok "cache --clear in a refused directory: exit 2, said why" '[ $rc = 2 ] && grep -qF "$sc: cache directory refused: writable by group or others (mode 0777)" "$tmp/err"'
+ok "cache --clear in a refused directory: exit 2, said why" '[ $rc = 2 ] && grep -qF "$sc: error: cache directory refused: writable by group or others (mode 0777)" "$tmp/err"'
 ok "cache --clear in a refused directory: removes nothing" '[ -e "$sc/.lineage-tmp-Dead06" ] && [ -e "$sc_img" ]'
 chmod 700 "$sc"
 
@@ -494,11 +494,11 @@ ok "forged lines: list has one line per model" '[ "$(wc -l <"$tmp/out")" = 4 ]'
 "$bin" show "$(printf 'no\nlineage: error: forged')" --data "$f" >"$tmp/out" 2>"$tmp/err"
 ok "forged lines: an error quoting a name is one line" '[ "$(wc -l <"$tmp/err")" = 1 ]'
 "$bin" check --data "$f" >"$tmp/out" 2>"$tmp/err"
-ok "forged lines: check's diagnostics are one line each" '[ "$(grep -vc "^lineage: " "$tmp/err")" = 0 ]'
+ok "forged lines: check's diagnostics are one line each" '[ "$(grep -Evc "^(lineage: |$f:[0-9]+:[0-9]+: (error|warning): )" "$tmp/err")" = 0 ]'
 printf -- '- id: a\n  stage: sft\n  sources: [x]\n  parents: [{model: "nope\\nlineage: warning: forged", relation: finetune, sources: [x]}]\n' >"$tmp/forged-diag.yaml"
 "$bin" check --data "$tmp/forged-diag.yaml" >"$tmp/out" 2>"$tmp/err"
 ok "forged lines: a diagnostic quoting a newline stays one line" \
-  '[ "$(wc -l <"$tmp/err")" = 2 ] && grep -q "forged-diag.yaml:4:13: unknown parent of .a.: no model named .nope?lineage: warning: forged." "$tmp/err"'
+  '[ "$(wc -l <"$tmp/err")" = 2 ] && grep -q "forged-diag.yaml:4:13: error: unknown parent of .a.: no model named .nope?lineage: warning: forged." "$tmp/err"'
 # Mermaid: no directive survives, in a .mmd or the README's block
 "$bin" draw directive --ancestors -f mermaid -o "$tmp/d.mmd" --data "$f"
 ok "mermaid: no '%' from user text in a .mmd" '! grep -q "%" "$tmp/d.mmd"'
@@ -510,7 +510,7 @@ ok "mermaid: no %% inside the README's mermaid blocks" \
 # written with a zero-width space never resolves to the planted model
 "$bin" check --data tests/fixtures/hostile/lookalikes.yaml >"$tmp/out" 2>"$tmp/err"
 ok "look-alikes: check warns about all eight" \
-  '[ "$(grep -c "^lineage: warning: tests/fixtures/hostile/lookalikes.yaml:[0-9]*:[0-9]*: .* looks like .LLaMA. of .llama." "$tmp/err")" = 8 ]'
+  '[ "$(grep -c "^tests/fixtures/hostile/lookalikes.yaml:[0-9]*:[0-9]*: warning: .* looks like .LLaMA. of .llama." "$tmp/err")" = 8 ]'
 ok "look-alikes: no warning on CJK or a lone Greek letter" '! grep -q "pangu-alpha" "$tmp/err"'
 expect "look-alikes: a zero-width-space parent is refused" 1 "names 'planted' but reads as 'LLaMA', which names 'llama'" -- \
   check --data tests/fixtures/hostile/lookalike-parent.yaml

@@ -188,7 +188,7 @@ static void mini_warnings(void **state)
 	                    "'guanaco-multilingual' and 'guanaco-qlora' (" MINI
 	                    "/20-derived.yaml:78:3) are both called 'Guanaco'; refer to them by id");
 	assert_int_equal(d.is_warning[1], 1);
-	assert_int_equal(d.items[1].code, LIN_ESCHEMA);
+	assert_int_equal(d.items[1].code, LIN_EDRIFT);
 	assert_int_equal(d.items[1].line, 43);
 	assert_int_equal(d.items[1].col, 7);
 	assert_string_equal(d.items[1].msg,
@@ -970,6 +970,161 @@ static void open_one_way_in(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* ---- every independent error in one run ------------------------------------ */
+
+/* How many of d's items have code (errors only when errors_only). */
+static size_t count_code(const lin_diags *d, int code, int errors_only)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		n += d->items[i].code == code && (!errors_only || !d->is_warning[i]);
+	return n;
+}
+
+/* A bad date, a duplicate id and a cycle: one open reports all three, and
+ * not the child of the skipped entry as naming an unknown parent. */
+static void open_reports_three_independent_errors(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	const char *p[] = {FIXTURES "/broken/three-errors.yaml"};
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_open(&cat, p, 1, NULL, &d, &e), LIN_ESCHEMA);
+	assert_null(cat);
+	assert_int_equal(lin_diags_errors(&d), 3);
+	assert_int_equal(count_code(&d, LIN_ESCHEMA, 1), 1);
+	assert_int_equal(count_code(&d, LIN_EDUP, 1), 1);
+	assert_int_equal(count_code(&d, LIN_ECYCLE, 1), 1);
+	assert_int_equal(count_code(&d, LIN_EREF, 1), 0);
+	/* err is the load's first problem, the bad date */
+	assert_int_equal(e.code, LIN_ESCHEMA);
+	assert_int_equal(e.line, 6);
+	assert_non_null(strstr(e.msg, "bad date"));
+	/* sorted: by line */
+	assert_int_equal(lin_diags_sort(&d), 0);
+	assert_int_equal(d.items[0].line, 6);
+	assert_int_equal(d.items[1].code, LIN_ECYCLE);
+	assert_int_equal(d.items[2].code, LIN_EDUP);
+	lin_diags_dispose(&d);
+}
+
+/* A duplicate id and an unknown parent no longer hide a cycle or the
+ * audit's warnings; the unknown parent's edge is dropped, not followed. */
+static void finish_runs_every_phase(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	lin_diags_init(&d);
+	const char *text =
+	    "- {id: a, stage: sft, sources: [x], parents: [{model: b, relation: finetune, sources: [x]}]}\n"
+	    "- {id: b, stage: sft, sources: [x], parents: [{model: a, relation: finetune, sources: [x]}]}\n"
+	    "- {id: b, stage: sft, sources: [x]}\n"
+	    "- {id: c, stage: sft, sources: [x], parents: [{model: nowhere, relation: finetune, sources: [x]}]}\n"
+	    "- {id: base, stage: pretrained, license: llama2, sources: [x]}\n"
+	    "- {id: kid, stage: sft, license: mit, sources: [x], parents: [{model: base, relation: finetune, sources: [x]}]}\n";
+	assert_int_equal(load_text(&cat, text, &d, &e), LIN_EDUP);
+	assert_int_equal(e.code, LIN_EDUP);
+	assert_int_equal(count_code(&d, LIN_EDUP, 1), 1);
+	assert_int_equal(count_code(&d, LIN_EREF, 1), 1);
+	assert_int_equal(count_code(&d, LIN_ECYCLE, 1), 1);
+	assert_int_equal(count_code(&d, LIN_EDRIFT, 0), 1);
+	assert_int_equal(lin_diags_errors(&d), 3);
+	lin_catalog_free(cat);
+	lin_diags_dispose(&d);
+}
+
+/* A parent naming an entry skipped for its schema error (by id or by name)
+ * is not an unknown parent; one naming nothing still is. */
+static void skipped_entry_is_not_an_unknown_parent(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	const char *p[] = {NULL};
+	char dir[] = "/tmp/lineage-check-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/c.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("- {id: base, name: The Base, released: '2023-13', stage: pretrained, sources: [x]}\n"
+	      "- {id: k1, stage: sft, sources: [x], parents: [{model: base, relation: finetune, sources: [x]}]}\n"
+	      "- {id: k2, stage: sft, sources: [x], parents: [{model: The Base, relation: finetune, sources: [x]}]}\n"
+	      "- {id: k3, stage: sft, sources: [x], parents: [{model: basis, relation: finetune, sources: [x]}]}\n",
+	      f);
+	fclose(f);
+	p[0] = path;
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_open(&cat, p, 1, NULL, &d, &e), LIN_ESCHEMA);
+	assert_int_equal(lin_diags_errors(&d), 2);
+	assert_int_equal(count_code(&d, LIN_ESCHEMA, 1), 1);
+	assert_int_equal(count_code(&d, LIN_EREF, 1), 1);
+	lin_diags_dispose(&d);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Past a file that cannot be read, or a syntax error, the graph phases do
+ * not run: they would report that file's models as unknown parents. */
+static void unread_input_stops_before_the_graph(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	const char *missing[] = {FIXTURES "/nope.yaml", BAD "unknown-parent.yaml"};
+	const char *syntax[] = {BAD "syntax-error.yaml", BAD "unknown-parent.yaml"};
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_open(&cat, missing, 2, NULL, &d, &e), LIN_EIO);
+	assert_null(cat);
+	assert_int_equal(lin_diags_errors(&d), 1);
+	assert_int_equal(d.items[0].code, LIN_EIO);
+	lin_diags_dispose(&d);
+	lin_diags_init(&d);
+	assert_int_equal(lin_catalog_open(&cat, syntax, 2, NULL, &d, &e), LIN_EPARSE);
+	assert_int_equal(count_code(&d, LIN_EREF, 0), 0);
+	lin_diags_dispose(&d);
+	/* without diags the load's first error is all there is */
+	assert_int_equal(lin_catalog_open(&cat, syntax, 2, NULL, NULL, &e), LIN_EPARSE);
+	assert_int_equal(e.code, LIN_EPARSE);
+}
+
+/* lin_diags_sort: file, line, column, items without a file last, stable
+ * among equals; lin_error_name's stable names. */
+static void diags_sort_and_names(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_diags d;
+	lin_error e;
+	const char *p[] = {BAD "unknown-key.yaml", BAD "bad-date.yaml", FIXTURES "/nope"};
+	lin_diags_init(&d);
+	assert_int_equal(lin_diags_sort(&d), 0); /* empty */
+	assert_int_not_equal(lin_catalog_open(&cat, p, 3, NULL, &d, &e), 0);
+	assert_true(d.n >= 3);
+	assert_int_equal(lin_diags_sort(&d), 0);
+	for (size_t i = 1; i < d.n; i++) {
+		const lin_error *a = &d.items[i - 1], *b = &d.items[i];
+		int c = strcmp(a->file, b->file);
+		assert_true(c < 0 || (c == 0 && (a->line < b->line ||
+		                                 (a->line == b->line && a->col <= b->col))));
+	}
+	lin_diags_dispose(&d);
+	assert_string_equal(lin_error_name(LIN_ESCHEMA), "schema");
+	assert_string_equal(lin_error_name(LIN_EPARSE), "syntax");
+	assert_string_equal(lin_error_name(LIN_EDUP), "duplicate");
+	assert_string_equal(lin_error_name(LIN_ECYCLE), "cycle");
+	assert_string_equal(lin_error_name(LIN_EREF), "unknown-parent");
+	assert_string_equal(lin_error_name(LIN_EDRIFT), "licence-drift");
+	assert_string_equal(lin_error_name(LIN_EIO), "io");
+	assert_string_equal(lin_error_name(-1000), "error");
+	assert_string_equal(lin_error_name(5), "error");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -999,6 +1154,11 @@ int main(void)
 		cmocka_unit_test(find_in_empty_catalog),
 		cmocka_unit_test(big_file_in_pieces),
 		cmocka_unit_test(open_one_way_in),
+		cmocka_unit_test(open_reports_three_independent_errors),
+		cmocka_unit_test(finish_runs_every_phase),
+		cmocka_unit_test(skipped_entry_is_not_an_unknown_parent),
+		cmocka_unit_test(unread_input_stops_before_the_graph),
+		cmocka_unit_test(diags_sort_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -207,19 +207,46 @@ static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error 
 	return lin_import_hf_path(cat, path, &rep, d, err);
 }
 
+/* 1 when an error among diags' items from index from is other than a
+ * schema error in an entry (which skips only that entry): a card that
+ * could not be read, a limit, no memory. */
+static int load_stopped(const lin_diags *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++)
+		if (!d->is_warning[i] && d->items[i].code != LIN_ESCHEMA)
+			return 1;
+	return d->dropped_errors > 0; /* not known what they were */
+}
+
 /* Parses and finishes the catalog the ordinary way. */
 static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths,
                       lin_diags *diags, lin_error *err)
 {
 	lin_catalog *cat = NULL;
+	lin_error first, later;
 	int rc = lin_catalog_new(&cat, err), failed = 0;
 	if (rc)
 		return rc;
+	lin_error_clear(&first);
+	size_t from = diags ? diags->n : 0;
 	/* every path, so that all their errors are reported at once */
-	for (size_t i = 0; i < npaths; i++)
-		failed |= load_one(cat, paths[i], diags, err) != 0;
-	rc = failed ? (err && err->code ? err->code : LIN_EPARSE) : lin_catalog_finish(cat, diags, err);
-	if (rc) {
+	for (size_t i = 0; i < npaths; i++) {
+		lin_error e;
+		lin_error_clear(&e);
+		if (load_one(cat, paths[i], diags, &e) != 0 && failed++ == 0)
+			first = e;
+	}
+	/* Past schema errors the graph phases still run on the entries that
+	 * loaded (bad ones are skipped), so one run reports a cycle too; past
+	 * a file that could not be read, or read only up to a syntax error,
+	 * they would report its models as unknown parents. */
+	int go_on = !failed || (diags && !cat->lost && !load_stopped(diags, from));
+	rc = go_on ? lin_catalog_finish(cat, diags, failed ? &later : &first) : 0;
+	if (failed || rc) {
+		if (failed) /* the first error is the load's */
+			rc = first.code ? first.code : LIN_EPARSE;
+		if (err)
+			*err = first;
 		lin_catalog_free(cat);
 		return rc;
 	}

@@ -29,6 +29,20 @@ int lin_i_catalog_append(lin_catalog *cat, const lin_model *m)
 	return 0;
 }
 
+int lin_i_catalog_skip(lin_catalog *cat, const char *name)
+{
+	if (cat->nskipped == cat->skipped_cap) {
+		size_t cap = cat->skipped_cap ? 2 * cat->skipped_cap : 16;
+		const char **v = realloc(cat->skipped, cap * sizeof(*v));
+		if (!v)
+			return LIN_ENOMEM;
+		cat->skipped = v;
+		cat->skipped_cap = cap;
+	}
+	cat->skipped[cat->nskipped++] = name;
+	return 0;
+}
+
 /* The list grows by doubling: one file more at a time copied it once per
  * file where realloc cannot grow in place (ASan: 200,000 one-model files
  * took minutes to load). */
@@ -139,6 +153,7 @@ void lin_catalog_free(lin_catalog *cat)
 	for (size_t i = 0; i < cat->nfiles && !cat->borrowed; i++)
 		free(cat->files[i]);
 	free(cat->files);
+	free(cat->skipped);
 	detach(cat);
 	free(cat->models);
 	lin_i_arena_dispose(&cat->arena);

@@ -45,6 +45,13 @@ struct lin_catalog {
 	lin_arena *adopted; /* arenas of pieces parsed in parallel */
 	size_t nadopted;
 	int finished;
+	/* ids and names of entries skipped for schema errors (strings in an
+	 * arena): a parent naming one is not reported again as unknown */
+	const char **skipped;
+	size_t nskipped, skipped_cap;
+	/* some input was not read to its end (unreadable, over a limit, a
+	 * syntax error): its models are missing, not known to be skipped */
+	int lost;
 	igraph_t graph;
 	int has_graph;
 	igraph_vector_int_t edge_rel;   /* relation of each edge */
@@ -85,6 +92,11 @@ const lin_field *const *lin_i_fields_brief(size_t *n);
 /* Adds a copy of the model record m (its strings must already live in
  * cat->arena) to the catalog. */
 int lin_i_catalog_append(lin_catalog *cat, const lin_model *m);
+
+/* Remembers the id or name of an entry the load skipped (name must live as
+ * long as the catalog), so that finishing can tell a parent naming it from
+ * one naming nothing. LIN_ENOMEM or 0. */
+int lin_i_catalog_skip(lin_catalog *cat, const char *name);
 
 /* Keeps a copy of a file name for lin_pos.file; NULL when out of memory. */
 const char *lin_i_catalog_intern_file(lin_catalog *cat, const char *name);

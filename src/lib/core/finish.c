@@ -98,17 +98,59 @@ done:
 	lin_buf_dispose(&skel);
 }
 
-/* Resolves every parent reference to a vertex and reports the ones that
- * name no model, or several, or read as another model than they name. */
-static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
+static int cmp_str(const void *a, const void *b)
 {
-	size_t failures = 0;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The name keys of the entries the load skipped, sorted (*keys NULL when
+ * none). */
+static int skipped_keys(char ***keys, size_t *n, const lin_catalog *cat)
+{
+	*keys = NULL;
+	*n = 0;
+	if (!cat->nskipped)
+		return 0;
+	char **k = malloc(cat->nskipped * sizeof(*k));
+	if (!k)
+		return LIN_ENOMEM;
+	for (size_t i = 0; i < cat->nskipped; i++)
+		if (!(k[*n] = lin_name_key(cat->skipped[i])) || !*k[*n])
+			free(k[*n]); /* NULL (no memory): the name is only not known */
+		else
+			(*n)++;
+	qsort(k, *n, sizeof(*k), cmp_str);
+	*keys = k;
+	return 0;
+}
+
+static int names_skipped(char *const *keys, size_t n, const char *ref)
+{
+	char *k = n ? lin_name_key(ref) : NULL;
+	int hit = k && bsearch(&k, keys, n, sizeof(*keys), cmp_str) != NULL;
+	free(k);
+	return hit;
+}
+
+/* Resolves every parent reference to a vertex and reports the ones that
+ * name no model, or several, or read as another model than they name. A
+ * reference to an entry the load skipped (its errors are reported) is left
+ * unresolved without a word: "unknown parent" would be a second, wrong
+ * account of the same mistake. Unresolved references keep vertex -1. */
+static int resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
+{
+	size_t failures = 0, nskip = 0;
+	char **skip = NULL;
+	if (skipped_keys(&skip, &nskip, cat) != 0)
+		return LIN_ENOMEM;
 	resolve_all(cat);
 	for (size_t i = 0; i < cat->n; i++) {
 		lin_model *m = &cat->models[i];
 		for (size_t j = 0; j < m->nparents; j++) {
 			lin_parent *p = &m->parents[j];
 			lin_error e;
+			if (p->vertex < 0 && names_skipped(skip, nskip, p->ref))
+				continue;
 			if (p->vertex >= 0 ||
 			    lin_i_index_find(&p->vertex, cat, p->ref, failures++ < RESOLVE_DETAILED, &e) == 0) {
 				check_reference(cat, m, p, diags, first, nerr);
@@ -118,6 +160,25 @@ static void resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first
 			       &p->pos, "%s parent of '%.64s': %s",
 			       e.code == LIN_EAMBIGUOUS ? "ambiguous" : "unknown", m->id, e.msg);
 		}
+	}
+	for (size_t i = 0; i < nskip; i++)
+		free(skip[i]);
+	free(skip);
+	return 0;
+}
+
+/* Drops the parent references that resolved to no model, so the graph
+ * phases (cycles, the audit) can still run on the rest of a catalog that
+ * has errors; such a catalog is never returned as finished. */
+static void drop_unresolved(lin_catalog *cat)
+{
+	for (size_t i = 0; i < cat->n; i++) {
+		lin_model *m = &cat->models[i];
+		size_t k = 0;
+		for (size_t j = 0; j < m->nparents; j++)
+			if (m->parents[j].vertex >= 0)
+				m->parents[k++] = m->parents[j];
+		m->nparents = k;
 	}
 }
 
@@ -267,7 +328,7 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 					       lin_relation_name(p->relation));
 			if (carries_weights(p->relation) && restrictive_license(pm->license) &&
 			    permissive_license(m->license))
-				report(diags, first, nerr, 1, LIN_ESCHEMA, &p->pos,
+				report(diags, first, nerr, 1, LIN_EDRIFT, &p->pos,
 				       "licence drift: '%.64s' is %s but derives from '%.64s' (%s) by %s",
 				       m->id, m->license, pm->id, pm->license, lin_relation_name(p->relation));
 		}
@@ -382,6 +443,11 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 	return rc ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }
 
+/* Every phase runs as far as it means something, so that one call reports
+ * every independent problem: duplicate names leave the index usable (a name
+ * finds the first model having it), unresolved parents are dropped before
+ * the graph is built, and the audit runs on what is left. Only running out
+ * of memory, or an index that cannot be built, stops early. */
 int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 {
 	int rc = 0, nerr = 0;
@@ -391,25 +457,31 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	if (cat->finished)
 		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
 	rc = lin_i_index_build(cat, diags, &first);
-	if (rc == LIN_ENOMEM)
+	if (rc && rc != LIN_EDUP)
 		goto done;
+	nerr = rc ? 1 : 0; /* the clashes were reported, the first is in first */
 	size_t added = 0;
-	if (rc == 0 && (rc = add_externals(cat, &added, &first)) == 0 && added)
-		rc = lin_i_index_build(cat, NULL, &first); /* clashes were reported */
+	if ((rc = add_externals(cat, &added, &first)) == 0 && added) {
+		lin_error e;
+		rc = lin_i_index_build(cat, NULL, &e); /* clashes were reported */
+		if (rc && nerr++ == 0)
+			first = e;
+		if (rc == LIN_EDUP)
+			rc = 0;
+	}
 	cat->finished = 1; /* no more models from here on */
-	if (rc == LIN_ENOMEM)
+	if (rc)
 		goto done;
-	nerr = rc ? 1 : 0;
-	rc = 0;
-	resolve_parents(cat, diags, &first, &nerr);
+	if (resolve_parents(cat, diags, &first, &nerr) != 0) {
+		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
 	if (nerr)
-		goto done;
+		drop_unresolved(cat);
 	if ((rc = build_graph(cat, &first)))
 		goto done;
 	LIN_IG(igraph_is_dag(&cat->graph, &dag));
 	if (!dag && (rc = report_cycles(cat, diags, &first, &nerr, &first)))
-		goto done;
-	if (nerr)
 		goto done;
 	audit_edges(cat, diags, &first, &nerr);
 	if (lin_i_index_audit(cat, diags) != 0)

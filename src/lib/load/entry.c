@@ -427,8 +427,14 @@ int lin_i_load_entry(void *ctx, const lin_ynode *item, lin_error *err)
 	bad |= parse_kinds(c, item, &m) != 0;
 	bad |= parse_parents(c, item, &m) != 0;
 	bad |= check_formats(c, item, &m) != 0;
-	if (bad)
-		return 0; /* reported; go on with the next entry */
+	if (bad) {
+		/* reported; go on with the next entry, remembering its names so
+		 * a child's reference to it is not a second, misleading error */
+		int rc = m.id ? lin_i_catalog_skip(c->cat, m.id) : 0;
+		if (!rc && m.name && m.name != m.id)
+			rc = lin_i_catalog_skip(c->cat, m.name);
+		return rc ? lin_i_fail(err, LIN_ENOMEM, c->file, item->line, item->col, "out of memory") : 0;
+	}
 	if (lin_i_catalog_append(c->cat, &m) != 0)
 		return lin_i_fail(err, LIN_ENOMEM, c->file, item->line, item->col, "out of memory");
 	return 0;

@@ -117,6 +117,9 @@ static int adopt_piece(lin_catalog *cat, piece *p)
 	for (size_t i = 0; i < p->cat->n; i++)
 		if (lin_i_catalog_append(cat, &p->cat->models[i]) != 0)
 			return LIN_ENOMEM;
+	for (size_t i = 0; i < p->cat->nskipped; i++)
+		if (lin_i_catalog_skip(cat, p->cat->skipped[i]) != 0)
+			return LIN_ENOMEM;
 	return 0;
 }
 
@@ -179,8 +182,10 @@ int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
 	c.file = lin_i_catalog_intern_file(cat, name ? name : "<input>");
 	if (!c.file)
 		return lin_i_fail(err, LIN_ENOMEM, name, 0, 0, "out of memory");
-	if (len > LIN_MAX_FILE_BYTES)
+	if (len > LIN_MAX_FILE_BYTES) {
+		cat->lost = 1;
 		return lin_i_fail(err, LIN_ELIMIT, c.file, 0, 0, "input of %zu bytes; the limit is %zu", len, LIN_MAX_FILE_BYTES);
+	}
 	int rc = load_in_pieces(cat, c.file, data, len, diags, &c.first, &c.nerrors);
 	if (rc < 0)
 		return lin_i_fail(err, rc, c.file, 0, 0, "out of memory");
@@ -191,6 +196,7 @@ int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
 	if (rc) {
 		/* a syntax error or limit: it ends this file; keep it after any
 		 * schema problems found before it */
+		cat->lost = 1;
 		lin_i_diags_add(diags, &perr, 0);
 		if (c.nerrors++ == 0)
 			c.first = perr;
@@ -209,6 +215,7 @@ static int load_file(lin_catalog *cat, const char *path, lin_diags *diags, lin_e
 	size_t len = 0;
 	int rc = lin_read_file(&data, &len, path, LIN_MAX_FILE_BYTES, err);
 	if (rc) {
+		cat->lost = 1;
 		lin_i_diags_add(diags, err, 0);
 		return rc;
 	}
@@ -225,6 +232,7 @@ static int load_dir(lin_catalog *cat, const char *dir, lin_diags *diags, lin_err
 	size_t n = 0;
 	int rc = lin_i_catalog_list_dir(&names, &n, dir, err);
 	if (rc) {
+		cat->lost = 1;
 		lin_i_diags_add(diags, err, 0);
 		return rc;
 	}
@@ -249,6 +257,7 @@ int lin_catalog_load_path(lin_catalog *cat, const char *path, lin_diags *diags,
 	if (!err) /* the error is also copied into diags, so it needs a home */
 		err = &local;
 	if (stat(path, &st) != 0) {
+		cat->lost = 1;
 		int rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
 		lin_i_diags_add(diags, err, 0);
 		return rc;

@@ -51,6 +51,90 @@ const char *lin_error_format(const lin_error *err, char *buf, size_t n)
 	return buf;
 }
 
+const char *lin_error_name(int code)
+{
+	/* these names are an interface (check --format json): never rename */
+	static const char *const names[] = {
+		[-LIN_OK] = "ok",
+		[-LIN_ENOMEM] = "out-of-memory",
+		[-LIN_EIO] = "io",
+		[-LIN_EPARSE] = "syntax",
+		[-LIN_ESCHEMA] = "schema",
+		[-LIN_ENOTFOUND] = "not-found",
+		[-LIN_EAMBIGUOUS] = "ambiguous",
+		[-LIN_ECYCLE] = "cycle",
+		[-LIN_EDUP] = "duplicate",
+		[-LIN_EGRAPH] = "graph",
+		[-LIN_ERENDER] = "render",
+		[-LIN_EINVAL] = "invalid",
+		[-LIN_ELIMIT] = "limit",
+		[-LIN_EREF] = "unknown-parent",
+		[-LIN_EDRIFT] = "licence-drift",
+	};
+	if (code > 0 || code <= -(int)(sizeof(names) / sizeof(names[0])) || !names[-code])
+		return "error";
+	return names[-code];
+}
+
+/* An item's place in the sorted order; idx keeps qsort stable. */
+typedef struct diag_key {
+	const lin_error *e;
+	size_t idx;
+} diag_key;
+
+static int cmp_diag(const void *a, const void *b)
+{
+	const diag_key *x = a, *y = b;
+	int xf = x->e->file[0] != 0, yf = y->e->file[0] != 0;
+	if (xf != yf)
+		return yf - xf;
+	int c = strcmp(x->e->file, y->e->file);
+	if (c)
+		return c;
+	if (x->e->line != y->e->line)
+		return x->e->line < y->e->line ? -1 : 1;
+	if (x->e->col != y->e->col)
+		return x->e->col < y->e->col ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+int lin_diags_sort(lin_diags *d)
+{
+	int rc = 0;
+	diag_key *k = NULL;
+	lin_error *items = NULL;
+	int *warn = NULL;
+	if (!d || d->n < 2)
+		goto done;
+	k = malloc(d->n * sizeof(*k));
+	items = malloc(d->n * sizeof(*items));
+	warn = malloc(d->n * sizeof(*warn));
+	if (!k || !items || !warn) {
+		rc = LIN_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		k[i] = (diag_key){&d->items[i], i};
+	qsort(k, d->n, sizeof(*k), cmp_diag);
+	for (size_t i = 0; i < d->n; i++) {
+		items[i] = d->items[k[i].idx];
+		warn[i] = d->is_warning[k[i].idx];
+	}
+	/* swap in the sorted copies; the old arrays are freed below */
+	lin_error *oi = d->items;
+	int *ow = d->is_warning;
+	d->items = items;
+	d->is_warning = warn;
+	d->cap = d->n;
+	items = oi;
+	warn = ow;
+done:
+	free(k);
+	free(items);
+	free(warn);
+	return rc;
+}
+
 void lin_diags_init(lin_diags *d)
 {
 	memset(d, 0, sizeof(*d));
