@@ -244,9 +244,52 @@ static int open_unnamed(const char *path)
 #endif
 }
 
-int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
+/* Gives af a fresh temporary name beside af->path and makes it exist with
+ * make (which creates the file, or links the unnamed one in, and returns
+ * 0 or -1 with errno), retrying a name someone already has. The name is
+ * registered for the signal handler before it exists: a signal between the
+ * two would otherwise leave the file (unlinking a name not yet created is
+ * harmless). On success af->tmp is the name; -1 with errno otherwise
+ * (ENOMEM when no name could be built). */
+static int tmp_claim(lin_atomic_file *af, int (*make)(lin_atomic_file *af, const char *name))
 {
 	lin_buf name = LIN_BUF_INIT;
+	int r = -1;
+	for (int tries = 0; tries < 100; tries++) {
+		if (tmp_name(&name, af->path)) {
+			errno = ENOMEM;
+			break;
+		}
+		af->slot = tmp_register(name.data);
+		if ((r = make(af, name.data)) == 0)
+			break;
+		int saved = errno;
+		tmp_unregister(af->slot); /* the name is someone else's, or none */
+		af->slot = -1;
+		if ((errno = saved) != EEXIST)
+			break;
+	}
+	if (r == 0) {
+		free(af->tmp);
+		af->tmp = name.data;
+		return 0;
+	}
+	int saved = errno;
+	lin_buf_dispose(&name);
+	errno = saved;
+	return -1;
+}
+
+/* tmp_claim's make for a new named file: 0666 less the umask, as any new
+ * file; never through a link. */
+static int create_named(lin_atomic_file *af, const char *name)
+{
+	af->fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	return af->fd >= 0 ? 0 : -1;
+}
+
+int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
+{
 	struct stat st;
 	int rc = 0;
 	af->fd = -1;
@@ -270,35 +313,11 @@ int lin_i_atomic_open(lin_atomic_file *af, const char *path, lin_error *err)
 		                strerror(errno));
 		goto done;
 	}
-	for (int tries = 0; tries < 100; tries++) {
-		if (tmp_name(&name, path)) {
-			rc = lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
-			goto done;
-		}
-		/* registered before it exists: a signal between the open and the
-		 * registration would leave the file (unlinking a name not yet
-		 * created is harmless) */
-		af->slot = tmp_register(name.data);
-		/* 0666 less the umask, as any new file; never through a link */
-		af->fd = open(name.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (af->fd >= 0)
-			break;
-		int saved = errno;
-		tmp_unregister(af->slot); /* the name is someone else's, or none */
-		af->slot = -1;
-		if ((errno = saved) != EEXIST)
-			break;
-	}
-	if (af->fd < 0) {
-		rc = lin_i_fail(err, LIN_EIO, path, 0, 0, "cannot create a temporary file: %s",
-		                strerror(errno));
-		goto done;
-	}
-	free(af->tmp);
-	af->tmp = name.data;
-	memset(&name, 0, sizeof(name));
+	if (tmp_claim(af, create_named) != 0)
+		rc = errno == ENOMEM ? lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory")
+		                     : lin_i_fail(err, LIN_EIO, path, 0, 0,
+		                                  "cannot create a temporary file: %s", strerror(errno));
 done:
-	lin_buf_dispose(&name);
 	if (rc)
 		lin_i_atomic_abort(af);
 	return rc;
@@ -311,40 +330,24 @@ int lin_i_atomic_write(lin_atomic_file *af, const void *data, size_t len, lin_er
 	return 0;
 }
 
+/* tmp_claim's make for the unnamed file: a name for it, through /proc. */
+static int link_in(lin_atomic_file *af, const char *name)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", af->fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW);
+}
+
 /* Gives the unnamed file a temporary name beside the target (linkat cannot
  * replace a name, rename can). */
 static int link_unnamed(lin_atomic_file *af, lin_error *err)
 {
-	lin_buf name = LIN_BUF_INIT;
-	char proc[64];
-	int rc = 0, r = -1;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", af->fd);
-	for (int tries = 0; tries < 100; tries++) {
-		if (tmp_name(&name, af->path)) {
-			rc = lin_i_fail(err, LIN_ENOMEM, af->path, 0, 0, "out of memory");
-			goto done;
-		}
-		af->slot = tmp_register(name.data); /* before the name exists, as above */
-		r = linkat(AT_FDCWD, proc, AT_FDCWD, name.data, AT_SYMLINK_FOLLOW);
-		if (r == 0)
-			break;
-		int saved = errno;
-		tmp_unregister(af->slot);
-		af->slot = -1;
-		if ((errno = saved) != EEXIST)
-			break;
-	}
-	if (r != 0) {
-		rc = lin_i_fail(err, LIN_EIO, af->path, 0, 0, "cannot link the temporary file: %s",
-		                strerror(errno));
-		goto done;
-	}
-	free(af->tmp);
-	af->tmp = name.data;
-	memset(&name, 0, sizeof(name));
-done:
-	lin_buf_dispose(&name);
-	return rc;
+	if (tmp_claim(af, link_in) == 0)
+		return 0;
+	if (errno == ENOMEM)
+		return lin_i_fail(err, LIN_ENOMEM, af->path, 0, 0, "out of memory");
+	return lin_i_fail(err, LIN_EIO, af->path, 0, 0, "cannot link the temporary file: %s",
+	                  strerror(errno));
 }
 
 int lin_i_atomic_commit(lin_atomic_file *af, int mode, lin_error *err)
