@@ -118,6 +118,15 @@ static void rows_free(rows *r)
 	free(r->eid);
 }
 
+/* Whether edge e has its relation in mask and both ends selected: the
+ * count and the fill of rows_build must agree on it. */
+static int row_edge(const lin_catalog *cat, const char *sel, lin_relmask mask, igraph_integer_t e)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	return sel[IGRAPH_FROM(g, e)] && sel[IGRAPH_TO(g, e)] &&
+	       (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, e)));
+}
+
 /* Builds the rows of every edge whose relation is in mask and whose both
  * ends are selected, out-going (mode OUT) or in-coming (IN), in edge order. */
 static int rows_build(rows *r, const lin_catalog *cat, const char *sel,
@@ -133,8 +142,7 @@ static int rows_build(rows *r, const lin_catalog *cat, const char *sel,
 		goto oom;
 	for (igraph_integer_t e = 0; e < m; e++) {
 		igraph_integer_t a = IGRAPH_FROM(g, e), b = IGRAPH_TO(g, e);
-		if (!sel[a] || !sel[b] ||
-		    !(mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, e))))
+		if (!row_edge(cat, sel, mask, e))
 			continue;
 		r->off[(mode == IGRAPH_OUT ? a : b) + 1]++;
 		k++;
@@ -147,8 +155,7 @@ static int rows_build(rows *r, const lin_catalog *cat, const char *sel,
 		goto oom;
 	for (igraph_integer_t e = 0; e < m; e++) {
 		igraph_integer_t a = IGRAPH_FROM(g, e), b = IGRAPH_TO(g, e);
-		if (!sel[a] || !sel[b] ||
-		    !(mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, e))))
+		if (!row_edge(cat, sel, mask, e))
 			continue;
 		igraph_integer_t from = mode == IGRAPH_OUT ? a : b;
 		igraph_integer_t at = r->off[from] + fill[from]++;
