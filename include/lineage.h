@@ -174,6 +174,11 @@ typedef enum lin_relation {
 typedef unsigned lin_relmask;
 #define LIN_REL_ALL ((lin_relmask)((1u << LIN_REL_COUNT) - 1))
 #define LIN_REL_BIT(r) ((lin_relmask)(1u << (r)))
+/* The relations through which a parent's weights (and so its licence)
+ * reach the child: all but distill (trained on the parent's outputs) and
+ * recipe (the parent's method or data, not its weights). */
+#define LIN_REL_WEIGHTS                                                        \
+	(LIN_REL_ALL & ~(LIN_REL_BIT(LIN_REL_DISTILL) | LIN_REL_BIT(LIN_REL_RECIPE)))
 
 typedef enum lin_stage {
 	LIN_STAGE_PRETRAINED,
@@ -222,6 +227,49 @@ LIN_EXTERN int lin_arch_parse(const char *s);
 LIN_EXTERN int lin_relmask_parse(lin_relmask *out, const char *list, lin_error *err);
 
 /* ---- the catalog ------------------------------------------------------- */
+
+/* ---- licences, described once ------------------------------------------ */
+
+/* What a licence lets a user do with the weights, coarsely: the classes
+ * the licence audit (`check`, `lineage licenses`) reasons with. */
+typedef enum lin_license_class {
+	LIN_LICENSE_UNKNOWN = 0,   /* not recorded, "unknown", or not in the table */
+	LIN_LICENSE_PERMISSIVE,    /* Apache-2.0, MIT, BSD, CC-BY, CC0 ... */
+	LIN_LICENSE_COPYLEFT,      /* GPL, AGPL, CC-BY-SA, MPL ... */
+	LIN_LICENSE_RAIL,          /* open, with use-based restrictions (OpenRAIL, BLOOM RAIL) */
+	LIN_LICENSE_COMMUNITY,     /* a maker's own terms with conditions (Llama 2/3, Gemma) */
+	LIN_LICENSE_NONCOMMERCIAL, /* research or non-commercial use only */
+	LIN_LICENSE_PROPRIETARY,   /* closed weights, the maker's terms of use */
+	LIN_LICENSE_OTHER,         /* "other": a licence of its own, see license_note */
+	LIN_LICENSE_CLASS_COUNT
+} lin_license_class;
+
+/* One licence id of the catalog's vocabulary (data/README.md's table). */
+typedef struct lin_license {
+	const char *id;   /* as the catalog writes it: "apache-2.0", "llama2" */
+	const char *spdx; /* SPDX id ("Apache-2.0"), or "LicenseRef-lineage-ID"
+	                     where SPDX lists none; NULL for "unknown" */
+	const char *name; /* full name */
+	const char *url;  /* the licence text, when SPDX does not give it; may be NULL */
+	lin_license_class cls;
+} lin_license;
+
+/* The licence table, sorted by id; *n gets its length. Static. */
+LIN_EXTERN const lin_license *lin_licenses(size_t *n);
+/* The entry for a catalog licence id, or NULL when id is NULL or not in
+ * the table (a Hub card's licence outside the vocabulary). */
+LIN_EXTERN const lin_license *lin_license_lookup(const char *id);
+/* The class of a licence id; LIN_LICENSE_UNKNOWN when not in the table. */
+LIN_EXTERN lin_license_class lin_license_classify(const char *id);
+/* "permissive", "non-commercial", ...; "unknown" when out of range. */
+LIN_EXTERN const char *lin_license_class_name(lin_license_class c);
+/* 1 for the classes that restrict what a permissive licence allows
+ * (non-commercial, community, proprietary); 0 otherwise. */
+LIN_EXTERN int lin_license_restricts(lin_license_class c);
+/* 1 for the classes that promise standard commercial terms (permissive,
+ * copyleft, open RAIL): such a model below a restricting ancestor is
+ * "licence drift". */
+LIN_EXTERN int lin_license_promises(lin_license_class c);
 
 /* A list of strings owned by the catalog. */
 typedef struct lin_strlist {

@@ -177,7 +177,7 @@ static void mini_warnings(void **state)
 	lin_diags d;
 	lin_diags_init(&d);
 	lin_catalog *cat = load_mini(&d);
-	assert_int_equal(d.n, 2);
+	assert_int_equal(d.n, 3);
 	assert_int_equal(lin_diags_errors(&d), 0);
 	assert_int_equal(d.is_warning[0], 1);
 	assert_int_equal(d.items[0].code, LIN_EDUP);
@@ -194,6 +194,12 @@ static void mini_warnings(void **state)
 	assert_string_equal(d.items[1].msg,
 	                    "licence drift: 'vicuna' is apache-2.0 but derives from 'llama' "
 	                    "(llama-research) by finetune");
+	/* drift two steps down: LLaVA (apache-2.0) on Vicuna on LLaMA */
+	assert_int_equal(d.is_warning[2], 1);
+	assert_int_equal(d.items[2].code, LIN_EDRIFT);
+	assert_string_equal(d.items[2].msg,
+	                    "licence drift: 'llava' is apache-2.0 but derives from 'llama' "
+	                    "(llama-research) in 2 steps: multimodal from 'vicuna', finetune from 'llama'");
 	lin_catalog_free(cat);
 	lin_diags_dispose(&d);
 }
@@ -755,6 +761,7 @@ static void licence_drift_only_through_weights(void **state)
 	assert_int_equal(load_text(&cat, text, &d, &e), 0);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(lin_diags_errors(&d), 0);
+	assert_int_equal(lin_diags_sort(&d), 0);
 	assert_int_equal(d.items[0].line, 7);
 	assert_int_equal(d.items[0].col, 5);
 	assert_string_equal(d.items[0].msg,
@@ -1125,6 +1132,67 @@ static void diags_sort_and_names(void **state)
 	assert_string_equal(lin_error_name(5), "error");
 }
 
+/* The licence table is sorted (lookup halves it), every id is found, and
+ * every SPDX field is an SPDX id or a LicenseRef. */
+static void licence_table(void **state)
+{
+	(void)state;
+	size_t n = 0;
+	const lin_license *t = lin_licenses(&n);
+	assert_true(n > 20);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			assert_true(strcmp(t[i - 1].id, t[i].id) < 0);
+		assert_ptr_equal(lin_license_lookup(t[i].id), &t[i]);
+		assert_non_null(t[i].name);
+		if (t[i].spdx && strncmp(t[i].spdx, "LicenseRef-", 11) == 0)
+			assert_true(strlen(t[i].spdx) > 11);
+	}
+	assert_string_equal(lin_license_lookup("apache-2.0")->spdx, "Apache-2.0");
+	assert_string_equal(lin_license_lookup("llama2")->spdx, "LicenseRef-lineage-llama2");
+	assert_null(lin_license_lookup("no-such-licence"));
+	assert_null(lin_license_lookup(NULL));
+	assert_int_equal(lin_license_classify("cc-by-nc-4.0"), LIN_LICENSE_NONCOMMERCIAL);
+	assert_int_equal(lin_license_classify("whatever"), LIN_LICENSE_UNKNOWN);
+	assert_true(lin_license_restricts(LIN_LICENSE_COMMUNITY));
+	assert_false(lin_license_restricts(LIN_LICENSE_OTHER));
+	assert_true(lin_license_promises(LIN_LICENSE_RAIL));
+	assert_false(lin_license_promises(LIN_LICENSE_UNKNOWN));
+	assert_string_equal(lin_license_class_name(LIN_LICENSE_NONCOMMERCIAL), "non-commercial");
+	assert_string_equal(lin_license_class_name(LIN_LICENSE_CLASS_COUNT), "unknown");
+}
+
+/* Drift is found down the whole lineage through weight-carrying edges, the
+ * nearest restricting ancestor named, a distill step breaking the chain,
+ * and a cycle elsewhere in the catalog not hiding it. */
+static void licence_drift_down_the_lineage(void **state)
+{
+	(void)state;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	lin_diags d;
+	lin_diags_init(&d);
+	const char *text =
+		"- {id: nc, stage: pretrained, license: cc-by-nc-4.0, sources: [s]}\n"
+		"- {id: ft, stage: sft, license: other, sources: [s], parents: [{model: nc, relation: finetune, sources: [s]}]}\n"
+		"- {id: q, stage: quantized, license: mit, sources: [s], parents: [{model: ft, relation: quantized, sources: [s]}]}\n"
+		"- {id: d, stage: distilled, license: mit, sources: [s], parents: [{model: q, relation: distill, sources: [s]}]}\n"
+		"- {id: x, stage: sft, sources: [s], parents: [{model: y, relation: finetune, sources: [s]}]}\n"
+		"- {id: y, stage: sft, sources: [s], parents: [{model: x, relation: finetune, sources: [s]}]}\n";
+	assert_int_equal(load_text(&cat, text, &d, &e), LIN_ECYCLE);
+	assert_int_equal(count_code(&d, LIN_ECYCLE, 1), 1);
+	assert_int_equal(count_code(&d, LIN_EDRIFT, 0), 1);
+	for (size_t i = 0; i < d.n; i++)
+		if (d.items[i].code == LIN_EDRIFT) {
+			assert_int_equal(d.items[i].line, 3);
+			assert_string_equal(d.items[i].msg,
+			                    "licence drift: 'q' is mit but derives from 'nc' (cc-by-nc-4.0) in "
+			                    "2 steps: quantized from 'ft', finetune from 'nc'");
+		}
+	lin_catalog_free(cat);
+	lin_diags_dispose(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1148,6 +1216,8 @@ int main(void)
 		cmocka_unit_test(name_clash_with_an_id_is_a_warning),
 		cmocka_unit_test(alias_clash_with_a_name_is_an_error),
 		cmocka_unit_test(licence_drift_only_through_weights),
+		cmocka_unit_test(licence_table),
+		cmocka_unit_test(licence_drift_down_the_lineage),
 		cmocka_unit_test(find_ignores_case_spaces_hyphens),
 		cmocka_unit_test(find_ambiguous_lists_candidates),
 		cmocka_unit_test(find_suggests),

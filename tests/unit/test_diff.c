@@ -141,10 +141,10 @@ static void test_json(void **state)
 	assert_string_equal(
 		j, "{\"schema\":1,\n"
 		   " \"added\":[\n"
-		   "  {\"id\":\"fresh\",\"name\":\"Fresh\",\"stage\":\"adapter\",\"org\":null,\"released\":null}\n"
+		   "  {\"id\":\"fresh\",\"name\":\"Fresh\",\"stage\":\"adapter\",\"org\":null,\"released\":null,\"license\":null}\n"
 		   " ],\n"
 		   " \"removed\":[\n"
-		   "  {\"id\":\"gone\",\"name\":\"gone\",\"stage\":\"sft\",\"org\":null,\"released\":null}\n"
+		   "  {\"id\":\"gone\",\"name\":\"gone\",\"stage\":\"sft\",\"org\":null,\"released\":null,\"license\":null}\n"
 		   " ],\n"
 		   " \"changed\":[\n"
 		   "  {\"id\":\"tune\",\"field\":\"license\",\"old\":\"cc-by-nc-4.0\",\"new\":\"apache-2.0\"}\n"

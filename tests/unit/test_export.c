@@ -263,19 +263,19 @@ static void json_model_objects(void **state)
 	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "base"), 0), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
-	                    "\"released\":null}");
+	                    "\"released\":null,\"license\":null}");
 	b.len = 0;
 	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "a"), 0), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"a\",\"name\":\"Model A\",\"stage\":\"sft\",\"org\":\"Lab \\\"Q\\\"\","
-	                    "\"released\":\"2023-05\"}");
+	                    "\"released\":\"2023-05\",\"license\":null}");
 	b.len = 0;
 	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "d"), 1), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"d\",\"name\":\"D \\u003c\\\"q\\\"\\u003e \\u0026 \\u0009 é\","
-	                    "\"stage\":\"quantized\",\"org\":null,\"released\":null,"
+	                    "\"stage\":\"quantized\",\"org\":null,\"released\":null,\"license\":\"mit\","
 	                    "\"aliases\":[\"dee\"],\"params\":[\"4B\"],\"architecture\":\"decoder-only\","
-	                    "\"weights\":\"open\",\"license\":\"mit\",\"license_note\":null,"
+	                    "\"weights\":\"open\",\"license_note\":null,"
 	                    "\"languages\":[\"en\",\"zh\"],\"training_data\":null,"
 	                    "\"links\":[\"https://example.org/d?x=1\\u0026y=2\"],"
 	                    "\"sources\":[\"s1\",\"s2\"],"
@@ -285,8 +285,8 @@ static void json_model_objects(void **state)
 	assert_int_equal(lin_export_model_json(&b, cat, th_find(cat, "base"), 1), 0);
 	assert_string_equal(b.data,
 	                    "{\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
-	                    "\"released\":null,\"aliases\":[],\"params\":[],\"architecture\":null,"
-	                    "\"weights\":null,\"license\":null,\"license_note\":null,\"languages\":[],"
+	                    "\"released\":null,\"license\":null,\"aliases\":[],\"params\":[],\"architecture\":null,"
+	                    "\"weights\":null,\"license_note\":null,\"languages\":[],"
 	                    "\"training_data\":null,\"links\":[],\"sources\":[\"s\"],\"parents\":[]}");
 	lin_buf_dispose(&b);
 }
@@ -303,11 +303,11 @@ static void json_hits(void **state)
 	assert_string_equal(b.data,
 	                    "[\n"
 	                    " {\"id\":\"a\",\"name\":\"Model A\",\"stage\":\"sft\",\"org\":\"Lab \\\"Q\\\"\","
-	                    "\"released\":\"2023-05\",\"distance\":1,\"relation\":\"merge\",\"via\":\"c\"},\n"
+	                    "\"released\":\"2023-05\",\"license\":null,\"distance\":1,\"relation\":\"merge\",\"via\":\"c\"},\n"
 	                    " {\"id\":\"b\",\"name\":\"b\",\"stage\":\"adapter\",\"org\":null,"
-	                    "\"released\":null,\"distance\":1,\"relation\":\"merge\",\"via\":\"c\"},\n"
+	                    "\"released\":null,\"license\":null,\"distance\":1,\"relation\":\"merge\",\"via\":\"c\"},\n"
 	                    " {\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
-	                    "\"released\":null,\"distance\":2,\"relation\":\"adapter\",\"via\":\"b\"}\n"
+	                    "\"released\":null,\"license\":null,\"distance\":2,\"relation\":\"adapter\",\"via\":\"b\"}\n"
 	                    "]\n");
 	lin_hits_dispose(&h);
 	b.len = 0;
@@ -319,7 +319,7 @@ static void json_hits(void **state)
 	assert_int_equal(lin_export_hits_json(&b, cat, &h), 0);
 	assert_string_equal(b.data,
 	                    "[\n {\"id\":\"base\",\"name\":\"Base\",\"stage\":\"pretrained\",\"org\":null,"
-	                    "\"released\":null,\"distance\":2,\"relation\":null,\"via\":null}\n]\n");
+	                    "\"released\":null,\"license\":null,\"distance\":2,\"relation\":null,\"via\":null}\n]\n");
 	lin_hits_dispose(&h);
 	lin_buf_dispose(&b);
 }

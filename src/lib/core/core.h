@@ -74,6 +74,25 @@ struct lin_catalog {
 	int borrowed;                 /* files and edge vectors live in the store */
 };
 
+/* The licence audit's chains (license.c): for each vertex, the nearest
+ * ancestor whose licence restricts (lin_license_restricts) reached through
+ * edges of the relations in mask, or the vertex itself when its own
+ * licence restricts. Arrays of n entries, by vertex. */
+typedef struct lin_license_trace {
+	igraph_integer_t n;
+	igraph_integer_t *src; /* the restricting ancestor, -1: none */
+	igraph_integer_t *via; /* index in the vertex's parents of the chain's first
+	                          step, -1: none */
+	igraph_integer_t *len; /* its length in edges */
+} lin_license_trace;
+
+/* Fills t over the vertices of order, which must list each of them after
+ * all its parents (a topological order of the catalog or of part of it);
+ * vertices outside order keep src -1. Free with _dispose (also on error). */
+int lin_i_license_trace(lin_license_trace *t, const lin_catalog *cat,
+                        const igraph_vector_int_t *order, lin_relmask mask, lin_error *err);
+void lin_i_license_trace_dispose(lin_license_trace *t);
+
 /* Makes cat (new, empty) a catalog of n models built lazily through ops
  * from store: allocates the model and ready arrays and the lock. On
  * failure nothing is attached. */

@@ -24,7 +24,7 @@ static const lin_field fields[] = {
 	 LIN_FIELD_HEADING | LIN_FIELD_NO_JSON},
 	{"architecture", "architecture", "architecture", LIN_FIELD_ARCH, AT(arch), 0, 0},
 	{"weights", "weights", "weights", LIN_FIELD_WEIGHTS, AT(weights), 0, 0},
-	{"license", "license", "licence", LIN_FIELD_TEXT, AT(license), 0, 0},
+	{"license", "license", "licence", LIN_FIELD_TEXT, AT(license), 6, 0},
 	{"license_note", "license note", "licence note", LIN_FIELD_TEXT, AT(license_note), 0, 0},
 	{"languages", "languages", "languages", LIN_FIELD_LIST, AT(languages), 0, 0},
 	{"training_data", "training data", "training data", LIN_FIELD_TEXT, AT(training_data), 0, 0},

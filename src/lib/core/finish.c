@@ -283,37 +283,6 @@ done:
 	return rc;
 }
 
-/* Licences that restrict use (non-commercial, acceptable-use terms, closed),
- * and licences that promise more than such a parent allows. A permissive
- * child of a restricted parent is "licence drift": worth an auditor's look. */
-static int restrictive_license(const char *l)
-{
-	static const char *const r[] = {"llama-research", "llama2", "llama3", "gemma",
-	                                "proprietary", "cc-by-nc-4.0", "cc-by-nc-sa-4.0",
-	                                "cc-by-nc-nd-4.0", "cc-by-nc-3.0", NULL};
-	for (size_t i = 0; l && r[i]; i++)
-		if (strcmp(l, r[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int permissive_license(const char *l)
-{
-	static const char *const p[] = {"apache-2.0", "mit", "bsd-3-clause", "bsd-2-clause",
-	                                "cc-by-4.0", "cc-by-sa-4.0", "gpl-3.0", "agpl-3.0",
-	                                "cc0-1.0", "unlicense", "openrail", NULL};
-	for (size_t i = 0; l && p[i]; i++)
-		if (strcmp(l, p[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Relations through which the parent's weights reach the child. */
-static int carries_weights(lin_relation r)
-{
-	return r != LIN_REL_DISTILL && r != LIN_REL_RECIPE;
-}
-
 static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, int *nerr)
 {
 	for (size_t i = 0; i < cat->n; i++) {
@@ -326,13 +295,114 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 					report(diags, first, nerr, 1, LIN_EDUP, &p->pos,
 					       "'%.64s' lists parent '%.64s' (%s) twice", m->id, pm->id,
 					       lin_relation_name(p->relation));
-			if (carries_weights(p->relation) && restrictive_license(pm->license) &&
-			    permissive_license(m->license))
-				report(diags, first, nerr, 1, LIN_EDRIFT, &p->pos,
-				       "licence drift: '%.64s' is %s but derives from '%.64s' (%s) by %s",
-				       m->id, m->license, pm->id, pm->license, lin_relation_name(p->relation));
 		}
 	}
+}
+
+/* At most this many steps of a drift chain are spelled out in a message. */
+#define DRIFT_STEPS 4
+
+/* "quantized from 'ft', finetune from 'base'": the chain from v up to
+ * the restricting ancestor t->src[v], as the drift message spells it. */
+static void drift_chain(lin_buf *b, const lin_catalog *cat, const lin_license_trace *t,
+                        igraph_integer_t v)
+{
+	for (int step = 0; v != t->src[v]; step++) {
+		const lin_parent *p = &cat->models[v].parents[t->via[v]];
+		if (step == DRIFT_STEPS) {
+			lin_buf_puts(b, ", ...");
+			return;
+		}
+		lin_buf_printf(b, "%s%s from '%.64s'", step ? ", " : "", lin_relation_name(p->relation),
+		               cat->models[p->vertex].id);
+		v = p->vertex;
+	}
+}
+
+/* The vertices in an order that lists parents first. With a cycle in the
+ * catalog (an error reported on its own) the models on cycles are left
+ * out, so that drift elsewhere is still found in the same run. */
+static int drift_order(igraph_vector_int_t *order, const lin_catalog *cat, int dag, lin_error *err)
+{
+	int rc = 0;
+	igraph_t sub;
+	int has_sub = 0;
+	/* zeroed, a vector igraph_vector_int_destroy may release untouched */
+	igraph_vector_int_t memb = {0}, csize = {0}, keep = {0}, invmap = {0};
+	igraph_bool_t sub_dag = 0;
+	LIN_IG(igraph_vector_int_init(&memb, 0));
+	LIN_IG(igraph_vector_int_init(&csize, 0));
+	LIN_IG(igraph_vector_int_init(&keep, 0));
+	LIN_IG(igraph_vector_int_init(&invmap, 0));
+	if (dag) {
+		LIN_IG(igraph_topological_sorting(&cat->graph, order, IGRAPH_OUT));
+		goto done;
+	}
+	LIN_IG(igraph_connected_components(&cat->graph, &memb, &csize, NULL, IGRAPH_STRONG));
+	for (igraph_integer_t v = 0; v < igraph_vector_int_size(&memb); v++)
+		if (VECTOR(csize)[VECTOR(memb)[v]] == 1)
+			LIN_IG(igraph_vector_int_push_back(&keep, v));
+	LIN_IG(igraph_induced_subgraph_map(&cat->graph, &sub, igraph_vss_vector(&keep),
+	                                   IGRAPH_SUBGRAPH_AUTO, NULL, &invmap));
+	has_sub = 1;
+	LIN_IG(igraph_is_dag(&sub, &sub_dag)); /* a self-loop is a cycle of one */
+	if (!sub_dag)
+		goto done;
+	LIN_IG(igraph_topological_sorting(&sub, order, IGRAPH_OUT));
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(order); i++)
+		VECTOR(*order)[i] = VECTOR(invmap)[VECTOR(*order)[i]];
+done:
+	if (has_sub)
+		igraph_destroy(&sub);
+	igraph_vector_int_destroy(&memb);
+	igraph_vector_int_destroy(&csize);
+	igraph_vector_int_destroy(&keep);
+	igraph_vector_int_destroy(&invmap);
+	return rc;
+}
+
+/* Licence drift down the whole lineage: a model whose licence promises
+ * commercial use (lin_license_promises) below an ancestor whose licence
+ * restricts it, through relations that carry the weights. The direct
+ * case keeps its short message; a deeper one spells out the chain. */
+static int audit_drift(lin_catalog *cat, int dag, lin_diags *diags, lin_error *err)
+{
+	int rc = 0;
+	lin_license_trace t = {0};
+	lin_buf chain = LIN_BUF_INIT;
+	igraph_vector_int_t order;
+	if (igraph_vector_int_init(&order, 0) != IGRAPH_SUCCESS)
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	if ((rc = drift_order(&order, cat, dag, err)))
+		goto done;
+	if ((rc = lin_i_license_trace(&t, cat, &order, LIN_REL_WEIGHTS, err)))
+		goto done;
+	for (igraph_integer_t v = 0; v < t.n; v++) {
+		const lin_model *m = &cat->models[v];
+		if (t.src[v] < 0 || t.src[v] == v || !lin_license_promises(lin_license_classify(m->license)))
+			continue;
+		const lin_parent *p = &m->parents[t.via[v]];
+		const lin_model *top = &cat->models[t.src[v]];
+		lin_error e;
+		if (t.len[v] == 1) {
+			lin_i_fail(&e, LIN_EDRIFT, p->pos.file, p->pos.line, p->pos.col,
+			           "licence drift: '%.64s' is %s but derives from '%.64s' (%s) by %s",
+			           m->id, m->license, top->id, top->license, lin_relation_name(p->relation));
+		} else {
+			chain.len = 0;
+			drift_chain(&chain, cat, &t, v);
+			lin_i_fail(&e, LIN_EDRIFT, p->pos.file, p->pos.line, p->pos.col,
+			           "licence drift: '%.64s' is %s but derives from '%.64s' (%s) in %zu steps: %s",
+			           m->id, m->license, top->id, top->license, (size_t)t.len[v],
+			           chain.data ? chain.data : "");
+		}
+		lin_i_diags_add(diags, &e, 1);
+	}
+done:
+	lin_buf_dispose(&chain);
+	lin_i_license_trace_dispose(&t);
+	igraph_vector_int_destroy(&order);
+	return rc;
 }
 
 /* A valid catalog id for a name known only from a reference (a Hugging
@@ -484,6 +554,9 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	if (!dag && (rc = report_cycles(cat, diags, &first, &nerr, &first)))
 		goto done;
 	audit_edges(cat, diags, &first, &nerr);
+	/* drift is only a warning: nobody asking for no diagnostics pays for it */
+	if (diags && (rc = audit_drift(cat, dag, diags, &first)))
+		goto done;
 	if (lin_i_index_audit(cat, diags) != 0)
 		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
