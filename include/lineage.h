@@ -580,6 +580,64 @@ LIN_EXTERN int lin_catalog_children(igraph_vector_int_t *out, const lin_catalog 
 LIN_EXTERN igraph_integer_t lin_catalog_child_count(const lin_catalog *cat, igraph_integer_t v,
                                                     lin_relmask mask);
 
+/* ---- the licence audit of one model's lineage --------------------------- */
+
+/* One model of the audit: the audited one (distance 0) or an ancestor. */
+typedef struct lin_license_entry {
+	igraph_integer_t vertex;
+	int distance;          /* derivation steps from the audited model */
+	size_t next;           /* the entry one step nearer on a shortest chain
+	                          (SIZE_MAX for the audited model) */
+	lin_relation relation; /* of that step (LIN_REL_COUNT for the audited model) */
+} lin_license_entry;
+
+/* What the audit flags. */
+typedef enum lin_license_problem {
+	LIN_LICENSE_DRIFT,     /* a licence promising more than a restricting ancestor's */
+	LIN_LICENSE_DISTILLED, /* trained on a proprietary model's outputs */
+	LIN_LICENSE_UNKNOWN_TERMS /* no licence known (unrecorded, "unknown", not in the table) */
+} lin_license_problem;
+
+typedef struct lin_license_flag {
+	lin_license_problem problem;
+	size_t entry;          /* the flagged model */
+	size_t other;          /* drift: the restricting ancestor; distilled: the
+	                          proprietary model; SIZE_MAX for unknown terms */
+	char *message;         /* one line, e.g. "licence drift: 'q' is mit but ..." */
+} lin_license_flag;
+
+typedef struct lin_license_audit {
+	lin_license_entry *entries; /* the audited model first, then its ancestors
+	                               in lin_query_reach's order */
+	size_t n;
+	lin_license_flag *flags;    /* by entry, then problem */
+	size_t nflags;
+} lin_license_audit;
+
+/* Audits the licences binding model v: v and every ancestor reached through
+ * the relations in o->relations (o->depth is ignored: terms bind through
+ * the whole lineage), each with the chain it comes through, and flags
+ * (1) licence drift: a model whose licence promises commercial use below
+ * an ancestor whose licence restricts it, through relations that carry the
+ * weights (LIN_REL_WEIGHTS), the same rule `check` applies to the whole
+ * catalog; (2) a model distilled from a proprietary model's outputs; (3) a
+ * model whose licence is unknown. Free with lin_license_audit_free. */
+LIN_EXTERN int lin_license_audit_new(lin_license_audit **out, const lin_catalog *cat,
+                                     igraph_integer_t v, const lin_query_opts *o,
+                                     lin_error *err);
+LIN_EXTERN void lin_license_audit_free(lin_license_audit *a);
+
+/* The audit as text: one line per model with its licence, class and chain
+ * ("recipe from 'alpaca-lora', finetune from 'alpaca'"), then the flags.
+ * Catalog text kept to one line (LIN_ESC_TERMINAL_LINE). */
+LIN_EXTERN int lin_export_licenses_text(lin_buf *out, const lin_catalog *cat,
+                                        const lin_license_audit *a);
+/* The audit as one JSON object: {"schema", "model", "models": [brief
+ * record + "license_class", "spdx", "distance", "chain": [{"relation",
+ * "from"}]], "problems": [{"code", "model", "other", "message"}]}. */
+LIN_EXTERN int lin_export_licenses_json(lin_buf *out, const lin_catalog *cat,
+                                        const lin_license_audit *a);
+
 /* ---- text and JSON output ---------------------------------------------- */
 
 /* Writes an indented tree (like `cargo tree`) of v's ancestors (IGRAPH_IN)

@@ -1162,6 +1162,34 @@ static void licence_table(void **state)
 	assert_string_equal(lin_license_class_name(LIN_LICENSE_CLASS_COUNT), "unknown");
 }
 
+/* data/README.md's licence table is the table of license.c, row for row. */
+static void licence_table_documented(void **state)
+{
+	(void)state;
+	char *doc = NULL, row[512];
+	size_t len = 0, n = 0;
+	lin_error e;
+	assert_int_equal(lin_read_file(&doc, &len, FIXTURES "/../../data/README.md", 1 << 20, &e), 0);
+	const lin_license *t = lin_licenses(&n);
+	for (size_t i = 0; i < n; i++) {
+		char spdx[96];
+		snprintf(spdx, sizeof(spdx), t[i].spdx ? "`%s`" : "\xe2\x80\x94", t[i].spdx);
+		snprintf(row, sizeof(row), "\n| `%s` | %s | %s | %s |\n", t[i].id, spdx,
+		         lin_license_class_name(t[i].cls), t[i].name);
+		if (!strstr(doc, row))
+			fail_msg("data/README.md has no row %s", row);
+	}
+	/* and no row the table does not have */
+	size_t rows = 0;
+	const char *p = strstr(doc, "| id | SPDX | class | name |");
+	assert_non_null(p);
+	const char *end = strstr(p, "\n\n");
+	while ((p = strstr(p, "\n| `")) && (!end || p < end))
+		rows++, p++;
+	assert_int_equal(rows, n);
+	free(doc);
+}
+
 /* Drift is found down the whole lineage through weight-carrying edges, the
  * nearest restricting ancestor named, a distill step breaking the chain,
  * and a cycle elsewhere in the catalog not hiding it. */
@@ -1217,6 +1245,7 @@ int main(void)
 		cmocka_unit_test(alias_clash_with_a_name_is_an_error),
 		cmocka_unit_test(licence_drift_only_through_weights),
 		cmocka_unit_test(licence_table),
+		cmocka_unit_test(licence_table_documented),
 		cmocka_unit_test(licence_drift_down_the_lineage),
 		cmocka_unit_test(find_ignores_case_spaces_hyphens),
 		cmocka_unit_test(find_ambiguous_lists_candidates),

@@ -932,6 +932,67 @@ static void child_count_matches_children(void **state)
 	lin_catalog_free(cat);
 }
 
+/* ---- the licence audit ------------------------------------------------------ */
+
+static size_t flags_of(const lin_license_audit *a, lin_license_problem p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nflags; i++)
+		n += a->flags[i].problem == p;
+	return n;
+}
+
+/* Drift two steps down, through a quantized copy; the chain of each entry
+ * leads back to the audited model; a distill from a proprietary model is
+ * flagged but breaks no chain; --relation narrows what is followed. */
+static void licence_audit(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("licence/drift.yaml");
+	lin_license_audit *a = NULL;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	igraph_integer_t q = th_find(cat, "mit-tune-int4");
+	assert_int_equal(lin_license_audit_new(&a, cat, q, &o, &e), 0);
+	assert_int_equal(a->n, 4);
+	assert_int_equal(a->entries[0].vertex, q);
+	assert_int_equal(a->entries[0].next, SIZE_MAX);
+	for (size_t i = 1; i < a->n; i++) {
+		size_t steps = 0;
+		for (size_t k = i; k != 0; k = a->entries[k].next)
+			assert_true(++steps <= (size_t)a->entries[i].distance);
+		assert_int_equal(steps, a->entries[i].distance);
+	}
+	assert_int_equal(flags_of(a, LIN_LICENSE_DRIFT), 2);
+	assert_int_equal(flags_of(a, LIN_LICENSE_DISTILLED), 1);
+	assert_int_equal(flags_of(a, LIN_LICENSE_UNKNOWN_TERMS), 0);
+	assert_int_equal(a->flags[0].problem, LIN_LICENSE_DRIFT);
+	assert_int_equal(a->flags[0].entry, 0);
+	assert_int_equal(a->entries[a->flags[0].other].vertex, th_find(cat, "nc-base"));
+	assert_non_null(strstr(a->flags[0].message, "in 2 steps"));
+	lin_license_audit_free(a);
+	/* without distill the teacher is not reached, and not flagged */
+	assert_int_equal(lin_relmask_parse(&o.relations, "finetune,quantized", &e), 0);
+	assert_int_equal(lin_license_audit_new(&a, cat, q, &o, &e), 0);
+	assert_int_equal(a->n, 3);
+	assert_int_equal(flags_of(a, LIN_LICENSE_DISTILLED), 0);
+	assert_int_equal(flags_of(a, LIN_LICENSE_DRIFT), 2);
+	lin_license_audit_free(a);
+	/* through quantized only the chain to the base is cut: no drift below */
+	assert_int_equal(lin_relmask_parse(&o.relations, "quantized", &e), 0);
+	assert_int_equal(lin_license_audit_new(&a, cat, q, &o, &e), 0);
+	assert_int_equal(a->n, 2);
+	assert_int_equal(a->nflags, 0);
+	lin_license_audit_free(a);
+	/* an unknown licence */
+	o.relations = LIN_REL_ALL;
+	assert_int_equal(lin_license_audit_new(&a, cat, th_find(cat, "odd-licence"), &o, &e), 0);
+	assert_int_equal(flags_of(a, LIN_LICENSE_UNKNOWN_TERMS), 1);
+	lin_license_audit_free(a);
+	lin_license_audit_free(NULL);
+	lin_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -954,6 +1015,7 @@ int main(void)
 		cmocka_unit_test(roots_filtered_ties_by_id),
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
+		cmocka_unit_test(licence_audit),
 		cmocka_unit_test(stats_empty_catalog),
 		cmocka_unit_test(neighbours_parents_in_entry_order),
 		cmocka_unit_test(neighbours_children_in_catalog_order),

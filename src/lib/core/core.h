@@ -92,6 +92,13 @@ typedef struct lin_license_trace {
 int lin_i_license_trace(lin_license_trace *t, const lin_catalog *cat,
                         const igraph_vector_int_t *order, lin_relmask mask, lin_error *err);
 void lin_i_license_trace_dispose(lin_license_trace *t);
+/* 1 when v is licence drift under t: its licence promises what the
+ * restricting ancestor t->src[v] (not v itself) forbids. */
+int lin_i_license_drift(const lin_license_trace *t, const lin_catalog *cat, igraph_integer_t v);
+/* Appends the drift message for v ("licence drift: 'q' is mit but derives
+ * from ..."), its chain spelled out to a few steps. */
+int lin_i_license_drift_text(lin_buf *b, const lin_catalog *cat, const lin_license_trace *t,
+                             igraph_integer_t v);
 
 /* Makes cat (new, empty) a catalog of n models built lazily through ops
  * from store: allocates the model and ready arrays and the lock. On

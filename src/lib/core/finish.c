@@ -299,26 +299,6 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 	}
 }
 
-/* At most this many steps of a drift chain are spelled out in a message. */
-#define DRIFT_STEPS 4
-
-/* "quantized from 'ft', finetune from 'base'": the chain from v up to
- * the restricting ancestor t->src[v], as the drift message spells it. */
-static void drift_chain(lin_buf *b, const lin_catalog *cat, const lin_license_trace *t,
-                        igraph_integer_t v)
-{
-	for (int step = 0; v != t->src[v]; step++) {
-		const lin_parent *p = &cat->models[v].parents[t->via[v]];
-		if (step == DRIFT_STEPS) {
-			lin_buf_puts(b, ", ...");
-			return;
-		}
-		lin_buf_printf(b, "%s%s from '%.64s'", step ? ", " : "", lin_relation_name(p->relation),
-		               cat->models[p->vertex].id);
-		v = p->vertex;
-	}
-}
-
 /* The vertices in an order that lists parents first. With a cycle in the
  * catalog (an error reported on its own) the models on cycles are left
  * out, so that drift elsewhere is still found in the same run. */
@@ -379,23 +359,14 @@ static int audit_drift(lin_catalog *cat, int dag, lin_diags *diags, lin_error *e
 		goto done;
 	for (igraph_integer_t v = 0; v < t.n; v++) {
 		const lin_model *m = &cat->models[v];
-		if (t.src[v] < 0 || t.src[v] == v || !lin_license_promises(lin_license_classify(m->license)))
+		if (!lin_i_license_drift(&t, cat, v))
 			continue;
 		const lin_parent *p = &m->parents[t.via[v]];
-		const lin_model *top = &cat->models[t.src[v]];
 		lin_error e;
-		if (t.len[v] == 1) {
-			lin_i_fail(&e, LIN_EDRIFT, p->pos.file, p->pos.line, p->pos.col,
-			           "licence drift: '%.64s' is %s but derives from '%.64s' (%s) by %s",
-			           m->id, m->license, top->id, top->license, lin_relation_name(p->relation));
-		} else {
-			chain.len = 0;
-			drift_chain(&chain, cat, &t, v);
-			lin_i_fail(&e, LIN_EDRIFT, p->pos.file, p->pos.line, p->pos.col,
-			           "licence drift: '%.64s' is %s but derives from '%.64s' (%s) in %zu steps: %s",
-			           m->id, m->license, top->id, top->license, (size_t)t.len[v],
-			           chain.data ? chain.data : "");
-		}
+		chain.len = 0;
+		lin_i_license_drift_text(&chain, cat, &t, v);
+		lin_i_fail(&e, LIN_EDRIFT, p->pos.file, p->pos.line, p->pos.col, "%s",
+		           chain.data ? chain.data : "licence drift");
 		lin_i_diags_add(diags, &e, 1);
 	}
 done:

@@ -187,3 +187,35 @@ void lin_i_license_trace_dispose(lin_license_trace *t)
 	t->src = t->via = t->len = NULL;
 	t->n = 0;
 }
+
+/* At most this many steps of a drift chain are spelled out in a message. */
+#define DRIFT_STEPS 4
+
+int lin_i_license_drift(const lin_license_trace *t, const lin_catalog *cat, igraph_integer_t v)
+{
+	return t->src[v] >= 0 && t->src[v] != v &&
+	       lin_license_promises(lin_license_classify(lin_catalog_model(cat, v)->license));
+}
+
+/* The direct case keeps its short message ("... by finetune"); a deeper
+ * one spells out the chain: "in 2 steps: quantized from 'ft', finetune
+ * from 'base'". */
+int lin_i_license_drift_text(lin_buf *b, const lin_catalog *cat, const lin_license_trace *t,
+                             igraph_integer_t v)
+{
+	const lin_model *m = lin_catalog_model(cat, v), *top = lin_catalog_model(cat, t->src[v]);
+	lin_buf_printf(b, "licence drift: '%.64s' is %s but derives from '%.64s' (%s) ", m->id,
+	               m->license, top->id, top->license);
+	if (t->len[v] == 1)
+		return lin_buf_printf(b, "by %s", lin_relation_name(m->parents[t->via[v]].relation));
+	lin_buf_printf(b, "in %lld steps: ", (long long)t->len[v]);
+	for (int step = 0; v != t->src[v]; step++) {
+		const lin_parent *p = &lin_catalog_model(cat, v)->parents[t->via[v]];
+		if (step == DRIFT_STEPS)
+			return lin_buf_puts(b, ", ...");
+		lin_buf_printf(b, "%s%s from '%.64s'", step ? ", " : "", lin_relation_name(p->relation),
+		               lin_catalog_model(cat, p->vertex)->id);
+		v = p->vertex;
+	}
+	return b->oom ? LIN_ENOMEM : 0;
+}

@@ -1,0 +1,1 @@
+licenses llama --format yaml

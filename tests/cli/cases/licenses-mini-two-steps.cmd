@@ -1,0 +1,1 @@
+licenses llava --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+licenses odd-licence --data tests/fixtures/licence/drift.yaml --relation finetune,quantized

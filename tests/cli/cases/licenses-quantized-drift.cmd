@@ -1,0 +1,1 @@
+licenses mit-tune-int4 --data tests/fixtures/licence/drift.yaml

@@ -1,0 +1,1 @@
+licenses chinese-vicuna --relation finetune,adapter,quantized
