@@ -77,6 +77,9 @@ LIN_EXTERN const char *lin_error_format(const lin_error *err, char *buf, size_t 
  * list is in README.md). "error" for a code it does not know. Static
  * storage; never NULL. */
 LIN_EXTERN const char *lin_error_name(int code);
+/* What a code means, in one line ("a parent names no model"); "an error"
+ * for a code it does not know. Static storage. */
+LIN_EXTERN const char *lin_error_meaning(int code);
 
 /* A list of diagnostics collected while loading or checking a catalog. */
 typedef struct lin_diags {
@@ -696,6 +699,16 @@ LIN_EXTERN int lin_export_paths_json(lin_buf *out, const lin_catalog *cat, igrap
  * "schema" first; "widest" counts children through the relations in mask. */
 LIN_EXTERN int lin_export_stats_json(lin_buf *out, const lin_catalog *cat, const lin_stats *s,
                           lin_relmask mask);
+
+/* Appends the diagnostics as a JSON array, one object a line, in d's
+ * order: {"file" (null when none), "line", "col" (0 when unknown),
+ * "severity" ("error" | "warning"), "code" (lin_error_name), "message"}. */
+LIN_EXTERN int lin_export_diags_json(lin_buf *out, const lin_diags *d);
+/* Appends the diagnostics as one SARIF 2.1.0 log (one run of the tool
+ * "lineage"; a rule per code that occurs, with lin_error_meaning; each
+ * result's location a relative URI, or file: for an absolute name, with
+ * every byte outside RFC 3986's unreserved set percent-encoded). */
+LIN_EXTERN int lin_export_diags_sarif(lin_buf *out, const lin_diags *d);
 
 /* ---- comparing two catalogs ------------------------------------------ */
 

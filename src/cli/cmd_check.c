@@ -7,45 +7,40 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const cli_opt check_opts[] = {
 	{"strict", 0, NULL, "treat warnings as problems (exit 1)"},
 	{"quiet", 'q', NULL, "print only the problems, not the summary line"},
-	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+	{"format", 'f', "text|json|sarif", "output format (default text; json and sarif go to standard output)"},
+	CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
-/* Appends s as a JSON string (null for an empty file name). */
-static void json_string(lin_buf *b, const char *s, int empty_is_null)
-{
-	if (empty_is_null && !*s) {
-		lin_buf_puts(b, "null");
-		return;
-	}
-	lin_buf_puts(b, "\"");
-	lin_escape(b, s, LIN_ESC_JSON, 0);
-	lin_buf_puts(b, "\"");
-}
-
-/* The diagnostics as a JSON array, one object a line, in d's order. */
-static int print_json(const lin_diags *d)
+/* The diagnostics on standard output, as JSON or SARIF. */
+static int print_machine(const lin_diags *d, int sarif)
 {
 	lin_buf b = LIN_BUF_INIT;
-	lin_buf_puts(&b, d->n ? "[\n" : "[]\n");
-	for (size_t i = 0; i < d->n; i++) {
-		const lin_error *e = &d->items[i];
-		lin_buf_puts(&b, " {\"file\":");
-		json_string(&b, e->file, 1);
-		lin_buf_printf(&b, ",\"line\":%d,\"col\":%d,\"severity\":\"%s\",\"code\":\"%s\",\"message\":",
-		               e->line > 0 ? e->line : 0, e->col > 0 ? e->col : 0,
-		               d->is_warning[i] ? "warning" : "error", lin_error_name(e->code));
-		json_string(&b, e->msg, 0);
-		lin_buf_puts(&b, i + 1 < d->n ? "},\n" : "}\n");
-	}
-	if (d->n)
-		lin_buf_puts(&b, "]\n");
+	if (sarif)
+		lin_export_diags_sarif(&b, d);
+	else
+		lin_export_diags_json(&b, d);
 	int rc = cli_emit(&b);
 	lin_buf_dispose(&b);
 	return rc;
+}
+
+/* --format: 0 text, 1 json, 2 sarif; -1 after an error. */
+static int check_format(const cli_cmd *cmd, const cli_args *a)
+{
+	const char *f = cli_get(cmd, a, "format");
+	if (!f || strcmp(f, "text") == 0)
+		return 0;
+	if (strcmp(f, "json") == 0)
+		return 1;
+	if (strcmp(f, "sarif") == 0)
+		return 2;
+	cli_errorf("unknown format '%s' (expected text, json or sarif)", f);
+	return -1;
 }
 
 /* 1 when an error says the input could not be read at all (a missing
@@ -62,7 +57,7 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 {
 	lin_catalog *cat = NULL;
 	lin_diags d;
-	int json = cli_json(cmd, a);
+	int json = check_format(cmd, a);
 	if (json < 0)
 		return CLI_USAGE;
 	lin_diags_init(&d);
@@ -70,7 +65,7 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 	int rc = cli_load(a, &cat, &d, CLI_LOAD_WARNINGS | CLI_LOAD_NO_CACHE |
 	                                (json ? CLI_LOAD_QUIET : 0));
 	size_t errors = lin_diags_errors(&d), warnings = lin_diags_warnings(&d);
-	int emit = json ? print_json(&d) : 0;
+	int emit = json ? print_machine(&d, json == 2) : 0;
 	if (!cli_flag(cmd, a, "quiet"))
 		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",
 		        cat ? "" : "catalog not loaded; ", cat ? lin_catalog_count(cat) : 0,
@@ -91,7 +86,8 @@ const cli_cmd cmd_check = {
 	"skipped and the rest still checked for duplicates, unknown parents, cycles\n"
 	"and licence drift. Text goes to standard error as FILE:LINE:COL: error: MSG\n"
 	"(or warning:), sorted by file, line and column; --format json writes an\n"
-	"array of {file, line, col, severity, code, message} to standard output.\n"
+	"array of {file, line, col, severity, code, message} to standard output,\n"
+	"--format sarif a SARIF 2.1.0 log for code-scanning services.\n"
 	"Exit status 0 when clean, 1 when problems were found, 2 when a file cannot\n"
 	"be read.",
 	check_opts, 0, 0,

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "helpers.h"
+#include "util/util.h"
 
 #include "lineage.h"
 
@@ -360,9 +361,42 @@ static void result_json(void **state)
 	lin_catalog_free(cat);
 }
 
+/* ---- diagnostics for machines --------------------------------------------- */
+
+static void diags_sarif_and_json(void **state)
+{
+	(void)state;
+	lin_diags d;
+	lin_buf b = LIN_BUF_INIT;
+	lin_error e;
+	lin_diags_init(&d);
+	lin_i_fail(&e, LIN_EREF, "dir/a b#c.yaml", 3, 7, "unknown parent \"x\"");
+	lin_i_diags_add(&d, &e, 0);
+	lin_i_fail(&e, LIN_EDRIFT, "/abs/m.yaml", 9, 0, "drift");
+	lin_i_diags_add(&d, &e, 1);
+	lin_i_fail(&e, LIN_ENOMEM, NULL, 0, 0, "no file");
+	lin_i_diags_add(&d, &e, 0);
+	assert_int_equal(lin_export_diags_sarif(&b, &d), 0);
+	assert_non_null(strstr(b.data, "\"version\":\"2.1.0\""));
+	/* the rules in code order, each result pointing at its own */
+	assert_non_null(strstr(b.data, "{\"id\":\"out-of-memory\""));
+	assert_non_null(strstr(b.data, "{\"ruleId\":\"unknown-parent\",\"ruleIndex\":1,\"level\":\"error\""));
+	assert_non_null(strstr(b.data, "{\"ruleId\":\"licence-drift\",\"ruleIndex\":2,\"level\":\"warning\""));
+	assert_non_null(strstr(b.data, "\"uri\":\"dir/a%20b%23c.yaml\"},\"region\":{\"startLine\":3,\"startColumn\":7}"));
+	assert_non_null(strstr(b.data, "\"uri\":\"file:///abs/m.yaml\"},\"region\":{\"startLine\":9}"));
+	assert_non_null(strstr(b.data, "\"message\":{\"text\":\"no file\"}}"));
+	assert_null(strstr(b.data, "\"text\":\"no file\"},\"locations\""));
+	b.len = 0;
+	assert_int_equal(lin_export_diags_json(&b, &d), 0);
+	assert_non_null(strstr(b.data, " {\"file\":null,\"line\":0,\"col\":0,\"severity\":\"error\",\"code\":\"out-of-memory\""));
+	lin_buf_dispose(&b);
+	lin_diags_dispose(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(diags_sarif_and_json),
 		cmocka_unit_test(result_json),
 		cmocka_unit_test(tree_descendants_marks_repeats),
 		cmocka_unit_test(tree_ancestors_in_catalog_order),

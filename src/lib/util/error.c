@@ -51,29 +51,42 @@ const char *lin_error_format(const lin_error *err, char *buf, size_t n)
 	return buf;
 }
 
+/* Each code's stable name (an interface: check --format json, SARIF rule
+ * ids; never rename) and what it means, in one table. */
+static const struct {
+	const char *name, *meaning;
+} codes[] = {
+	[-LIN_OK] = {"ok", "no problem"},
+	[-LIN_ENOMEM] = {"out-of-memory", "the tool ran out of memory"},
+	[-LIN_EIO] = {"io", "a file or directory cannot be read"},
+	[-LIN_EPARSE] = {"syntax", "malformed YAML (the rest of that file is not read)"},
+	[-LIN_ESCHEMA] = {"schema", "an entry breaks the catalog schema"},
+	[-LIN_ENOTFOUND] = {"not-found", "no such model"},
+	[-LIN_EAMBIGUOUS] = {"ambiguous", "a name matches several models, or reads as another model"},
+	[-LIN_ECYCLE] = {"cycle", "the derivation graph has a cycle"},
+	[-LIN_EDUP] = {"duplicate", "two models share an id, alias or name, or an edge is listed twice"},
+	[-LIN_EGRAPH] = {"graph", "an internal graph operation failed"},
+	[-LIN_ERENDER] = {"render", "a diagram could not be drawn"},
+	[-LIN_EINVAL] = {"invalid", "an invalid argument"},
+	[-LIN_ELIMIT] = {"limit", "an input exceeds a hard limit"},
+	[-LIN_EREF] = {"unknown-parent", "a parent names no model"},
+	[-LIN_EDRIFT] = {"licence-drift",
+	                 "a permissive model whose weights come from a restrictively licensed ancestor"},
+};
+#define NCODES ((int)(sizeof(codes) / sizeof(codes[0])))
+
 const char *lin_error_name(int code)
 {
-	/* these names are an interface (check --format json): never rename */
-	static const char *const names[] = {
-		[-LIN_OK] = "ok",
-		[-LIN_ENOMEM] = "out-of-memory",
-		[-LIN_EIO] = "io",
-		[-LIN_EPARSE] = "syntax",
-		[-LIN_ESCHEMA] = "schema",
-		[-LIN_ENOTFOUND] = "not-found",
-		[-LIN_EAMBIGUOUS] = "ambiguous",
-		[-LIN_ECYCLE] = "cycle",
-		[-LIN_EDUP] = "duplicate",
-		[-LIN_EGRAPH] = "graph",
-		[-LIN_ERENDER] = "render",
-		[-LIN_EINVAL] = "invalid",
-		[-LIN_ELIMIT] = "limit",
-		[-LIN_EREF] = "unknown-parent",
-		[-LIN_EDRIFT] = "licence-drift",
-	};
-	if (code > 0 || code <= -(int)(sizeof(names) / sizeof(names[0])) || !names[-code])
+	if (code > 0 || code <= -NCODES || !codes[-code].name)
 		return "error";
-	return names[-code];
+	return codes[-code].name;
+}
+
+const char *lin_error_meaning(int code)
+{
+	if (code > 0 || code <= -NCODES || !codes[-code].meaning)
+		return "an error";
+	return codes[-code].meaning;
 }
 
 /* An item's place in the sorted order; idx keeps qsort stable. */

@@ -1,1 +1,1 @@
-check --data tests/fixtures/mini --format yaml
+check --format xml

@@ -1,0 +1,1 @@
+check --data tests/fixtures/broken/three-errors.yaml --format sarif --quiet
