@@ -90,6 +90,10 @@ typedef struct lin_diags {
 	/* Past 10,000 items (warnings: 9,000, so errors keep room) problems are
 	 * counted here instead of kept. */
 	size_t dropped_errors, dropped_warnings;
+	/* Set after lin_diags_init to collect errors only: warnings are then
+	 * counted as dropped, never formatted, and the audits that only warn
+	 * (licence drift down the whole catalog) are not run. */
+	int errors_only;
 } lin_diags;
 
 /* Initialises / frees a diagnostics list. */

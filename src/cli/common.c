@@ -229,6 +229,8 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	char dirbuf[LIN_PATH_MAX];
 	int rc = CLI_OK;
 	lin_diags_init(&local);
+	/* warnings nobody prints are not worth finding */
+	local.errors_only = !(flags & CLI_LOAD_WARNINGS);
 	lin_error_clear(&err);
 	opts.cache_dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
 	opts.status = st;

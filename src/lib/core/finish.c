@@ -359,7 +359,7 @@ static int audit_drift(lin_catalog *cat, int dag, lin_diags *diags, lin_error *e
 		goto done;
 	for (igraph_integer_t v = 0; v < t.n; v++) {
 		const lin_model *m = &cat->models[v];
-		if (!lin_i_license_drift(&t, cat, v))
+		if (!lin_i_license_drift(&t, cat, v) || lin_i_diags_skip(diags, 1))
 			continue;
 		const lin_parent *p = &m->parents[t.via[v]];
 		lin_error e;
@@ -526,7 +526,7 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 		goto done;
 	audit_edges(cat, diags, &first, &nerr);
 	/* drift is only a warning: nobody asking for no diagnostics pays for it */
-	if (diags && (rc = audit_drift(cat, dag, diags, &first)))
+	if (diags && !diags->errors_only && (rc = audit_drift(cat, dag, diags, &first)))
 		goto done;
 	if (lin_i_index_audit(cat, diags) != 0)
 		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");

@@ -170,12 +170,24 @@ void lin_diags_dispose(lin_diags *d)
  * models sharing a name) must not crowd out the errors that come after. */
 #define LIN_DIAGS_MAX_WARNINGS (LIN_DIAGS_MAX / 10 * 9)
 
+int lin_i_diags_skip(lin_diags *d, int is_warning)
+{
+	if (!d || !(d->n >= LIN_DIAGS_MAX ||
+	            (is_warning && (d->errors_only || d->n - d->nerrors >= LIN_DIAGS_MAX_WARNINGS))))
+		return 0;
+	if (is_warning)
+		d->dropped_warnings++;
+	else
+		d->dropped_errors++;
+	return 1;
+}
+
 void lin_i_diags_add(lin_diags *d, const lin_error *e, int is_warning)
 {
 	if (!d)
 		return;
 	int full = d->n >= LIN_DIAGS_MAX ||
-	           (is_warning && d->n - d->nerrors >= LIN_DIAGS_MAX_WARNINGS);
+	           (is_warning && (d->errors_only || d->n - d->nerrors >= LIN_DIAGS_MAX_WARNINGS));
 	if (!full && d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		lin_error *items = realloc(d->items, cap * sizeof(*items));

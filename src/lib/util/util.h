@@ -22,6 +22,10 @@ int lin_i_vfail(lin_error *err, int code, const char *file, int line, int col,
 
 /* Appends a diagnostic to d (ignored when d is NULL or out of memory). */
 void lin_i_diags_add(lin_diags *d, const lin_error *e, int is_warning);
+/* 1 (and the item counted as dropped) when d has no room for another
+ * diagnostic of that severity: a caller with a million of them skips
+ * formatting the ones nobody will see. 0 when there is room (or no d). */
+int lin_i_diags_skip(lin_diags *d, int is_warning);
 
 /* Appends every diagnostic of src to dst (which may be NULL), the counts
  * of dropped ones too. */
