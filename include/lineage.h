@@ -132,6 +132,13 @@ typedef enum lin_escape_format {
 	LIN_ESC_JSON_PAGE,     /* the same, hidden code points as spaces (JSON a
 	                          page shows as text) */
 	LIN_ESC_XML,           /* XML, SVG or HTML text or attribute value */
+	LIN_ESC_XML_TEXT,      /* text handed to an XML writer that escapes
+	                          markup itself (libxml2's xmlTextWriter): no
+	                          entities; tab, LF, CR kept; every other hidden
+	                          code point (XML 1.0 forbids the C0 controls
+	                          and U+FFFE/FFFF) and invalid bytes: U+FFFD */
+	LIN_ESC_CSV,           /* inside an RFC 4180 quoted CSV field: " as "";
+	                          hidden code points as for LIN_ESC_XML_TEXT */
 	LIN_ESC_DOT_LABEL,     /* a Graphviz label: & and \ escaped, hidden runs
 	                          as one space */
 	LIN_ESC_DOT_TOOLTIP,   /* a Graphviz tooltip (two levels of \) */
