@@ -181,13 +181,26 @@ static void xml_init(void)
 	xmlInitParser();
 }
 
+/* Once the sink has failed the rest is dropped but reported as written:
+ * a failed callback would make libxml2 print an I/O error. The writer's
+ * callers see s->rc instead. */
 static int xml_write_cb(void *ctx, const char *data, int len)
 {
 	stream *s = ctx;
-	if (s->rc || len < 0)
-		return -1;
-	lin_buf_append(s->out, data, (size_t)len);
-	return stream_flush(s, 0) ? -1 : len;
+	if (len <= 0)
+		return 0;
+	if (!s->rc) {
+		lin_buf_append(s->out, data, (size_t)len);
+		stream_flush(s, 0);
+	}
+	return len;
+}
+
+/* libxml2 reports its errors on stderr; the library never prints. */
+static void xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
 }
 
 static int xml_close_cb(void *ctx)
@@ -201,13 +214,21 @@ typedef struct xw {
 	xmlTextWriterPtr w;
 	stream *s;
 	lin_buf raw, esc;
+	xmlGenericErrorFunc old_fn; /* this thread's libxml2 error handler, */
+	void *old_ctx;              /* silenced while the writer runs */
+	int quiet;
 } xw;
+#define XW_INIT(s) {NULL, (s), LIN_BUF_INIT, LIN_BUF_INIT, NULL, NULL, 0}
 
 static int xw_open(xw *x, stream *s)
 {
 	xmlOutputBufferPtr ob = NULL;
 	x->s = s;
 	pthread_once(&xml_once, xml_init);
+	x->old_fn = xmlGenericError;
+	x->old_ctx = xmlGenericErrorContext;
+	x->quiet = 1;
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
 	if (!(ob = xmlOutputBufferCreateIO(xml_write_cb, xml_close_cb, s, NULL)))
 		return lin_i_fail(s->err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (!(x->w = xmlNewTextWriter(ob))) {
@@ -232,6 +253,9 @@ static int xw_close(xw *x, int ok)
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
 	}
+	if (x->quiet)
+		xmlSetGenericErrorFunc(x->old_ctx, x->old_fn);
+	x->quiet = 0;
 	lin_buf_dispose(&x->raw);
 	lin_buf_dispose(&x->esc);
 	if (ok && bad && !x->s->rc)
@@ -247,11 +271,11 @@ static int xw_fail(xw *x)
 	return x->s->rc;
 }
 
-/* Runs a writer call (any function returning < 0 on failure); on failure
- * sets rc and jumps to done. */
+/* Runs a writer call (any function returning < 0 on failure); on its
+ * failure or the sink's sets rc and jumps to done. */
 #define XW(call)                                                               \
 	do {                                                                   \
-		if ((call) < 0) {                                              \
+		if ((call) < 0 || x.s->rc) {                                   \
 			rc = xw_fail(&x);                                      \
 			goto done;                                             \
 		}                                                              \
@@ -336,7 +360,7 @@ int lin_export_graphml(lin_buf *out, const lin_sink *sink, const lin_catalog *ca
 	const lin_field *f = lin_model_fields(&nf);
 	stream s = {out, sink, err, 0};
 	xsel sl = XSEL_INIT;
-	xw x = {NULL, &s, LIN_BUF_INIT, LIN_BUF_INIT};
+	xw x = XW_INIT(&s);
 
 	if ((rc = xsel_build(&sl, cat, sel, mask, err)) || (rc = xw_open(&x, &s)))
 		goto done;
@@ -424,7 +448,7 @@ int lin_export_gexf(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
 	const lin_field *f = lin_model_fields(&nf);
 	stream s = {out, sink, err, 0};
 	xsel sl = XSEL_INIT;
-	xw x = {NULL, &s, LIN_BUF_INIT, LIN_BUF_INIT};
+	xw x = XW_INIT(&s);
 
 	if ((rc = xsel_build(&sl, cat, sel, mask, err)) || (rc = xw_open(&x, &s)))
 		goto done;
