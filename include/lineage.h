@@ -634,7 +634,8 @@ LIN_EXTERN int lin_export_graphml(lin_buf *out, const lin_sink *sink, const lin_
 
 /* GEXF 1.2draft (Gephi; NetworkX's read_gexf), through xmlTextWriter: a
  * dynamic graph with timeformat "date" whose nodes start at their release
- * (YYYY-MM-01, or YYYY-01-01 for a year; no start when not recorded), so
+ * (YYYY-MM-DD as recorded, YYYY-MM-01 for a month, YYYY-01-01 for a
+ * year; no start when not recorded), so
  * Gephi's timeline plays the catalog's evolution. Declared <attributes>
  * as for GraphML; a node's label is its name (else its id), an edge's its
  * relation. */

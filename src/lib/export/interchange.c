@@ -429,13 +429,20 @@ static int gexf_attvalue(xw *x, const char *id, const char *value)
 	return xend(x);
 }
 
-/* A model's start on the timeline: YYYY-MM-01, YYYY-01-01, or "". */
+/* A model's start on the timeline: its release day YYYY-MM-DD when the
+ * catalog has one, YYYY-MM-01 for a month, YYYY-01-01 for a year, else "". */
 static const char *gexf_start(char *buf, size_t n, const lin_model *m)
 {
+	const char *r = m->released;
+	int day = 1;
 	buf[0] = '\0';
-	if (m->year > 0 && m->year <= 9999)
-		snprintf(buf, n, "%04d-%02d-01", m->year,
-		         m->month >= 1 && m->month <= 12 ? m->month : 1);
+	if (m->year <= 0 || m->year > 9999)
+		return buf;
+	if (m->month >= 1 && r && strlen(r) == 10 && r[7] == '-' && r[8] >= '0' && r[8] <= '3' &&
+	    r[9] >= '0' && r[9] <= '9')
+		day = (r[8] - '0') * 10 + (r[9] - '0');
+	snprintf(buf, n, "%04d-%02d-%02d", m->year, m->month >= 1 && m->month <= 12 ? m->month : 1,
+	         day >= 1 && day <= 31 ? day : 1);
 	return buf;
 }
 
