@@ -34,9 +34,17 @@ static int pick_format(const char *fmt, const char *path)
 	}
 	if (dot && strcmp(dot, ".gexf") == 0)
 		return FMT_GEXF;
+	if (dot && strcmp(dot, ".csv") == 0)
+		return FMT_CSV; /* refused below: csv is two files */
 	if (dot && (strcmp(dot, ".ndjson") == 0 || strcmp(dot, ".jsonl") == 0))
 		return FMT_NDJSON;
 	return FMT_GRAPHML;
+}
+
+static int ends_with(const char *s, const char *end)
+{
+	size_t n = strlen(s), k = strlen(end);
+	return n >= k && strcmp(s + n - k, end) == 0;
 }
 
 /* The selection of `draw`: everything, or MODEL's family. */
@@ -44,9 +52,10 @@ static int select_models(igraph_vector_int_t *sel, lin_relmask *mask, const cli_
                          const cli_args *a, const lin_catalog *cat)
 {
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
-	lin_query_opts q;
+	lin_query_opts q = LIN_QUERY_OPTS_INIT;
 	lin_error err;
 	int rc = cli_query_opts(cmd, a, &q);
+	lin_error_clear(&err);
 	if (rc)
 		return rc;
 	if (a->npos && (rc = cli_find(cat, a->pos[0], &o.focus)))
@@ -133,7 +142,7 @@ static int run_export(const cli_cmd *cmd, const cli_args *a)
 	lin_catalog *cat = NULL;
 	lin_buf out = LIN_BUF_INIT;
 	lin_error err;
-	igraph_vector_int_t sel;
+	igraph_vector_int_t sel = {0};
 	int sel_ok = 0;
 	lin_relmask mask = LIN_REL_ALL;
 	lin_sink sink = {write_stdout, NULL};
@@ -147,7 +156,7 @@ static int run_export(const cli_cmd *cmd, const cli_args *a)
 		           cli_get(cmd, a, "format"));
 		goto done;
 	}
-	if (fmt == FMT_CSV && !path) {
+	if (fmt == FMT_CSV && (!path || ends_with(path, ".csv"))) {
 		cli_errorf("csv writes two files, models.csv and edges.csv: give -o DIR");
 		goto done;
 	}

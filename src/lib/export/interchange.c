@@ -51,7 +51,7 @@ static int xsel_build(xsel *x, const lin_catalog *cat, const igraph_vector_int_t
 {
 	int rc = 0, par_ok = 0;
 	char *in = NULL;
-	igraph_vector_int_t par;
+	igraph_vector_int_t par = {0};
 	igraph_integer_t n = 0, k = 0;
 	const igraph_t *g = cat ? lin_catalog_graph(cat) : NULL;
 
@@ -167,6 +167,9 @@ static int stream_flush(stream *s, int final)
 		return s->rc = lin_i_fail(s->err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (!s->sink || s->out->len == 0 || (!final && s->out->len < CHUNK))
 		return 0;
+	if (!s->sink->write)
+		return s->rc = lin_i_fail(s->err, LIN_EINVAL, NULL, 0, 0,
+		                          "a sink without a write function");
 	s->rc = s->sink->write(s->sink->ctx, s->out->data, s->out->len, s->err);
 	buf_clear(s->out);
 	return s->rc;
