@@ -139,6 +139,13 @@ typedef enum lin_escape_format {
 	LIN_ESC_JSON_PAGE,     /* the same, hidden code points as spaces (JSON a
 	                          page shows as text) */
 	LIN_ESC_XML,           /* XML, SVG or HTML text or attribute value */
+	LIN_ESC_XML_TEXT,      /* text handed to an XML writer that escapes
+	                          markup itself (libxml2's xmlTextWriter): no
+	                          entities; tab, LF, CR kept; every other hidden
+	                          code point (XML 1.0 forbids the C0 controls
+	                          and U+FFFE/FFFF) and invalid bytes: U+FFFD */
+	LIN_ESC_CSV,           /* inside an RFC 4180 quoted CSV field: " as "";
+	                          hidden code points as for LIN_ESC_XML_TEXT */
 	LIN_ESC_DOT_LABEL,     /* a Graphviz label: & and \ escaped, hidden runs
 	                          as one space */
 	LIN_ESC_DOT_TOOLTIP,   /* a Graphviz tooltip (two levels of \) */
@@ -713,6 +720,74 @@ LIN_EXTERN int lin_export_diags_json(lin_buf *out, const lin_diags *d);
  * result's location a relative URI, or file: for an absolute name, with
  * every byte outside RFC 3986's unreserved set percent-encoded). */
 LIN_EXTERN int lin_export_diags_sarif(lin_buf *out, const lin_diags *d);
+
+/* ---- interchange: the graph as files other tools read ------------------ */
+
+/* Where a streamed export goes. write takes the next len bytes of the
+ * output; it returns 0, or a negative LIN_E* code (with err filled) that
+ * stops the export. */
+typedef struct lin_sink {
+	int (*write)(void *ctx, const void *data, size_t len, lin_error *err);
+	void *ctx;
+} lin_sink;
+
+/* The interchange writers below share one contract. They write the models
+ * of sel (vertex ids, e.g. from lin_draw_select; NULL: every model, in
+ * catalog order), and the derivation edges between two of them whose
+ * relation is in mask (each child's parents in the order its entry lists
+ * them, children in sel's order), to out. With sink NULL the whole file
+ * is appended to out; otherwise out is a scratch buffer: whenever it holds
+ * 64 KiB or more, and at the end, its bytes are handed to sink and it is
+ * emptied, so a big catalog streams. Node ids are the model ids; every
+ * field of lin_model_fields but parents (which are the edges) is a node
+ * attribute, lists joined with "; ", unrecorded ones left out; edges carry
+ * relation, variant, note and sources. Catalog text passes through
+ * lin_escape, so a hostile catalog cannot make the file invalid. The same
+ * catalog and selection give the same bytes. Returns 0, LIN_EINVAL for a
+ * vertex out of range or an unfinished catalog, LIN_ENOMEM, or the sink's
+ * code. */
+
+/* GraphML (Gephi, Cytoscape, NetworkX's read_graphml), built with
+ * libxml2's xmlTextWriter: a <key> with attr.type for each attribute
+ * (node keys "n_FIELD" plus "n_label", the name or else the id, which
+ * Gephi shows; edge keys "e_relation", ...). */
+LIN_EXTERN int lin_export_graphml(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
+                                  const igraph_vector_int_t *sel, lin_relmask mask,
+                                  lin_error *err);
+
+/* GEXF 1.2draft (Gephi; NetworkX's read_gexf), through xmlTextWriter: a
+ * dynamic graph with timeformat "date" whose nodes start at their release
+ * (YYYY-MM-DD as recorded, YYYY-MM-01 for a month, YYYY-01-01 for a
+ * year; no start when not recorded), so
+ * Gephi's timeline plays the catalog's evolution. Declared <attributes>
+ * as for GraphML; a node's label is its name (else its id), an edge's its
+ * relation. */
+LIN_EXTERN int lin_export_gexf(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
+                               const igraph_vector_int_t *sel, lin_relmask mask,
+                               lin_error *err);
+
+/* Which table lin_export_csv writes. */
+typedef enum lin_csv_table {
+	LIN_CSV_MODELS, /* one row per model, one column per field but parents */
+	LIN_CSV_EDGES   /* child,parent,relation,variant,note,sources */
+} lin_csv_table;
+
+/* One CSV table (RFC 4180: a header row, CRLF line ends, a field quoted
+ * when it holds a comma, quote or line break, quotes doubled). Against
+ * formula injection, a cell that would start with = + - @, a tab or a
+ * carriage return gets a leading ' (OWASP's advice), so a spreadsheet
+ * shows it as text. */
+LIN_EXTERN int lin_export_csv(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
+                              const igraph_vector_int_t *sel, lin_relmask mask,
+                              lin_csv_table table, lin_error *err);
+
+/* NDJSON: one JSON object a line, first the models ({"type":"model"} and
+ * the keys of lin_export_model_json's full record), then the edges
+ * ({"type":"edge","from":PARENT,"to":CHILD,"relation","variant","note",
+ * "sources"}). */
+LIN_EXTERN int lin_export_ndjson(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
+                                 const igraph_vector_int_t *sel, lin_relmask mask,
+                                 lin_error *err);
 
 /* ---- comparing two catalogs ------------------------------------------ */
 

@@ -133,6 +133,8 @@ extern const cli_cmd cmd_ancestors, cmd_descendants, cmd_path, cmd_common,
 	cmd_roots, cmd_show, cmd_list, cmd_stats, cmd_check, cmd_draw, cmd_docs;
 /* lineage import hf: model cards to catalog YAML (cmd_import.c) */
 extern const cli_cmd cmd_import, cmd_cache;
+/* lineage export: GraphML, GEXF, CSV, NDJSON (cmd_export.c) */
+extern const cli_cmd cmd_export;
 /* lineage diff OLD NEW: what changed between two catalogs (cmd_diff.c) */
 extern const cli_cmd cmd_diff;
 /* lineage licenses MODEL: the licence audit of a lineage (cmd_licenses.c) */

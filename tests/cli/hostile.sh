@@ -477,6 +477,54 @@ bad = [c for c in t if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f o
        or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069 or 0xfdd0 <= ord(c) <= 0xfdef or (ord(c) & 0xfffe) == 0xfffe]
 sys.exit(1 if bad else 0)
 PY'
+# export: markup, controls, noncharacters and formula starts in every field
+# (and the noncharacter catalog above) in all four formats: the XML stays
+# well-formed, each NDJSON line is a JSON object, every CSV cell is inert
+python3 - "$tmp/export-hostile.yaml" <<'PY'
+import sys
+bad = "=1+1 <a b='c'>&amp;]]></x> \\u0001\\u0007\\u001F\\u007F\\u0085\\u202E\\uFFFE\\uFFFF\\U0001FFFE \\\"q\\\" , ; \\t\\r\\n end"
+q = lambda s: '"' + s + '"'
+out = []
+for i in range(3):
+    b = bad + str(i)
+    out.append(f"- id: h{i}\n  name: {q(('@' if i == 1 else '') + b)}\n  aliases: [{q('-' + b)}]\n  org: {q('+' + b)}\n"
+               f"  released: '2023-0{i + 1}'\n  stage: sft\n  license: {q(b)}\n  license_note: {q(b)}\n"
+               f"  languages: [{q(b)}]\n  training_data: {q(chr(9) + b)}\n  sources: [{q(b)}]\n")
+    if i:
+        out.append(f"  parents: [{{model: h{i - 1}, relation: finetune, variant: {q('=' + b)}, note: {q(b)}, sources: [{q('@' + b)}]}}]\n")
+open(sys.argv[1], "w").write("".join(out))
+PY
+for f in graphml gexf ndjson; do
+  for c in export-hostile nonchars; do
+    "$bin" export --data "$tmp/$c.yaml" -f $f -o "$tmp/$c.$f" 2>"$tmp/err"
+    ok "export: $c as $f (exit $?)" '[ -s "$tmp/$c.$f" ]'
+  done
+done
+"$bin" export --data "$tmp/export-hostile.yaml" -f csv -o "$tmp/export-csv" 2>"$tmp/err"
+ok "export: csv into a new directory (exit $?)" '[ -s "$tmp/export-csv/models.csv" ] && [ -s "$tmp/export-csv/edges.csv" ]'
+if command -v xmllint >/dev/null; then
+  for c in export-hostile nonchars; do
+    ok "export: $c as GraphML and GEXF is well-formed XML" 'xmllint --noout "$tmp/$c.graphml" "$tmp/$c.gexf" 2>"$tmp/err"'
+  done
+else
+  echo "hostile: xmllint not installed: export well-formedness cases skipped"; skipped=$((skipped + 1))
+fi
+ok "export: every NDJSON line is a JSON object, models then edges" 'python3 - "$tmp/export-hostile.ndjson" "$tmp/nonchars.ndjson" <<'"'"'PY'"'"'
+import json, sys
+for path in sys.argv[1:]:
+    kinds = [json.loads(line)["type"] for line in open(path, encoding="utf-8")]
+    assert kinds == sorted(kinds, key=lambda k: k != "model") and "edge" in kinds, path
+PY'
+ok "export: CSV parses, every row full, no cell a formula, nothing XML or a sheet chokes on" 'python3 - "$tmp/export-csv" <<'"'"'PY'"'"'
+import csv, sys
+for name in ("models.csv", "edges.csv"):
+    text = open(f"{sys.argv[1]}/{name}", encoding="utf-8", newline="").read()
+    assert not [c for c in text if (ord(c) < 0x20 and c not in "\t\r\n") or 0x7f <= ord(c) <= 0x9f
+                or c in "\u202e\ufffe\uffff"], name
+    rows = list(csv.reader(text.splitlines(keepends=True)))
+    assert len(rows) > 2 and all(len(r) == len(rows[0]) for r in rows), name
+    assert not [c for r in rows for c in r if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+PY'
 # a newline in a name forges no line: the ancestors tree of a model with
 # two ancestors is exactly three lines, whatever the names hold
 f=tests/fixtures/hostile/forged-lines.yaml

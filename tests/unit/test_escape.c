@@ -94,7 +94,10 @@ static void every_format_every_string(void **state)
 	for (int f = 0; f < LIN_ESC_COUNT; f++)
 		for (size_t i = 0; i < sizeof(hostile) / sizeof(*hostile); i++) {
 			char *out = esc(hostile[i], (lin_escape_format)f, 0);
-			if (has_hidden(out, f == LIN_ESC_TERMINAL ? "\n\t" : "") || !valid_utf8(out) ||
+			const char *keep = f == LIN_ESC_TERMINAL                           ? "\n\t"
+			                   : f == LIN_ESC_XML_TEXT || f == LIN_ESC_CSV ? "\n\t\r"
+			                                                               : "";
+			if (has_hidden(out, keep) || !valid_utf8(out) ||
 			    ((f == LIN_ESC_MERMAID || f == LIN_ESC_MERMAID_TITLE) && strchr(out, '%')))
 				fail_msg("format %d let a hidden or invalid byte through: %s", f, out);
 			free(out);
@@ -113,6 +116,10 @@ static void each_rule(void **state)
 	(void)state;
 	expect("a<b>&\"'", LIN_ESC_XML, 0, "a&lt;b&gt;&amp;&quot;&#39;");
 	expect("evil\xe2\x80\xae" "gnp", LIN_ESC_XML, 0, "evil gnp");
+	/* an XML writer escapes markup itself; what XML 1.0 cannot hold is U+FFFD */
+	expect("a<&]]>\t\n\r\x01\x1f\xef\xbf\xbe\xef\xbf\xbf\xe2\x80\xae\xff" "b", LIN_ESC_XML_TEXT, 0,
+	       "a<&]]>\t\n\r\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+	expect("a \"q\", b\n\x01", LIN_ESC_CSV, 0, "a \"\"q\"\", b\n\xef\xbf\xbd");
 	expect("a\"\\<\x01", LIN_ESC_JSON, 0, "a\\\"\\\\\\u003c\\u0001");
 	expect("evil\xe2\x80\xae" "gnp", LIN_ESC_JSON, 0, "evil\\u202egnp");
 	expect("evil\xe2\x80\xae" "gnp", LIN_ESC_JSON_PAGE, 0, "evil gnp");

@@ -80,6 +80,28 @@ static void xml_special(lin_buf *b, unsigned long c, esc_state *st)
 	              : c == '"' ? "&quot;" : "&#39;");
 }
 
+/* ---- text for an XML writer that escapes markup itself (libxml2's
+ * xmlTextWriter), and RFC 4180 CSV cells: a data format keeps tab, line
+ * feed and carriage return; what XML 1.0 cannot hold at all (the other C0
+ * controls, U+FFFE, U+FFFF) and every other hidden code point become
+ * U+FFFD, so a hostile catalog cannot make the file invalid ------------- */
+
+static void put_fffd(lin_buf *b, unsigned long c)
+{
+	if (c == '\t' || c == '\n' || c == '\r')
+		lin_buf_append(b, (const char *)&(char){(char)c}, 1);
+	else
+		lin_buf_puts(b, "\xef\xbf\xbd");
+}
+
+/* inside a quoted CSV field a quote is doubled */
+static void csv_special(lin_buf *b, unsigned long c, esc_state *st)
+{
+	(void)st;
+	(void)c;
+	lin_buf_append(b, "\"\"", 2);
+}
+
 /* ---- Graphviz: entities are decoded and labels undo one level of
  * backslash escapes, tooltips two (measured on 2.43) ------------------------ */
 
@@ -174,6 +196,8 @@ static const esc_rule rules[LIN_ESC_COUNT] = {
 	                       HI('\\') | HI(0x7f), "\\ufffd", 0, 0, json_special, put_space, NULL},
 	[LIN_ESC_XML] = {CONTROLS | LO('&') | LO('<') | LO('>') | LO('"') | LO('\''), HI(0x7f),
 	                 FFFD, 0, 0, xml_special, put_space, NULL},
+	[LIN_ESC_XML_TEXT] = {CONTROLS, HI(0x7f), FFFD, 0, 0, NULL, put_fffd, NULL},
+	[LIN_ESC_CSV] = {CONTROLS | LO('"'), HI(0x7f), FFFD, 0, 0, csv_special, put_fffd, NULL},
 	[LIN_ESC_DOT_LABEL] = {CONTROLS | LO('&'), HI('\\') | HI(0x7f), FFFD, 1, 0,
 	                       dot_label_special, put_space, NULL},
 	[LIN_ESC_DOT_TOOLTIP] = {CONTROLS | LO('&'), HI('\\') | HI(0x7f), FFFD, 1, 0,

@@ -1,0 +1,1 @@
+export alpaca --ancestors --format graphml

@@ -1,0 +1,1 @@
+export alpaca --ancestors --depth 1 --format gexf

@@ -1,0 +1,1 @@
+export --data tests/fixtures/hostile/hostile.yaml --format graphml

@@ -1,0 +1,1 @@
+export --data tests/fixtures/mini --format gexf -o /dev/stdout

@@ -1,0 +1,1 @@
+export alpaca --ancestors --relation finetune,recipe --format ndjson
