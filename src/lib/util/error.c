@@ -319,3 +319,17 @@ size_t lin_i_edit_distance(const char *a, const char *b, size_t cap)
 	}
 	return prev[lb];
 }
+
+const char *lin_i_nearest_word(const char *const *words, const char *w)
+{
+	const char *best = NULL;
+	size_t bestd = 3;
+	for (size_t i = 0; words[i]; i++) {
+		size_t d = lin_i_edit_distance(w, words[i], 2);
+		if (d < bestd) {
+			bestd = d;
+			best = words[i];
+		}
+	}
+	return best;
+}
