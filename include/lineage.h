@@ -594,6 +594,33 @@ LIN_EXTERN int lin_catalog_children(igraph_vector_int_t *out, const lin_catalog 
 LIN_EXTERN igraph_integer_t lin_catalog_child_count(const lin_catalog *cat, igraph_integer_t v,
                                                     lin_relmask mask);
 
+/* ---- the query language ---------------------------------------------- */
+
+/* Evaluates a query expression (README.md, "The query language"): sets of
+ * models from ancestors(X[, DEPTH]), descendants(X[, DEPTH]) (both include
+ * X), allpaths(FROM, TO), somepath(FROM, TO), roots([S]), leaves([S]),
+ * kind(RELATION[, S]), stage(STAGE[, S]), attr(FIELD, VALUE[, S]),
+ * released(OP DATE[, S]), all(); union / +, intersect / ^, except / -
+ * (one precedence, left to right); parentheses; let NAME = E in E with
+ * $NAME. Names resolve as lin_catalog_find does. Traversals follow only
+ * the relations in o->relations (o may be NULL: all; o->depth is not
+ * used). *out (initialised by the caller) gets the set's vertex ids,
+ * ascending. Errors: LIN_EPARSE (a syntax error, an unknown function, a
+ * bad argument) and LIN_ENOTFOUND / LIN_EAMBIGUOUS (a name), with file
+ * "<query>", line 1 and the column (in characters) in err; LIN_ELIMIT for
+ * an expression over 64 KiB or nested over 100 deep. */
+LIN_EXTERN int lin_query_eval(igraph_vector_int_t *out, const lin_catalog *cat, const char *expr,
+                              const lin_query_opts *o, lin_error *err);
+/* The synopsis of the language's i-th function ("ancestors(SET[, DEPTH])"),
+ * NULL past the last: for help texts and completion. */
+LIN_EXTERN const char *lin_query_functions(size_t i);
+
+/* Appends a set of models (vertex ids) sorted by id: one id a line
+ * (format 0, terminal-safe), a JSON array of brief records (1), or one
+ * brief record a line (2, NDJSON). */
+LIN_EXTERN int lin_export_set(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *set,
+                              int format);
+
 /* ---- the licence audit of one model's lineage --------------------------- */
 
 /* One model of the audit: the audited one (distance 0) or an ancestor. */
@@ -916,13 +943,16 @@ typedef struct lin_draw_opts {
 	 * selection with more than LIN_DRAW_MAX_EDGES_LIMIT is refused); at most
 	 * LIN_DRAW_MAX_EDGES_LIMIT. */
 	int max_edges;
+	/* The models to draw, instead of focus and its family: a set of vertex
+	 * ids, e.g. from lin_query_eval (borrowed; NULL: none). */
+	const igraph_vector_int_t *select;
 } lin_draw_opts;
 #define LIN_DRAW_OPTS_INIT                                                     \
 	{.focus = -1, .ancestors = 0, .descendants = 0, .depth = -1,           \
 	 .relations = LIN_REL_ALL, .left_to_right = 1, .by_year = 0,           \
 	 .title = NULL, .max_nodes = LIN_DRAW_MAX_NODES_DEFAULT,               \
 	 .group = LIN_GROUP_AUTO, .quarters = -1, .reduce = 0, .stagger = 3,   \
-	 .max_edges = LIN_DRAW_MAX_EDGES_DEFAULT}
+	 .max_edges = LIN_DRAW_MAX_EDGES_DEFAULT, .select = NULL}
 
 /* Selects the vertices a draw would show, sorted by vertex id. */
 LIN_EXTERN int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,

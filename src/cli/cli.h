@@ -89,6 +89,19 @@ size_t cli_data_paths(const cli_args *a, const char **paths);
  * Returns 0 or CLI_USAGE. */
 int cli_find(const lin_catalog *cat, const char *name, igraph_integer_t *v);
 
+/* Prints a query-language error (cli_error), then, for an error with a
+ * column, the expression with a caret under it. */
+void cli_query_error(const lin_error *err, const char *expr);
+
+/* The models of --select EXPR (the query language) into sel (initialised),
+ * traversals following the relations in mask. Returns 1 when --select is
+ * not given, 0 when sel holds the selection, CLI_USAGE after an error. */
+int cli_select(const cli_cmd *cmd, const cli_args *a, const lin_catalog *cat, lin_relmask mask,
+               igraph_vector_int_t *sel);
+
+/* The --select option of the verbs that draw or export a selection. */
+#define CLI_OPT_SELECT {"select", 0, "EXPR", "the models a query expression selects (see 'lineage query --help')"}
+
 /* Reads --relation and --depth into o. Returns 0 or CLI_USAGE. */
 int cli_query_opts(const cli_cmd *cmd, const cli_args *a, lin_query_opts *o);
 
@@ -137,6 +150,8 @@ extern const cli_cmd cmd_import, cmd_cache;
 extern const cli_cmd cmd_export;
 /* lineage diff OLD NEW: what changed between two catalogs (cmd_diff.c) */
 extern const cli_cmd cmd_diff;
+/* lineage query EXPR: the query language (cmd_query.c) */
+extern const cli_cmd cmd_query;
 /* lineage licenses MODEL: the licence audit of a lineage (cmd_licenses.c) */
 extern const cli_cmd cmd_licenses;
 

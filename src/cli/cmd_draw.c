@@ -22,7 +22,7 @@ static const cli_opt draw_opts[] = {
 	{"reduce", 0, NULL, "leave out an edge to a base's base (transitive reduction)"},
 	{"no-stagger", 0, NULL, "do not spread the leaves of wide families over several ranks"},
 	{"title", 0, "TEXT", "caption of the diagram"},
-	CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+	CLI_OPT_SELECT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
 /* The format from --format, else from the output file's extension. */
@@ -96,6 +96,7 @@ static int run_draw(const cli_cmd *cmd, const cli_args *a)
 	lin_buf out = LIN_BUF_INIT;
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	lin_error err;
+	igraph_vector_int_t sel = {0};
 	const char *path = cli_get(cmd, a, "output");
 	int rc = CLI_USAGE, fmt = pick_format(cli_get(cmd, a, "format"), path);
 	if (path && strcmp(path, "-") == 0)
@@ -110,6 +111,20 @@ static int run_draw(const cli_cmd *cmd, const cli_args *a)
 	if ((rc = cli_load(a, &cat, NULL, 0)) || (a->npos && (rc = cli_find(cat, a->pos[0], &o.focus))))
 		goto done;
 	rc = CLI_USAGE;
+	if (igraph_vector_int_init(&sel, 0) != IGRAPH_SUCCESS)
+		goto done;
+	int selected = cli_select(cmd, a, cat, o.relations, &sel);
+	if (selected == CLI_USAGE)
+		goto done;
+	if (selected == 0 && a->npos) {
+		cli_errorf("give MODEL or --select, not both");
+		goto done;
+	}
+	if (selected == 0) {
+		o.select = &sel;
+		if (!o.title) /* the caption says what was selected */
+			o.title = cli_get(cmd, a, "select");
+	}
 	if (lin_render(&out, cat, &o, (lin_format)fmt, &err) != 0 ||
 	    (path && lin_write_atomic(path, out.data, out.len, &err) != 0)) {
 		cli_error(&err);
@@ -117,6 +132,8 @@ static int run_draw(const cli_cmd *cmd, const cli_args *a)
 	}
 	rc = path ? CLI_OK : cli_emit(&out);
 done:
+	if (sel.stor_begin)
+		igraph_vector_int_destroy(&sel);
 	lin_buf_dispose(&out);
 	lin_catalog_free(cat);
 	return rc;
@@ -130,7 +147,8 @@ const cli_cmd cmd_draw = {
 	"--max-nodes models (or --max-edges edges) the most-derived are kept and the\n"
 	"others are counted in \"+N\" boxes by relation kind, as the caption says; a\n"
 	"big drawing is laid out with a bounded amount of work. --by-year draws the\n"
-	"evolution tree: one rank per year (or quarter), grouped by base family.",
+	"evolution tree: one rank per year (or quarter), grouped by base family.\n"
+	"--select EXPR draws the models a query expression selects (lineage query).",
 	draw_opts, 0, 1,
 };
 

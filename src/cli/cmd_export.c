@@ -19,7 +19,7 @@ static const cli_opt export_opts[] = {
 	{"output", 'o', "FILE|DIR", "write to FILE (csv: models.csv and edges.csv in DIR)"},
 	{"ancestors", 'a', NULL, "with MODEL: export its ancestors"},
 	{"descendants", 'D', NULL, "with MODEL: export its descendants (default: both)"},
-	CLI_OPT_DEPTH, CLI_OPT_RELATION, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
+	CLI_OPT_DEPTH, CLI_OPT_RELATION, CLI_OPT_SELECT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
 /* The format from --format, else from the output's extension. */
@@ -58,6 +58,14 @@ static int select_models(igraph_vector_int_t *sel, lin_relmask *mask, const cli_
 	lin_error_clear(&err);
 	if (rc)
 		return rc;
+	if ((rc = cli_select(cmd, a, cat, q.relations, sel)) != 1) {
+		*mask = q.relations;
+		if (rc == 0 && a->npos) {
+			cli_errorf("give MODEL or --select, not both");
+			return CLI_USAGE;
+		}
+		return rc;
+	}
 	if (a->npos && (rc = cli_find(cat, a->pos[0], &o.focus)))
 		return rc;
 	o.ancestors = cli_flag(cmd, a, "ancestors");
@@ -202,6 +210,7 @@ const cli_cmd cmd_export = {
 	"release, so Gephi's timeline plays the evolution. csv writes models.csv and\n"
 	"edges.csv into -o DIR; a cell starting with = + - @, a tab or a CR gets a\n"
 	"leading ' so that a spreadsheet does not run it as a formula. ndjson is one\n"
-	"JSON object a line: the models, then the edges.",
+	"JSON object a line: the models, then the edges. --select EXPR exports the\n"
+	"models a query expression selects (lineage query).",
 	export_opts, 0, 1,
 };

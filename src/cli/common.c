@@ -347,3 +347,31 @@ const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, siz
 	lin_buf_dispose(&b);
 	return buf;
 }
+
+void cli_query_error(const lin_error *err, const char *expr)
+{
+	cli_error(err);
+	if (strcmp(err->file, "<query>") != 0 || err->col <= 0 || strlen(expr) > 200)
+		return;
+	/* the expression, and a caret under the column (columns count characters) */
+	lin_buf b = LIN_BUF_INIT;
+	lin_escape(&b, expr, LIN_ESC_TERMINAL_LINE, 0);
+	fprintf(stderr, "  %s\n  %*s^\n", b.data ? b.data : "", err->col - 1, "");
+	lin_buf_dispose(&b);
+}
+
+int cli_select(const cli_cmd *cmd, const cli_args *a, const lin_catalog *cat, lin_relmask mask,
+               igraph_vector_int_t *sel)
+{
+	const char *expr = cli_get(cmd, a, "select");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error err;
+	if (!expr)
+		return 1;
+	o.relations = mask;
+	if (lin_query_eval(sel, cat, expr, &o, &err) != 0) {
+		cli_query_error(&err, expr);
+		return CLI_USAGE;
+	}
+	return 0;
+}

@@ -11,7 +11,7 @@
 
 static const cli_cmd *const commands[] = {
 	&cmd_ancestors, &cmd_descendants, &cmd_path, &cmd_common, &cmd_roots,
-	&cmd_show, &cmd_list, &cmd_stats, &cmd_licenses, &cmd_check, &cmd_diff, &cmd_draw, &cmd_docs, &cmd_export,
+	&cmd_show, &cmd_list, &cmd_stats, &cmd_query, &cmd_licenses, &cmd_check, &cmd_diff, &cmd_draw, &cmd_docs, &cmd_export,
 	&cmd_import, &cmd_cache, NULL,
 };
 

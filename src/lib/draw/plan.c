@@ -80,6 +80,27 @@ done:
 	return rc;
 }
 
+/* A given selection, checked and made a set (sorted, no repeats). */
+static int select_given(igraph_vector_int_t *out, const igraph_vector_int_t *sel,
+                        igraph_integer_t n, lin_error *err)
+{
+	int rc = 0;
+	LIN_IG(igraph_vector_int_update(out, sel));
+	igraph_vector_int_sort(out);
+	igraph_integer_t k = 0;
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(out); i++) {
+		igraph_integer_t v = VECTOR(*out)[i];
+		if (v < 0 || v >= n)
+			return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0,
+			                  "selected vertex %" IGRAPH_PRId " out of range", v);
+		if (k == 0 || VECTOR(*out)[k - 1] != v)
+			VECTOR(*out)[k++] = v;
+	}
+	LIN_IG(igraph_vector_int_resize(out, k));
+done:
+	return rc;
+}
+
 int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
                     const lin_draw_opts *o, lin_error *err)
 {
@@ -94,6 +115,8 @@ int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
 	if (o->focus >= n)
 		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0,
 		                "focus vertex %" IGRAPH_PRId " out of range", o->focus);
+	if (o->select)
+		return select_given(out, o->select, n, err);
 	if (o->focus >= 0)
 		return select_focus(out, cat, o, err);
 	LIN_IG(igraph_vector_int_resize(out, n));
