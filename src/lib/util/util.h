@@ -95,6 +95,15 @@ const char *lin_i_clip(char *buf, size_t n, const char *s);
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
 
+/* ---- hashing (sha1.c) ----------------------------------------------------- */
+
+/* SHA-1 of prefix (plen bytes) followed by data (len bytes) into out. */
+void lin_i_sha1(unsigned char out[20], const void *prefix, size_t plen, const void *data,
+                size_t len);
+/* The name-based UUID (RFC 4122 version 5) of data in namespace ns, as 36
+ * lowercase characters and a NUL: the same bytes give the same UUID. */
+void lin_i_uuid_v5(char out[37], const unsigned char ns[16], const void *data, size_t len);
+
 /* ---- files (fileio.c) ----------------------------------------------------- */
 
 /* Reads at most max bytes of a regular file into *out (NUL-terminated;
