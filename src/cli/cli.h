@@ -135,5 +135,7 @@ extern const cli_cmd cmd_ancestors, cmd_descendants, cmd_path, cmd_common,
 extern const cli_cmd cmd_import, cmd_cache;
 /* lineage diff OLD NEW: what changed between two catalogs (cmd_diff.c) */
 extern const cli_cmd cmd_diff;
+/* lineage bom MODEL: the model's AI-BOM (cmd_bom.c) */
+extern const cli_cmd cmd_bom;
 
 #endif
