@@ -184,7 +184,7 @@ int bom_license_ref(const char *id, char *buf, size_t n, const lin_license **ent
 void bom_each_field(const lin_model *m, void (*fn)(void *ctx, const char *key, const char *val),
                     void *ctx)
 {
-	static const char *const placed[] = {"name", "org", "links", "sources", "parents", NULL};
+	static const char *const placed[] = {"name", "org", "links", "parents", NULL};
 	size_t n;
 	const lin_field *f = lin_model_fields(&n);
 	for (size_t i = 0; i < n; i++) {

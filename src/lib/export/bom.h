@@ -96,7 +96,7 @@ const char *bom_approach(lin_stage s);
 int bom_license_ref(const char *id, char *buf, size_t n, const lin_license **entry);
 
 /* Calls fn for each recorded field of m that has no place of its own in
- * a BOM's component (every field but name, org, links, sources, parents;
+ * a BOM's component (every field but name, org, links and parents;
  * a list once per item; a flag only when set), in the field table's order:
  * key ("license_note") and value. */
 void bom_each_field(const lin_model *m, void (*fn)(void *ctx, const char *key, const char *val),

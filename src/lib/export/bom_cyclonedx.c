@@ -2,7 +2,9 @@
  * bom_cyclonedx.c - the AI-BOM as CycloneDX 1.6 JSON: the model as
  * metadata.component, its ancestors nested in pedigree.ancestors (each
  * appearance a component of its own, the edge it stands for in
- * "lineage:" properties, since a pedigree has no relation field), every
+ * lineage:relation, lineage:variant, lineage:note and lineage:source
+ * properties, since a pedigree has no relation field; the model's own
+ * fields as lineage:KEY, KEY as the catalog writes it), every
  * ancestor once more in the flat "components" list, which the
  * "dependencies" graph references.
  */
@@ -135,11 +137,9 @@ static void component(bom_doc *d, size_t p, unsigned nth, igraph_integer_t e, co
 		if (par->note)
 			prop(&ps, "lineage:note", par->note);
 		for (size_t i = 0; i < par->sources.n; i++)
-			prop(&ps, "lineage:edge-source", par->sources.items[i]);
+			prop(&ps, "lineage:source", par->sources.items[i]);
 	}
 	bom_each_field(m, field_prop, &ps);
-	for (size_t i = 0; i < m->sources.n; i++)
-		prop(&ps, "lineage:source", m->sources.items[i]);
 	if (why)
 		prop(&ps, "lineage:pedigree", why);
 	bom_raw(d, "]");
