@@ -8,6 +8,7 @@
  */
 #include "bom.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,30 @@ void bom_kv(bom_doc *d, const char *key, const char *val)
 	lin_buf_puts(d->json, key);
 	lin_buf_puts(d->json, "\":");
 	lin_json_string(d->json, val);
+}
+
+void bom_url(bom_doc *d, const char *url)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	lin_buf_puts(d->json, "\"");
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+		int pct = *p == '%' && isxdigit(p[1]) && isxdigit(p[2]);
+		if (*p > 0x20 && *p < 0x7f && !strchr("\"<>\\^`{|}", *p) && (*p != '%' || pct))
+			lin_buf_append(d->json, (const char *)p, 1);
+		else
+			lin_buf_printf(d->json, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	lin_buf_puts(d->json, "\"");
+}
+
+void bom_kv_url(bom_doc *d, const char *key, const char *url)
+{
+	if (!url)
+		return;
+	lin_buf_puts(d->json, ",\"");
+	lin_buf_puts(d->json, key);
+	lin_buf_puts(d->json, "\":");
+	bom_url(d, url);
 }
 
 /* A Hub name part: letters, digits, '-', '_', '.', at most 96 bytes. */

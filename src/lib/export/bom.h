@@ -66,6 +66,13 @@ void bom_str(bom_doc *d, const char *s);
 void bom_kv(bom_doc *d, const char *key, const char *val);
 void bom_raw(bom_doc *d, const char *s);
 
+/* Appends url as a JSON string that is a valid URI: spaces, quotes, <>\^`{|},
+ * controls, a '%' not followed by two hex digits and every byte past ASCII
+ * percent-encoded (the catalog checks a link's scheme, not its syntax);
+ * ,"key":url (nothing when url is NULL). */
+void bom_url(bom_doc *d, const char *url);
+void bom_kv_url(bom_doc *d, const char *key, const char *url);
+
 /* The Hugging Face Hub id "ORG/NAME" of m into buf: from a link
  * https://huggingface.co/ORG/NAME, else (a base known only from a card)
  * from an external model's name of that form. 0 when m has none. */

@@ -51,7 +51,7 @@ static void licenses(bom_doc *d, const lin_model *m)
 		bom_raw(d, "\"name\":");
 		bom_str(d, l ? l->name : m->license);
 		if (l)
-			bom_kv(d, "url", l->url);
+			bom_kv_url(d, "url", l->url);
 	}
 	bom_raw(d, ",\"acknowledgement\":\"declared\"}}]");
 }
@@ -63,7 +63,7 @@ static void ext_refs(bom_doc *d, const lin_model *m)
 		bom_raw(d, n++ ? ",{\"type\":\"" : ",\"externalReferences\":[{\"type\":\"");
 		bom_raw(d, bom_link_type(m->links.items[i]));
 		bom_raw(d, "\"");
-		bom_kv(d, "url", m->links.items[i]);
+		bom_kv_url(d, "url", m->links.items[i]);
 		bom_raw(d, "}");
 	}
 	for (size_t i = 0; i < m->sources.n; i++) {
@@ -71,7 +71,7 @@ static void ext_refs(bom_doc *d, const lin_model *m)
 		if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
 			continue; /* a file of the catalog's sources: a property only */
 		bom_raw(d, n++ ? ",{\"type\":\"documentation\"" : ",\"externalReferences\":[{\"type\":\"documentation\"");
-		bom_kv(d, "url", s);
+		bom_kv_url(d, "url", s);
 		bom_raw(d, ",\"comment\":\"a source of the catalog entry\"}");
 	}
 	if (n)

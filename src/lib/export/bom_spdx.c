@@ -113,7 +113,7 @@ static void spdx_model(bom_doc *d, size_t p)
 		if (l && l->url && strncmp(lic, "LicenseRef-", 11) == 0) {
 			bom_raw(d, ",\"simplelicensing_customIdToUri\":[{\"type\":\"DictionaryEntry\"");
 			bom_kv(d, "key", lic);
-			bom_kv(d, "value", l->url);
+			bom_kv_url(d, "value", l->url);
 			bom_raw(d, "}]");
 		}
 		bom_raw(d, "}");
@@ -135,9 +135,9 @@ static void spdx_model(bom_doc *d, size_t p)
 		bom_kv(d, "releaseTime", t);
 	bom_raw(d, ",\"software_primaryPurpose\":\"model\",\"software_packageVersion\":\"NOASSERTION\"");
 	const char *dl = bom_download(m);
-	bom_kv(d, "software_downloadLocation", dl ? dl : "NOASSERTION");
+	bom_kv_url(d, "software_downloadLocation", dl ? dl : "NOASSERTION");
 	if (m->links.n)
-		bom_kv(d, "software_homePage", m->links.items[0]);
+		bom_kv_url(d, "software_homePage", m->links.items[0]);
 	if (bom_hub_id(m, hub, sizeof(hub))) {
 		bom_raw(d, ",\"software_packageUrl\":");
 		bom_purl(d, hub);
