@@ -9,7 +9,9 @@ unique, every relationship's ends checked to be elements, and its ancestorOf
 relationships compared with the lineage's edges. Each document is written
 twice and compared byte for byte.
 
-usage: bom_check.py path/to/lineage   (from the repository root)
+usage: bom_check.py path/to/lineage   (the cases below)
+       bom_check.py --files FILE...    (validates BOMs already written:
+                                        tests/cli/hostile.sh)
 """
 import json
 import os
@@ -20,7 +22,9 @@ import warnings
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 import jsonschema  # noqa: E402
 
-BIN = os.path.abspath(sys.argv[1])
+FILES = sys.argv[2:] if sys.argv[1:2] == ["--files"] else None
+FILES = [os.path.abspath(f) for f in FILES] if FILES is not None else None
+BIN = None if FILES is not None else os.path.abspath(sys.argv[1])
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SCHEMAS = os.path.join(ROOT, "tests", "fixtures", "schemas", "cyclonedx")
 os.chdir(ROOT)
@@ -87,10 +91,10 @@ def props(c, name):
     return [p["value"] for p in c.get("properties", []) if p["name"] == name]
 
 
-def check_cdx(args):
+def check_cdx(args, raw=None):
     """A valid CycloneDX 1.6 BOM: returns it parsed."""
     global checked
-    raw = run(args)
+    raw = run(args) if raw is None else raw
     what = "lineage " + " ".join(args)
     try:
         bom = json.loads(raw)
@@ -124,11 +128,11 @@ def edges_of(bom):
     return {(p, d["ref"]) for d in bom["dependencies"] for p in d["dependsOn"]}
 
 
-def check_spdx(args, cdx):
+def check_spdx(args, cdx, raw=None):
     """A well-formed SPDX 3.0.1 document whose ancestorOf relationships are
     exactly the lineage's edges (as the CycloneDX dependencies have them)."""
     global checked
-    raw = run(args)
+    raw = run(args) if raw is None else raw
     what = "lineage " + " ".join(args)
     try:
         doc = json.loads(raw)
@@ -192,6 +196,17 @@ def both(args):
     spdx = check_spdx(["bom", "--format", "spdx"] + args, cdx)
     return cdx, spdx
 
+
+if FILES is not None:
+    for f in FILES:
+        with open(f, "rb") as fh:
+            raw = fh.read()
+        if b'"@context"' in raw[:200]:
+            check_spdx([f], None, raw)
+        else:
+            check_cdx([f], raw)
+    print("%d documents checked, %d problems" % (checked, len(failures)))
+    sys.exit(1 if failures else 0)
 
 # ---- a root: no pedigree ---------------------------------------------------------
 cdx, spdx = both(["llama", "--data", "data"])
