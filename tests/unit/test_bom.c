@@ -538,6 +538,37 @@ static void sha1_vectors(void **state)
 	}
 }
 
+/* data/README.md's licence table is license.c's, row for row. */
+static void licence_table_documented(void **state)
+{
+	(void)state;
+	char *doc = NULL;
+	size_t len = 0, n = 0, rows = 0;
+	lin_error e;
+	const lin_license *l = lin_licenses(&n);
+	assert_int_equal(lin_read_file(&doc, &len, FIXTURES "/../../data/README.md", 1 << 20, &e), 0);
+	char *table = strstr(doc, "\n## Licences\n");
+	assert_non_null(table);
+	char *end = strstr(table + 1, "\n## ");
+	if (end)
+		*end = '\0';
+	for (const char *p = table; (p = strstr(p, "\n| `")); p++)
+		rows++;
+	assert_int_equal(rows, n);
+	for (size_t i = 0; i < n; i++) {
+		char row[512];
+		snprintf(row, sizeof(row), "\n| `%s` | %s%s%s | %s | %s |\n", l[i].id,
+		         l[i].spdx ? "`" : "", l[i].spdx ? l[i].spdx : "(none: nothing is declared)",
+		         l[i].spdx ? "`" : "", l[i].name, lin_license_class_name(l[i].cls));
+		if (!strstr(table, row))
+			fail_msg("data/README.md lacks the row%s", row);
+		/* an SPDX id or one of ours, never anything else */
+		if (l[i].spdx && strncmp(l[i].spdx, "LicenseRef-", 11) == 0)
+			assert_int_equal(strncmp(l[i].spdx, "LicenseRef-lineage-", 19), 0);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deterministic, setup, teardown),
 		cmocka_unit_test_setup_teardown(errors_and_formats, setup, teardown),
 		cmocka_unit_test(sha1_vectors),
+		cmocka_unit_test(licence_table_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
