@@ -1,8 +1,8 @@
 /*
  * bom.h - the AI-BOM writer's façade (bom.c) and its backends
  * (bom_cyclonedx.c, bom_spdx.c), in the manner of curl's vtls: the façade
- * decides what goes in and the rules both formats share; each backend is
- * one struct of function pointers that spells it.
+ * decides what goes in, each backend is one struct of function pointers
+ * that spells it, and both call the rules they share (bom_rules.c).
  */
 #ifndef LIN_EXPORT_BOM_H
 #define LIN_EXPORT_BOM_H
@@ -51,7 +51,7 @@ extern const bom_backend lin_i_bom_cyclonedx, lin_i_bom_spdx;
 	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" \
 	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01"
 
-/* ---- what the formats share (bom.c) ---------------------------------------- */
+/* ---- what the formats share (bom_rules.c) ------------------------------------ */
 
 static inline const lin_model *bom_model(const bom_doc *d, size_t p)
 {
@@ -115,6 +115,8 @@ void bom_each_field(const lin_model *m, void (*fn)(void *ctx, const char *key, c
  * of components were written or p appears for the first time. Counts the
  * appearance; *nth receives its number (1, 2, ...). */
 int bom_expand(bom_doc *d, size_t p, int depth, unsigned *nth);
+
+/* ---- the façade (bom.c) ---------------------------------------------------- */
 
 /* lin_export_bom with the pedigree's bounds as parameters (tests). */
 int lin_i_export_bom(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
