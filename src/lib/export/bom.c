@@ -46,8 +46,10 @@ static int collect(bom_doc *d, igraph_integer_t v, const lin_query_opts *o, lin_
 	d->pos = malloc((n + 1) * sizeof(*d->pos));
 	d->first = malloc((d->nv + 1) * sizeof(*d->first));
 	d->seen = calloc(d->nv, sizeof(*d->seen));
-	if (!d->verts || !d->pos || !d->first || !d->seen)
-		goto oom;
+	if (!d->verts || !d->pos || !d->first || !d->seen) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
 	for (size_t i = 0; i < n; i++)
 		d->pos[i] = -1;
 	d->verts[0] = v;
@@ -67,17 +69,16 @@ static int collect(bom_doc *d, igraph_integer_t v, const lin_query_opts *o, lin_
 			if (d->ne == cap) {
 				size_t c = cap ? 2 * cap : 64;
 				igraph_integer_t *x = realloc(d->edges, c * sizeof(*x));
-				if (!x)
-					goto oom;
+				if (!x) {
+					rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+					goto done;
+				}
 				d->edges = x, cap = c;
 			}
 			d->edges[d->ne++] = e;
 		}
 	}
 	d->first[d->nv] = d->ne;
-	goto done;
-oom:
-	rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	lin_i_vec_free(&in);
 	lin_hits_dispose(&anc);
@@ -242,15 +243,13 @@ int lin_i_export_bom(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
 		be->edge(&d, k);
 	if (be->end)
 		be->end(&d);
-	if (json.oom)
-		goto oom;
-	indent_json(out, json.data, json.len);
-	if (out->oom)
-		goto oom;
+	if (!json.oom)
+		indent_json(out, json.data, json.len);
+	if (json.oom || out->oom) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
 	stamp_uuid(out, from);
-	goto done;
-oom:
-	rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
 	free(d.verts);
 	free(d.pos);
