@@ -14,5 +14,9 @@ if ! python3 -c 'import jsonschema' 2>/dev/null; then
 	exit 77
 fi
 unset LINEAGE_DATA
-export LINEAGE_CACHE=${LINEAGE_CACHE:-$(mktemp -d)}
-exec python3 tests/cli/bom_check.py "$bin"
+if [ -z "${LINEAGE_CACHE:-}" ]; then
+	LINEAGE_CACHE=$(mktemp -d)
+	trap 'rm -rf "$LINEAGE_CACHE"' EXIT
+	export LINEAGE_CACHE
+fi
+python3 tests/cli/bom_check.py "$bin"
