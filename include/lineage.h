@@ -816,6 +816,41 @@ LIN_EXTERN int lin_export_ndjson(lin_buf *out, const lin_sink *sink, const lin_c
                                  const igraph_vector_int_t *sel, lin_relmask mask,
                                  lin_error *err);
 
+/* ---- AI-BOMs ------------------------------------------------------------ */
+
+/* The formats of an AI bill of materials. */
+typedef enum lin_bom_format {
+	LIN_BOM_CYCLONEDX, /* CycloneDX 1.6 JSON */
+	LIN_BOM_SPDX       /* SPDX 3.0.1 JSON-LD */
+} lin_bom_format;
+
+/* Parses "cyclonedx" or "spdx"; returns the value or -1. */
+LIN_EXTERN int lin_bom_format_parse(const char *s);
+
+/* Bounds on a CycloneDX pedigree, which nests every way an ancestor is
+ * reached (a diamond-rich Hub family has exponentially many): past
+ * LIN_BOM_MAX_COMPONENTS components only a model's first appearance is
+ * expanded, and nothing nests deeper than LIN_BOM_MAX_DEPTH; a component
+ * left unexpanded says so in a property, and its ancestors are in the flat
+ * "components" list and "dependencies" all the same. */
+#define LIN_BOM_MAX_COMPONENTS 10000
+#define LIN_BOM_MAX_DEPTH 64
+
+/* Appends the AI-BOM of model v to out: v and every ancestor reached
+ * through the relation kinds of o->relations, at most o->depth steps up
+ * (o->depth < 0: up to the roots), with each edge's relation kind, variant,
+ * note and sources; o may be NULL (every relation, no depth limit).
+ * CycloneDX: v as metadata.component with its ancestors nested in
+ * pedigree.ancestors, each ancestor once more in "components", and the
+ * edges as "dependencies". SPDX: an ai_AIPackage per model, an ancestorOf
+ * relationship per edge, declared licences. README.md ("AI-BOMs") says
+ * what goes where. Deterministic: the serial number (CycloneDX) and the
+ * element ids (SPDX) come from a name-based UUID of the document's own
+ * bytes, and no clock is read. Returns 0; LIN_EINVAL for a bad format or
+ * vertex or an unfinished catalog; LIN_ENOMEM, LIN_EGRAPH (err says why). */
+LIN_EXTERN int lin_export_bom(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                              lin_bom_format fmt, const lin_query_opts *o, lin_error *err);
+
 /* ---- comparing two catalogs ------------------------------------------ */
 
 /* One changed field of a model present in both catalogs: the field (an

@@ -154,5 +154,7 @@ extern const cli_cmd cmd_diff;
 extern const cli_cmd cmd_query;
 /* lineage licenses MODEL: the licence audit of a lineage (cmd_licenses.c) */
 extern const cli_cmd cmd_licenses;
+/* lineage bom MODEL: the model's AI-BOM (cmd_bom.c) */
+extern const cli_cmd cmd_bom;
 
 #endif

@@ -11,8 +11,8 @@
 
 static const cli_cmd *const commands[] = {
 	&cmd_ancestors, &cmd_descendants, &cmd_path, &cmd_common, &cmd_roots,
-	&cmd_show, &cmd_list, &cmd_stats, &cmd_query, &cmd_licenses, &cmd_check, &cmd_diff, &cmd_draw, &cmd_docs, &cmd_export,
-	&cmd_import, &cmd_cache, NULL,
+	&cmd_show, &cmd_list, &cmd_stats, &cmd_query, &cmd_licenses, &cmd_check, &cmd_diff, &cmd_bom,
+	&cmd_draw, &cmd_docs, &cmd_export, &cmd_import, &cmd_cache, NULL,
 };
 
 static void usage(FILE *f)

@@ -102,6 +102,15 @@ size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
  * away (the first of equals), for a "did you mean"; NULL when none is. */
 const char *lin_i_nearest_word(const char *const *words, const char *w);
 
+/* ---- hashing (sha1.c) ----------------------------------------------------- */
+
+/* SHA-1 of prefix (plen bytes) followed by data (len bytes) into out. */
+void lin_i_sha1(unsigned char out[20], const void *prefix, size_t plen, const void *data,
+                size_t len);
+/* The name-based UUID (RFC 4122 version 5) of data in namespace ns, as 36
+ * lowercase characters and a NUL: the same bytes give the same UUID. */
+void lin_i_uuid_v5(char out[37], const unsigned char ns[16], const void *data, size_t len);
+
 /* ---- files (fileio.c) ----------------------------------------------------- */
 
 /* Reads at most max bytes of a regular file into *out (NUL-terminated;

@@ -1,0 +1,1 @@
+bom alpaca --format spdx --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+bom alpaca --data tests/fixtures/mini

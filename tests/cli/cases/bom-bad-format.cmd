@@ -1,0 +1,1 @@
+bom alpaca --format xml --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+bom alpaca --relation weights --data tests/fixtures/mini

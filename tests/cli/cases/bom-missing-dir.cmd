@@ -1,0 +1,1 @@
+bom alpaca -o tests/no-such-dir/alpaca.cdx.json --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+bom --data tests/fixtures/mini

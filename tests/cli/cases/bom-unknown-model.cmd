@@ -1,0 +1,1 @@
+bom alpacca --data tests/fixtures/mini
