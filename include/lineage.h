@@ -156,6 +156,12 @@ typedef enum lin_escape_format {
  * LIN_ENOMEM when out ran out of memory, LIN_EINVAL for a bad format. */
 LIN_EXTERN int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max);
 
+/* The word of the NULL-terminated list words nearest to w, at most two
+ * edits (Levenshtein) away, the first of equals; NULL when none is that
+ * near. The one "did you mean" rule for words: unknown catalog keys, and
+ * the CLI's unknown verbs and options. Borrowed from words. */
+LIN_EXTERN const char *lin_nearest_word(const char *const *words, const char *w);
+
 /* ---- vocabularies ------------------------------------------------------ */
 
 typedef enum lin_relation {

@@ -36,21 +36,6 @@ static void problem(lin_entry_ctx *c, int is_warning, int code, const lin_ynode 
 		c->first = e;
 }
 
-/* The closest of a NULL-terminated word list to w, or NULL. */
-static const char *nearest_word(const char *const *words, const char *w)
-{
-	const char *best = NULL;
-	size_t bestd = 3;
-	for (size_t i = 0; words[i]; i++) {
-		size_t d = lin_i_edit_distance(w, words[i], 2);
-		if (d < bestd) {
-			bestd = d;
-			best = words[i];
-		}
-	}
-	return best;
-}
-
 static const lin_ynode *map_get(const lin_ynode *map, const char *key)
 {
 	for (size_t i = 0; i + 1 < map->n; i += 2)
@@ -83,7 +68,7 @@ static int check_keys(lin_entry_ctx *c, const lin_ynode *map, const char *const 
 		for (size_t j = 0; keys[j]; j++)
 			known |= strcmp(keys[j], k->str) == 0;
 		if (!known) {
-			const char *near = nearest_word(keys, k->str);
+			const char *near = lin_nearest_word(keys, k->str);
 			problem(c, 0, LIN_ESCHEMA, k, "unknown key '%s' in %s%s%s%s", LIN_I_CLIP(k->str, 64), what,
 			        near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 			bad = 1;
