@@ -440,8 +440,13 @@ typedef struct lin_open_opts {
 	const char *cache_dir;     /* the binary index cache's directory; NULL or ""
 	                              parses every time */
 	lin_cache_status *status;  /* where to say what the cache did (may be NULL) */
+	/* The catalog text a path "-" stands for (the caller read it, e.g.
+	 * from standard input), named "<stdin>" in messages; a set of paths
+	 * with "-" is never cached. NULL: "-" is a file name like any other. */
+	const char *stdin_data;
+	size_t stdin_len;
 } lin_open_opts;
-#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL}
+#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL, .stdin_data = NULL, .stdin_len = 0}
 
 /* The one way in: opens and finishes the catalog made of paths, each a
  * catalog file, a directory of *.yaml files, or Hugging Face model cards (a
