@@ -661,6 +661,47 @@ LIN_EXTERN int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_inte
                                igraph_neimode_t mode, const lin_query_opts *o,
                                lin_error *err);
 
+/* How a text tree is drawn, as `cargo tree` offers: the characters of its
+ * branches, what starts each line, and whether a model met again is
+ * expanded again. */
+typedef enum lin_tree_charset {
+	LIN_TREE_UTF8, /* ├── └── │ */
+	LIN_TREE_ASCII /* |-- `-- | */
+} lin_tree_charset;
+typedef enum lin_tree_prefix {
+	LIN_TREE_INDENT, /* branches drawn */
+	LIN_TREE_DEPTH,  /* the line's depth (0: the model asked about), then a space */
+	LIN_TREE_NONE    /* nothing: a flat list */
+} lin_tree_prefix;
+/* The most lines a tree without dedupe writes (the last says it was cut). */
+#define LIN_TREE_MAX_LINES 10000
+typedef struct lin_tree_opts {
+	lin_tree_charset charset;
+	lin_tree_prefix prefix;
+	int dedupe;       /* 1: a model met again is marked (*), expanded once */
+	size_t max_lines; /* with dedupe 0: the bound (0: LIN_TREE_MAX_LINES) */
+} lin_tree_opts;
+#define LIN_TREE_OPTS_INIT                                                     \
+	{.charset = LIN_TREE_UTF8, .prefix = LIN_TREE_INDENT, .dedupe = 1,     \
+	 .max_lines = LIN_TREE_MAX_LINES}
+
+/* lin_export_tree drawn as t says (lin_export_tree is this with
+ * LIN_TREE_OPTS_INIT). With t->dedupe 0 a model is expanded wherever it is
+ * met, no "(*)"; the tree stops after t->max_lines lines with a last line
+ * saying so. */
+LIN_EXTERN int lin_export_tree_ext(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                                   igraph_neimode_t mode, const lin_query_opts *o,
+                                   const lin_tree_opts *t, lin_error *err);
+
+/* Writes the chains of lin_query_paths from top down to a descendant as one
+ * tree (`nix why-depends`): top's label, then one line per step with its
+ * relation kind, chains that start alike drawn once up to where they part,
+ * siblings by id; drawn as t says (t->dedupe is not used). Returns 0 or
+ * LIN_ENOMEM. */
+LIN_EXTERN int lin_export_why(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
+                              const igraph_vector_int_list_t *paths, const lin_tree_opts *t,
+                              lin_error *err);
+
 /* Appends model v's display label: "Name [id]", or the id alone when the
  * name is missing or equal to it, escaped for one line of terminal text
  * (LIN_ESC_TERMINAL_LINE: no line break or other hidden code point). The
