@@ -557,6 +557,13 @@ LIN_EXTERN void lin_roots_dispose(lin_roots *r);
 LIN_EXTERN int lin_query_roots(lin_roots *out, const lin_catalog *cat,
                                const lin_query_opts *o, lin_error *err);
 
+/* The members of v's family: every model derived from v through the
+ * relations of o (o->depth too), v itself not included, sorted by id
+ * (strcmp), into out, which the caller has initialised (its contents are
+ * replaced). igraph's BFS, as lin_query_reach. */
+LIN_EXTERN int lin_query_members(igraph_vector_int_t *out, const lin_catalog *cat,
+                                 igraph_integer_t v, const lin_query_opts *o, lin_error *err);
+
 /* Catalog statistics. */
 typedef struct lin_stats {
 	igraph_integer_t models, edges, roots, leaves, components;
@@ -740,6 +747,12 @@ LIN_EXTERN int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
  * brief model object plus "descendants" and "by_relation" counts. */
 LIN_EXTERN int lin_export_roots_json(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
                           size_t n);
+/* The same; with members not NULL each root also has "members": the ids
+ * of lin_query_members under those options. err may be NULL when members
+ * is. */
+LIN_EXTERN int lin_export_roots_json_ext(lin_buf *out, const lin_catalog *cat,
+                                         const lin_roots *roots, size_t n,
+                                         const lin_query_opts *members, lin_error *err);
 
 /* Appends {"schema", "ancestor", "descendant", "paths"}: the chains of
  * lin_query_paths from top down to bottom (either may be -1: null when no
