@@ -167,6 +167,12 @@ typedef enum lin_escape_format {
  * LIN_ENOMEM when out ran out of memory, LIN_EINVAL for a bad format. */
 LIN_EXTERN int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max);
 
+/* The word of the NULL-terminated list words nearest to w, at most two
+ * edits (Levenshtein) away, the first of equals; NULL when none is that
+ * near. The one "did you mean" rule for words: unknown catalog keys, and
+ * the CLI's unknown verbs and options. Borrowed from words. */
+LIN_EXTERN const char *lin_nearest_word(const char *const *words, const char *w);
+
 /* ---- vocabularies ------------------------------------------------------ */
 
 typedef enum lin_relation {
@@ -445,8 +451,13 @@ typedef struct lin_open_opts {
 	const char *cache_dir;     /* the binary index cache's directory; NULL or ""
 	                              parses every time */
 	lin_cache_status *status;  /* where to say what the cache did (may be NULL) */
+	/* The catalog text a path "-" stands for (the caller read it, e.g.
+	 * from standard input), named "<stdin>" in messages; a set of paths
+	 * with "-" is never cached. NULL: "-" is a file name like any other. */
+	const char *stdin_data;
+	size_t stdin_len;
 } lin_open_opts;
-#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL}
+#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL, .stdin_data = NULL, .stdin_len = 0}
 
 /* The one way in: opens and finishes the catalog made of paths, each a
  * catalog file, a directory of *.yaml files, or Hugging Face model cards (a
@@ -556,6 +567,13 @@ LIN_EXTERN void lin_roots_dispose(lin_roots *r);
 /* All roots with at least one descendant, most-derived first (ties by id). */
 LIN_EXTERN int lin_query_roots(lin_roots *out, const lin_catalog *cat,
                                const lin_query_opts *o, lin_error *err);
+
+/* The members of v's family: every model derived from v through the
+ * relations of o (o->depth too), v itself not included, sorted by id
+ * (strcmp), into out, which the caller has initialised (its contents are
+ * replaced). igraph's BFS, as lin_query_reach. */
+LIN_EXTERN int lin_query_members(igraph_vector_int_t *out, const lin_catalog *cat,
+                                 igraph_integer_t v, const lin_query_opts *o, lin_error *err);
 
 /* Catalog statistics. */
 typedef struct lin_stats {
@@ -688,6 +706,47 @@ LIN_EXTERN int lin_export_tree(lin_buf *out, const lin_catalog *cat, igraph_inte
                                igraph_neimode_t mode, const lin_query_opts *o,
                                lin_error *err);
 
+/* How a text tree is drawn, as `cargo tree` offers: the characters of its
+ * branches, what starts each line, and whether a model met again is
+ * expanded again. */
+typedef enum lin_tree_charset {
+	LIN_TREE_UTF8, /* ├── └── │ */
+	LIN_TREE_ASCII /* |-- `-- | */
+} lin_tree_charset;
+typedef enum lin_tree_prefix {
+	LIN_TREE_INDENT, /* branches drawn */
+	LIN_TREE_DEPTH,  /* the line's depth (0: the model asked about), then a space */
+	LIN_TREE_NONE    /* nothing: a flat list */
+} lin_tree_prefix;
+/* The most lines a tree without dedupe writes (the last says it was cut). */
+#define LIN_TREE_MAX_LINES 10000
+typedef struct lin_tree_opts {
+	lin_tree_charset charset;
+	lin_tree_prefix prefix;
+	int dedupe;       /* 1: a model met again is marked (*), expanded once */
+	size_t max_lines; /* with dedupe 0: the bound (0: LIN_TREE_MAX_LINES) */
+} lin_tree_opts;
+#define LIN_TREE_OPTS_INIT                                                     \
+	{.charset = LIN_TREE_UTF8, .prefix = LIN_TREE_INDENT, .dedupe = 1,     \
+	 .max_lines = LIN_TREE_MAX_LINES}
+
+/* lin_export_tree drawn as t says (lin_export_tree is this with
+ * LIN_TREE_OPTS_INIT). With t->dedupe 0 a model is expanded wherever it is
+ * met, no "(*)"; the tree stops after t->max_lines lines with a last line
+ * saying so. */
+LIN_EXTERN int lin_export_tree_ext(lin_buf *out, const lin_catalog *cat, igraph_integer_t v,
+                                   igraph_neimode_t mode, const lin_query_opts *o,
+                                   const lin_tree_opts *t, lin_error *err);
+
+/* Writes the chains of lin_query_paths from top down to a descendant as one
+ * tree (`nix why-depends`): top's label, then one line per step with its
+ * relation kind, chains that start alike drawn once up to where they part,
+ * siblings by id; drawn as t says (t->dedupe is not used). Returns 0 or
+ * LIN_ENOMEM. */
+LIN_EXTERN int lin_export_why(lin_buf *out, const lin_catalog *cat, igraph_integer_t top,
+                              const igraph_vector_int_list_t *paths, const lin_tree_opts *t,
+                              lin_error *err);
+
 /* Appends model v's display label: "Name [id]", or the id alone when the
  * name is missing or equal to it, escaped for one line of terminal text
  * (LIN_ESC_TERMINAL_LINE: no line break or other hidden code point). The
@@ -726,6 +785,12 @@ LIN_EXTERN int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
  * brief model object plus "descendants" and "by_relation" counts. */
 LIN_EXTERN int lin_export_roots_json(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
                           size_t n);
+/* The same; with members not NULL each root also has "members": the ids
+ * of lin_query_members under those options. err may be NULL when members
+ * is. */
+LIN_EXTERN int lin_export_roots_json_ext(lin_buf *out, const lin_catalog *cat,
+                                         const lin_roots *roots, size_t n,
+                                         const lin_query_opts *members, lin_error *err);
 
 /* Appends {"schema", "ancestor", "descendant", "paths"}: the chains of
  * lin_query_paths from top down to bottom (either may be -1: null when no

@@ -33,16 +33,41 @@ typedef struct cli_args {
 	int ndata;
 } cli_args;
 
+/* One verb, tmux's cmd_entry style: every entry is written with
+ * designated initialisers, and the same entry prints --help, the man page
+ * (`lineage man`) and the completion scripts (`lineage completion`), so
+ * they cannot drift apart. */
 typedef struct cli_cmd cli_cmd;
 struct cli_cmd {
 	const char *name;
-	int (*run)(const cli_cmd *cmd, const cli_args *a);
-	const char *args;    /* positional synopsis, e.g. "MODEL" */
-	const char *summary; /* one line */
-	const char *help;    /* a paragraph, may be NULL */
-	const cli_opt *opts; /* terminated by {NULL} */
+	const char *args;     /* positional synopsis, e.g. "MODEL" */
+	const char *summary;  /* one line */
+	const char *help;     /* a paragraph, may be NULL */
+	const char *examples; /* command lines, one per line, each "lineage ..." */
+	const char *exits;    /* the exit statuses, one line each; NULL: the usual
+	                         "0 ok, 2 usage or input error" */
+	const cli_opt *opts;  /* terminated by CLI_OPT_END */
 	int min_pos, max_pos;
+	int hidden;           /* not listed in the usage, the man page or completion */
+	int (*run)(const cli_cmd *cmd, const cli_args *a);
 };
+
+/* Every verb, NULL-terminated, in the order the usage lists them
+ * (commands.c). */
+extern const cli_cmd *const cli_commands[];
+/* The verb named name, or NULL. */
+const cli_cmd *cli_command(const char *name);
+/* Prints the usage of `lineage` itself: the commands and the globals. */
+void cli_main_usage(void *f);
+
+/* The options that may come before the verb, as `git -C` and `kubectl
+ * --context` do; main hands them to the verb, which must take them. */
+typedef struct cli_global {
+	const char *name;
+	char short_name;
+} cli_global;
+#define CLI_NGLOBALS 3
+extern const cli_global cli_globals[CLI_NGLOBALS];
 
 /* Options several verbs share, for their tables. */
 #define CLI_OPT_DATA {"data", 'd', "PATH", "catalog file or directory (repeatable; default ./data, $LINEAGE_DATA, the installed catalog)"}
@@ -50,14 +75,32 @@ struct cli_cmd {
 #define CLI_OPT_FORMAT {"format", 'f', "text|json", "output format (default text)"}
 #define CLI_OPT_DEPTH {"depth", 0, "N", "at most N derivation steps away"}
 #define CLI_OPT_HELP {"help", 'h', NULL, "show this help"}
+/* The text tree's look, as `cargo tree` has it (cli_tree_opts reads them). */
+#define CLI_OPT_CHARSET {"charset", 0, "utf8|ascii", "tree characters (default: ascii when the locale is not UTF-8)"}
+#define CLI_OPT_PREFIX {"prefix", 0, "STYLE", "what starts each line: indent (the branches, default), depth or none"}
+#define CLI_OPT_NO_DEDUPE {"no-dedupe", 0, NULL, "expand a model met again, again (at most 10000 lines)"}
 #define CLI_OPT_END {NULL, 0, NULL, NULL}
 
 /* Parses argv (after the verb) against cmd's table. Returns -1 after
  * printing a usage error, 1 when --help was printed, 0 otherwise. */
 int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a);
 
-/* Prints cmd's usage and option table to f. */
+/* Prints cmd's usage, option table, examples and exit statuses to f. */
 void cli_usage(const cli_cmd *cmd, void *f);
+/* cmd's exit statuses, one line. */
+const char *cli_exits(const cli_cmd *cmd);
+/* "--depth" for word "--dpeth": the nearest of cmd's long options, into
+ * buf; NULL when none is near or word is not a long option. */
+const char *cli_suggest_option(const cli_cmd *cmd, const char *word, char *buf, size_t n);
+
+/* 1 when the locale's codeset is UTF-8 (main sets it): the trees' default
+ * charset. */
+extern int cli_utf8;
+/* Reads --charset, --prefix and --no-dedupe into t. 0 or CLI_USAGE. */
+int cli_tree_opts(const cli_cmd *cmd, const cli_args *a, lin_tree_opts *t);
+
+/* The most bytes `--data -` reads from standard input. */
+#define CLI_STDIN_MAX ((size_t)1 << 30)
 
 /* The value of option `name`, or NULL; whether a flag was given. */
 const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name);
@@ -144,6 +187,10 @@ const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, siz
 
 extern const cli_cmd cmd_ancestors, cmd_descendants, cmd_path, cmd_common,
 	cmd_roots, cmd_show, cmd_list, cmd_stats, cmd_check, cmd_draw, cmd_docs;
+/* lineage is-ancestor A B, lineage why A B (cmd_why.c) */
+extern const cli_cmd cmd_is_ancestor, cmd_why;
+/* lineage completion SHELL, lineage man (cmd_manual.c) */
+extern const cli_cmd cmd_completion, cmd_man, cmd_help;
 /* lineage import hf: model cards to catalog YAML (cmd_import.c) */
 extern const cli_cmd cmd_import, cmd_cache;
 /* lineage export: GraphML, GEXF, CSV, NDJSON (cmd_export.c) */

@@ -47,14 +47,23 @@ done:
 }
 
 const cli_cmd cmd_bom = {
-	"bom", run_bom, "MODEL", "write a model's AI-BOM (CycloneDX or SPDX) with its whole lineage",
-	"Writes the model and every ancestor up to the roots as an AI bill of\n"
-	"materials: CycloneDX 1.6 JSON (default; the ancestors nested in\n"
-	"pedigree.ancestors, each edge's relation kind, variant, note and sources\n"
-	"as lineage: properties, plus a flat components list and dependencies) or\n"
-	"SPDX 3.0.1 JSON-LD (--format spdx: an ai_AIPackage per model, ancestorOf\n"
-	"relationships, declared licences). Every relation kind is followed unless\n"
-	"--relation narrows it; distill and recipe edges are marked as carrying no\n"
-	"weights. The same catalog always gives the same bytes.",
-	bom_opts, 1, 1,
+	.name = "bom",
+	.args = "MODEL",
+	.summary = "write a model's AI-BOM (CycloneDX or SPDX) with its whole lineage",
+	.help = "Writes the model and every ancestor up to the roots as an AI bill of\n"
+	        "materials: CycloneDX 1.6 JSON (default; the ancestors nested in\n"
+	        "pedigree.ancestors, each edge's relation kind, variant, note and sources\n"
+	        "as lineage: properties, plus a flat components list and dependencies) or\n"
+	        "SPDX 3.0.1 JSON-LD (--format spdx: an ai_AIPackage per model, ancestorOf\n"
+	        "relationships, declared licences). Every relation kind is followed unless\n"
+	        "--relation narrows it; distill and recipe edges are marked as carrying no\n"
+	        "weights. The same catalog always gives the same bytes.",
+	.examples = "lineage bom chinese-vicuna -o chinese-vicuna.cdx.json\n"
+	            "lineage bom alpaca --format spdx\n"
+	            "lineage bom vicuna --relation finetune,adapter,quantized",
+	.exits = "0 ok, 2 usage or input error (an unknown model, a file that cannot be written)",
+	.opts = bom_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = run_bom,
 };

@@ -56,17 +56,24 @@ static int run_cache(const cli_cmd *cmd, const cli_args *a)
 }
 
 const cli_cmd cmd_cache = {
-	"cache", run_cache, "", "build, check or clear the catalog's binary index cache",
-	"Every query opens the catalog through a binary image of it kept in\n"
-	"$LINEAGE_CACHE, else $XDG_CACHE_HOME/lineage, else ~/.cache/lineage\n"
-	"(LINEAGE_CACHE=off: never). The image is used while the catalog's files\n"
-	"are unchanged (size, mtime, inode; a content hash when those cannot\n"
-	"decide) and rebuilt otherwise. A cache directory or image that is not\n"
-	"yours, or that group or others may write, is never used (the catalog\n"
-	"is read instead). This command opens the catalog that way and prints\n"
-	"the image's path and state: fresh (used as it was), rebuilt (with the\n"
-	"reason), or not written (with the reason). --clear removes the image\n"
-	"and the temporary files of interrupted builds, without reading the\n"
-	"catalog.",
-	cache_opts, 0, 0,
+	.name = "cache",
+	.args = "",
+	.summary = "build, check or clear the catalog's binary index cache",
+	.help = "Every query opens the catalog through a binary image of it kept in\n"
+	        "$LINEAGE_CACHE, else $XDG_CACHE_HOME/lineage, else ~/.cache/lineage\n"
+	        "(LINEAGE_CACHE=off: never). The image is used while the catalog's files\n"
+	        "are unchanged (size, mtime, inode; a content hash when those cannot\n"
+	        "decide) and rebuilt otherwise. A cache directory or image that is not\n"
+	        "yours, or that group or others may write, is never used (the catalog\n"
+	        "is read instead). This command opens the catalog that way and prints\n"
+	        "the image's path and state: fresh (used as it was), rebuilt (with the\n"
+	        "reason), or not written (with the reason). --clear removes the image\n"
+	        "and the temporary files of interrupted builds, without reading the\n"
+	        "catalog.",
+	.examples = "lineage cache\n"
+	            "lineage cache --clear",
+	.opts = cache_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run_cache,
 };

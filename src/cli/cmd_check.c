@@ -81,14 +81,21 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 }
 
 const cli_cmd cmd_check = {
-	"check", run_check, "", "validate a catalog: schema, unknown parents, duplicates, cycles, licence drift",
-	"Reports every error and warning in one run: entries with schema errors are\n"
-	"skipped and the rest still checked for duplicates, unknown parents, cycles\n"
-	"and licence drift. Text goes to standard error as FILE:LINE:COL: error: MSG\n"
-	"(or warning:), sorted by file, line and column; --format json writes an\n"
-	"array of {file, line, col, severity, code, message} to standard output,\n"
-	"--format sarif a SARIF 2.1.0 log for code-scanning services.\n"
-	"Exit status 0 when clean, 1 when problems were found, 2 when a file cannot\n"
-	"be read.",
-	check_opts, 0, 0,
+	.name = "check",
+	.args = "",
+	.summary = "validate a catalog: schema, unknown parents, duplicates, cycles, licence drift",
+	.help = "Reports every error and warning in one run: entries with schema errors are\n"
+	        "skipped and the rest still checked for duplicates, unknown parents, cycles\n"
+	        "and licence drift. Text goes to standard error as FILE:LINE:COL: error: MSG\n"
+	        "(or warning:), sorted by file, line and column; --format json writes an\n"
+	        "array of {file, line, col, severity, code, message} to standard output,\n"
+	        "--format sarif a SARIF 2.1.0 log for code-scanning services.",
+	.examples = "lineage check\n"
+	            "lineage check --strict --data my-catalog/\n"
+	            "lineage check --format sarif --quiet > lineage.sarif",
+	.exits = "0 clean, 1 problems found (with --strict: warnings too), 2 a file cannot be read",
+	.opts = check_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run_check,
 };

@@ -46,9 +46,18 @@ done:
 }
 
 const cli_cmd cmd_common = {
-	"common", run_common, "A B", "show the nearest common ancestors of two models",
-	"A common ancestor is nearest when none of its children is also a common\n"
-	"ancestor. A model counts as its own ancestor, so `common alpaca llama` is\n"
-	"llama. Sorted by the steps from both models. Exit status 1 when none.",
-	common_opts, 2, 2,
+	.name = "common",
+	.args = "A B",
+	.summary = "show the nearest common ancestors of two models",
+	.help = "A common ancestor is nearest when none of its children is also a common\n"
+	        "ancestor. A model counts as its own ancestor, so `common alpaca llama` is\n"
+	        "llama (and `is-ancestor A A` and `path A A` agree). Sorted by the steps\n"
+	        "from both models.",
+	.examples = "lineage common vicuna chinese-alpaca\n"
+	            "lineage common koala vicuna --format json",
+	.exits = "0 a common ancestor was found, 1 none exists, 2 usage or input error",
+	.opts = common_opts,
+	.min_pos = 2,
+	.max_pos = 2,
+	.run = run_common,
 };

@@ -58,19 +58,24 @@ done:
 }
 
 const cli_cmd cmd_diff = {
-	"diff", run_diff, "OLD NEW", "what changed between two catalogs: models, fields, edges",
-	"OLD and NEW are catalog paths, each a file or a directory (as --data takes),\n"
-	"e.g. a checkout of the previous release. Models are matched by id; every\n"
-	"field is compared (list fields as sets), and edges by parent and child:\n"
-	"  + model ID                      only in NEW (- only in OLD)\n"
-	"  ~ ID: FIELD: OLD -> NEW         a changed field ('-': not recorded)\n"
-	"  + edge PARENT -> CHILD (KIND)   an edge only in NEW (- only in OLD)\n"
-	"  ~ edge PARENT -> CHILD: relation: finetune -> adapter   re-kinded\n"
-	"--relation compares only edges of those kinds. With --format json:\n"
-	"{schema, added, removed, changed: [{id, field, old, new}],\n"
-	" edges: {added, removed, changed: [{parent, child, old, new}]}}.\n\n"
-	"example: lineage diff ../lineage-1.0/data data\n\n"
-	"Exit status 0 when the catalogs are the same, 1 when they differ, 2 when\n"
-	"either fails to load (its errors are printed) or on a usage error.",
-	diff_opts, 2, 2,
+	.name = "diff",
+	.args = "OLD NEW",
+	.summary = "what changed between two catalogs: models, fields, edges",
+	.help = "OLD and NEW are catalog paths, each a file or a directory (as --data takes),\n"
+	        "e.g. a checkout of the previous release. Models are matched by id; every\n"
+	        "field is compared (list fields as sets), and edges by parent and child:\n"
+	        "  + model ID                      only in NEW (- only in OLD)\n"
+	        "  ~ ID: FIELD: OLD -> NEW         a changed field ('-': not recorded)\n"
+	        "  + edge PARENT -> CHILD (KIND)   an edge only in NEW (- only in OLD)\n"
+	        "  ~ edge PARENT -> CHILD: relation: finetune -> adapter   re-kinded\n"
+	        "--relation compares only edges of those kinds. With --format json:\n"
+	        "{schema, added, removed, changed: [{id, field, old, new}],\n"
+	        " edges: {added, removed, changed: [{parent, child, old, new}]}}.",
+	.examples = "lineage diff ../lineage-1.0/data data\n"
+	            "lineage diff old.yaml new.yaml --relation finetune --format json",
+	.exits = "0 the catalogs are the same, 1 they differ, 2 either fails to load or usage error",
+	.opts = diff_opts,
+	.min_pos = 2,
+	.max_pos = 2,
+	.run = run_diff,
 };

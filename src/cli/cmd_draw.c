@@ -140,20 +140,28 @@ done:
 }
 
 const cli_cmd cmd_draw = {
-	"draw", run_draw, "[MODEL]", "draw the catalog, or one model's family, with Graphviz",
-	"Without MODEL draws the whole catalog. With MODEL draws it with its ancestors\n"
-	"and descendants (or only those asked for). Nodes are coloured by stage, edges\n"
-	"styled by relation kind; each node links to the model's page. Above\n"
-	"--max-nodes models (or --max-edges edges) the most-derived are kept and the\n"
-	"others are counted in \"+N\" boxes by relation kind, as the caption says; a\n"
-	"big drawing is laid out with a bounded amount of work. --by-year draws the\n"
-	"evolution tree: one rank per year (or quarter), grouped by base family.\n"
-	"--select EXPR draws the models a query expression selects (lineage query).",
-	draw_opts, 0, 1,
+	.name = "draw",
+	.args = "[MODEL]",
+	.summary = "draw the catalog, or one model's family, with Graphviz",
+	.help = "Without MODEL draws the whole catalog. With MODEL draws it with its ancestors\n"
+	        "and descendants (or only those asked for). Nodes are coloured by stage, edges\n"
+	        "styled by relation kind; each node links to the model's page. Above\n"
+	        "--max-nodes models (or --max-edges edges) the most-derived are kept and the\n"
+	        "others are counted in \"+N\" boxes by relation kind, as the caption says; a\n"
+	        "big drawing is laid out with a bounded amount of work. --by-year draws the\n"
+	        "evolution tree: one rank per year (or quarter), grouped by base family.\n"
+	        "--select EXPR draws the models a query expression selects (lineage query).",
+	.examples = "lineage draw llama --descendants -o llama.svg\n"
+	            "lineage draw --by-year -o evolution.svg\n"
+	            "lineage draw vicuna -f mermaid",
+	.opts = draw_opts,
+	.min_pos = 0,
+	.max_pos = 1,
+	.run = run_draw,
 };
 
 static const cli_opt docs_opts[] = {
-	{"out", 'o', "DIR", "where the SVG diagrams and README.md go (default out)"},
+	{"out", 0, "DIR", "where the SVG diagrams and README.md go (default out)"},
 	{"graph", 'g', "DIR", "where the DOT sources go (default graph)"},
 	CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
@@ -175,12 +183,18 @@ static int run_docs(const cli_cmd *cmd, const cli_args *a)
 }
 
 const cli_cmd cmd_docs = {
-	"docs", run_docs, "",
-	"write the documentation: out/index.html, out/*.svg, out/README.md, graph/",
-	"Writes the evolution tree, one diagram per family (a base model and its\n"
-	"descendants) and one of the whole catalog as SVG, their DOT sources and\n"
-	"Mermaid versions in graph/, a README.md that embeds them for GitHub, and\n"
-	"index.html: one self-contained page with the diagrams, a search box and a\n"
-	"card per model, that works opened straight from disk.",
-	docs_opts, 0, 0,
+	.name = "docs",
+	.args = "",
+	.summary = "write the documentation: out/index.html, out/*.svg, out/README.md, graph/",
+	.help = "Writes the evolution tree, one diagram per family (a base model and its\n"
+	        "descendants) and one of the whole catalog as SVG, their DOT sources and\n"
+	        "Mermaid versions in graph/, a README.md that embeds them for GitHub, and\n"
+	        "index.html: one self-contained page with the diagrams, a search box and a\n"
+	        "card per model, that works opened straight from disk.",
+	.examples = "lineage docs\n"
+	            "lineage docs --out site --graph site/graph",
+	.opts = docs_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run_docs,
 };

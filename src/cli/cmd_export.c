@@ -199,18 +199,26 @@ done:
 }
 
 const cli_cmd cmd_export = {
-	"export", run_export, "[MODEL]",
-	"export the catalog, or one model's family, as GraphML, GEXF, CSV or NDJSON",
-	"Without MODEL exports the whole catalog; with MODEL the models `draw` would\n"
-	"show (its ancestors and descendants, or only those asked for, --depth and\n"
-	"--relation as for draw), never collapsed. Node ids are model ids; every\n"
-	"field is a node attribute (lists joined with \"; \"), parents are the edges\n"
-	"(relation, variant, note, sources). graphml and gexf are for Gephi,\n"
-	"Cytoscape and NetworkX; gexf is a dynamic graph whose nodes start at their\n"
-	"release, so Gephi's timeline plays the evolution. csv writes models.csv and\n"
-	"edges.csv into -o DIR; a cell starting with = + - @, a tab or a CR gets a\n"
-	"leading ' so that a spreadsheet does not run it as a formula. ndjson is one\n"
-	"JSON object a line: the models, then the edges. --select EXPR exports the\n"
-	"models a query expression selects (lineage query).",
-	export_opts, 0, 1,
+	.name = "export",
+	.args = "[MODEL]",
+	.summary = "export the catalog, or one model's family, as GraphML, GEXF, CSV or NDJSON",
+	.help = "Without MODEL exports the whole catalog; with MODEL the models `draw` would\n"
+	        "show (its ancestors and descendants, or only those asked for, --depth and\n"
+	        "--relation as for draw), never collapsed. Node ids are model ids; every\n"
+	        "field is a node attribute (lists joined with \"; \"), parents are the edges\n"
+	        "(relation, variant, note, sources). graphml and gexf are for Gephi,\n"
+	        "Cytoscape and NetworkX; gexf is a dynamic graph whose nodes start at their\n"
+	        "release, so Gephi's timeline plays the evolution. csv writes models.csv and\n"
+	        "edges.csv into -o DIR; a cell starting with = + - @, a tab or a CR gets a\n"
+	        "leading ' so that a spreadsheet does not run it as a formula. ndjson is one\n"
+	        "JSON object a line: the models, then the edges. --select EXPR exports the\n"
+	        "models a query expression selects (lineage query).",
+	.examples = "lineage export -o lineage.graphml\n"
+	            "lineage export llama --descendants -f gexf -o llama.gexf\n"
+	            "lineage export --select 'descendants(llama-2)' -f csv -o llama2-csv",
+	.exits = "0 ok, 2 usage or input error",
+	.opts = export_opts,
+	.min_pos = 0,
+	.max_pos = 1,
+	.run = run_export,
 };

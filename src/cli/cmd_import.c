@@ -101,12 +101,19 @@ done:
 }
 
 const cli_cmd cmd_import = {
-	"import", run_import, "hf PATH...", "import Hugging Face model cards as catalog YAML",
-	"Reads model cards: a README.md with YAML front matter, a bare YAML file of\n"
-	"that front matter (ORG__NAME.yaml), or a directory walked for them, such as\n"
-	"the Hugging Face cache (lineage import hf ~/.cache/huggingface/hub). Each\n"
-	"card becomes a model and each base_model a parent edge; a base that is not\n"
-	"among the cards becomes an external model. A malformed card is a warning\n"
-	"and is skipped. See README.md, \"Importing Hugging Face model cards\".",
-	import_opts, 2, CLI_MAX_POS,
+	.name = "import",
+	.args = "hf PATH...",
+	.summary = "import Hugging Face model cards as catalog YAML",
+	.help = "Reads model cards: a README.md with YAML front matter, a bare YAML file of\n"
+	        "that front matter (ORG__NAME.yaml), or a directory walked for them, such as\n"
+	        "the Hugging Face cache (lineage import hf ~/.cache/huggingface/hub). Each\n"
+	        "card becomes a model and each base_model a parent edge; a base that is not\n"
+	        "among the cards becomes an external model. A malformed card is a warning\n"
+	        "and is skipped. See README.md, \"Importing Hugging Face model cards\".",
+	.examples = "lineage import hf ~/.cache/huggingface/hub -o hub.yaml\n"
+	            "lineage import hf cards/ | lineage --data - roots",
+	.opts = import_opts,
+	.min_pos = 2,
+	.max_pos = CLI_MAX_POS,
+	.run = run_import,
 };

@@ -44,14 +44,22 @@ done:
 }
 
 const cli_cmd cmd_licenses = {
-	"licenses", run_licenses, "MODEL", "audit the licences binding a model through its lineage",
-	"Lists the model and every ancestor with its licence, the licence's class\n"
-	"(permissive, copyleft, open-rail, community, non-commercial, proprietary,\n"
-	"other, unknown) and the chain of relations it binds the model through,\n"
-	"then flags licence drift (a permissive licence below a restrictive or\n"
-	"non-commercial ancestor, through relations that carry weights: the rule\n"
-	"`check` applies to the whole catalog), weights distilled from a\n"
-	"proprietary model's outputs, and unknown licences. Exit status 1 when\n"
-	"anything is flagged. --format json: {schema, model, models, problems}.",
-	licenses_opts, 1, 1,
+	.name = "licenses",
+	.args = "MODEL",
+	.summary = "audit the licences binding a model through its lineage",
+	.help = "Lists the model and every ancestor with its licence, the licence's class\n"
+	        "(permissive, copyleft, open-rail, community, non-commercial, proprietary,\n"
+	        "other, unknown) and the chain of relations it binds the model through,\n"
+	        "then flags licence drift (a permissive licence below a restrictive or\n"
+	        "non-commercial ancestor, through relations that carry weights: the rule\n"
+	        "`check` applies to the whole catalog), weights distilled from a\n"
+	        "proprietary model's outputs, and unknown licences. --format json:\n"
+	        "{schema, model, models, problems}.",
+	.examples = "lineage licenses vicuna\n"
+	            "lineage licenses alpaca --format json",
+	.exits = "0 nothing flagged, 1 drift, distillation or unknown terms flagged, 2 usage or input error",
+	.opts = licenses_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = run_licenses,
 };

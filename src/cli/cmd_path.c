@@ -11,9 +11,12 @@ static const cli_opt path_opts[] = {
 	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
-static void path_text(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *p)
+static void path_text(lin_buf *out, const lin_catalog *cat, igraph_integer_t from,
+                      const igraph_vector_int_t *p)
 {
 	const igraph_t *g = lin_catalog_graph(cat);
+	if (igraph_vector_int_size(p) == 0) /* a model and itself: no step */
+		lin_buf_puts(out, lin_catalog_model(cat, from)->id);
 	for (igraph_integer_t j = 0; j < igraph_vector_int_size(p); j++) {
 		igraph_integer_t e = VECTOR(*p)[j];
 		if (j == 0)
@@ -42,7 +45,9 @@ static int run_path(const cli_cmd *cmd, const cli_args *a)
 	    (rc = cli_find(cat, a->pos[1], &to)))
 		goto done;
 	rc = CLI_USAGE;
-	if (lin_query_paths(&paths, cat, from, to, &o, &err) != 0)
+	if (from == to) /* a model is its own ancestor, through no step */
+		igraph_vector_int_list_push_back_new(&paths, NULL);
+	else if (lin_query_paths(&paths, cat, from, to, &o, &err) != 0)
 		goto fail;
 	if (igraph_vector_int_list_size(&paths) == 0) {
 		igraph_integer_t t = from;
@@ -61,7 +66,7 @@ static int run_path(const cli_cmd *cmd, const cli_args *a)
 	if (json)
 		lin_export_paths_json(&out, cat, from, to, &paths);
 	for (igraph_integer_t i = 0; !json && i < igraph_vector_int_list_size(&paths); i++)
-		path_text(&out, cat, igraph_vector_int_list_get_ptr(&paths, i));
+		path_text(&out, cat, from, igraph_vector_int_list_get_ptr(&paths, i));
 	rc = cli_emit_text(&out);
 	if (rc == 0 && from < 0)
 		rc = CLI_NO;
@@ -76,9 +81,19 @@ done:
 }
 
 const cli_cmd cmd_path = {
-	"path", run_path, "FROM TO", "show every shortest derivation chain between two models",
-	"Prints each chain on one line, ancestor first: a -[finetune]-> b -[adapter]-> c.\n"
-	"The two models may be given in either order. Exit status 1 when no chain\n"
-	"exists. With --format json: {schema, ancestor, descendant, paths: [[{from, to, relation}]]}.",
-	path_opts, 2, 2,
+	.name = "path",
+	.args = "FROM TO",
+	.summary = "show every shortest derivation chain between two models",
+	.help = "Prints each chain on one line, ancestor first: a -[finetune]-> b -[adapter]-> c.\n"
+	        "The two models may be given in either order. A model is its own ancestor\n"
+	        "through a chain of no steps: `path A A` prints A (as `is-ancestor A A`\n"
+	        "and `common A A` agree). With --format json:\n"
+	        "{schema, ancestor, descendant, paths: [[{from, to, relation}]]}.",
+	.examples = "lineage path llama chinese-vicuna-medical\n"
+	            "lineage path alpaca llama --format json",
+	.exits = "0 a chain was found, 1 none exists, 2 usage or input error",
+	.opts = path_opts,
+	.min_pos = 2,
+	.max_pos = 2,
+	.run = run_path,
 };

@@ -10,7 +10,7 @@
 
 static const cli_opt query_opts[] = {
 	{"format", 'f', "FORMAT", "text, json or ndjson; with --output graph: dot, svg, png or mermaid (default dot)"},
-	{"output", 0, "ids|graph", "print the models' ids (default), or draw the selection"},
+	{"output", 'o', "ids|graph", "print the models' ids (default), or draw the selection (as bazel query --output)"},
 	CLI_OPT_RELATION, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
@@ -95,23 +95,25 @@ done:
 }
 
 const cli_cmd cmd_query = {
-	"query", run_query, "EXPR", "the models a query expression selects (sets, functions, let)",
-	"Evaluates EXPR and prints the ids of the models it selects, sorted. Sets:\n"
-	"a model name (quoted if it has spaces), ancestors(S[, DEPTH]) and\n"
-	"descendants(S[, DEPTH]) (both include S), allpaths(FROM, TO), somepath(FROM, TO),\n"
-	"roots([S]), leaves([S]), all(). Filters (S defaults to every model):\n"
-	"kind(RELATION[, S]) (reached through that relation), stage(STAGE[, S]),\n"
-	"attr(FIELD, VALUE[, S]) (org, license, weights, architecture, ...),\n"
-	"released(>=2023-01[, S]) (also <=, <, >, =). Operators: union or +, intersect or\n"
-	"^, except or -, left to right; parentheses; let v = EXPR in EXPR, then $v.\n"
-	"--relation limits what the traversals follow. The same expression selects\n"
-	"what draw --select and export --select write.\n"
-	"\n"
-	"  lineage query 'ancestors(chinese-vicuna) except ancestors(alpaca)'\n"
-	"  lineage query 'kind(adapter, descendants(llama, 1))'\n"
-	"  lineage query 'attr(weights, open, released(>=2023, descendants(llama-2)))'\n"
-	"\n"
-	"Exit status 0 (also for an empty set), 2 on a syntax error or an unknown\n"
-	"name: the message gives the column.",
-	query_opts, 1, 1,
+	.name = "query",
+	.args = "EXPR",
+	.summary = "the models a query expression selects (sets, functions, let)",
+	.help = "Evaluates EXPR and prints the ids of the models it selects, sorted. Sets:\n"
+	        "a model name (quoted if it has spaces), ancestors(S[, DEPTH]) and\n"
+	        "descendants(S[, DEPTH]) (both include S), allpaths(FROM, TO), somepath(FROM, TO),\n"
+	        "roots([S]), leaves([S]), all(). Filters (S defaults to every model):\n"
+	        "kind(RELATION[, S]) (reached through that relation), stage(STAGE[, S]),\n"
+	        "attr(FIELD, VALUE[, S]) (org, license, weights, architecture, ...),\n"
+	        "released(>=2023-01[, S]) (also <=, <, >, =). Operators: union or +, intersect or\n"
+	        "^, except or -, left to right; parentheses; let v = EXPR in EXPR, then $v.\n"
+	        "--relation limits what the traversals follow. The same expression selects\n"
+	        "what draw --select and export --select write.",
+	.examples = "lineage query 'ancestors(chinese-vicuna) except ancestors(alpaca)'\n"
+	            "lineage query 'kind(adapter, descendants(llama, 1))'\n"
+	            "lineage query 'attr(weights, open, released(>=2023, descendants(llama-2)))' --format json",
+	.exits = "0 ok (also for an empty set), 2 a syntax error, an unknown name or function (the message gives the column)",
+	.opts = query_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = run_query,
 };

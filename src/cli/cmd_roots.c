@@ -8,6 +8,7 @@
 
 static const cli_opt roots_opts[] = {
 	{"top", 'n', "N", "show only the first N (default: all)"},
+	{"members", 0, NULL, "list each base's descendants (ids, sorted) below it; JSON: \"members\""},
 	CLI_OPT_RELATION, CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
@@ -34,8 +35,11 @@ static int run_roots(const cli_cmd *cmd, const cli_args *a)
 	lin_roots roots = {NULL, 0};
 	lin_query_opts o;
 	lin_error err;
+	igraph_vector_int_t ids;
+	int members = cli_flag(cmd, a, "members");
 	int json = cli_json(cmd, a), rc = CLI_USAGE, top = -1;
 	const char *topv = cli_get(cmd, a, "top");
+	igraph_vector_int_init(&ids, 0);
 	if (json < 0 || cli_query_opts(cmd, a, &o) != 0 || (topv && cli_int("--top", topv, &top)))
 		goto done;
 	if ((rc = cli_load(a, &cat, NULL, 0)))
@@ -53,14 +57,28 @@ static int run_roots(const cli_cmd *cmd, const cli_args *a)
 		int w = (int)strlen(cli_label(cat, roots.items[i].vertex, buf, sizeof(buf)));
 		width = w > width ? (w < 70 ? w : 70) : width;
 	}
-	if (json)
-		lin_export_roots_json(&out, cat, &roots, n);
-	else
+	if (json && lin_export_roots_json_ext(&out, cat, &roots, n, members ? &o : NULL, &err) != 0)
+		goto fail;
+	if (!json)
 		lin_buf_printf(&out, "     %-*s %6s  %s\n", width, "BASE MODEL", "MODELS", "BY RELATION");
-	for (size_t i = 0; i < n && !json; i++)
+	for (size_t i = 0; i < n && !json; i++) {
 		root_text(&out, cat, &roots.items[i], i + 1, width);
+		if (members && lin_query_members(&ids, cat, roots.items[i].vertex, &o, &err) != 0)
+			goto fail;
+		/* one id a line, below the label: cut, grep and sort read them */
+		for (igraph_integer_t k = 0; members && k < igraph_vector_int_size(&ids); k++) {
+			lin_buf_puts(&out, "       ");
+			lin_escape(&out, lin_catalog_model(cat, VECTOR(ids)[k])->id, LIN_ESC_TERMINAL_LINE, 0);
+			lin_buf_puts(&out, "\n");
+		}
+	}
 	rc = cli_emit_text(&out);
+	goto done;
+fail:
+	cli_error(&err);
+	rc = CLI_USAGE;
 done:
+	igraph_vector_int_destroy(&ids);
 	lin_roots_dispose(&roots);
 	lin_buf_dispose(&out);
 	lin_catalog_free(cat);
@@ -68,9 +86,19 @@ done:
 }
 
 const cli_cmd cmd_roots = {
-	"roots", run_roots, "", "rank base models by how many models derive from them",
-	"A base (root) is a model with no parent under the relation filter. Each\n"
-	"descendant is counted once, by the relation through which it joins the\n"
-	"family on a shortest chain. Ties are ordered by id.",
-	roots_opts, 0, 0,
+	.name = "roots",
+	.args = "",
+	.summary = "rank base models by how many models derive from them",
+	.help = "A base (root) is a model with no parent under the relation filter. Each\n"
+	        "descendant is counted once, by the relation through which it joins the\n"
+	        "family on a shortest chain. Ties are ordered by id. --members lists the\n"
+	        "descendants themselves, one id a line below each base (with --format json\n"
+	        "a \"members\" array), so models that share a base take one call.",
+	.examples = "lineage roots --top 4\n"
+	            "lineage roots --members --top 2\n"
+	            "lineage roots --relation finetune,adapter --format json",
+	.opts = roots_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run_roots,
 };

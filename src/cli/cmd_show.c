@@ -12,6 +12,22 @@ static const cli_opt show_opts[] = {
 	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
+/* "children by relation: finetune 12, adapter 3", as the Hugging Face
+ * model tree counts a model's direct children (an edge per kind). */
+static void child_counts(lin_buf *out, const lin_catalog *cat, igraph_integer_t v)
+{
+	const char *sep = "children by relation: ";
+	for (int k = 0; k < LIN_REL_COUNT; k++) {
+		igraph_integer_t c = lin_catalog_child_count(cat, v, LIN_REL_BIT(k));
+		if (c) {
+			lin_buf_printf(out, "%s%s %" IGRAPH_PRId, sep, lin_relation_name((lin_relation)k), c);
+			sep = ", ";
+		}
+	}
+	if (*sep != 'c')
+		lin_buf_puts(out, "\n");
+}
+
 static int run_show(const cli_cmd *cmd, const cli_args *a)
 {
 	lin_catalog *cat = NULL;
@@ -37,9 +53,17 @@ static int run_show(const cli_cmd *cmd, const cli_args *a)
 		lin_buf_puts(&out, ",\"children\":");
 		lin_export_hits_json(&out, cat, &kids);
 		out.len--; /* the array's newline */
-		lin_buf_puts(&out, "}\n");
+		lin_buf_puts(&out, ",\"children_by_relation\":{");
+		for (int k = 0, n = 0; k < LIN_REL_COUNT; k++) {
+			igraph_integer_t c = lin_catalog_child_count(cat, v, LIN_REL_BIT(k));
+			if (c)
+				lin_buf_printf(&out, "%s\"%s\":%" IGRAPH_PRId, n++ ? "," : "",
+				               lin_relation_name((lin_relation)k), c);
+		}
+		lin_buf_puts(&out, "}}\n");
 	} else {
 		lin_export_model_text(&out, cat, v, &kids);
+		child_counts(&out, cat, v);
 	}
 	rc = cli_emit_text(&out);
 done:
@@ -50,15 +74,25 @@ done:
 }
 
 const cli_cmd cmd_show = {
-	"show", run_show, "MODEL", "show everything the catalog records about a model",
-	"Prints the model's fields, its parents (with relation, variant, note and\n"
-	"the sources of each edge) and its direct children.",
-	show_opts, 1, 1,
+	.name = "show",
+	.args = "MODEL",
+	.summary = "show everything the catalog records about a model",
+	.help = "Prints the model's fields, its parents (with relation, variant, note and\n"
+	        "the sources of each edge), its direct children and how many children it\n"
+	        "has of each relation kind (as the Hugging Face model tree counts adapters,\n"
+	        "finetunes, quantizations and merges); with --format json in \"children\"\n"
+	        "and \"children_by_relation\".",
+	.examples = "lineage show alpaca\n"
+	            "lineage show \"chinese vicuna\" --format json",
+	.opts = show_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = run_show,
 };
 
 static const cli_opt list_opts[] = {
 	{"stage", 's', "STAGE", "only models of this stage (pretrained, sft, rlhf, ...)"},
-	{"org", 'o', "ORG", "only models whose organisation contains ORG (any case)"},
+	{"org", 0, "ORG", "only models whose organisation contains ORG (any case)"},
 	CLI_OPT_FORMAT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
@@ -119,8 +153,15 @@ done:
 }
 
 const cli_cmd cmd_list = {
-	"list", run_list, "", "list the catalog's models, optionally filtered",
-	"Prints one line per model: id, name, stage, release date, organisation, in\n"
-	"catalog order.",
-	list_opts, 0, 0,
+	.name = "list",
+	.args = "",
+	.summary = "list the catalog's models, optionally filtered",
+	.help = "Prints one line per model: id, name, stage, release date, organisation, in\n"
+	        "catalog order.",
+	.examples = "lineage list --stage pretrained\n"
+	            "lineage list --org meta --format json",
+	.opts = list_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run_list,
 };

@@ -76,6 +76,13 @@ done:
 }
 
 const cli_cmd cmd_stats = {
-	"stats", run_stats, "", "summarise the catalog: counts, depths, longest chains, fan-out",
-	NULL, stats_opts, 0, 0,
+	.name = "stats",
+	.args = "",
+	.summary = "summarise the catalog: counts, depths, longest chains, fan-out",
+	.examples = "lineage stats\n"
+	            "lineage stats --relation finetune,adapter --format json",
+	.opts = stats_opts,
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run_stats,
 };

@@ -68,6 +68,38 @@ void cli_usage(const cli_cmd *cmd, void *fp)
 		         o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-28s %s\n", left, o->help);
 	}
+	if (cmd->examples) {
+		fputs("\nexamples:\n", f);
+		for (const char *s = cmd->examples; *s;) {
+			size_t n = strcspn(s, "\n");
+			fprintf(f, "  %.*s\n", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+	}
+	fprintf(f, "\nexit status: %s\n", cli_exits(cmd));
+}
+
+const char *cli_exits(const cli_cmd *cmd)
+{
+	return cmd->exits ? cmd->exits : "0 ok, 2 usage or input error";
+}
+
+const char *cli_suggest_option(const cli_cmd *cmd, const char *word, char *buf, size_t n)
+{
+	const char *names[CLI_MAX_OPTS + 1];
+	size_t k = 0, len = strcspn(word, "=");
+	char w[128];
+	if (word[0] != '-' || word[1] != '-' || len >= sizeof(w))
+		return NULL;
+	snprintf(w, sizeof(w), "%.*s", (int)len - 2, word + 2);
+	for (const cli_opt *o = cmd->opts; o->name && k < CLI_MAX_OPTS; o++)
+		names[k++] = o->name;
+	names[k] = NULL;
+	const char *near = lin_nearest_word(names, w);
+	if (!near)
+		return NULL;
+	snprintf(buf, n, "--%s", near);
+	return buf;
 }
 
 static int opt_index(const cli_cmd *cmd, const char *name, size_t len, char short_name)
@@ -102,6 +134,17 @@ static int store(const cli_cmd *cmd, cli_args *a, int i, const char *val)
 	return 0;
 }
 
+/* The long name another verb gives short option c (one meaning across
+ * verbs: test_cli checks it), or NULL. */
+static const char *short_elsewhere(char c)
+{
+	for (size_t i = 0; cli_commands[i]; i++)
+		for (const cli_opt *o = cli_commands[i]->opts; o->name; o++)
+			if (o->short_name == c)
+				return o->name;
+	return NULL;
+}
+
 /* Handles one "--name[=value]" or "-x" word; may consume the next. */
 static int parse_option(const cli_cmd *cmd, int argc, char **argv, int *k, cli_args *a)
 {
@@ -113,8 +156,21 @@ static int parse_option(const cli_cmd *cmd, int argc, char **argv, int *k, cli_a
 	} else {
 		i = w[2] ? -1 : opt_index(cmd, NULL, 0, w[1]);
 	}
-	if (i < 0)
-		return usage_error(cmd, "unknown option '%s'", w);
+	if (i < 0) {
+		char near[96];
+		const char *other = w[1] != '-' && !w[2] ? short_elsewhere(w[1]) : NULL;
+		if (other) {
+			fprintf(stderr, "lineage %s: unknown option '%s' (-%c is --%s, which this command does not take)\n",
+			        cmd->name, w, w[1], other);
+			fprintf(stderr, "(see 'lineage %s --help')\n", cmd->name);
+			return -1;
+		}
+		if (!cli_suggest_option(cmd, w, near, sizeof(near)))
+			return usage_error(cmd, "unknown option '%s'", w);
+		fprintf(stderr, "lineage %s: unknown option '%s'; did you mean '%s'?\n", cmd->name, w, near);
+		fprintf(stderr, "(see 'lineage %s --help')\n", cmd->name);
+		return -1;
+	}
 	if (!cmd->opts[i].arg) {
 		if (eq)
 			return usage_error(cmd, "option '%s' takes no value", w);
@@ -217,9 +273,52 @@ size_t cli_data_paths(const cli_args *a, const char **paths)
 	return np;
 }
 
+/* Reads all of standard input into *out (NUL-terminated; free()), at most
+ * CLI_STDIN_MAX bytes. Returns 0 or CLI_USAGE after saying why. */
+static int read_stdin(char **out, size_t *len)
+{
+	size_t cap = 0, n = 0;
+	char *data = NULL;
+	*out = NULL;
+	*len = 0;
+	for (;;) {
+		if (n + 65536 + 1 > cap) {
+			size_t ncap = cap ? cap * 2 : 65536 * 2;
+			char *d = realloc(data, ncap);
+			if (!d) {
+				free(data);
+				cli_errorf("<stdin>: out of memory");
+				return CLI_USAGE;
+			}
+			data = d;
+			cap = ncap;
+		}
+		size_t r = fread(data + n, 1, cap - n - 1, stdin);
+		n += r;
+		if (n > CLI_STDIN_MAX) {
+			free(data);
+			cli_errorf("<stdin>: input exceeds the limit of %zu bytes", (size_t)CLI_STDIN_MAX);
+			return CLI_USAGE;
+		}
+		if (r == 0)
+			break;
+	}
+	if (ferror(stdin)) {
+		free(data);
+		cli_errorf("<stdin>: cannot read standard input: %s", strerror(errno));
+		return CLI_USAGE;
+	}
+	data[n] = '\0';
+	*out = data;
+	*len = n;
+	return 0;
+}
+
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st)
 {
+	char *piped = NULL;
+	size_t piped_len = 0;
 	lin_catalog *cat = NULL;
 	lin_error err;
 	lin_diags local;
@@ -234,7 +333,20 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	lin_error_clear(&err);
 	opts.cache_dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
 	opts.status = st;
-	size_t np = cli_data_paths(a, paths);
+	size_t np = cli_data_paths(a, paths), dashes = 0;
+	for (size_t i = 0; i < np; i++)
+		dashes += strcmp(paths[i], "-") == 0;
+	if (dashes > 1) {
+		cli_errorf("--data - (standard input) may be given once");
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	if (dashes && read_stdin(&piped, &piped_len) != 0) {
+		*out = NULL;
+		return CLI_USAGE;
+	}
+	opts.stdin_data = piped;
+	opts.stdin_len = piped_len;
 	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
 	/* in file order, not in the order the phases found them (when memory
 	 * is short they stay unsorted) */
@@ -248,6 +360,7 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	}
 	*out = cat;
 	lin_diags_dispose(&local);
+	free(piped);
 	return rc;
 }
 
@@ -373,5 +486,35 @@ int cli_select(const cli_cmd *cmd, const cli_args *a, const lin_catalog *cat, li
 		cli_query_error(&err, expr);
 		return CLI_USAGE;
 	}
+	return 0;
+}
+
+int cli_utf8 = 1;
+
+int cli_tree_opts(const cli_cmd *cmd, const cli_args *a, lin_tree_opts *t)
+{
+	const char *cs = cli_get(cmd, a, "charset"), *px = cli_get(cmd, a, "prefix");
+	lin_tree_opts init = LIN_TREE_OPTS_INIT;
+	*t = init;
+	t->charset = cli_utf8 ? LIN_TREE_UTF8 : LIN_TREE_ASCII;
+	if (cs && strcmp(cs, "utf8") == 0)
+		t->charset = LIN_TREE_UTF8;
+	else if (cs && strcmp(cs, "ascii") == 0)
+		t->charset = LIN_TREE_ASCII;
+	else if (cs) {
+		cli_errorf("unknown --charset '%s' (expected utf8 or ascii)", cs);
+		return CLI_USAGE;
+	}
+	if (px && strcmp(px, "indent") == 0)
+		t->prefix = LIN_TREE_INDENT;
+	else if (px && strcmp(px, "depth") == 0)
+		t->prefix = LIN_TREE_DEPTH;
+	else if (px && strcmp(px, "none") == 0)
+		t->prefix = LIN_TREE_NONE;
+	else if (px) {
+		cli_errorf("unknown --prefix '%s' (expected indent, depth or none)", px);
+		return CLI_USAGE;
+	}
+	t->dedupe = !cli_flag(cmd, a, "no-dedupe");
 	return 0;
 }

@@ -5,26 +5,63 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const cli_cmd *const commands[] = {
-	&cmd_ancestors, &cmd_descendants, &cmd_path, &cmd_common, &cmd_roots,
-	&cmd_show, &cmd_list, &cmd_stats, &cmd_query, &cmd_licenses, &cmd_check, &cmd_diff, &cmd_bom,
-	&cmd_draw, &cmd_docs, &cmd_export, &cmd_import, &cmd_cache, NULL,
-};
-
-static void usage(FILE *f)
+/* Two lines on stderr: what is wrong, with a suggestion, and where to look. */
+static int unknown(const char *what, const char *word, const char *near)
 {
-	fputs("usage: lineage <command> [options] [args]\n\n"
-	      "Language-model lineage: a catalog of models and their derivations\n"
-	      "(fine-tunes, adapters, merges, quantizations, ...), queried and drawn.\n\n"
-	      "commands:\n", f);
-	for (size_t i = 0; commands[i]; i++)
-		fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\n'lineage <command> --help' describes a command.\n"
-	      "'lineage --version' prints the version.\n", f);
+	if (near)
+		fprintf(stderr, "lineage: unknown %s '%s'; did you mean '%s'?\n", what, word, near);
+	else
+		fprintf(stderr, "lineage: unknown %s '%s'\n", what, word);
+	fputs("(see 'lineage --help')\n", stderr);
+	return CLI_USAGE;
+}
+
+static const char *nearest_command(const char *w)
+{
+	const char *names[64];
+	size_t k = 0;
+	for (size_t i = 0; cli_commands[i] && k < 63; i++)
+		if (!cli_commands[i]->hidden)
+			names[k++] = cli_commands[i]->name;
+	names[k] = NULL;
+	return lin_nearest_word(names, w);
+}
+
+/* The global option word w names ("--data", "--data=x", "-d"), or -1. */
+static int global_index(const char *w)
+{
+	for (size_t i = 0; i < CLI_NGLOBALS; i++) {
+		size_t n = strlen(cli_globals[i].name);
+		if (w[1] == '-' ? strncmp(w + 2, cli_globals[i].name, n) == 0 && (!w[n + 2] || w[n + 2] == '=')
+		                : w[1] == cli_globals[i].short_name && !w[2])
+			return (int)i;
+	}
+	return -1;
+}
+
+static int unknown_global(const char *w)
+{
+	const char *names[CLI_NGLOBALS + 3];
+	char near[64], word[64];
+	size_t k = 0;
+	for (size_t i = 0; i < CLI_NGLOBALS; i++)
+		names[k++] = cli_globals[i].name;
+	names[k++] = "help";
+	names[k++] = "version";
+	names[k] = NULL;
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(w + (w[1] == '-' ? 2 : 1), "="),
+	         w + (w[1] == '-' ? 2 : 1));
+	const char *n = w[1] == '-' ? lin_nearest_word(names, word) : NULL;
+	if (n)
+		snprintf(near, sizeof(near), "--%s", n);
+	return unknown("option", w, n ? near : NULL);
 }
 
 /* SIGINT, SIGTERM, SIGHUP: remove the named temporary files of writes in
@@ -63,39 +100,100 @@ static int close_stdout(int rc)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* 1 when the locale's codeset is UTF-8. The library's own behaviour does
+ * not depend on the locale, so LC_CTYPE goes back to "C" once asked. */
+static int locale_is_utf8(void)
+{
+	int utf8 = 1;
+	if (setlocale(LC_CTYPE, "")) {
+		const char *cs = nl_langinfo(CODESET);
+		utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+		setlocale(LC_CTYPE, "C");
+	}
+	return utf8;
+}
+
+/* Runs cmd on the global options (words before the verb) and the verb's own
+ * words, globals first so a repeated --data keeps its order. */
+static int run(const cli_cmd *cmd, char **pre, int npre, int argc, char **argv)
 {
 	cli_args a;
+	char **words = calloc((size_t)(npre + argc) + 1, sizeof(char *));
 	int rc = CLI_USAGE;
+	if (!words) {
+		fputs("lineage: out of memory\n", stderr);
+		return CLI_USAGE;
+	}
+	for (int i = 0; i < npre; i++) {
+		int g = global_index(pre[i]);
+		int takes = 0;
+		for (const cli_opt *o = cmd->opts; g >= 0 && o->name; o++)
+			takes |= strcmp(o->name, cli_globals[g].name) == 0;
+		if (g >= 0 && !takes) {
+			fprintf(stderr, "lineage %s: this command takes no --%s option\n", cmd->name,
+			        cli_globals[g].name);
+			fprintf(stderr, "(see 'lineage %s --help')\n", cmd->name);
+			free(words);
+			return CLI_USAGE;
+		}
+		words[i] = pre[i];
+	}
+	for (int i = 0; i < argc; i++)
+		words[npre + i] = argv[i];
+	int p = cli_parse(cmd, npre + argc, words, &a);
+	if (p == 0)
+		rc = cmd->run(cmd, &a);
+	else
+		rc = p > 0 ? CLI_OK : CLI_USAGE;
+	lin_render_shutdown();
+	free(words);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	char *pre[2 * CLI_MAX_DATA + 8];
+	int npre = 0, k = 1;
 	/* a closed pipe becomes EPIPE, reported like any write error, instead
 	 * of a silent death by signal */
 	signal(SIGPIPE, SIG_IGN);
 	catch_fatal_signals();
-	if (argc < 2) {
-		usage(stderr);
+	cli_utf8 = locale_is_utf8();
+	for (; k < argc && argv[k][0] == '-' && argv[k][1]; k++) {
+		const char *w = argv[k];
+		if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {
+			cli_main_usage(stdout);
+			return close_stdout(CLI_OK);
+		}
+		if (strcmp(w, "--version") == 0) {
+			printf("lineage %s\n", LIN_VERSION);
+			return close_stdout(CLI_OK);
+		}
+		if (global_index(w) < 0)
+			return unknown_global(w);
+		if (npre + 2 > (int)(sizeof(pre) / sizeof(pre[0]))) {
+			fputs("lineage: too many options before the command\n", stderr);
+			return CLI_USAGE;
+		}
+		pre[npre++] = argv[k];
+		if (w[1] == '-' && strchr(w, '='))
+			continue;
+		if (k + 1 == argc) {
+			fprintf(stderr, "lineage: option '%s' needs a value\n(see 'lineage --help')\n", w);
+			return CLI_USAGE;
+		}
+		pre[npre++] = argv[++k];
+	}
+	if (k == argc && npre) {
+		fputs("lineage: missing command after the options\n(see 'lineage --help')\n", stderr);
 		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return close_stdout(CLI_OK);
+	if (k == argc) {
+		cli_main_usage(stderr);
+		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("lineage %s\n", LIN_VERSION);
-		return close_stdout(CLI_OK);
-	}
-	for (size_t i = 0; commands[i]; i++) {
-		if (strcmp(argv[1], commands[i]->name) != 0)
-			continue;
-		int p = cli_parse(commands[i], argc - 2, argv + 2, &a);
-		if (p == 0)
-			rc = commands[i]->run(commands[i], &a);
-		else
-			rc = p > 0 ? CLI_OK : CLI_USAGE;
-		lin_render_shutdown();
-		return close_stdout(rc);
-	}
-	fprintf(stderr, "lineage: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return CLI_USAGE;
+	const cli_cmd *cmd = cli_command(argv[k]);
+	if (!cmd)
+		return unknown("command", argv[k], nearest_command(argv[k]));
+	return close_stdout(run(cmd, pre, npre, argc - k - 1, argv + k + 1));
 }

@@ -45,6 +45,21 @@ mkdir -p "$tmp/elsewhere"
 out=$(cd "$tmp/elsewhere" && LINEAGE_DATA="$root/share/lineage/data" "$root/bin/lineage" roots --top 1)
 check "LINEAGE_DATA is used outside a checkout" '[[ "$out" == *"LLaMA [llama]"* ]]'
 
+# ---- the manual and the completions, where man and the shells look ----------------
+mandir=$(cachevar CMAKE_INSTALL_MANDIR); mandir=${mandir:-share/man}  # empty: GNUInstallDirs' default
+datadir=$(cachevar CMAKE_INSTALL_DATADIR); datadir=${datadir:-share}
+case $mandir in /*) man1=$tmp/root$mandir/man1 ;; *) man1=$root/$mandir/man1 ;; esac
+case $datadir in /*) share=$tmp/root$datadir ;; *) share=$root/$datadir ;; esac
+check "lineage.1 installed in $mandir/man1, as 'lineage man' prints it" \
+  '[ -f "$man1/lineage.1" ] && "$root/bin/lineage" man | cmp -s - "$man1/lineage.1"'
+check "bash completion installed (share/bash-completion/completions/lineage)" \
+  '[ -f "$share/bash-completion/completions/lineage" ] &&
+   bash -c "source \"$share/bash-completion/completions/lineage\" && complete -p lineage" >/dev/null'
+check "zsh completion installed (share/zsh/site-functions/_lineage)" \
+  '[ -f "$share/zsh/site-functions/_lineage" ] && head -n 1 "$share/zsh/site-functions/_lineage" | grep -q "^#compdef lineage"'
+check "fish completion installed (share/fish/vendor_completions.d/lineage.fish)" \
+  '[ -f "$share/fish/vendor_completions.d/lineage.fish" ]'
+
 # ---- the library's files -------------------------------------------------------
 so=$lib/liblineage.so
 check "liblineage.so.$version installed (a file)" '[ -f "$so.$version" ] && [ ! -L "$so.$version" ]'

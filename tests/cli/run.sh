@@ -3,7 +3,9 @@
 # files and jq's %%FAIL blocks: each case tests/cli/cases/NAME.cmd holds the
 # arguments (one line of shell words); NAME.out, NAME.err and NAME.code hold
 # the expected standard output, standard error and exit status, compared
-# exactly. Run from the repository root:
+# exactly. NAME.in, when present, is the case's standard input (else
+# /dev/null); NAME.env holds VAR=VALUE words set for the run only (a
+# locale: LC_ALL=C). Run from the repository root:
 #
 #   bash tests/cli/run.sh build/lineage            # run every case
 #   CASES='check-*' bash tests/cli/run.sh build/lineage   # only some
@@ -51,10 +53,14 @@ for cmd in "$cases"/${CASES:-*}.cmd; do
 	eval "args=($line)"
 	rm -rf "$tmp/cache"
 	export LINEAGE_CACHE=$tmp/cache
-	"${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null
+	input=/dev/null
+	[ -f "$cases/$name.in" ] && input=$cases/$name.in
+	envs=()
+	[ -f "$cases/$name.env" ] && read -r -a envs <"$cases/$name.env"
+	env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" <"$input"
 	echo $? >"$tmp/code"
 	if [ -z "${UPDATE:-}" ] && [ "${PASSES:-2}" -gt 1 ]; then
-		"${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out2" 2>"$tmp/err2" </dev/null
+		env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out2" 2>"$tmp/err2" <"$input"
 		echo $? >"$tmp/code2"
 		for k in out err code; do
 			if ! cmp -s "$tmp/$k" "$tmp/${k}2"; then

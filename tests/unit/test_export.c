@@ -207,6 +207,81 @@ static void tree_deep_chain_caps_indent(void **state)
 	lin_catalog_free(cat);
 }
 
+/* The tree's look: ascii branches, depth and no prefix, and without dedupe
+ * every model expanded wherever met; the default options give
+ * lin_export_tree's bytes. */
+static void tree_options(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_buf b = LIN_BUF_INIT, plain = LIN_BUF_INIT;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_tree_opts t = LIN_TREE_OPTS_INIT;
+	lin_error e;
+	igraph_integer_t base = th_find(cat, "base");
+	assert_int_equal(lin_export_tree_ext(&b, cat, base, IGRAPH_OUT, &o, &t, &e), 0);
+	assert_int_equal(lin_export_tree(&plain, cat, base, IGRAPH_OUT, &o, &e), 0);
+	assert_string_equal(b.data, plain.data);
+	lin_buf_dispose(&b);
+	t.charset = LIN_TREE_ASCII;
+	t.dedupe = 0;
+	assert_int_equal(lin_export_tree_ext(&b, cat, base, IGRAPH_OUT, &o, &t, &e), 0);
+	assert_string_equal(b.data, "Base [base]\n"
+	                            "|-- finetune: Model A [a] (7B)\n"
+	                            "|   `-- merge: c\n"
+	                            "|       `-- quantized: D <\"q\"> & ? é [d] (4-bit)\n"
+	                            "`-- adapter: b\n"
+	                            "    `-- merge: c\n"
+	                            "        `-- quantized: D <\"q\"> & ? é [d] (4-bit)\n");
+	lin_buf_dispose(&b);
+	t.prefix = LIN_TREE_DEPTH;
+	t.dedupe = 1;
+	assert_int_equal(lin_export_tree_ext(&b, cat, base, IGRAPH_OUT, &o, &t, &e), 0);
+	assert_string_equal(b.data, "0 Base [base]\n1 finetune: Model A [a] (7B)\n2 merge: c\n"
+	                            "3 quantized: D <\"q\"> & ? é [d] (4-bit)\n1 adapter: b\n"
+	                            "2 merge: c (*)\n");
+	lin_buf_dispose(&b);
+	t.prefix = LIN_TREE_NONE;
+	t.dedupe = 0;
+	t.max_lines = 3; /* the bound: three lines, then one saying so */
+	assert_int_equal(lin_export_tree_ext(&b, cat, base, IGRAPH_OUT, &o, &t, &e), 0);
+	assert_string_equal(b.data, "Base [base]\nfinetune: Model A [a] (7B)\nmerge: c\n"
+	                            "... (cut at 3 lines: a model met again is expanded again)\n");
+	lin_buf_dispose(&b);
+	lin_buf_dispose(&plain);
+}
+
+/* lin_export_why merges chains that start alike: base's two chains to d
+ * share nothing but base, so two branches; a chain of no steps is the
+ * model alone. */
+static void why_tree(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_buf b = LIN_BUF_INIT;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_tree_opts t = LIN_TREE_OPTS_INIT;
+	lin_error e;
+	igraph_vector_int_list_t paths;
+	igraph_vector_int_list_init(&paths, 0);
+	igraph_integer_t base = th_find(cat, "base"), d = th_find(cat, "d");
+	assert_int_equal(lin_query_paths(&paths, cat, base, d, &o, &e), 0);
+	assert_int_equal(igraph_vector_int_list_size(&paths), 2);
+	assert_int_equal(lin_export_why(&b, cat, base, &paths, &t, &e), 0);
+	assert_string_equal(b.data, "Base [base]\n"
+	                            "├── finetune: Model A [a] (7B)\n"
+	                            "│   └── merge: c\n"
+	                            "│       └── quantized: D <\"q\"> & ? é [d] (4-bit)\n"
+	                            "└── adapter: b\n"
+	                            "    └── merge: c\n"
+	                            "        └── quantized: D <\"q\"> & ? é [d] (4-bit)\n");
+	lin_buf_dispose(&b);
+	igraph_vector_int_list_clear(&paths);
+	igraph_vector_int_list_push_back_new(&paths, NULL);
+	assert_int_equal(lin_export_why(&b, cat, base, &paths, &t, &e), 0);
+	assert_string_equal(b.data, "Base [base]\n");
+	lin_buf_dispose(&b);
+	igraph_vector_int_list_destroy(&paths);
+}
+
 /* ---- JSON ---------------------------------------------------------------------- */
 
 static void json_is(const char *in, const char *want)
@@ -399,6 +474,8 @@ int main(void)
 		cmocka_unit_test(diags_sarif_and_json),
 		cmocka_unit_test(result_json),
 		cmocka_unit_test(tree_descendants_marks_repeats),
+		cmocka_unit_test(tree_options),
+		cmocka_unit_test(why_tree),
 		cmocka_unit_test(tree_ancestors_in_catalog_order),
 		cmocka_unit_test(tree_depth_limit),
 		cmocka_unit_test(tree_relation_filter),

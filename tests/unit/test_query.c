@@ -532,6 +532,47 @@ static void roots_ranked(void **state)
 	lin_roots_dispose(NULL);
 }
 
+/* A family's members, sorted by id, agree with lin_query_reach; the JSON
+ * of roots carries them with members set, and nothing changes without. */
+static void roots_members(void **state)
+{
+	const lin_catalog *cat = *state;
+	lin_roots r = {NULL, 0};
+	lin_hits h = {NULL, 0};
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_buf with = LIN_BUF_INIT, without = LIN_BUF_INIT, plain = LIN_BUF_INIT;
+	lin_error e;
+	igraph_vector_int_t m;
+	igraph_vector_int_init(&m, 0);
+	igraph_integer_t llama = th_find(cat, "llama");
+	assert_int_equal(lin_query_members(&m, cat, llama, &o, &e), 0);
+	assert_int_equal(lin_query_reach(&h, cat, llama, IGRAPH_OUT, &o, &e), 0);
+	assert_int_equal(igraph_vector_int_size(&m), (igraph_integer_t)h.n);
+	assert_int_equal(h.n, 15);
+	for (igraph_integer_t i = 1; i < igraph_vector_int_size(&m); i++)
+		assert_true(strcmp(id(cat, VECTOR(m)[i - 1]), id(cat, VECTOR(m)[i])) < 0);
+	assert_string_equal(id(cat, VECTOR(m)[0]), "alpaca");
+	o.relations = LIN_REL_BIT(LIN_REL_ADAPTER);
+	assert_int_equal(lin_query_members(&m, cat, llama, &o, &e), 0);
+	assert_int_equal(igraph_vector_int_size(&m), 2);
+	assert_string_equal(id(cat, VECTOR(m)[0]), "chinese-vicuna");
+	assert_string_equal(id(cat, VECTOR(m)[1]), "guanaco-qlora");
+	o.relations = LIN_REL_ALL;
+	assert_int_equal(lin_query_roots(&r, cat, &o, &e), 0);
+	assert_int_equal(lin_export_roots_json_ext(&with, cat, &r, 1, &o, &e), 0);
+	assert_non_null(strstr(with.data, ",\"members\":[\"alpaca\",\"chinese-llama\","));
+	assert_int_equal(lin_export_roots_json_ext(&without, cat, &r, 1, NULL, NULL), 0);
+	assert_int_equal(lin_export_roots_json(&plain, cat, &r, 1), 0);
+	assert_string_equal(without.data, plain.data);
+	assert_null(strstr(plain.data, "members"));
+	lin_buf_dispose(&with);
+	lin_buf_dispose(&without);
+	lin_buf_dispose(&plain);
+	lin_roots_dispose(&r);
+	lin_hits_dispose(&h);
+	igraph_vector_int_destroy(&m);
+}
+
 static void roots_filtered_ties_by_id(void **state)
 {
 	const lin_catalog *cat = *state;
@@ -1009,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(common_nearest),
 		cmocka_unit_test(common_depth),
 		cmocka_unit_test(roots_ranked),
+		cmocka_unit_test(roots_members),
 		cmocka_unit_test(roots_fallback_agrees),
 		cmocka_unit_test(roots_unordered_catalog),
 		cmocka_unit_test(stats_components_agree),

@@ -364,6 +364,19 @@ static void skeletons_and_folds(void **state)
 	assert_string_equal(lin_i_clip(buf, sizeof(buf), "abcdefgh"), "abcd\xe2\x80\xa6");
 }
 
+/* The one "did you mean" rule: within two edits, the first of equals. */
+static void nearest_word_values(void **state)
+{
+	static const char *const verbs[] = {"ancestors", "descendants", "path", "why", NULL};
+	(void)state;
+	assert_string_equal(lin_nearest_word(verbs, "ancestor"), "ancestors");
+	assert_string_equal(lin_nearest_word(verbs, "decsendants"), "descendants");
+	assert_string_equal(lin_nearest_word(verbs, "pth"), "path");
+	assert_null(lin_nearest_word(verbs, "frobnicate"));
+	assert_null(lin_nearest_word(verbs, NULL));
+	assert_null(lin_nearest_word(NULL, "path"));
+}
+
 static void edit_distance_values(void **state)
 {
 	(void)state;
@@ -858,6 +871,7 @@ int main(void)
 		cmocka_unit_test(relmask_parse_lists),
 		cmocka_unit_test(relmask_parse_errors),
 		cmocka_unit_test(name_key_normalises),
+		cmocka_unit_test(nearest_word_values),
 		cmocka_unit_test(edit_distance_values),
 		cmocka_unit_test(arena_strings_and_reset),
 		cmocka_unit_test_setup_teardown(write_atomic_creates_and_replaces, tmp_setup, tmp_teardown),

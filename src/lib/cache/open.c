@@ -199,9 +199,12 @@ static int try_image(lin_catalog **out, const cache_place *d, lin_sources *src, 
 }
 
 /* Loads one path: model cards are imported, anything else is a catalog. */
-static int load_one(lin_catalog *cat, const char *path, lin_diags *d, lin_error *err)
+static int load_one(lin_catalog *cat, const char *path, const lin_open_opts *o, lin_diags *d,
+                    lin_error *err)
 {
 	lin_import_report rep;
+	if (o && o->stdin_data && strcmp(path, "-") == 0)
+		return lin_catalog_load_buffer(cat, "<stdin>", o->stdin_data, o->stdin_len, d, err);
 	if (!lin_import_hf_is_cards(path))
 		return lin_catalog_load_path(cat, path, d, err);
 	return lin_import_hf_path(cat, path, &rep, d, err);
@@ -220,7 +223,7 @@ static int load_stopped(const lin_diags *d, size_t from)
 
 /* Parses and finishes the catalog the ordinary way. */
 static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths,
-                      lin_diags *diags, lin_error *err)
+                      const lin_open_opts *o, lin_diags *diags, lin_error *err)
 {
 	lin_catalog *cat = NULL;
 	lin_error first, later;
@@ -233,7 +236,7 @@ static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths
 	for (size_t i = 0; i < npaths; i++) {
 		lin_error e;
 		lin_error_clear(&e);
-		if (load_one(cat, paths[i], diags, &e) != 0 && failed++ == 0)
+		if (load_one(cat, paths[i], o, diags, &e) != 0 && failed++ == 0)
 			first = e;
 	}
 	/* Past schema errors the graph phases still run on the entries that
@@ -351,7 +354,7 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 			/* cards are imported each time: the image's stat records
 			 * cover catalog files only */
 			note_msg(st, "not used");
-			return load_fresh(out, paths, npaths, diags, err);
+			return load_fresh(out, paths, npaths, NULL, diags, err);
 		}
 	if (cache_dir && *cache_dir && npaths)
 		image_name(d.name, paths, npaths);
@@ -362,7 +365,7 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 		note_msg(st, cache_dir && *cache_dir ? "the catalog's files cannot be listed"
 		                                     : "no cache directory");
 		lin_i_cache_sources_free(&src);
-		return load_fresh(out, paths, npaths, diags, err);
+		return load_fresh(out, paths, npaths, NULL, diags, err);
 	}
 	if (st)
 		snprintf(st->path, sizeof(st->path), "%s/%s", cache_dir, d.name);
@@ -379,7 +382,7 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 		note_msg(st, why);
 	/* the image keeps the load's warnings; errors are never cached */
 	lin_diags_init(&local);
-	rc = load_fresh(out, paths, npaths, &local, err);
+	rc = load_fresh(out, paths, npaths, NULL, &local, err);
 	/* a directory refused is not written to either: not even a new image
 	 * renamed over a planted one */
 	if (rc == 0 && dir == DIR_MISSING && (dir = dir_open(&d, 1, why, sizeof(why))) != DIR_OK)
@@ -430,14 +433,18 @@ int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
 {
 	const char *dir = opts ? opts->cache_dir : NULL;
 	lin_cache_status *st = opts ? opts->status : NULL;
+	int piped = 0;
 	*out = NULL;
-	if (dir && *dir)
+	/* a catalog read from a pipe has no file to check an image against */
+	for (size_t i = 0; opts && opts->stdin_data && i < npaths; i++)
+		piped |= strcmp(paths[i], "-") == 0;
+	if (dir && *dir && !piped)
 		return lin_catalog_open_cached(out, paths, npaths, dir, st, diags, err);
 	if (st) {
 		memset(st, 0, sizeof(*st));
-		snprintf(st->why, sizeof(st->why), "%s", "not used");
+		snprintf(st->why, sizeof(st->why), "%s", piped ? "not used for standard input" : "not used");
 	}
-	return load_fresh(out, paths, npaths, diags, err);
+	return load_fresh(out, paths, npaths, opts, diags, err);
 }
 
 int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_diags *diags,

@@ -23,14 +23,38 @@ static void root_json(lin_buf *out, const lin_catalog *cat, const lin_root *r)
 int lin_export_roots_json(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
                           size_t n)
 {
+	return lin_export_roots_json_ext(out, cat, roots, n, NULL, NULL);
+}
+
+int lin_export_roots_json_ext(lin_buf *out, const lin_catalog *cat, const lin_roots *roots,
+                              size_t n, const lin_query_opts *members, lin_error *err)
+{
+	igraph_vector_int_t ids;
+	int rc = 0;
 	n = n < roots->n ? n : roots->n;
+	if (igraph_vector_int_init(&ids, 0) != IGRAPH_SUCCESS)
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	lin_buf_puts(out, "[");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !rc; i++) {
 		lin_buf_puts(out, i ? ",\n " : "\n ");
 		root_json(out, cat, &roots->items[i]);
+		if (!members)
+			continue;
+		if ((rc = lin_query_members(&ids, cat, roots->items[i].vertex, members, err)))
+			break;
+		out->len--; /* extend the root object */
+		lin_buf_puts(out, ",\"members\":[");
+		for (igraph_integer_t k = 0; k < igraph_vector_int_size(&ids); k++) {
+			lin_buf_puts(out, k ? "," : "");
+			lin_json_string(out, lin_catalog_model(cat, VECTOR(ids)[k])->id);
+		}
+		lin_buf_puts(out, "]}");
 	}
 	lin_buf_puts(out, n ? "\n]\n" : "]\n");
-	return out->oom ? LIN_ENOMEM : 0;
+	igraph_vector_int_destroy(&ids);
+	if (!rc && out->oom)
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	return rc;
 }
 
 static void path_json(lin_buf *out, const lin_catalog *cat, const igraph_vector_int_t *p)

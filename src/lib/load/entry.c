@@ -68,7 +68,7 @@ static int check_keys(lin_entry_ctx *c, const lin_ynode *map, const char *const 
 		for (size_t j = 0; keys[j]; j++)
 			known |= strcmp(keys[j], k->str) == 0;
 		if (!known) {
-			const char *near = lin_i_nearest_word(keys, k->str);
+			const char *near = lin_nearest_word(keys, k->str);
 			problem(c, 0, LIN_ESCHEMA, k, "unknown key '%s' in %s%s%s%s", LIN_I_CLIP(k->str, 64), what,
 			        near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 			bad = 1;

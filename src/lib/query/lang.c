@@ -245,7 +245,7 @@ static int found_fail(parser *ps, const char *expected)
 {
 	static const char *const ops[] = {"union", "intersect", "except", "in", NULL};
 	char buf[64];
-	const char *near = ps->cur.kind == T_WORD ? lin_i_nearest_word(ops, ps->cur.text) : NULL;
+	const char *near = ps->cur.kind == T_WORD ? lin_nearest_word(ops, ps->cur.text) : NULL;
 	return lang_fail(ps->lx.err, ps->cur.col, "expected %s, found %s%s%s%s", expected,
 	                 tok_name(&ps->cur, buf, sizeof(buf)), near ? " (did you mean '" : "",
 	                 near ? near : "", near ? "'?)" : "");
@@ -830,7 +830,7 @@ static int eval_call(eval *ev, const node *n, const binding *env, igraph_vector_
 		return funcs[i].run(ev, &funcs[i], n, env, out);
 	}
 	names[NFUNCS] = NULL;
-	const char *near = lin_i_nearest_word(names, n->text);
+	const char *near = lin_nearest_word(names, n->text);
 	return lang_fail(ev->err, n->col, "unknown function '%s'%s%s%s", LIN_I_CLIP(n->text, 64),
 	                 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 }

@@ -302,3 +302,30 @@ done:
 		lin_roots_dispose(out);
 	return rc;
 }
+
+/* ---- the members of one family ------------------------------------------- */
+
+static const lin_catalog *members_cat;
+static int cmp_member_ids(const void *a, const void *b)
+{
+	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+	return strcmp(lin_catalog_model(members_cat, x)->id, lin_catalog_model(members_cat, y)->id);
+}
+
+int lin_query_members(igraph_vector_int_t *out, const lin_catalog *cat, igraph_integer_t v,
+                      const lin_query_opts *o, lin_error *err)
+{
+	lin_hits hits = {NULL, 0};
+	int rc = lin_query_reach(&hits, cat, v, IGRAPH_OUT, o, err);
+	igraph_vector_int_clear(out);
+	if (!rc && igraph_vector_int_resize(out, (igraph_integer_t)hits.n) != IGRAPH_SUCCESS)
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; !rc && i < hits.n; i++)
+		VECTOR(*out)[i] = hits.items[i].vertex;
+	if (!rc) {
+		members_cat = cat;
+		qsort(VECTOR(*out), hits.n, sizeof(igraph_integer_t), cmp_member_ids);
+	}
+	lin_hits_dispose(&hits);
+	return rc;
+}

@@ -293,6 +293,20 @@ int lin_buf_printf(lin_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+const char *lin_nearest_word(const char *const *words, const char *w)
+{
+	const char *best = NULL;
+	size_t bestd = 3;
+	for (size_t i = 0; words && w && words[i]; i++) {
+		size_t d = lin_i_edit_distance(w, words[i], 2);
+		if (d < bestd) {
+			bestd = d;
+			best = words[i];
+		}
+	}
+	return best;
+}
+
 size_t lin_i_edit_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -318,18 +332,4 @@ size_t lin_i_edit_distance(const char *a, const char *b, size_t cap)
 		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
 	}
 	return prev[lb];
-}
-
-const char *lin_i_nearest_word(const char *const *words, const char *w)
-{
-	const char *best = NULL;
-	size_t bestd = 3;
-	for (size_t i = 0; words[i]; i++) {
-		size_t d = lin_i_edit_distance(w, words[i], 2);
-		if (d < bestd) {
-			bestd = d;
-			best = words[i];
-		}
-	}
-	return best;
 }

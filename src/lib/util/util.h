@@ -98,9 +98,6 @@ const char *lin_i_clip(char *buf, size_t n, const char *s);
 
 /* Levenshtein distance between a and b, capped at cap+1. */
 size_t lin_i_edit_distance(const char *a, const char *b, size_t cap);
-/* The word of the NULL-terminated list nearest to w, at most two edits
- * away (the first of equals), for a "did you mean"; NULL when none is. */
-const char *lin_i_nearest_word(const char *const *words, const char *w);
 
 /* ---- hashing (sha1.c) ----------------------------------------------------- */
 

@@ -1,1 +1,1 @@
-list -s pretrained -o 'mistral ai' --data tests/fixtures/mini
+list -s pretrained --org 'mistral ai' --data tests/fixtures/mini

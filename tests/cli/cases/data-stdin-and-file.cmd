@@ -1,0 +1,1 @@
+ancestors stdin-tune --data tests/fixtures/mini --data -

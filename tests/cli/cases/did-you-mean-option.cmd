@@ -1,0 +1,1 @@
+ancestors llama --dpeth 2 --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors alpaca --data data

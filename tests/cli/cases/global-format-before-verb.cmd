@@ -1,0 +1,1 @@
+--format json -d tests/fixtures/mini ancestors alpaca --depth 1

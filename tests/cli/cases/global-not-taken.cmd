@@ -1,0 +1,1 @@
+--data data import hf tests/fixtures/hf

@@ -1,0 +1,1 @@
+--relation=finetune,adapter --data data ancestors alpaca

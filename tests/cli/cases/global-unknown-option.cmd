@@ -1,0 +1,1 @@
+--dtaa data ancestors alpaca

@@ -1,0 +1,1 @@
+is-ancestor llama chinese-vicuna-medical --data data

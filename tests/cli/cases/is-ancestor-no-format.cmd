@@ -1,0 +1,1 @@
+--format json is-ancestor llama alpaca --data data

@@ -1,0 +1,1 @@
+is-ancestor alpaca llama --data data

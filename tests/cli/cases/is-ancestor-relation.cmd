@@ -1,0 +1,1 @@
+is-ancestor gpt-3.5 alpaca --relation finetune,adapter --data data

@@ -1,0 +1,1 @@
+is-ancestor llama LLaMA-1 --data data

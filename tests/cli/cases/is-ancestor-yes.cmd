@@ -1,0 +1,1 @@
+is-ancestor llama alpaca --data data

@@ -1,0 +1,1 @@
+list -o meta --data tests/fixtures/mini

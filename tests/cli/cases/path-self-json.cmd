@@ -1,0 +1,1 @@
+path llama llama --format json --data tests/fixtures/mini

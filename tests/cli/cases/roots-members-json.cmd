@@ -1,0 +1,1 @@
+roots --members --top 2 --format json --data tests/fixtures/mini

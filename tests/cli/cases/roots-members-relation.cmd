@@ -1,0 +1,1 @@
+roots --members --relation adapter --data tests/fixtures/mini

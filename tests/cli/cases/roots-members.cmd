@@ -1,0 +1,1 @@
+roots --members --top 2 --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+show llama --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+ancestors chinese-vicuna --depth 2 --data data

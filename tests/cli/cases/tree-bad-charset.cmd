@@ -1,0 +1,1 @@
+ancestors alpaca --charset latin1 --data data

@@ -1,0 +1,1 @@
+ancestors alpaca --prefix tabs --data data

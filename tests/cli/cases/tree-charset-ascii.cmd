@@ -1,0 +1,1 @@
+descendants alpaca --charset ascii --data data

@@ -1,0 +1,1 @@
+descendants d13 --data tests/fixtures/diamonds.yaml

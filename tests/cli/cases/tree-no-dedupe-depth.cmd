@@ -1,0 +1,1 @@
+ancestors chinese-vicuna --no-dedupe --depth 2 --data data

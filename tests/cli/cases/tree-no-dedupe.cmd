@@ -1,0 +1,1 @@
+descendants d13 --no-dedupe --data tests/fixtures/diamonds.yaml

@@ -1,0 +1,1 @@
+ancestors chinese-vicuna --depth 2 --prefix depth --data data

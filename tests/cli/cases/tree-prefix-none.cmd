@@ -1,0 +1,1 @@
+descendants llama --depth 1 --prefix none --relation adapter --data data

@@ -1,0 +1,1 @@
+why gpt-3 vicuna --all --charset ascii --data data

@@ -1,0 +1,1 @@
+why gpt-3 vicuna --data data

@@ -1,0 +1,1 @@
+why llama chinese-vicuna-medical --format json --data data

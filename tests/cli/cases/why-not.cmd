@@ -1,0 +1,1 @@
+why alpaca llama --data data

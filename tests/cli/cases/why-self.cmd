@@ -1,0 +1,1 @@
+why llama llama --data data
