@@ -1034,6 +1034,132 @@ static void licence_audit(void **state)
 	lin_catalog_free(cat);
 }
 
+/* ---- the query language ---------------------------------------------------- */
+
+/* The ids of a query's answer, space-separated in vertex order, or the
+ * error as "E<code>@<col>: message". */
+static const char *q(const lin_catalog *cat, const char *expr, const char *rel)
+{
+	static char buf[4096];
+	igraph_vector_int_t set;
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_error e;
+	if (rel)
+		assert_int_equal(lin_relmask_parse(&o.relations, rel, &e), 0);
+	assert_int_equal(igraph_vector_int_init(&set, 0), IGRAPH_SUCCESS);
+	int rc = lin_query_eval(&set, cat, expr, &o, &e);
+	buf[0] = 0;
+	if (rc) {
+		assert_string_equal(e.file, "<query>");
+		snprintf(buf, sizeof(buf), "E%d@%d: %s", rc, e.col, e.msg);
+	}
+	for (igraph_integer_t i = 0; !rc && i < igraph_vector_int_size(&set); i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, lin_catalog_model(cat, VECTOR(set)[i])->id);
+	}
+	igraph_vector_int_destroy(&set);
+	return buf;
+}
+
+static void lang_sets(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("licence/drift.yaml");
+	/* nc-base, closed-teacher, mit-tune, mit-tune-int4, odd-licence, in catalog order */
+	assert_string_equal(q(cat, "ancestors(mit-tune-int4)", NULL),
+	                    "nc-base closed-teacher mit-tune mit-tune-int4");
+	assert_string_equal(q(cat, "ancestors(mit-tune-int4, 1)", NULL), "mit-tune mit-tune-int4");
+	assert_string_equal(q(cat, "ancestors(mit-tune-int4, 0)", NULL), "mit-tune-int4");
+	assert_string_equal(q(cat, "ancestors(mit-tune-int4)", "finetune,quantized"),
+	                    "nc-base mit-tune mit-tune-int4");
+	assert_string_equal(q(cat, "descendants(nc-base) - descendants(mit-tune-int4)", NULL),
+	                    "nc-base mit-tune");
+	assert_string_equal(q(cat, "descendants(nc-base)^descendants(closed-teacher)", NULL),
+	                    "mit-tune mit-tune-int4 odd-licence");
+	assert_string_equal(q(cat, "nc-base union closed-teacher + odd-licence", NULL),
+	                    "nc-base closed-teacher odd-licence");
+	/* left to right: (a + b) - a */
+	assert_string_equal(q(cat, "nc-base + mit-tune except nc-base", NULL), "mit-tune");
+	assert_string_equal(q(cat, "nc-base + (mit-tune except nc-base)", NULL), "nc-base mit-tune");
+	assert_string_equal(q(cat, "allpaths(nc-base, odd-licence)", NULL),
+	                    "nc-base mit-tune mit-tune-int4 odd-licence");
+	assert_string_equal(q(cat, "allpaths(odd-licence, nc-base)", NULL), "");
+	assert_string_equal(q(cat, "somepath(closed-teacher, odd-licence)", NULL),
+	                    "closed-teacher mit-tune mit-tune-int4 odd-licence");
+	assert_string_equal(q(cat, "roots()", NULL), "nc-base closed-teacher");
+	assert_string_equal(q(cat, "leaves()", NULL), "odd-licence");
+	assert_string_equal(q(cat, "roots()", "quantized"), "nc-base closed-teacher mit-tune odd-licence");
+	assert_string_equal(q(cat, "kind(distill)", NULL), "mit-tune");
+	assert_string_equal(q(cat, "kind('finetune,quantized', descendants(mit-tune))", NULL),
+	                    "mit-tune mit-tune-int4 odd-licence");
+	assert_string_equal(q(cat, "stage(quantized)", NULL), "mit-tune-int4");
+	assert_string_equal(q(cat, "attr(license, MIT)", NULL), "mit-tune mit-tune-int4");
+	assert_string_equal(q(cat, "attr(weights, closed)", NULL), "closed-teacher");
+	assert_string_equal(q(cat, "attr(name, 'nc base')", NULL), "nc-base"); /* case does not matter */
+	assert_string_equal(q(cat, "attr(name, 'NC-Base')", NULL), "");
+	assert_string_equal(q(cat, "attr(name, \"NC Base\")", NULL), "nc-base");
+	assert_string_equal(q(cat, "let a = ancestors(mit-tune) in let b = $a - nc-base in $b + $a ^ $b",
+	                       NULL), "closed-teacher mit-tune");
+	assert_string_equal(q(cat, "all() - ancestors(mit-tune-int4)", NULL), "odd-licence");
+	assert_string_equal(q(cat, "'NC Base'", NULL), "nc-base");
+	lin_catalog_free(cat);
+}
+
+static void lang_dates(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_text(
+		"- {id: y, released: '2023', stage: pretrained, sources: [s]}\n"
+		"- {id: ym, released: '2023-06', stage: pretrained, sources: [s]}\n"
+		"- {id: ymd, released: '2024-01-15', stage: pretrained, sources: [s]}\n"
+		"- {id: none, stage: pretrained, sources: [s]}\n");
+	/* a year alone is compared at the year: it may be in June */
+	assert_string_equal(q(cat, "released(>=2023-06)", NULL), "y ym ymd");
+	assert_string_equal(q(cat, "released(>2023-06)", NULL), "ymd");
+	assert_string_equal(q(cat, "released(<2024)", NULL), "y ym");
+	assert_string_equal(q(cat, "released(=2023)", NULL), "y ym");
+	assert_string_equal(q(cat, "released(<=2024-01-14)", NULL), "y ym");
+	lin_catalog_free(cat);
+}
+
+/* Each kind of error has its message and the column of its cause. */
+static void lang_errors(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("licence/drift.yaml");
+	assert_string_equal(q(cat, "ancestor(nc-base)", NULL),
+	                    "E-3@1: unknown function 'ancestor' (did you mean 'ancestors'?)");
+	assert_string_equal(q(cat, "nc-base excpt mit-tune", NULL),
+	                    "E-3@9: expected an operator (union, intersect, except) or the end, "
+	                    "found 'excpt' (did you mean 'except'?)");
+	assert_string_equal(q(cat, "ancestors(nc-base", NULL),
+	                    "E-3@18: expected ',' or ')', found the end");
+	assert_string_equal(q(cat, "no-such", NULL), "E-5@1: no model named 'no-such'");
+	assert_string_equal(q(cat, "$x", NULL),
+	                    "E-3@1: unknown variable '$x' (bind it with let x = ... in ...)");
+	assert_string_equal(q(cat, "ancestors(nc-base, -1)", NULL),
+	                    "E-3@20: expected a model, a function or '(', found except");
+	assert_string_equal(q(cat, "released(2023)", NULL),
+	                    "E-3@10: released() takes a comparison and a date first, e.g. "
+	                    "released(>=2023-01, ...)");
+	assert_string_equal(q(cat, "kind(nope)", NULL),
+	                    "E-3@6: kind(): unknown relation kind 'nope' (expected one of finetune, "
+	                    "adapter, merge, quantized, continued-pretrain, rlhf, distill, multimodal, "
+	                    "recipe, upcycle, prune)");
+	assert_string_equal(q(cat, "roots(a, b)", NULL),
+	                    "E-3@1: roots() takes 0 to 1 argument: roots([SET])");
+	assert_string_equal(q(cat, "'open", NULL), "E-3@1: unterminated string");
+	assert_string_equal(q(cat, "", NULL), "E-3@1: expected a model, a function or '(', found the end");
+	assert_string_equal(q(cat, "ancestors(非商用) ?", NULL), "E-3@16: unexpected character '?'");
+	/* nesting is bounded: no stack to exhaust */
+	char deep[400];
+	memset(deep, '(', 300);
+	deep[300] = 0;
+	assert_non_null(strstr(q(cat, deep, NULL), "nests deeper than 100"));
+	lin_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1058,6 +1184,9 @@ int main(void)
 		cmocka_unit_test(stats_numbers),
 		cmocka_unit_test(stats_filtered),
 		cmocka_unit_test(licence_audit),
+		cmocka_unit_test(lang_sets),
+		cmocka_unit_test(lang_dates),
+		cmocka_unit_test(lang_errors),
 		cmocka_unit_test(stats_empty_catalog),
 		cmocka_unit_test(neighbours_parents_in_entry_order),
 		cmocka_unit_test(neighbours_children_in_catalog_order),

@@ -1,0 +1,1 @@
+draw llama --select 'llama'

@@ -1,0 +1,1 @@
+draw --select 'ancestors(' -f dot

@@ -1,0 +1,1 @@
+draw --select 'allpaths(llama, chinese-vicuna)' -f dot --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+export --select 'ancestors(alpaca)' --format ndjson --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+query 'kind(adapter, descendants(llama, 1))'

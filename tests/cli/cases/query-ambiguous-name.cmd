@@ -1,0 +1,1 @@
+query 'ancestors(guanaco)' --data tests/fixtures/mini

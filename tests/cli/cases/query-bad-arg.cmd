@@ -1,0 +1,1 @@
+query 'released(2023)'

@@ -1,0 +1,1 @@
+query llama --format yaml

@@ -1,0 +1,1 @@
+query 'ancestors(chinese-vicuna) except ancestors(alpaca)'

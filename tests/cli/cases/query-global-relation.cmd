@@ -1,0 +1,1 @@
+--relation adapter query 'descendants(llama, 1)'

@@ -1,0 +1,1 @@
+query 'ancestors(alpaca)' --output graph -f mermaid --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+query 'ancestors(alpaca)' --output graph --data tests/fixtures/mini

@@ -1,0 +1,1 @@
+query 'allpaths(llama, chinese-vicuna)' --format json

@@ -1,0 +1,1 @@
+query 'let base = ancestors(alpaca) in $base ^ roots()'

@@ -1,0 +1,1 @@
+query 'roots(ancestors(vicuna))' --format ndjson

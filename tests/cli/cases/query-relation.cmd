@@ -1,0 +1,1 @@
+query 'descendants(llama, 1)' --relation adapter

@@ -1,0 +1,1 @@
+query 'ancestor(llama)'

@@ -1,0 +1,1 @@
+query 'let x = llama in $y'
