@@ -1103,6 +1103,12 @@ static void lang_sets(void **state)
 	                       NULL), "closed-teacher mit-tune");
 	assert_string_equal(q(cat, "all() - ancestors(mit-tune-int4)", NULL), "odd-licence");
 	assert_string_equal(q(cat, "'NC Base'", NULL), "nc-base");
+	/* a long flat chain is a loop, not a recursion: no depth limit applies */
+	static char chain[4000 * 10];
+	strcpy(chain, "nc-base");
+	for (int i = 0; i < 3000; i++)
+		strcat(chain, i % 2 ? " + mit-tune" : " - mit-tune");
+	assert_string_equal(q(cat, chain, NULL), "nc-base mit-tune");
 	lin_catalog_free(cat);
 }
 

@@ -184,9 +184,21 @@ typedef struct node {
 
 static void node_free(node *n)
 {
+	/* a long chain a + b + ... is left-deep: free along kid[0] in a loop */
+	while (n && n->kind == N_SETOP) {
+		node *left = n->kid[0];
+		n->kid[0] = NULL;
+		for (int i = 1; i < LANG_MAX_ARGS; i++)
+			node_free(n->kid[i]);
+		free(n->text);
+		free(n);
+		n = left;
+	}
 	if (!n)
 		return;
-	for (int i = 0; i < n->nkids; i++)
+	/* every slot, not nkids: a parse that failed half-way left its last
+	 * operand in the next slot */
+	for (int i = 0; i < LANG_MAX_ARGS; i++)
 		node_free(n->kid[i]);
 	free(n->text);
 	free(n);
@@ -289,9 +301,10 @@ static int parse_call(parser *ps, node *call)
 			if ((rc = advance(ps)))
 				return rc;
 		} else {
-			if ((rc = parse_expr(ps, &arg)))
+			rc = parse_expr(ps, &call->kid[call->nkids]);
+			call->nkids++;
+			if (rc)
 				return rc;
-			call->kid[call->nkids++] = arg;
 		}
 		if (ps->cur.kind == T_RPAREN)
 			return advance(ps);
@@ -850,24 +863,43 @@ done:
 	return rc;
 }
 
+/* A chain a + b - c ... parses left-deep ((a + b) - c); it is evaluated
+ * from its leftmost operand along the chain, not by recursion, so a long
+ * flat chain costs no stack. */
 static int eval_setop(eval *ev, const node *n, const binding *env, igraph_vector_int_t *out)
 {
 	int rc = 0;
 	lin_error *err = ev->err;
-	igraph_vector_int_t a = {0}, b = {0};
-	LIN_IG(igraph_vector_int_init(&a, 0));
-	LIN_IG(igraph_vector_int_init(&b, 0));
-	if ((rc = eval_set(ev, n->kid[0], env, &a)) || (rc = eval_set(ev, n->kid[1], env, &b)))
+	igraph_vector_int_t acc = {0}, rhs = {0};
+	size_t len = 0;
+	const node **chain = NULL;
+	for (const node *k = n; k->kind == N_SETOP; k = k->kid[0])
+		len++;
+	if (!(chain = malloc(len * sizeof(*chain))))
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	size_t i = len;
+	for (const node *k = n; k->kind == N_SETOP; k = k->kid[0])
+		chain[--i] = k; /* chain[0] is the innermost, leftmost operation */
+	LIN_IG(igraph_vector_int_init(&acc, 0));
+	LIN_IG(igraph_vector_int_init(&rhs, 0));
+	if ((rc = eval_set(ev, chain[0]->kid[0], env, &acc)))
 		goto done;
-	if (n->op == T_UNION)
-		LIN_IG(set_union(&a, &b, out));
-	else if (n->op == T_INTERSECT)
-		LIN_IG(igraph_vector_int_intersect_sorted(&a, &b, out));
-	else
-		LIN_IG(igraph_vector_int_difference_sorted(&a, &b, out));
+	for (i = 0; i < len; i++) {
+		if ((rc = eval_set(ev, chain[i]->kid[1], env, &rhs)))
+			goto done;
+		if (chain[i]->op == T_UNION)
+			LIN_IG(set_union(&acc, &rhs, out));
+		else if (chain[i]->op == T_INTERSECT)
+			LIN_IG(igraph_vector_int_intersect_sorted(&acc, &rhs, out));
+		else
+			LIN_IG(igraph_vector_int_difference_sorted(&acc, &rhs, out));
+		igraph_vector_int_swap(&acc, out);
+	}
+	igraph_vector_int_swap(&acc, out);
 done:
-	lin_i_vec_free(&a);
-	lin_i_vec_free(&b);
+	free(chain);
+	lin_i_vec_free(&acc);
+	lin_i_vec_free(&rhs);
 	return rc;
 }
 
