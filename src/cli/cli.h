@@ -57,6 +57,12 @@ struct cli_cmd {
 extern const cli_cmd *const cli_commands[];
 /* The verb named name, or NULL. */
 const cli_cmd *cli_command(const char *name);
+/* Two lines on stderr for an unknown command or option word ("lineage:
+ * unknown command 'x'; did you mean 'y'?", then where to look); near may
+ * be NULL. Returns CLI_USAGE. */
+int cli_unknown(const char *what, const char *word, const char *near);
+/* The listed command nearest to w, for a "did you mean"; NULL when none. */
+const char *cli_nearest_command(const char *w);
 /* Prints the usage of `lineage` itself: the commands and the globals. */
 void cli_main_usage(void *f);
 

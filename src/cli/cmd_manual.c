@@ -18,21 +18,8 @@ static int run_help(const cli_cmd *cmd, const cli_args *a)
 		return CLI_OK;
 	}
 	const cli_cmd *c = cli_command(a->pos[0]);
-	if (!c || c->hidden) {
-		const char *names[64];
-		size_t k = 0;
-		for (size_t i = 0; cli_commands[i] && k < 63; i++)
-			if (!cli_commands[i]->hidden)
-				names[k++] = cli_commands[i]->name;
-		names[k] = NULL;
-		const char *near = lin_nearest_word(names, a->pos[0]);
-		if (near)
-			fprintf(stderr, "lineage: unknown command '%s'; did you mean '%s'?\n", a->pos[0], near);
-		else
-			fprintf(stderr, "lineage: unknown command '%s'\n", a->pos[0]);
-		fputs("(see 'lineage --help')\n", stderr);
-		return CLI_USAGE;
-	}
+	if (!c || c->hidden)
+		return cli_unknown("command", a->pos[0], cli_nearest_command(a->pos[0]));
 	cli_usage(c, stdout);
 	return CLI_OK;
 }

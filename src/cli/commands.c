@@ -40,3 +40,27 @@ void cli_main_usage(void *fp)
 	      "'lineage help <command>' or 'lineage <command> --help' describes a command.\n"
 	      "'lineage --version' prints the version.\n", f);
 }
+
+/* Two lines on stderr: what is wrong, with a suggestion, and where to look. */
+int cli_unknown(const char *what, const char *word, const char *near)
+{
+	char buf[512];
+	/* the word is the user's and may hold terminal controls: one safe line */
+	snprintf(buf, sizeof(buf), "unknown %s '%.200s'%s%s%s", what, word, near ? "; did you mean '" : "",
+	         near ? near : "", near ? "'?" : "");
+	cli_put_terminal(stderr, "lineage: ", buf);
+	fputs("(see 'lineage --help')\n", stderr);
+	return CLI_USAGE;
+}
+
+const char *cli_nearest_command(const char *w)
+{
+	const char *names[64];
+	size_t k = 0;
+	for (size_t i = 0; cli_commands[i] && k < 63; i++)
+		if (!cli_commands[i]->hidden)
+			names[k++] = cli_commands[i]->name;
+	names[k] = NULL;
+	return lin_nearest_word(names, w);
+}
+

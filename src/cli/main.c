@@ -12,28 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Two lines on stderr: what is wrong, with a suggestion, and where to look. */
-static int unknown(const char *what, const char *word, const char *near)
-{
-	if (near)
-		fprintf(stderr, "lineage: unknown %s '%s'; did you mean '%s'?\n", what, word, near);
-	else
-		fprintf(stderr, "lineage: unknown %s '%s'\n", what, word);
-	fputs("(see 'lineage --help')\n", stderr);
-	return CLI_USAGE;
-}
-
-static const char *nearest_command(const char *w)
-{
-	const char *names[64];
-	size_t k = 0;
-	for (size_t i = 0; cli_commands[i] && k < 63; i++)
-		if (!cli_commands[i]->hidden)
-			names[k++] = cli_commands[i]->name;
-	names[k] = NULL;
-	return lin_nearest_word(names, w);
-}
-
 /* The global option word w names ("--data", "--data=x", "-d"), or -1. */
 static int global_index(const char *w)
 {
@@ -61,7 +39,7 @@ static int unknown_global(const char *w)
 	const char *n = w[1] == '-' ? lin_nearest_word(names, word) : NULL;
 	if (n)
 		snprintf(near, sizeof(near), "--%s", n);
-	return unknown("option", w, n ? near : NULL);
+	return cli_unknown("option", w, n ? near : NULL);
 }
 
 /* SIGINT, SIGTERM, SIGHUP: remove the named temporary files of writes in
@@ -194,6 +172,6 @@ int main(int argc, char **argv)
 	}
 	const cli_cmd *cmd = cli_command(argv[k]);
 	if (!cmd)
-		return unknown("command", argv[k], nearest_command(argv[k]));
+		return cli_unknown("command", argv[k], cli_nearest_command(argv[k]));
 	return close_stdout(run(cmd, pre, npre, argc - k - 1, argv + k + 1));
 }

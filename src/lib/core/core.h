@@ -163,6 +163,13 @@ void lin_i_index_dispose(lin_catalog *cat);
  * topological sort jumps around memory (0.3 s on a million models). */
 int lin_i_graph_parents_first(const igraph_t *g);
 
+/* The vertices of g (or only those of vids, a set) in an order that lists
+ * every parent before its children: igraph's topological sort. Models on
+ * a cycle (an error reported on its own) are left out, so an audit still
+ * runs on the rest. order is initialised by the caller. */
+int lin_i_graph_topo_order(igraph_vector_int_t *order, const igraph_t *g,
+                           const igraph_vector_int_t *vids, lin_error *err);
+
 /* The graph restricted to edges whose relation is in mask, with the same
  * vertex ids. With mask == LIN_REL_ALL *out is the catalog's own graph;
  * otherwise a new graph is built in *storage and *owned is set (destroy it

@@ -299,53 +299,11 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
 	}
 }
 
-/* The vertices in an order that lists parents first. With a cycle in the
- * catalog (an error reported on its own) the models on cycles are left
- * out, so that drift elsewhere is still found in the same run. */
-static int drift_order(igraph_vector_int_t *order, const lin_catalog *cat, int dag, lin_error *err)
-{
-	int rc = 0;
-	igraph_t sub;
-	int has_sub = 0;
-	/* zeroed, a vector igraph_vector_int_destroy may release untouched */
-	igraph_vector_int_t memb = {0}, csize = {0}, keep = {0}, invmap = {0};
-	igraph_bool_t sub_dag = 0;
-	LIN_IG(igraph_vector_int_init(&memb, 0));
-	LIN_IG(igraph_vector_int_init(&csize, 0));
-	LIN_IG(igraph_vector_int_init(&keep, 0));
-	LIN_IG(igraph_vector_int_init(&invmap, 0));
-	if (dag) {
-		LIN_IG(igraph_topological_sorting(&cat->graph, order, IGRAPH_OUT));
-		goto done;
-	}
-	LIN_IG(igraph_connected_components(&cat->graph, &memb, &csize, NULL, IGRAPH_STRONG));
-	for (igraph_integer_t v = 0; v < igraph_vector_int_size(&memb); v++)
-		if (VECTOR(csize)[VECTOR(memb)[v]] == 1)
-			LIN_IG(igraph_vector_int_push_back(&keep, v));
-	LIN_IG(igraph_induced_subgraph_map(&cat->graph, &sub, igraph_vss_vector(&keep),
-	                                   IGRAPH_SUBGRAPH_AUTO, NULL, &invmap));
-	has_sub = 1;
-	LIN_IG(igraph_is_dag(&sub, &sub_dag)); /* a self-loop is a cycle of one */
-	if (!sub_dag)
-		goto done;
-	LIN_IG(igraph_topological_sorting(&sub, order, IGRAPH_OUT));
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(order); i++)
-		VECTOR(*order)[i] = VECTOR(invmap)[VECTOR(*order)[i]];
-done:
-	if (has_sub)
-		igraph_destroy(&sub);
-	igraph_vector_int_destroy(&memb);
-	igraph_vector_int_destroy(&csize);
-	igraph_vector_int_destroy(&keep);
-	igraph_vector_int_destroy(&invmap);
-	return rc;
-}
-
 /* Licence drift down the whole lineage: a model whose licence promises
  * commercial use (lin_license_promises) below an ancestor whose licence
  * restricts it, through relations that carry the weights. The direct
  * case keeps its short message; a deeper one spells out the chain. */
-static int audit_drift(lin_catalog *cat, int dag, lin_diags *diags, lin_error *err)
+static int audit_drift(lin_catalog *cat, lin_diags *diags, lin_error *err)
 {
 	int rc = 0;
 	lin_license_trace t = {0};
@@ -353,7 +311,7 @@ static int audit_drift(lin_catalog *cat, int dag, lin_diags *diags, lin_error *e
 	igraph_vector_int_t order;
 	if (igraph_vector_int_init(&order, 0) != IGRAPH_SUCCESS)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	if ((rc = drift_order(&order, cat, dag, err)))
+	if ((rc = lin_i_graph_topo_order(&order, &cat->graph, NULL, err)))
 		goto done;
 	if ((rc = lin_i_license_trace(&t, cat, &order, LIN_REL_WEIGHTS, err)))
 		goto done;
@@ -526,7 +484,7 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 		goto done;
 	audit_edges(cat, diags, &first, &nerr);
 	/* drift is only a warning: nobody asking for no diagnostics pays for it */
-	if (diags && !diags->errors_only && (rc = audit_drift(cat, dag, diags, &first)))
+	if (diags && !diags->errors_only && (rc = audit_drift(cat, diags, &first)))
 		goto done;
 	if (lin_i_index_audit(cat, diags) != 0)
 		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");

@@ -72,3 +72,74 @@ done:
 	igraph_vector_int_destroy(&edges);
 	return rc;
 }
+
+/* Cycles are an error reported on their own; an audit that needs parents
+ * before children still runs on the rest, so the models on cycles (in a
+ * strongly connected component of more than one) are left out. */
+static int acyclic_order(igraph_vector_int_t *order, const igraph_t *h, lin_error *err)
+{
+	int rc = 0, has_sub = 0;
+	igraph_t sub;
+	igraph_vector_int_t memb = {0}, csize = {0}, keep = {0}, map = {0};
+	igraph_bool_t dag = 0;
+	LIN_IG(igraph_vector_int_init(&memb, 0));
+	LIN_IG(igraph_vector_int_init(&csize, 0));
+	LIN_IG(igraph_vector_int_init(&keep, 0));
+	LIN_IG(igraph_vector_int_init(&map, 0));
+	LIN_IG(igraph_connected_components(h, &memb, &csize, NULL, IGRAPH_STRONG));
+	for (igraph_integer_t v = 0; v < igraph_vector_int_size(&memb); v++)
+		if (VECTOR(csize)[VECTOR(memb)[v]] == 1)
+			LIN_IG(igraph_vector_int_push_back(&keep, v));
+	LIN_IG(igraph_induced_subgraph_map(h, &sub, igraph_vss_vector(&keep), IGRAPH_SUBGRAPH_AUTO,
+	                                   NULL, &map));
+	has_sub = 1;
+	igraph_vector_int_clear(order);
+	LIN_IG(igraph_is_dag(&sub, &dag)); /* a self-loop is a cycle of one */
+	if (!dag)
+		goto done;
+	LIN_IG(igraph_topological_sorting(&sub, order, IGRAPH_OUT));
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(order); i++)
+		VECTOR(*order)[i] = VECTOR(map)[VECTOR(*order)[i]];
+done:
+	if (has_sub)
+		igraph_destroy(&sub);
+	if (memb.stor_begin)
+		igraph_vector_int_destroy(&memb);
+	if (csize.stor_begin)
+		igraph_vector_int_destroy(&csize);
+	if (keep.stor_begin)
+		igraph_vector_int_destroy(&keep);
+	if (map.stor_begin)
+		igraph_vector_int_destroy(&map);
+	return rc;
+}
+
+int lin_i_graph_topo_order(igraph_vector_int_t *order, const igraph_t *g,
+                           const igraph_vector_int_t *vids, lin_error *err)
+{
+	int rc = 0, has_sub = 0;
+	igraph_t sub;
+	igraph_vector_int_t map = {0};
+	igraph_bool_t dag = 0;
+	const igraph_t *h = g;
+	LIN_IG(igraph_vector_int_init(&map, 0));
+	if (vids) {
+		LIN_IG(igraph_induced_subgraph_map(g, &sub, igraph_vss_vector(vids), IGRAPH_SUBGRAPH_AUTO,
+		                                   NULL, &map));
+		has_sub = 1;
+		h = &sub;
+	}
+	LIN_IG(igraph_is_dag(h, &dag));
+	if (dag)
+		LIN_IG(igraph_topological_sorting(h, order, IGRAPH_OUT));
+	else if ((rc = acyclic_order(order, h, err)))
+		goto done;
+	for (igraph_integer_t i = 0; vids && i < igraph_vector_int_size(order); i++)
+		VECTOR(*order)[i] = VECTOR(map)[VECTOR(*order)[i]];
+done:
+	if (has_sub)
+		igraph_destroy(&sub);
+	if (map.stor_begin)
+		igraph_vector_int_destroy(&map);
+	return rc;
+}

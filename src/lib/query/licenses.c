@@ -63,35 +63,18 @@ static int fill_entries(lin_license_audit *a, vpos **index, igraph_integer_t v,
 	return 0;
 }
 
-/* The audited vertices in an order that lists parents first: igraph's
- * topological sort of the subgraph they induce (a catalog is acyclic once
- * finished without errors; a cyclic one has no order and gets none). */
+/* The audited vertices, parents first (core's topological order). */
 static int parents_first(igraph_vector_int_t *order, const lin_catalog *cat,
                          const lin_license_audit *a, lin_error *err)
 {
 	int rc = 0;
-	igraph_vector_int_t vids = {0}, invmap = {0};
-	igraph_t sub;
-	int has_sub = 0;
-	igraph_bool_t dag = 0;
+	igraph_vector_int_t vids = {0};
 	LIN_IG(igraph_vector_int_init(&vids, (igraph_integer_t)a->n));
-	LIN_IG(igraph_vector_int_init(&invmap, 0));
 	for (size_t i = 0; i < a->n; i++)
 		VECTOR(vids)[i] = a->entries[i].vertex;
-	LIN_IG(igraph_induced_subgraph_map(lin_catalog_graph(cat), &sub, igraph_vss_vector(&vids),
-	                                   IGRAPH_SUBGRAPH_AUTO, NULL, &invmap));
-	has_sub = 1;
-	LIN_IG(igraph_is_dag(&sub, &dag));
-	if (!dag)
-		goto done;
-	LIN_IG(igraph_topological_sorting(&sub, order, IGRAPH_OUT));
-	for (igraph_integer_t i = 0; i < igraph_vector_int_size(order); i++)
-		VECTOR(*order)[i] = VECTOR(invmap)[VECTOR(*order)[i]];
+	rc = lin_i_graph_topo_order(order, lin_catalog_graph(cat), &vids, err);
 done:
-	if (has_sub)
-		igraph_destroy(&sub);
 	lin_i_vec_free(&vids);
-	lin_i_vec_free(&invmap);
 	return rc;
 }
 
