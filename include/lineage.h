@@ -158,6 +158,9 @@ typedef enum lin_escape_format {
 	LIN_ESC_TERMINAL_LINE, /* catalog text inside one line of terminal
 	                          output: the same, line breaks and tabs as '?'
 	                          too, so a name cannot start a line of its own */
+	LIN_ESC_URI_PATH,      /* a URI path or purl name: every byte but RFC
+	                          3986's unreserved ones and '/' as %XX, so no
+	                          text can end the component or the string */
 	LIN_ESC_COUNT
 } lin_escape_format;
 

@@ -261,9 +261,27 @@ static void every_writer(void **state)
 	}
 }
 
+/* A URI path keeps unreserved bytes and '/', percent-encodes the rest
+ * byte by byte (non-ASCII as its UTF-8 bytes): nothing can end the URI. */
+static void uri_path(void **state)
+{
+	(void)state;
+	lin_buf b = LIN_BUF_INIT;
+	assert_int_equal(lin_escape(&b, "org/Name-1.0_x~y", LIN_ESC_URI_PATH, 0), 0);
+	assert_string_equal(b.data, "org/Name-1.0_x~y");
+	b.len = 0;
+	assert_int_equal(lin_escape(&b, "a b#c?\"<é>\n%", LIN_ESC_URI_PATH, 0), 0);
+	assert_string_equal(b.data, "a%20b%23c%3F%22%3C%C3%A9%3E%0A%25");
+	b.len = 0;
+	assert_int_equal(lin_escape(&b, "\xff\xfe", LIN_ESC_URI_PATH, 0), 0);
+	assert_string_equal(b.data, "%FF%FE");
+	lin_buf_dispose(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uri_path),
 		cmocka_unit_test(every_format_every_string),
 		cmocka_unit_test(each_rule),
 		cmocka_unit_test(every_writer),

@@ -101,15 +101,8 @@ int bom_hub_id(const lin_model *m, char *buf, size_t n)
 
 void bom_purl(bom_doc *d, const char *hub_id)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	lin_buf_puts(d->json, "\"pkg:huggingface/");
-	for (const unsigned char *p = (const unsigned char *)hub_id; *p; p++) {
-		if (strchr("-_.~/", *p) || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9'))
-			lin_buf_append(d->json, (const char *)p, 1);
-		else
-			lin_buf_printf(d->json, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
+	lin_escape(d->json, hub_id, LIN_ESC_URI_PATH, 0);
 	lin_buf_puts(d->json, "\"");
 }
 

@@ -19,16 +19,9 @@
  * [A-Za-z0-9._~/-] (catalog ids are already inside it). */
 static void iri(bom_doc *d, const char *kind, const char *rest)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	lin_buf_puts(d->json, "\"" PREFIX);
 	lin_buf_puts(d->json, kind);
-	for (const unsigned char *p = (const unsigned char *)(rest ? rest : ""); *p; p++) {
-		if (strchr("-_.~/", *p) || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9'))
-			lin_buf_append(d->json, (const char *)p, 1);
-		else
-			lin_buf_printf(d->json, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
+	lin_escape(d->json, rest ? rest : "", LIN_ESC_URI_PATH, 0);
 	lin_buf_puts(d->json, "\"");
 }
 

@@ -42,20 +42,10 @@ int lin_export_diags_json(lin_buf *out, const lin_diags *d)
  * repository root in CI, SARIF's usual base). */
 static void put_uri(lin_buf *out, const char *path)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	lin_buf uri = LIN_BUF_INIT;
 	if (path[0] == '/')
 		lin_buf_puts(&uri, "file://");
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p)) {
-			char c = (char)*p;
-			lin_buf_append(&uri, &c, 1);
-		} else {
-			char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			lin_buf_append(&uri, esc, 3);
-		}
-	}
+	lin_escape(&uri, path, LIN_ESC_URI_PATH, 0);
 	lin_json_string(out, uri.data ? uri.data : "");
 	if (uri.oom)
 		out->oom = 1;

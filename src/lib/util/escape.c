@@ -35,6 +35,7 @@ typedef struct esc_rule {
 	/* writes a hidden code point (or one `also` picks) */
 	void (*hidden)(lin_buf *b, unsigned long c);
 	int (*also)(unsigned long c); /* more code points treated as hidden */
+	int percent;         /* bytes, not characters: the set's (and non-ASCII) as %XX */
 } esc_rule;
 
 static void put_space(lin_buf *b, unsigned long c)
@@ -219,7 +220,27 @@ static const esc_rule rules[LIN_ESC_COUNT] = {
 	/* ...but catalog text inside one of its lines has none: a name's
 	 * newline would forge a line of a tree */
 	[LIN_ESC_TERMINAL_LINE] = {CONTROLS, HI(0x7f), FFFD, 0, 0, NULL, put_question, NULL},
+	/* everything but A-Z a-z 0-9 - . _ ~ / */
+	[LIN_ESC_URI_PATH] = {~(uint64_t)0 & ~(LO('-') | LO('.') | LO('/') | 0x03ff000000000000ull),
+	                      ~(uint64_t)0 & ~(0x07fffffe07fffffeull | HI('_') | HI('~')), "", 0, 0,
+	                      NULL, NULL, NULL, 1},
 };
+
+/* Percent-encoding works on bytes: a character outside ASCII is its UTF-8
+ * bytes, each as %XX (RFC 3986). */
+static int put_percent(lin_buf *out, const esc_rule *r, const unsigned char *p)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *p; p++) {
+		int enc = *p >= 0x80 || (*p < 64 ? (r->lo >> *p) & 1 : (r->hi >> (*p - 64)) & 1);
+		char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+		if (enc)
+			lin_buf_append(out, e, 3);
+		else
+			lin_buf_append(out, (const char *)p, 1);
+	}
+	return out->oom ? LIN_ENOMEM : 0;
+}
 
 static int in_set(const esc_rule *r, unsigned char c)
 {
@@ -245,6 +266,8 @@ int lin_escape(lin_buf *out, const char *s, lin_escape_format f, size_t max)
 		return LIN_EINVAL;
 	const esc_rule *r = &rules[f];
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	if (r->percent)
+		return put_percent(out, r, p);
 	/* more than max code points: max - 1 of them and an ellipsis */
 	size_t keep = max && count_cps(p) > max ? max - 1 : SIZE_MAX;
 	esc_state st = {0, 0, 1};
