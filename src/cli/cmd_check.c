@@ -66,11 +66,14 @@ static int run_check(const cli_cmd *cmd, const cli_args *a)
 	                                (json ? CLI_LOAD_QUIET : 0));
 	size_t errors = lin_diags_errors(&d), warnings = lin_diags_warnings(&d);
 	int emit = json ? print_machine(&d, json == 2) : 0;
-	if (!cli_flag(cmd, a, "quiet"))
-		fprintf(stderr, "lineage: %s%" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",
-		        cat ? "" : "catalog not loaded; ", cat ? lin_catalog_count(cat) : 0,
-		        cat && lin_catalog_count(cat) == 1 ? "" : "s", errors,
+	if (!cli_flag(cmd, a, "quiet") && cat)
+		fprintf(stderr, "lineage: %" IGRAPH_PRId " model%s: %zu error%s, %zu warning%s\n",
+		        lin_catalog_count(cat), lin_catalog_count(cat) == 1 ? "" : "s", errors,
 		        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	else if (!cli_flag(cmd, a, "quiet")) /* no catalog: no model count to give */
+		fprintf(stderr, "lineage: %zu error%s, %zu warning%s; the catalog is unusable until "
+		        "the errors are fixed\n", errors, errors == 1 ? "" : "s", warnings,
+		        warnings == 1 ? "" : "s");
 	if (emit || input_error(&d) || (rc && errors == 0))
 		rc = CLI_USAGE;
 	else if (rc || errors || (warnings && cli_flag(cmd, a, "strict")))
