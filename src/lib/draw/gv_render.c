@@ -5,6 +5,7 @@
  */
 #include "draw.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,28 @@ static int build(lin_gv *d, lin_error *err)
 	return lin_i_gv_add_title(d, err);
 }
 
+/* What Graphviz said while drawing, as one warning in o->diags naming the
+ * diagram by its caption (never on standard error). */
+static int report_notes(lin_gv *d, lin_error *err)
+{
+	const char *notes = lin_i_gv_notes();
+	lin_buf title = LIN_BUF_INIT;
+	lin_error w;
+	if (!notes[0] || !d->o->diags)
+		return 0;
+	lin_i_draw_title(&title, d->cat, d->o, d->p);
+	if (title.oom) {
+		lin_buf_dispose(&title);
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	lin_error_clear(&w);
+	lin_i_fail(&w, LIN_ERENDER, NULL, 0, 0, "Graphviz, drawing \"%.120s\": %s",
+	           title.data ? title.data : "", notes);
+	lin_i_diags_add(d->o->diags, &w, 1);
+	lin_buf_dispose(&title);
+	return 0;
+}
+
 /* The backend's entry: plans the drawing, builds the cgraph graph and writes
  * it in fmt (DOT, SVG or PNG). */
 static int gv_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
@@ -53,10 +76,19 @@ static int gv_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *
 		goto done;
 	if ((rc = build(&d, err)))
 		goto done;
+	if (fmt == LIN_FORMAT_PNG && o->scale > 1) {
+		char dpi[16];
+		snprintf(dpi, sizeof(dpi), "%d", 96 * o->scale);
+		lin_i_gv_declare(d.g, AGRAPH, "dpi", dpi);
+	}
 	if (fmt == LIN_FORMAT_DOT)
 		rc = lin_i_gv_write_dot(out, d.g, err);
 	else
-		rc = lin_i_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg" : "png", err);
+		rc = lin_i_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg"
+		                                      : fmt == LIN_FORMAT_PDF ? "pdf:cairo"
+		                                                              : "png", err);
+	if (rc == 0)
+		rc = report_notes(&d, err);
 done:
 	if (d.g)
 		agclose(d.g);
