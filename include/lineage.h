@@ -988,16 +988,19 @@ typedef enum lin_format {
 	LIN_FORMAT_PDF      /* through Graphviz's cairo renderer */
 } lin_format;
 
-/* How a drawing groups its models into Graphviz clusters. AUTO groups by
- * base family in a --by-year drawing and not at all otherwise. */
+/* How a drawing groups its models into Graphviz clusters. AUTO groups
+ * none: stacked family clusters doubled the evolution tree's area. */
 typedef enum lin_group {
 	LIN_GROUP_AUTO,
 	LIN_GROUP_NONE,
 	LIN_GROUP_FAMILY, /* the root reached through weight-carrying parents */
-	LIN_GROUP_ORG     /* the organisation */
+	LIN_GROUP_ORG,    /* the organisation */
+	LIN_GROUP_ARCH    /* lanes by architecture (decoder-only, encoder-decoder,
+	                     encoder-only, prefix-lm, moe, multimodal) */
 } lin_group;
 
-/* Parses "auto", "none", "family", "org"; returns the value or -1. */
+/* Parses "auto", "none", "family", "org", "architecture" (or "arch");
+ * returns the value or -1. */
 LIN_EXTERN int lin_group_parse(const char *s);
 
 /* The default of lin_draw_opts.max_nodes, and the most any drawing may

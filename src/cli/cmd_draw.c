@@ -19,8 +19,8 @@ static const cli_opt draw_opts[] = {
 	{"top-down", 't', NULL, "lay out top to bottom instead of left to right"},
 	{"by-year", 'y', NULL, "the evolution tree: models placed on a time axis"},
 	{"quarters", 0, "auto|yes|no", "with --by-year: one rank per quarter (auto: busy years)"},
-	{"group", 0, "HOW", "cluster by family, org or none (auto: family with --by-year)"},
-	{"max-nodes", 'm', "N", "above N boxes, count the rest in \"+N\" boxes (default 150; 0: never)"},
+	{"group", 0, "HOW", "cluster by family, org, architecture (lanes) or none (auto: none)"},
+	{"max-nodes", 'm', "N", "above N boxes, count the rest in \"+N\" boxes (default 150, 2000 with --by-year; 0: never)"},
 	{"max-edges", 0, "N", "the same above N edges (default 400; 0: never)"},
 	{"reduce", 0, NULL, "leave out an edge to a base's base (transitive reduction)"},
 	{"no-stagger", 0, NULL, "do not spread the leaves of wide families over several ranks"},
@@ -28,7 +28,7 @@ static const cli_opt draw_opts[] = {
 	{"since", 0, "YYYY[-MM]", "only models released then or later"},
 	{"until", 0, "YYYY[-MM]", "only models released then or earlier"},
 	{"weights", 0, "open|closed", "only models with open (or closed) weights"},
-	{"stage", 0, "S[,S]", "only models of these stages (pretrained, sft, rlhf, quantized, ...)"},
+	{"stage", 's', "S[,S]", "only models of these stages (pretrained, sft, rlhf, quantized, ...)"},
 	CLI_OPT_SELECT, CLI_OPT_DATA, CLI_OPT_HELP, CLI_OPT_END,
 };
 
@@ -111,7 +111,7 @@ static int draw_options(const cli_cmd *cmd, const cli_args *a, lin_draw_opts *o)
 		return CLI_USAGE;
 	}
 	if (group && (int)(o->group = (lin_group)lin_group_parse(group)) < 0) {
-		cli_errorf("unknown --group '%s' (expected auto, family, org or none)", group);
+		cli_errorf("unknown --group '%s' (expected auto, family, org, architecture or none)", group);
 		return CLI_USAGE;
 	}
 	if (quarters) {
@@ -135,6 +135,10 @@ static int draw_options(const cli_cmd *cmd, const cli_args *a, lin_draw_opts *o)
 	o->descendants = cli_flag(cmd, a, "descendants");
 	o->left_to_right = !cli_flag(cmd, a, "top-down");
 	o->by_year = cli_flag(cmd, a, "by-year");
+	/* the evolution tree holds every model unless told otherwise (up to
+	 * what dot can lay out) */
+	if (o->by_year && !max)
+		o->max_nodes = LIN_DRAW_MAX_NODES_LIMIT;
 	o->title = cli_get(cmd, a, "title");
 	return 0;
 }
@@ -372,11 +376,15 @@ const cli_cmd cmd_draw = {
 	        "--max-nodes models (or --max-edges edges) the most-derived are kept and the\n"
 	        "others are counted in \"+N\" boxes by relation kind, as the caption says; a\n"
 	        "big drawing is laid out with a bounded amount of work. --by-year draws the\n"
-	        "evolution tree: one rank per year (or quarter), grouped by base family.\n"
+	        "evolution tree of every model: one rank per year (or quarter); --group\n"
+	        "architecture draws lanes by architecture. --since, --until, --weights and\n"
+	        "--stage narrow any drawing (to MODEL's family, --select's set or the whole\n"
+	        "catalog) and the caption says so.\n"
 	        "--select EXPR draws the models a query expression selects (lineage query).",
 	.examples = "lineage draw llama --descendants -o llama.svg\n"
 	            "lineage draw mistral-7b --descendants -o mistral.png --scale 2\n"
 	            "lineage draw --by-year -o evolution.svg\n"
+	            "lineage draw --by-year --since 2023 --weights open --group architecture -o open.svg\n"
 	            "lineage draw vicuna -f mermaid",
 	.opts = draw_opts,
 	.min_pos = 0,

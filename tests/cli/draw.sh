@@ -51,7 +51,9 @@ draws=(
 	"draw --by-year --top-down"
 	"draw"
 	"draw llama --descendants"
-	"draw --by-year --group none"
+	"draw --by-year --group family"
+	"draw --by-year --group org"
+	"draw --by-year --group architecture"
 	"draw --by-year -f png"
 )
 for d in "${draws[@]}"; do
@@ -66,6 +68,30 @@ done
 "$bin" draw --by-year --relation finetune,rlhf,adapter >/dev/null 2>"$tmp/err"
 if [ -s "$tmp/err" ]; then
 	[ "$(wc -l <"$tmp/err")" -eq 1 ] || bad "more than one warning line: $(cat "$tmp/err")"
+fi
+
+# --group architecture: one lane per architecture the catalog records
+"$bin" draw --by-year --group architecture -f dot >"$tmp/arch.dot" || bad "--group architecture failed"
+for lane in decoder-only encoder-decoder encoder-only prefix-lm moe multimodal; do
+	grep -q "label=$lane\|label=\"$lane\"" "$tmp/arch.dot" || bad "no $lane lane"
+done
+"$bin" draw --by-year --group architecture -f svg >"$tmp/arch.svg" 2>"$tmp/err" || bad "--group architecture svg failed"
+[ -s "$tmp/err" ] && bad "--group architecture said: $(cat "$tmp/err")"
+
+# the shipped evolution tree: every model in it, page-shaped, compact
+# (measured from the SVG's width and height in points)
+if [ -f out/evolution.svg ]; then
+	n=$("$bin" query 'all()' | wc -l)
+	python3 - "$n" out/evolution.svg <<'PY' || bad "out/evolution.svg: size or shape"
+import re, sys
+n = int(sys.argv[1]); svg = open(sys.argv[2], encoding="utf-8").read()
+w, h = (float(x) for x in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+drawn = len(set(re.findall(r'<title>n(\d+)</title>', svg)))
+per, aspect = w * h / n, h / w
+print(f"evolution.svg: {w:.0f} x {h:.0f} pt, {drawn} of {n} models, {per:,.0f} pt2 per model, height/width {aspect:.2f}")
+ok = drawn == n and per <= 50000 and 0.4 <= aspect <= 2.5 and "+N" not in svg and "no month" not in svg
+sys.exit(0 if ok else 1)
+PY
 fi
 
 [ $fail -eq 0 ] && echo "draw.sh: all passed"

@@ -416,7 +416,11 @@ static void test_dot_by_year(void **state)
 
 	/* groups: by base family (weights-carrying parents), by organisation */
 	o.quarters = 0;
-	o.group = LIN_GROUP_AUTO; /* family when by year */
+	o.group = LIN_GROUP_AUTO; /* none, by year too */
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "cluster_group");
+	free(dot);
+	o.group = LIN_GROUP_FAMILY;
 	dot = render(cat, &o, LIN_FORMAT_DOT);
 	assert_int_equal(count(dot, "subgraph cluster_group"), 1);
 	assert_contains(dot, "label=\"Base family\"");
@@ -436,6 +440,14 @@ static void test_dot_by_year(void **state)
 	dot = render(cat, &o, LIN_FORMAT_DOT);
 	assert_lacks(dot, "cluster_group");
 	free(dot);
+	/* lanes by architecture: the fixture records none, so no lane */
+	o.group = LIN_GROUP_ARCH;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "cluster_group");
+	free(dot);
+	assert_int_equal(lin_group_parse("architecture"), LIN_GROUP_ARCH);
+	assert_int_equal(lin_group_parse("arch"), LIN_GROUP_ARCH);
+	assert_int_equal(lin_group_parse("lanes"), -1);
 	lin_catalog_free(cat);
 }
 
@@ -870,7 +882,9 @@ static void test_docs(void **state)
 	assert_contains(md, "Base and its 4 descendants: ");
 	assert_contains(md, "1 adapter");
 	assert_contains(md, "](family-base.svg)");
-	assert_contains(md, "![Teacher and its 3 descendants");
+	/* descendants count only weights-carrying relations: Teacher's three
+	 * come through a distillation */
+	assert_contains(md, "![Teacher: 3 models distilled from it; ");
 	assert_contains(md, "](family-teacher.svg)");
 	assert_contains(md, "lineage: 6 models, 6 derivations");
 	assert_contains(md, "](catalog.svg)");

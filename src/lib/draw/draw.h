@@ -92,6 +92,9 @@ typedef struct lin_rel_look {
 } lin_rel_look;
 extern const lin_rel_look lin_i_rel_looks[LIN_REL_COUNT];
 
+/* The border of a closed-weights model: dashed, in this red. */
+#define CLOSED_BORDER "#c92a2a"
+
 /* Edge colour of a relation kind. */
 const char *lin_i_relation_color(lin_relation r);
 

@@ -209,6 +209,16 @@ static void trap_begin(err_trap *t)
 	}
 }
 
+/* Forgets what was written to the trap so far. */
+static void trap_reset(err_trap *t)
+{
+	if (t->saved < 0)
+		return;
+	fflush(stderr);
+	if (ftruncate(fileno(t->tmp), 0) == 0)
+		lseek(STDERR_FILENO, 0, SEEK_SET);
+}
+
 static void trap_end(err_trap *t)
 {
 	char buf[512];
@@ -242,8 +252,19 @@ int lin_i_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error
 		goto done;
 	trap_begin(&trap);
 	if (gvLayout(ctx, g, "dot") != 0 || gv_failed()) {
-		rc = lin_i_gv_fail(err, "layout failed");
-		goto done;
+		/* dot 2.43 loses edges routing splines between clusters of a
+		 * ranked drawing ("in routesplines, Pshortestpath failed", "lost
+		 * n1 n3 edge": lanes on a time axis): once more with straight edges,
+		 * drawn without that search; its messages are forgotten */
+		gvFreeLayout(ctx, g);
+		agreseterrors();
+		trap_reset(&trap);
+		gv_errs[0] = gv_warns[0] = gv_notes[0] = gv_line[0] = '\0';
+		agattr(g, AGRAPH, (char *)"splines", (char *)"line");
+		if (gvLayout(ctx, g, "dot") != 0 || gv_failed()) {
+			rc = lin_i_gv_fail(err, "layout failed");
+			goto done;
+		}
 	}
 	laid = 1;
 	if (gvRenderData(ctx, g, fmt, &data, &len) != 0 || gv_failed() || !data) {

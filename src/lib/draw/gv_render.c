@@ -34,6 +34,23 @@ static int build(lin_gv *d, lin_error *err)
 	return lin_i_gv_add_title(d, err);
 }
 
+/* cairo stamps a PDF with the time it was written ("/CreationDate
+ * (D:20261201141200Z)"): the digits become the epoch's, in place (the
+ * same length, so the cross-reference offsets stay right), and the same
+ * catalog gives the same bytes. */
+static void pdf_fix_date(lin_buf *out)
+{
+	static const char key[] = "/CreationDate (D:";
+	char *at = NULL;
+	if (!out->data)
+		return;
+	for (size_t i = 0; i + sizeof(key) - 1 <= out->len && !at; i++)
+		if (memcmp(out->data + i, key, sizeof(key) - 1) == 0)
+			at = out->data + i + sizeof(key) - 1;
+	for (size_t k = 0; at && at < out->data + out->len && *at >= '0' && *at <= '9'; at++, k++)
+		*at = "19700101000000"[k < 14 ? k : 13];
+}
+
 /* What Graphviz said while drawing, as one warning in o->diags naming the
  * diagram by its caption (never on standard error). */
 static int report_notes(lin_gv *d, lin_error *err)
@@ -87,6 +104,8 @@ static int gv_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *
 		rc = lin_i_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg"
 		                                      : fmt == LIN_FORMAT_PDF ? "pdf:cairo"
 		                                                              : "png", err);
+	if (rc == 0 && fmt == LIN_FORMAT_PDF)
+		pdf_fix_date(out);
 	if (rc == 0)
 		rc = report_notes(&d, err);
 done:

@@ -979,9 +979,9 @@ igraph_integer_t lin_i_family_root(const lin_catalog *cat, igraph_integer_t v)
 
 int lin_group_parse(const char *s)
 {
-	static const char *const names[] = {"auto", "none", "family", "org"};
-	for (int i = 0; s && i < 4; i++)
+	static const char *const names[] = {"auto", "none", "family", "org", "architecture"};
+	for (int i = 0; s && i < 5; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
-	return -1;
+	return s && strcmp(s, "arch") == 0 ? LIN_GROUP_ARCH : -1;
 }
