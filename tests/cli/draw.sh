@@ -78,6 +78,9 @@ done
 "$bin" draw --by-year --group architecture -f svg >"$tmp/arch.svg" 2>"$tmp/err" || bad "--group architecture svg failed"
 [ -s "$tmp/err" ] && bad "--group architecture said: $(cat "$tmp/err")"
 
+# a family's root is held near the top (one heavy edge to its first child)
+[ "$("$bin" draw llama --descendants -f dot | grep -c 'weight=100')" = 1 ] || bad "llama's family: no single anchored edge"
+
 # the shipped evolution tree: every model in it, page-shaped, compact
 # (measured from the SVG's width and height in points)
 if [ -f out/evolution.svg ]; then

@@ -509,7 +509,7 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 	const igraph_t *gr = lin_catalog_graph(d->cat);
 	igraph_integer_t ne = igraph_vector_int_size(&d->p->edges);
 	int *minlen = malloc(((size_t)ne + 1) * sizeof(*minlen));
-	int rc = 0;
+	int rc = 0, anchored = 0;
 	char num[16];
 
 	if (!minlen || stagger_plan(d, minlen)) {
@@ -549,6 +549,14 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 			rc = rc ? rc : lin_i_gv_set_tmp(d, ed, "color");
 			lin_i_gv_set(ed, "penwidth", "0.8");
 			lin_i_gv_set(ed, "arrowsize", "0.5");
+		}
+		/* the root of a family where the eye starts: dot centres a model
+		 * on its children, which put LLaMA two thirds down its fan; one
+		 * heavy edge to its first child keeps it near the top */
+		if (!anchored && !d->o->by_year && from == d->o->focus &&
+		    (d->o->descendants || !d->o->ancestors)) {
+			lin_i_gv_set(ed, "weight", "100");
+			anchored = 1;
 		}
 		if (minlen[i] > 1) {
 			snprintf(num, sizeof(num), "%d", minlen[i]);
