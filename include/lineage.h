@@ -987,19 +987,23 @@ typedef enum lin_format {
 	LIN_FORMAT_SVG,
 	LIN_FORMAT_DOT,
 	LIN_FORMAT_PNG,
-	LIN_FORMAT_MERMAID /* a Mermaid flowchart (GitHub renders it) */
+	LIN_FORMAT_MERMAID, /* a Mermaid flowchart (GitHub renders it) */
+	LIN_FORMAT_PDF      /* through Graphviz's cairo renderer */
 } lin_format;
 
-/* How a drawing groups its models into Graphviz clusters. AUTO groups by
- * base family in a --by-year drawing and not at all otherwise. */
+/* How a drawing groups its models into Graphviz clusters. AUTO groups
+ * none: stacked family clusters doubled the evolution tree's area. */
 typedef enum lin_group {
 	LIN_GROUP_AUTO,
 	LIN_GROUP_NONE,
 	LIN_GROUP_FAMILY, /* the root reached through weight-carrying parents */
-	LIN_GROUP_ORG     /* the organisation */
+	LIN_GROUP_ORG,    /* the organisation */
+	LIN_GROUP_ARCH    /* lanes by architecture (decoder-only, encoder-decoder,
+	                     encoder-only, prefix-lm, moe, multimodal) */
 } lin_group;
 
-/* Parses "auto", "none", "family", "org"; returns the value or -1. */
+/* Parses "auto", "none", "family", "org", "architecture" (or "arch");
+ * returns the value or -1. */
 LIN_EXTERN int lin_group_parse(const char *s);
 
 /* The default of lin_draw_opts.max_nodes, and the most any drawing may
@@ -1012,7 +1016,8 @@ LIN_EXTERN int lin_group_parse(const char *s);
 #define LIN_DRAW_MAX_EDGES_DEFAULT 400
 #define LIN_DRAW_MAX_EDGES_LIMIT 1000
 
-/* Parses "svg", "dot", "png", "mermaid" (or "mmd"); returns the value or -1. */
+/* Parses "svg", "dot", "png", "pdf", "mermaid" (or "mmd"); returns the
+ * value or -1. */
 LIN_EXTERN int lin_format_parse(const char *s);
 
 /* What to draw and how. focus < 0 draws the whole catalog; otherwise the
@@ -1049,19 +1054,36 @@ typedef struct lin_draw_opts {
 	/* The models to draw, instead of focus and its family: a set of vertex
 	 * ids, e.g. from lin_query_eval (borrowed; NULL: none). */
 	const igraph_vector_int_t *select;
+	/* PNG: drawn at scale times Graphviz's default resolution of 96 dpi
+	 * (scale 2 doubles the pixel width); 0 or 1: the default; at most
+	 * LIN_DRAW_SCALE_MAX. SVG and PDF are vector drawings: not used. */
+	int scale;
+	/* Where Graphviz's own messages go as warnings ("Graphviz: <diagram's
+	 * caption>: triangulation failed"), never to standard error; NULL:
+	 * dropped. */
+	lin_diags *diags;
+	/* What the selection was, added to the default caption after " — "
+	 * ("since 2023, open weights"); NULL: nothing. Not used with title. */
+	const char *selection;
 } lin_draw_opts;
+#define LIN_DRAW_SCALE_MAX 8
 #define LIN_DRAW_OPTS_INIT                                                     \
 	{.focus = -1, .ancestors = 0, .descendants = 0, .depth = -1,           \
 	 .relations = LIN_REL_ALL, .left_to_right = 1, .by_year = 0,           \
 	 .title = NULL, .max_nodes = LIN_DRAW_MAX_NODES_DEFAULT,               \
 	 .group = LIN_GROUP_AUTO, .quarters = -1, .reduce = 0, .stagger = 3,   \
-	 .max_edges = LIN_DRAW_MAX_EDGES_DEFAULT, .select = NULL}
+	 .max_edges = LIN_DRAW_MAX_EDGES_DEFAULT, .select = NULL, .scale = 0, \
+	 .diags = NULL, .selection = NULL}
 
-/* Selects the vertices a draw would show, sorted by vertex id. */
+/* Selects the vertices a draw would show, sorted by vertex id. Without a
+ * focus, when o->relations leaves some relation kinds out, a model whose
+ * every derivation is of a left-out kind goes too (a quantization in a
+ * drawing of fine-tunes would stand alone); a model with no derivation at
+ * all stays. */
 LIN_EXTERN int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
                                const lin_draw_opts *o, lin_error *err);
 
-/* Draws into out (DOT text, SVG text or PNG bytes). Graphviz state is one
+/* Draws into out (DOT text, SVG text, PNG or PDF bytes). Graphviz state is one
  * context per process, created on first use and released at exit by
  * lin_render_shutdown. Deterministic: the same catalog and options give the
  * same bytes. */

@@ -115,9 +115,49 @@ static void test_format_parse(void **state)
 	assert_int_equal(lin_format_parse("svg"), LIN_FORMAT_SVG);
 	assert_int_equal(lin_format_parse("dot"), LIN_FORMAT_DOT);
 	assert_int_equal(lin_format_parse("png"), LIN_FORMAT_PNG);
-	assert_int_equal(lin_format_parse("pdf"), -1);
+	assert_int_equal(lin_format_parse("pdf"), LIN_FORMAT_PDF);
+	assert_int_equal(lin_format_parse("jpg"), -1);
 	assert_int_equal(lin_format_parse(""), -1);
 	assert_int_equal(lin_format_parse(NULL), -1);
+}
+
+/* PDF is a PDF, PNG --scale 2 doubles the pixel width, a scale out of range
+ * is refused, and Graphviz's messages land in o.diags. */
+static unsigned png_width(const lin_buf *b)
+{
+	const unsigned char *d = (const unsigned char *)b->data;
+	assert_true(b->len > 24);
+	assert_memory_equal(d, "\x89PNG", 4);
+	return (unsigned)d[16] << 24 | (unsigned)d[17] << 16 | (unsigned)d[18] << 8 | d[19];
+}
+
+static void test_formats(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	lin_buf pdf = LIN_BUF_INIT, p1 = LIN_BUF_INIT, p2 = LIN_BUF_INIT, bad = LIN_BUF_INIT;
+	lin_diags diags;
+	lin_error err;
+	lin_diags_init(&diags);
+	o.diags = &diags;
+	assert_int_equal(lin_render(&pdf, cat, &o, LIN_FORMAT_PDF, &err), 0);
+	assert_true(pdf.len > 5);
+	assert_memory_equal(pdf.data, "%PDF-", 5);
+	assert_int_equal(lin_render(&p1, cat, &o, LIN_FORMAT_PNG, &err), 0);
+	o.scale = 2;
+	assert_int_equal(lin_render(&p2, cat, &o, LIN_FORMAT_PNG, &err), 0);
+	unsigned w1 = png_width(&p1), w2 = png_width(&p2);
+	assert_true(w2 + 2 >= 2 * w1 && w2 <= 2 * w1 + 2);
+	o.scale = LIN_DRAW_SCALE_MAX + 1;
+	assert_int_equal(lin_render(&bad, cat, &o, LIN_FORMAT_PNG, &err), LIN_EINVAL);
+	assert_int_equal(lin_diags_warnings(&diags), 0); /* a small drawing: nothing said */
+	lin_diags_dispose(&diags);
+	lin_buf_dispose(&pdf);
+	lin_buf_dispose(&p1);
+	lin_buf_dispose(&p2);
+	lin_buf_dispose(&bad);
+	lin_catalog_free(cat);
 }
 
 /* ---- selection ------------------------------------------------------------ */
@@ -176,6 +216,26 @@ static void test_select(void **state)
 	o.depth = 0;
 	static const char *const self[] = {"base"};
 	check_select(cat, &o, self, 1);
+
+	/* the whole catalog, some relations left out: a model whose every
+	 * derivation is left out goes (chat-q4 quantized, lora an adapter, mix
+	 * merged), one with a drawn derivation stays */
+	lin_draw_opts w = LIN_DRAW_OPTS_INIT;
+	w.relations = LIN_REL_BIT(LIN_REL_FINETUNE) | LIN_REL_BIT(LIN_REL_DISTILL);
+	static const char *const ft[] = {"base", "teacher", "chat"};
+	check_select(cat, &w, ft, 3);
+	w.relations = LIN_REL_BIT(LIN_REL_MERGE);
+	static const char *const merged[] = {"chat", "lora", "mix"};
+	check_select(cat, &w, merged, 3);
+	/* a given set too */
+	igraph_vector_int_t given;
+	igraph_vector_int_init(&given, 0);
+	igraph_vector_int_push_back(&given, th_find(cat, "chat-q4"));
+	igraph_vector_int_push_back(&given, th_find(cat, "chat"));
+	w.select = &given;
+	static const char *const chat_only[] = {"chat"};
+	check_select(cat, &w, chat_only, 1);
+	igraph_vector_int_destroy(&given);
 
 	igraph_vector_int_t v;
 	lin_error err;
@@ -356,7 +416,11 @@ static void test_dot_by_year(void **state)
 
 	/* groups: by base family (weights-carrying parents), by organisation */
 	o.quarters = 0;
-	o.group = LIN_GROUP_AUTO; /* family when by year */
+	o.group = LIN_GROUP_AUTO; /* none, by year too */
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "cluster_group");
+	free(dot);
+	o.group = LIN_GROUP_FAMILY;
 	dot = render(cat, &o, LIN_FORMAT_DOT);
 	assert_int_equal(count(dot, "subgraph cluster_group"), 1);
 	assert_contains(dot, "label=\"Base family\"");
@@ -376,6 +440,14 @@ static void test_dot_by_year(void **state)
 	dot = render(cat, &o, LIN_FORMAT_DOT);
 	assert_lacks(dot, "cluster_group");
 	free(dot);
+	/* lanes by architecture: the fixture records none, so no lane */
+	o.group = LIN_GROUP_ARCH;
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "cluster_group");
+	free(dot);
+	assert_int_equal(lin_group_parse("architecture"), LIN_GROUP_ARCH);
+	assert_int_equal(lin_group_parse("arch"), LIN_GROUP_ARCH);
+	assert_int_equal(lin_group_parse("lanes"), -1);
 	lin_catalog_free(cat);
 }
 
@@ -810,7 +882,9 @@ static void test_docs(void **state)
 	assert_contains(md, "Base and its 4 descendants: ");
 	assert_contains(md, "1 adapter");
 	assert_contains(md, "](family-base.svg)");
-	assert_contains(md, "![Teacher and its 3 descendants");
+	/* descendants count only weights-carrying relations: Teacher's three
+	 * come through a distillation */
+	assert_contains(md, "![Teacher: 3 models distilled from it; ");
 	assert_contains(md, "](family-teacher.svg)");
 	assert_contains(md, "lineage: 6 models, 6 derivations");
 	assert_contains(md, "](catalog.svg)");
@@ -962,6 +1036,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_dot_small),
 		cmocka_unit_test(test_dot_focus_filtered),

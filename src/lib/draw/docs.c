@@ -256,14 +256,27 @@ done:
 	return rc;
 }
 
-/* "LLaMA and its 41 descendants" and, for the caption, the count by
- * relation, biggest first. */
+/* "LLaMA and its 43 descendants (+6 following its recipe)": descendants
+ * counted through the relations that carry weights (LIN_REL_WEIGHTS), the
+ * others (a recipe followed, outputs distilled) said apart; and, for the
+ * caption, the count by relation, biggest first. */
 static void family_caption(lin_buf *title, lin_buf *caption, const lin_model *m,
-                           const lin_root *r)
+                           const lin_root *r, igraph_integer_t heirs)
 {
 	int used[LIN_REL_COUNT] = {0};
-	lin_buf_printf(title, "%s and its %" IGRAPH_PRId " descendant%s", model_name(m),
-	               r->total, r->total == 1 ? "" : "s");
+	igraph_integer_t others = r->total - heirs;
+	int recipe = r->by_relation[LIN_REL_RECIPE] > 0, distill = r->by_relation[LIN_REL_DISTILL] > 0;
+	const char *how = recipe && distill ? "following its recipe or distilled from it"
+	                  : distill         ? "distilled from it"
+	                                    : "following its recipe";
+	if (heirs == 0) /* "GPT-4: 5 models distilled from it" */
+		lin_buf_printf(title, "%s: %" IGRAPH_PRId " model%s %s", model_name(m), others,
+		               others == 1 ? "" : "s", how);
+	else
+		lin_buf_printf(title, "%s and its %" IGRAPH_PRId " descendant%s", model_name(m),
+		               heirs, heirs == 1 ? "" : "s");
+	if (heirs > 0 && others > 0)
+		lin_buf_printf(title, " (+%" IGRAPH_PRId " %s)", others, how);
 	lin_buf_puts(caption, title->data ? title->data : "");
 	for (int k = 0; k < LIN_REL_COUNT; k++) {
 		int best = -1;
@@ -274,7 +287,7 @@ static void family_caption(lin_buf *title, lin_buf *caption, const lin_model *m,
 		if (best < 0)
 			break;
 		used[best] = 1;
-		lin_buf_printf(caption, "%s%" IGRAPH_PRId " %s", k ? ", " : ": ",
+		lin_buf_printf(caption, "%s%" IGRAPH_PRId " %s", k ? ", " : heirs ? ": " : "; ",
 		               r->by_relation[best], lin_relation_name((lin_relation)best));
 	}
 }
@@ -287,8 +300,19 @@ static int write_family(docs *d, const lin_root *r, lin_error *err)
 	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
 	lin_buf title = LIN_BUF_INIT, caption = LIN_BUF_INIT;
 	const char *stem = NULL;
+	lin_query_opts q = LIN_QUERY_OPTS_INIT;
+	igraph_vector_int_t heirs;
+	igraph_integer_t nheirs = 0;
 
-	family_caption(&title, &caption, m, r);
+	q.relations = LIN_REL_WEIGHTS; /* descendants: those holding its weights */
+	if (igraph_vector_int_init(&heirs, 0) != IGRAPH_SUCCESS)
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	rc = lin_query_members(&heirs, d->cat, r->vertex, &q, err);
+	nheirs = igraph_vector_int_size(&heirs);
+	igraph_vector_int_destroy(&heirs);
+	if (rc)
+		goto done;
+	family_caption(&title, &caption, m, r, nheirs);
 	if (title.oom || caption.oom) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
@@ -326,7 +350,7 @@ static int write_catalog(docs *d, lin_error *err)
 	return rc;
 }
 
-/* The evolution tree: every model on a time axis, grouped by base family. */
+/* The evolution tree: every model on a time axis. */
 static int write_evolution(docs *d, lin_error *err)
 {
 	int rc = 0;
@@ -337,12 +361,15 @@ static int write_evolution(docs *d, lin_error *err)
 	lin_buf_puts(&caption, "Evolution of the catalog: ");
 	lin_i_put_count(&caption, n);
 	lin_buf_printf(&caption, " model%s by release date (a column per year, or per quarter "
-	               "in busy years), grouped by base family", n == 1 ? "" : "s");
+	               "in busy years)", n == 1 ? "" : "s");
 	if (caption.oom)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	o.left_to_right = 1;
 	o.by_year = 1;
-	o.max_nodes = DOCS_CATALOG_MAX_NODES;
+	/* every model, as far as dot can lay them out */
+	o.max_nodes = n > LIN_DRAW_MAX_NODES_LIMIT ? LIN_DRAW_MAX_NODES_LIMIT
+	              : n > DOCS_CATALOG_MAX_NODES ? (int)n : DOCS_CATALOG_MAX_NODES;
+	o.max_edges = LIN_DRAW_MAX_EDGES_LIMIT;
 	o.title = caption.data;
 	rc = write_section(d, &o, "evolution", "Evolution tree", caption.data, 0, err);
 	lin_buf_dispose(&caption);

@@ -92,6 +92,9 @@ typedef struct lin_rel_look {
 } lin_rel_look;
 extern const lin_rel_look lin_i_rel_looks[LIN_REL_COUNT];
 
+/* The border of a closed-weights model: dashed, in this red. */
+#define CLOSED_BORDER "#c92a2a"
+
 /* Edge colour of a relation kind. */
 const char *lin_i_relation_color(lin_relation r);
 
@@ -108,7 +111,7 @@ typedef struct lin_draw_backend {
 	              lin_format fmt, lin_error *err);
 } lin_draw_backend;
 
-extern const lin_draw_backend lin_i_draw_graphviz; /* DOT, SVG, PNG (gv.c) */
+extern const lin_draw_backend lin_i_draw_graphviz; /* DOT, SVG, PNG, PDF (gv.c) */
 extern const lin_draw_backend lin_i_draw_mermaid;  /* Mermaid (mermaid.c) */
 
 /* ---- the Graphviz backend (gv*.c) ------------------------------------------ */
@@ -149,9 +152,13 @@ void lin_i_gv_begin(lin_gv_saved *s);
 void lin_i_gv_end(const lin_gv_saved *s);
 
 /* The unlaid graph as DOT text; g laid out with dot and rendered in fmt
- * ("svg", "png"). */
+ * ("svg", "png", "pdf"). */
 int lin_i_gv_write_dot(lin_buf *out, Agraph_t *g, lin_error *err);
 int lin_i_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error *err);
+
+/* Every message Graphviz gave since lin_i_gv_begin, once each, "; "
+ * between them, without "Warning: "; "" when none. */
+const char *lin_i_gv_notes(void);
 
 /* Reports a Graphviz failure with whatever Graphviz said (LIN_ERENDER). */
 int lin_i_gv_fail(lin_error *err, const char *what);

@@ -194,16 +194,17 @@ int lin_i_gv_open_graph(lin_gv *d, lin_error *err)
 	lin_i_gv_declare(g, AGRAPH, "labelloc", "t");
 	lin_i_gv_declare(g, AGRAPH, "bgcolor", "#ffffff");
 	lin_i_gv_declare(g, AGRAPH, "pad", "0.3");
-	lin_i_gv_declare(g, AGRAPH, "nodesep", d->o->by_year ? "0.18" : "0.25");
-	lin_i_gv_declare(g, AGRAPH, "ranksep", d->o->by_year ? "0.9" : "0.55");
+	/* the evolution tree packed tight: 151 models in about 50,000 pt² each */
+	lin_i_gv_declare(g, AGRAPH, "nodesep", d->o->by_year ? "0.1" : "0.25");
+	lin_i_gv_declare(g, AGRAPH, "ranksep", d->o->by_year ? "0.4" : "0.55");
 	lin_i_gv_declare(g, AGRAPH, "outputorder", "edgesfirst");
 	lin_i_gv_declare(g, AGNODE, "shape", "box");
 	lin_i_gv_declare(g, AGNODE, "style", "rounded,filled");
 	lin_i_gv_declare(g, AGNODE, "fontname", "DejaVu Sans");
-	lin_i_gv_declare(g, AGNODE, "fontsize", "11");
+	lin_i_gv_declare(g, AGNODE, "fontsize", d->o->by_year ? "10" : "11");
 	lin_i_gv_declare(g, AGNODE, "color", "#4a5568");
 	lin_i_gv_declare(g, AGNODE, "penwidth", "1");
-	lin_i_gv_declare(g, AGNODE, "margin", "0.12,0.06");
+	lin_i_gv_declare(g, AGNODE, "margin", d->o->by_year ? "0.06,0.03" : "0.12,0.06");
 	lin_i_gv_declare(g, AGEDGE, "fontname", "DejaVu Sans");
 	lin_i_gv_declare(g, AGEDGE, "fontsize", "9");
 	lin_i_gv_declare(g, AGEDGE, "arrowsize", "0.7");
@@ -382,6 +383,7 @@ static int style_node(lin_gv *d, Agnode_t *n, const lin_model *m, igraph_integer
 		d->external = 1;
 	} else if (m->weights == LIN_WEIGHTS_CLOSED) {
 		lin_i_gv_set(n, "style", "rounded,filled,dashed");
+		lin_i_gv_set(n, "color", CLOSED_BORDER);
 		lin_i_gv_set(n, "penwidth", "1.8");
 		d->closed = 1;
 	}
@@ -507,7 +509,7 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 	const igraph_t *gr = lin_catalog_graph(d->cat);
 	igraph_integer_t ne = igraph_vector_int_size(&d->p->edges);
 	int *minlen = malloc(((size_t)ne + 1) * sizeof(*minlen));
-	int rc = 0;
+	int rc = 0, anchored = 0;
 	char num[16];
 
 	if (!minlen || stagger_plan(d, minlen)) {
@@ -539,6 +541,23 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 		}
 		if (d->o->by_year)
 			lin_i_gv_set(ed, "constraint", "false");
+		/* on a time axis a distillation or a recipe often spans families
+		 * and years: drawn faint and thin, so it reads as a hint, not a
+		 * line through the models it passes */
+		if (d->o->by_year && !(LIN_REL_WEIGHTS & LIN_REL_BIT(r))) {
+			lin_buf_printf(&d->tmp, "%s66", look->color);
+			rc = rc ? rc : lin_i_gv_set_tmp(d, ed, "color");
+			lin_i_gv_set(ed, "penwidth", "0.8");
+			lin_i_gv_set(ed, "arrowsize", "0.5");
+		}
+		/* the root of a family where the eye starts: dot centres a model
+		 * on its children, which put LLaMA two thirds down its fan; one
+		 * heavy edge to its first child keeps it near the top */
+		if (!anchored && !d->o->by_year && from == d->o->focus &&
+		    (d->o->descendants || !d->o->ancestors)) {
+			lin_i_gv_set(ed, "weight", "100");
+			anchored = 1;
+		}
 		if (minlen[i] > 1) {
 			snprintf(num, sizeof(num), "%d", minlen[i]);
 			lin_i_gv_set(ed, "minlen", num);

@@ -19,9 +19,7 @@ typedef struct member {
 
 lin_group lin_i_gv_group_of(const lin_draw_opts *o)
 {
-	if (o->group == LIN_GROUP_AUTO)
-		return o->by_year ? LIN_GROUP_FAMILY : LIN_GROUP_NONE;
-	return o->group;
+	return o->group == LIN_GROUP_AUTO ? LIN_GROUP_NONE : o->group;
 }
 
 static int cmp_member(const void *a, const void *b)
@@ -47,8 +45,10 @@ static int cmp_run(const void *a, const void *b)
 }
 
 /* One cluster per base family (or organisation) with two or more drawn
- * models, created in the order of their first model; the nodes go into
- * them when created (home). */
+ * models, or per architecture with one or more (a lane; models with none
+ * recorded stay outside), created in the order of their first model (for
+ * lanes: of the architecture list); the nodes go into them when created
+ * (home). */
 int lin_i_gv_add_groups(lin_gv *d, lin_error *err)
 {
 	const igraph_vector_int_t *verts = &d->p->verts;
@@ -58,7 +58,7 @@ int lin_i_gv_add_groups(lin_gv *d, lin_error *err)
 	char name[48];
 	int rc = 0;
 
-	if (d->group != LIN_GROUP_FAMILY && d->group != LIN_GROUP_ORG)
+	if (d->group != LIN_GROUP_FAMILY && d->group != LIN_GROUP_ORG && d->group != LIN_GROUP_ARCH)
 		return 0;
 	ms = calloc(nv + 1, sizeof(*ms));
 	runs = calloc(nv + 1, sizeof(*runs));
@@ -73,6 +73,8 @@ int lin_i_gv_add_groups(lin_gv *d, lin_error *err)
 		ms[i].v = v;
 		if (d->group == LIN_GROUP_ORG)
 			ms[i].org = (m->org && m->org[0]) ? m->org : NULL;
+		else if (d->group == LIN_GROUP_ARCH)
+			ms[i].key = m->arch >= 0 && m->arch < LIN_ARCH_COUNT ? (igraph_integer_t)m->arch : -1;
 		else
 			ms[i].key = lin_i_family_root(d->cat, v);
 	}
@@ -85,7 +87,9 @@ int lin_i_gv_add_groups(lin_gv *d, lin_error *err)
 			j++;
 		if (j == i)
 			j = i + 1; /* no organisation: never grouped */
-		else if (j - i >= 2)
+		else if (d->group == LIN_GROUP_ARCH && ms[i].key >= 0)
+			runs[nruns++] = (run){i, j - i, ms[i].key}; /* lanes in list order */
+		else if (d->group != LIN_GROUP_ARCH && j - i >= 2)
 			runs[nruns++] = (run){i, j - i, ms[i].v};
 		i = j;
 	}
@@ -101,15 +105,21 @@ int lin_i_gv_add_groups(lin_gv *d, lin_error *err)
 		}
 		if (d->group == LIN_GROUP_ORG) {
 			lin_i_gv_put_text(&d->tmp, first->org, NAME_MAX_CHARS);
+		} else if (d->group == LIN_GROUP_ARCH) {
+			lin_buf_puts(&d->tmp, lin_arch_name((lin_arch)first->key));
 		} else {
 			const lin_model *root = lin_catalog_model(d->cat, first->key);
 			lin_i_gv_put_text(&d->tmp, root->name ? root->name : root->id, NAME_MAX_CHARS);
 			lin_buf_puts(&d->tmp, " family");
 		}
 		lin_i_gv_set_tmp(d, sub, "label");
-		lin_buf_puts(&d->tmp, d->group == LIN_GROUP_ORG ? "group-org-" : "group-family-");
+		lin_buf_puts(&d->tmp, d->group == LIN_GROUP_ORG    ? "group-org-"
+		                      : d->group == LIN_GROUP_ARCH ? "group-arch-"
+		                                                   : "group-family-");
 		if (d->group == LIN_GROUP_ORG)
 			lin_i_put_slug(&d->tmp, first->org, 40);
+		else if (d->group == LIN_GROUP_ARCH)
+			lin_i_put_slug(&d->tmp, lin_arch_name((lin_arch)first->key), 40);
 		else
 			lin_i_put_slug(&d->tmp, lin_catalog_model(d->cat, first->key)->id, 40);
 		lin_buf_printf(&d->tmp, "-%zu", r);
@@ -145,14 +155,16 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /* The time slot of a model: year * 10 + quarter (1-4), year * 10 for a year
- * not split (or a date without a month in a split year), 0 when undated. */
+ * not split, 0 when undated. A date without a month in a split year goes in
+ * the year's first band (its box shows the year alone), not a band of its
+ * own between the years. */
 static int slot_key(const lin_model *m, const int *split, size_t nsplit)
 {
 	if (m->year <= 0)
 		return 0;
 	if (!bsearch(&m->year, split, nsplit, sizeof(int), cmp_int))
 		return m->year * 10;
-	return m->year * 10 + (m->month > 0 ? (m->month - 1) / 3 + 1 : 0);
+	return m->year * 10 + (m->month > 0 ? (m->month - 1) / 3 + 1 : 1);
 }
 
 /* The years split into quarters: all (quarters == 1), none (0), or those
@@ -198,10 +210,8 @@ static Agnode_t *slot_band(lin_gv *d, int key, int split, const int *keys)
 	lin_i_gv_set(sub, "rank", "same");
 	if (key == 0)
 		snprintf(label, sizeof(label), "undated");
-	else if (!split)
+	else if (!split || q == 0)
 		snprintf(label, sizeof(label), "%d", year);
-	else if (q == 0)
-		snprintf(label, sizeof(label), "%d (no month)", year);
 	else
 		snprintf(label, sizeof(label), "%d Q%d", year, q);
 	lin_i_gv_set(yn, "label", label);
@@ -215,7 +225,7 @@ static Agnode_t *slot_band(lin_gv *d, int key, int split, const int *keys)
 	if (key == 0)
 		snprintf(name, sizeof(name), "time-undated");
 	else if (q == 0)
-		snprintf(name, sizeof(name), split ? "time-%d-no-month" : "time-%d", year);
+		snprintf(name, sizeof(name), "time-%d", year);
 	else
 		snprintf(name, sizeof(name), "time-%d-q%d", year, q);
 	lin_i_gv_set(yn, "id", name);

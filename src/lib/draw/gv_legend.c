@@ -23,9 +23,9 @@ static void put_legend_html(lin_buf *b, const lin_gv *d)
 			               "WIDTH=\"30\" HEIGHT=\"14\"></TD><TD ALIGN=\"LEFT\">%s</TD></TR>",
 			               lin_i_stage_fill(s), lin_stage_name((lin_stage)s));
 	if (d->closed)
-		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#4a5568\">"
+		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"" CLOSED_BORDER "\">"
 		                "\xe2\x94\x85\xe2\x94\x85\xe2\x94\x85</FONT></TD>"
-		                "<TD ALIGN=\"LEFT\">dashed border: closed weights</TD></TR>");
+		                "<TD ALIGN=\"LEFT\">red dashed border: closed weights</TD></TR>");
 	if (d->external)
 		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#868e96\">"
 		                "\xe2\x94\x88\xe2\x94\x88\xe2\x94\x88</FONT></TD>"

@@ -5,6 +5,7 @@
  */
 #include "draw.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,45 @@ static int build(lin_gv *d, lin_error *err)
 	return lin_i_gv_add_title(d, err);
 }
 
+/* cairo stamps a PDF with the time it was written ("/CreationDate
+ * (D:20261201141200Z)"): the digits become the epoch's, in place (the
+ * same length, so the cross-reference offsets stay right), and the same
+ * catalog gives the same bytes. */
+static void pdf_fix_date(lin_buf *out)
+{
+	static const char key[] = "/CreationDate (D:";
+	char *at = NULL;
+	if (!out->data)
+		return;
+	for (size_t i = 0; i + sizeof(key) - 1 <= out->len && !at; i++)
+		if (memcmp(out->data + i, key, sizeof(key) - 1) == 0)
+			at = out->data + i + sizeof(key) - 1;
+	for (size_t k = 0; at && at < out->data + out->len && *at >= '0' && *at <= '9'; at++, k++)
+		*at = "19700101000000"[k < 14 ? k : 13];
+}
+
+/* What Graphviz said while drawing, as one warning in o->diags naming the
+ * diagram by its caption (never on standard error). */
+static int report_notes(lin_gv *d, lin_error *err)
+{
+	const char *notes = lin_i_gv_notes();
+	lin_buf title = LIN_BUF_INIT;
+	lin_error w;
+	if (!notes[0] || !d->o->diags)
+		return 0;
+	lin_i_draw_title(&title, d->cat, d->o, d->p);
+	if (title.oom) {
+		lin_buf_dispose(&title);
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	lin_error_clear(&w);
+	lin_i_fail(&w, LIN_ERENDER, NULL, 0, 0, "Graphviz, drawing \"%.120s\": %s",
+	           title.data ? title.data : "", notes);
+	lin_i_diags_add(d->o->diags, &w, 1);
+	lin_buf_dispose(&title);
+	return 0;
+}
+
 /* The backend's entry: plans the drawing, builds the cgraph graph and writes
  * it in fmt (DOT, SVG or PNG). */
 static int gv_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
@@ -53,10 +93,21 @@ static int gv_render(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *
 		goto done;
 	if ((rc = build(&d, err)))
 		goto done;
+	if (fmt == LIN_FORMAT_PNG && o->scale > 1) {
+		char dpi[16];
+		snprintf(dpi, sizeof(dpi), "%d", 96 * o->scale);
+		lin_i_gv_declare(d.g, AGRAPH, "dpi", dpi);
+	}
 	if (fmt == LIN_FORMAT_DOT)
 		rc = lin_i_gv_write_dot(out, d.g, err);
 	else
-		rc = lin_i_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg" : "png", err);
+		rc = lin_i_gv_layout_render(out, d.g, fmt == LIN_FORMAT_SVG ? "svg"
+		                                      : fmt == LIN_FORMAT_PDF ? "pdf:cairo"
+		                                                              : "png", err);
+	if (rc == 0 && fmt == LIN_FORMAT_PDF)
+		pdf_fix_date(out);
+	if (rc == 0)
+		rc = report_notes(&d, err);
 done:
 	if (d.g)
 		agclose(d.g);

@@ -109,6 +109,8 @@ static const char page_css[] =
 	".scroll{overflow:auto;border:1px solid var(--line);border-radius:8px;max-height:85vh}"
 	".scroll svg{display:block}"
 	".scroll.fit svg{width:100%;height:auto}"
+	/* the evolution tree opens whole: its viewBox scaled to fit (meet) */
+	"#evolution .scroll.fit svg{height:80vh}"
 	"section.fig button.zoom{float:right;font:inherit;font-size:13px;padding:2px 10px;border:1px solid var(--line);border-radius:6px;background:var(--bg);cursor:pointer}"
 	"svg g.node.hit>path,svg g.node.hit>polygon,svg g.node.hit a>path,svg g.node.hit a>polygon{stroke:#e4572e;stroke-width:4px}"
 	"#cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}"
@@ -153,7 +155,11 @@ static const char page_js[] =
 	"li.appendChild(link(items[k].v));li.appendChild(document.createTextNode(' \\u2014 '+items[k].rel+', '+items[k].d+(items[k].d===1?' step':' steps')));ol.appendChild(li);}"
 	"if(!items.length)ol.appendChild(el('li','none'));box.appendChild(ol);return box;}"
 	"function mark(ids){var old=document.querySelectorAll('g.node.hit');for(var k=0;k<old.length;k++)old[k].classList.remove('hit');"
-	"for(var f=0;f<figs.length;f++)for(var k2=0;k2<ids.length;k2++){var n=document.getElementById(figs[f]+M[ids[k2]].dom);if(n)n.classList.add('hit');}}"
+	"for(var f=0;f<figs.length;f++){var first=null;for(var k2=0;k2<ids.length;k2++){var n=document.getElementById(figs[f]+M[ids[k2]].dom);if(n){n.classList.add('hit');if(!first)first=n;}}if(first)reveal(first);}}"
+	/* a figure shown at 100% scrolls its box to the searched model */
+	"function reveal(n){var box=n.closest('.scroll');if(!box||box.classList.contains('fit'))return;"
+	"var r=n.getBoundingClientRect(),b=box.getBoundingClientRect();"
+	"box.scrollLeft+=r.left-b.left-(box.clientWidth-r.width)/2;box.scrollTop+=r.top-b.top-(box.clientHeight-r.height)/2;}"
 	"function show(v){var r=document.getElementById('result');r.textContent='';r.hidden=false;"
 	"var h=el('h2');h.appendChild(link(v));r.appendChild(h);var up=reach(v,true),down=reach(v,false);"
 	"var cols=el('div',null,'cols');cols.appendChild(list('Ancestors',up,'ancestors'));cols.appendChild(list('Descendants',down,'descendants'));"
@@ -166,6 +172,7 @@ static const char page_js[] =
 	"var secs=document.querySelectorAll('section.fig');for(var z=0;z<secs.length;z++){(function(sec){"
 	"var box=sec.querySelector('.scroll'),b=el('button','fit to width','zoom');b.type='button';"
 	"b.addEventListener('click',function(){var fit=box.classList.toggle('fit');b.textContent=fit?'100%':'fit to width';});"
+	"if(sec.id==='evolution'){box.classList.add('fit');b.textContent='100%';}"
 	"sec.insertBefore(b,sec.firstChild);})(secs[z]);}"
 	"var m=/^#q=(.*)$/.exec(location.hash);if(m){q.value=decodeURIComponent(m[1]);search(q.value);}"
 	"})();";

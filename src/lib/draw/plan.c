@@ -101,8 +101,39 @@ done:
 	return rc;
 }
 
-int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
-                    const lin_draw_opts *o, lin_error *err)
+/* Drops from out (sorted) the models whose every derivation, to a parent
+ * or a child, has a relation outside mask: drawn with the relation
+ * filter, they would stand alone. A model with none at all stays. */
+static int drop_left_out(igraph_vector_int_t *out, const lin_catalog *cat, lin_relmask mask,
+                         lin_error *err)
+{
+	int rc = 0;
+	const igraph_t *g = lin_catalog_graph(cat);
+	igraph_vector_int_t inc;
+	igraph_integer_t k = 0;
+	LIN_IG(igraph_vector_int_init(&inc, 0));
+	for (igraph_integer_t i = 0; i < igraph_vector_int_size(out); i++) {
+		igraph_integer_t v = VECTOR(*out)[i], kept = 0;
+		rc = igraph_incident(g, &inc, v, IGRAPH_ALL) == IGRAPH_SUCCESS ? 0 : LIN_EGRAPH;
+		if (rc) {
+			lin_i_fail(err, rc, NULL, 0, 0, "igraph_incident failed");
+			break;
+		}
+		for (igraph_integer_t j = 0; j < igraph_vector_int_size(&inc) && !kept; j++)
+			kept = (mask & LIN_REL_BIT(lin_catalog_edge_relation(cat, VECTOR(inc)[j]))) != 0;
+		if (kept || igraph_vector_int_empty(&inc))
+			VECTOR(*out)[k++] = v;
+	}
+	igraph_vector_int_destroy(&inc);
+	if (!rc)
+		LIN_IG(igraph_vector_int_resize(out, k));
+done:
+	return rc;
+}
+
+/* The selection before drop_left_out. */
+static int select_raw(igraph_vector_int_t *out, const lin_catalog *cat,
+                      const lin_draw_opts *o, lin_error *err)
 {
 	int rc = 0;
 	igraph_integer_t n = 0;
@@ -124,6 +155,15 @@ int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
 		VECTOR(*out)[v] = v;
 done:
 	return rc;
+}
+
+int lin_draw_select(igraph_vector_int_t *out, const lin_catalog *cat,
+                    const lin_draw_opts *o, lin_error *err)
+{
+	int rc = select_raw(out, cat, o, err);
+	if (rc || o->focus >= 0 || (o->relations & LIN_REL_ALL) == LIN_REL_ALL)
+		return rc;
+	return drop_left_out(out, cat, o->relations, err);
 }
 
 /* ---- collapsing ------------------------------------------------------------ */
@@ -809,7 +849,9 @@ void lin_i_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o
 	igraph_integer_t ne = igraph_vector_int_size(&p->edges);
 	if (o->title) {
 		lin_buf_puts(b, o->title);
-	} else if (o->focus < 0) {
+		return;
+	}
+	if (o->focus < 0) {
 		lin_buf_puts(b, "lineage: ");
 		lin_i_put_count(b, p->selected);
 		lin_buf_printf(b, " model%s, ", p->selected == 1 ? "" : "s");
@@ -823,6 +865,10 @@ void lin_i_draw_title(lin_buf *b, const lin_catalog *cat, const lin_draw_opts *o
 		                           : up ? ": ancestors" : ": descendants");
 		if (o->depth >= 0)
 			lin_buf_printf(b, " (depth %d)", o->depth);
+	}
+	if (o->selection && o->selection[0]) {
+		lin_buf_puts(b, " \xe2\x80\x94 ");
+		lin_buf_puts(b, o->selection);
 	}
 }
 
@@ -933,9 +979,9 @@ igraph_integer_t lin_i_family_root(const lin_catalog *cat, igraph_integer_t v)
 
 int lin_group_parse(const char *s)
 {
-	static const char *const names[] = {"auto", "none", "family", "org"};
-	for (int i = 0; s && i < 4; i++)
+	static const char *const names[] = {"auto", "none", "family", "org", "architecture"};
+	for (int i = 0; s && i < 5; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
-	return -1;
+	return s && strcmp(s, "arch") == 0 ? LIN_GROUP_ARCH : -1;
 }

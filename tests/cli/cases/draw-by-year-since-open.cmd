@@ -1,0 +1,1 @@
+draw --by-year --since 2023 --weights open -f mermaid

@@ -1,0 +1,1 @@
+draw --scale 9 -o x.png

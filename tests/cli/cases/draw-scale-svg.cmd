@@ -1,0 +1,1 @@
+draw --scale 2 -o x.svg

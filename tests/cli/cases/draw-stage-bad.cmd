@@ -1,0 +1,1 @@
+draw --data tests/fixtures/render_small.yaml --stage sft,chat
