@@ -574,6 +574,67 @@ static void writer_escapes_hostile_text(void **state)
 	lin_catalog_free(cat);
 }
 
+
+/* ---- the join with the curated catalog ------------------------------------- */
+
+static const char curated[] =
+	"- id: mistral-7b\n"
+	"  name: Mistral 7B\n"
+	"  aliases: [Mistral-7B-v0.1, mistralai/Mistral-7B-v0.1]\n"
+	"  stage: pretrained\n"
+	"  license: apache-2.0\n"
+	"  sources: [https://arxiv.org/abs/2310.06825]\n"
+	"- id: zephyr-7b\n"
+	"  name: Zephyr-7B\n"
+	"  aliases: [HuggingFaceH4/zephyr-7b-beta]\n"
+	"  stage: rlhf\n"
+	"  license: mit\n"
+	"  sources: [https://arxiv.org/abs/2310.16944]\n"
+	"  parents:\n"
+	"    - model: mistral-7b\n"
+	"      relation: finetune\n"
+	"      sources: [https://arxiv.org/abs/2310.16944]\n";
+
+/* The real cards whose base_model is mistralai/Mistral-7B-v0.1, and a card
+ * of that repository itself, with a curated catalog that lists the Hub id
+ * as an alias: one Mistral 7B node (the curated one), every card's edge on
+ * it, and the Zephyr card folded into the curated Zephyr. */
+static void hub_ids_join_curated_models(void **state)
+{
+	(void)state;
+	static const char base_card[] = "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n";
+	lin_catalog *cat = new_cat();
+	lin_import_report rep = {0, 0};
+	lin_diags d;
+	lin_error e;
+	lin_diags_init(&d);
+	assert_int_equal(lin_import_hf_path(cat, HF "/real", &rep, &d, &e), 0);
+	assert_int_equal(lin_import_hf_buffer(cat, "mistralai__Mistral-7B-v0.1.yaml", base_card,
+	                                      sizeof(base_card) - 1, &rep, &d, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "curated.yaml", curated, sizeof(curated) - 1, &d, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, &d, &e), 0);
+	const lin_model *mistral = model(cat, "mistralai/Mistral-7B-v0.1");
+	assert_string_equal(mistral->id, "mistral-7b");
+	assert_int_equal(mistral->external, 0);
+	size_t named = 0;
+	for (igraph_integer_t v = 0; v < lin_catalog_count(cat); v++) {
+		const lin_model *m = lin_catalog_model(cat, v);
+		named += strstr(m->id, "mistral-7b-v0.1") != NULL;
+	}
+	assert_int_equal(named, 0); /* no second, external or card, Mistral 7B */
+	static const char *const on_mistral[] = {"teknium/OpenHermes-2.5-Mistral-7B",
+	                                         "Intel/neural-chat-7b-v3-1"};
+	for (size_t i = 0; i < 2; i++) {
+		const lin_model *m = model(cat, on_mistral[i]);
+		assert_int_equal(m->nparents, 1);
+		assert_string_equal(lin_catalog_model(cat, m->parents[0].vertex)->id, "mistral-7b");
+	}
+	const lin_model *z = model(cat, "HuggingFaceH4/zephyr-7b-beta");
+	assert_string_equal(z->id, "zephyr-7b");
+	lin_diags_dispose(&d);
+	lin_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +653,7 @@ int main(void)
 		cmocka_unit_test(looping_cache_is_walked_once),
 		cmocka_unit_test(writer_round_trips_real_cards),
 		cmocka_unit_test(writer_escapes_hostile_text),
+		cmocka_unit_test(hub_ids_join_curated_models),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
