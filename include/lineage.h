@@ -222,6 +222,7 @@ typedef enum lin_arch {
 	LIN_ARCH_PREFIX_LM,
 	LIN_ARCH_MOE,
 	LIN_ARCH_MULTIMODAL,
+	LIN_ARCH_NON_LANGUAGE, /* not a language model (a card's pipeline_tag text-to-image, ...) */
 	LIN_ARCH_COUNT
 } lin_arch;
 

@@ -73,7 +73,7 @@ static const struct {
 	{"argilla/notus-7b-v1", "sft", "alignment-handbook/zephyr-7b-sft-full:finetune"},
 	{"asiansoul/Llama-3-Open-Ko-Linear-8B", "merged", "beomi/Llama-3-Open-Ko-8B:merge beomi/Llama-3-Open-Ko-8B-Instruct-preview:merge"},
 	{"azaneko/HiDream-I1-Dev-nf4", "quantized", "HiDream-ai/HiDream-I1-Dev:quantized"},
-	{"brucethemoose/Yi-34B-200K-DARE-megamerge-v8", "pretrained", ""},
+	{"brucethemoose/Yi-34B-200K-DARE-megamerge-v8", "merged", ""}, /* tagged mergekit: not a base */
 	{"cognitivecomputations/Dolphin3.0-R1-Mistral-24B", "sft", "mistralai/Mistral-Small-24B-Base-2501:finetune"},
 	{"deepcogito/cogito-v1-preview-qwen-14B", "sft", "Qwen/Qwen2.5-14B:finetune"},
 	{"eaddario/gemma-3-12b-it-pruned-GGUF", "quantized", "google/gemma-3-12b-it:quantized"},
@@ -129,11 +129,14 @@ static void real_cards_give_exact_edges(void **state)
 	const lin_model *ext = model(cat, "mistralai/Mistral-7B-v0.1");
 	assert_true(ext->external);
 	assert_int_equal(ext->stage, LIN_STAGE_UNKNOWN);
-	/* the two warnings: the URL base and the empty list */
-	assert_int_equal(d.n, 2);
+	/* the three warnings: the URL base, the empty list, and a merge without bases */
+	assert_int_equal(d.n, 3);
 	assert_string_equal(d.items[0].msg, "base model 'https://huggingface.co/budecosystem/genz-70b' is a URL; read as 'budecosystem/genz-70b'");
 	assert_int_equal(d.items[0].line, 2);
 	assert_string_equal(d.items[1].msg, "'base_model' is an empty list");
+	assert_string_equal(d.items[2].msg, "no base model, but the tag 'mergekit' says this is a merge; recorded as stage merged with unknown bases, not as a pretrained base");
+	assert_int_equal(model(cat, "azaneko/HiDream-I1-Dev-nf4")->arch, LIN_ARCH_NON_LANGUAGE); /* text-to-image */
+	assert_int_equal(model(cat, "teknium/OpenHermes-2.5-Mistral-7B")->arch, LIN_ARCH_UNKNOWN);
 	lin_diags_dispose(&d);
 	lin_catalog_free(cat);
 }
@@ -222,7 +225,13 @@ static void readme_cards_infer_each_relation(void **state)
 static void cache_reads_the_main_snapshot(void **state)
 {
 	(void)state;
-	lin_catalog *cat = import_path(HF "/cache/hub", 2, 0, NULL);
+	lin_diags d;
+	lin_diags_init(&d);
+	lin_catalog *cat = import_path(HF "/cache/hub", 2, 1, &d); /* the GGUF-only repository */
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, HF "/cache/hub/models--acme--gguf-only/snapshots/4444dddd");
+	assert_string_equal(d.items[0].msg, "no model card (README.md) in this cached repository, only GGUF files; not imported");
+	lin_diags_dispose(&d);
 	const lin_model *m = model(cat, "acme/cached-7b");
 	assert_string_equal(m->parents[0].ref, "acme/chat-7b"); /* not the old snapshot's base */
 	assert_int_equal(m->parents[0].relation, LIN_REL_QUANTIZED); /* a *.gguf file */

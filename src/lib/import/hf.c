@@ -587,6 +587,26 @@ static lin_relation infer(card_in *c, const lin_strlist *tags, const char *libra
 	return snprintf(why, n, "one base model, no quantization or adapter sign"), LIN_REL_FINETUNE;
 }
 
+/* A sign that a card without bases is a merge: a part of its name (split
+ * at - _ . /) containing "merge" or being "slerp", or a tag merge /
+ * mergekit. what gets "the name" or "the tag 'x'". */
+static int merge_sign(const char *id, const lin_strlist *tags, char *what, size_t n)
+{
+	for (size_t i = 0; i < tags->n; i++)
+		if (strcasecmp(tags->items[i], "merge") == 0 || strcasecmp(tags->items[i], "mergekit") == 0)
+			return snprintf(what, n, "the tag '%s'", tags->items[i]), 1;
+	for (const char *p = id; *p;) {
+		size_t k = strcspn(p, "-_./");
+		for (size_t j = 0; j + 5 <= k; j++)
+			if (strncasecmp(p + j, "merge", 5) == 0)
+				return snprintf(what, n, "the name"), 1;
+		if (k == 5 && strncasecmp(p, "slerp", 5) == 0)
+			return snprintf(what, n, "the name"), 1;
+		p += k + (p[k] != '\0');
+	}
+	return 0;
+}
+
 static lin_stage stage_of(lin_relation r)
 {
 	switch (r) {
@@ -672,6 +692,24 @@ static const char *const multimodal_pipelines[] = {
 	"video-text-to-text", "any-to-any", "audio-text-to-text", NULL,
 };
 
+/* The pipelines of language models (besides the multimodal ones): a card
+ * with another pipeline_tag (text-to-image, text-to-speech, ...) is not a
+ * language model. */
+static const char *const language_pipelines[] = {
+	"text-generation", "text2text-generation", "fill-mask", "conversational",
+	"summarization", "translation", "question-answering", "table-question-answering",
+	"text-classification", "token-classification", "zero-shot-classification",
+	"sentence-similarity", "feature-extraction", "text-ranking", NULL,
+};
+
+static int in_list(const char *const *l, const char *s)
+{
+	for (size_t i = 0; s && l[i]; i++)
+		if (strcmp(s, l[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Everything but the parents. */
 static void read_fields(card_in *c, lin_model *m)
 {
@@ -685,10 +723,14 @@ static void read_fields(card_in *c, lin_model *m)
 		*p = (char)tolower((unsigned char)*p);
 	m->name = astr(c->im, c->hf_id);
 	m->org = slash ? adup(c->im, c->hf_id, (size_t)(slash - c->hf_id)) : NULL;
+	const lin_ynode *ln = field(c->root, "library_name");
+	const char *lib = ln && scalar_ok(ln) ? ln->str : NULL; /* text_field warns once, in build_card */
 	m->arch = LIN_ARCH_UNKNOWN;
-	for (size_t i = 0; pipe && multimodal_pipelines[i]; i++)
-		if (strcmp(pipe, multimodal_pipelines[i]) == 0)
-			m->arch = LIN_ARCH_MULTIMODAL;
+	if (in_list(multimodal_pipelines, pipe))
+		m->arch = LIN_ARCH_MULTIMODAL;
+	else if ((pipe && !in_list(language_pipelines, pipe)) ||
+	         (!pipe && lib && strcasecmp(lib, "diffusers") == 0))
+		m->arch = LIN_ARCH_NON_LANGUAGE;
 	m->weights = LIN_WEIGHTS_OPEN;
 	m->stage = LIN_STAGE_PRETRAINED;
 	read_license(c, m);
@@ -749,6 +791,12 @@ static void build_card(card_in *c, const char *path, const char *rel)
 		if (!c->im->oom)
 			c->im->rep.skipped++;
 		return;
+	}
+	char sign[96];
+	if (c->nbases == 0 && merge_sign(c->hf_id, &tags, sign, sizeof(sign))) {
+		warn(c->im, c->file, field(c->root, "base_model") ? field(c->root, "base_model") : c->root,
+		     "no base model, but %s says this is a merge; recorded as stage merged with unknown bases, not as a pretrained base", sign);
+		m.stage = LIN_STAGE_MERGED;
 	}
 	if (!c->im->oom && push_card(c->im, &m) == 0)
 		c->im->rep.taken++;
@@ -1047,6 +1095,20 @@ static char *main_snapshot(importer *im, const char *repo_dir)
 
 static int walk(importer *im, const char *dir, const char *rel, int depth, int follow);
 
+/* 1 when dir holds a *.gguf file (a snapshot's files are links into blobs/). */
+static int has_gguf(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = has_ext(e->d_name, ".gguf");
+	closedir(d);
+	return found;
+}
+
 /* Visits one directory entry: a directory is walked only when it is one
  * (lstat: a symbolic link to a directory is skipped), a card read even
  * through a link (a cache snapshot's README.md -> ../../blobs/SHA). */
@@ -1062,8 +1124,19 @@ static int visit(importer *im, const char *dir, const char *rel, const char *nam
 	} else if (strncmp(name, "datasets--", 10) == 0 || strncmp(name, "spaces--", 8) == 0) {
 		rc = 0; /* dataset and Space cards in the cache describe no model */
 	} else if (S_ISDIR(st.st_mode) && depth < HF_MAX_WALK_DEPTH) {
-		char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(im, full) : NULL;
+		int repo = strncmp(name, "models--", 8) == 0;
+		char *snap = repo ? main_snapshot(im, full) : NULL;
+		size_t before = im->rep.taken + im->rep.skipped;
 		rc = snap ? walk(im, snap, r, depth + 1, 0) : walk(im, full, r, depth + 1, 0);
+		if (!rc && repo && !im->probe && !im->stopped && im->rep.taken + im->rep.skipped == before) {
+			/* a cached repository without a card: GGUF-only repositories
+			 * often have none; say so rather than leave it out silently */
+			int gguf = has_gguf(snap ? snap : full);
+			warn(im, snap ? snap : full, NULL,
+			     "no model card (README.md) in this cached repository%s; not imported",
+			     gguf ? ", only GGUF files" : "");
+			im->rep.skipped++;
+		}
 		free(snap);
 	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_card_name(name)) {
 		rc = import_file(im, full, r);
