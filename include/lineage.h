@@ -1134,6 +1134,18 @@ typedef struct lin_import_report {
 LIN_EXTERN int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *rep,
                                   lin_diags *diags, lin_error *err);
 
+/* Imports a table of Hub metadata (CSV, or TSV when the header row has a
+ * tab): a header row naming the columns id (required), base_model,
+ * base_model_relation, createdAt, license, pipeline_tag, tags and
+ * library_name, in any order (others, such as downloads and likes, are
+ * ignored); then one model
+ * per row, read as a card with those fields (the same ids, relation
+ * inference and warnings, with the row's line). List cells may be written
+ * ["a", "b"], ['a', 'b'] or a,b. Returns as lin_import_hf_path, and
+ * LIN_EPARSE for a table without a header or without an id column. */
+LIN_EXTERN int lin_import_hf_table(lin_catalog *cat, const char *path, lin_import_report *rep,
+                                   lin_diags *diags, lin_error *err);
+
 /* Imports one card held in memory; name is its file name (which gives the
  * model id, e.g. "ORG__NAME.yaml" or "ORG/NAME/README.md") and the file
  * used in messages and sources. Same contract as lin_import_hf_path. */

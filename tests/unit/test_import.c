@@ -584,6 +584,31 @@ static void writer_escapes_hostile_text(void **state)
 }
 
 
+/* The rows of a Hub metadata table made from the same 40 real cards give the
+ * same models, stages and edges as the cards. */
+static void table_rows_match_the_real_cards(void **state)
+{
+	(void)state;
+	lin_catalog *cat = new_cat();
+	lin_import_report rep = {0, 0};
+	lin_error e;
+	char buf[1024];
+	assert_int_equal(lin_import_hf_table(cat, HF "/table/real-cards.csv", &rep, NULL, &e), 0);
+	assert_int_equal(rep.taken, 40);
+	assert_int_equal(rep.skipped, 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	assert_int_equal(lin_catalog_count(cat), 75);
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+		const lin_model *m = model(cat, real[i].name);
+		assert_string_equal(lin_stage_name(m->stage), real[i].stage);
+		edges_of(buf, sizeof(buf), m);
+		assert_string_equal(buf, real[i].edges);
+	}
+	assert_int_equal(model(cat, "azaneko/HiDream-I1-Dev-nf4")->arch, LIN_ARCH_NON_LANGUAGE);
+	assert_int_not_equal(lin_import_hf_table(cat, HF "/table/real-cards.csv", &rep, NULL, &e), 0); /* finished */
+	lin_catalog_free(cat);
+}
+
 /* ---- the join with the curated catalog ------------------------------------- */
 
 static const char curated[] =
@@ -663,6 +688,7 @@ int main(void)
 		cmocka_unit_test(writer_round_trips_real_cards),
 		cmocka_unit_test(writer_escapes_hostile_text),
 		cmocka_unit_test(hub_ids_join_curated_models),
+		cmocka_unit_test(table_rows_match_the_real_cards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
