@@ -225,6 +225,7 @@ typedef enum lin_arch {
 	LIN_ARCH_PREFIX_LM,
 	LIN_ARCH_MOE,
 	LIN_ARCH_MULTIMODAL,
+	LIN_ARCH_NON_LANGUAGE, /* not a language model (a card's pipeline_tag text-to-image, ...) */
 	LIN_ARCH_COUNT
 } lin_arch;
 
@@ -1157,6 +1158,18 @@ typedef struct lin_import_report {
  * LIN_ENOMEM, LIN_EINVAL when cat is finished. rep may be NULL. */
 LIN_EXTERN int lin_import_hf_path(lin_catalog *cat, const char *path, lin_import_report *rep,
                                   lin_diags *diags, lin_error *err);
+
+/* Imports a table of Hub metadata (CSV, or TSV when the header row has a
+ * tab): a header row naming the columns id (required), base_model,
+ * base_model_relation, createdAt, license, pipeline_tag, tags and
+ * library_name, in any order (others, such as downloads and likes, are
+ * ignored); then one model
+ * per row, read as a card with those fields (the same ids, relation
+ * inference and warnings, with the row's line). List cells may be written
+ * ["a", "b"], ['a', 'b'] or a,b. Returns as lin_import_hf_path, and
+ * LIN_EPARSE for a table without a header or without an id column. */
+LIN_EXTERN int lin_import_hf_table(lin_catalog *cat, const char *path, lin_import_report *rep,
+                                   lin_diags *diags, lin_error *err);
 
 /* Imports one card held in memory; name is its file name (which gives the
  * model id, e.g. "ORG__NAME.yaml" or "ORG/NAME/README.md") and the file

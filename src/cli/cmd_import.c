@@ -1,6 +1,7 @@
 /*
  * cmd_import.c - `lineage import hf PATH...`: reads Hugging Face model cards
- * (README.md front matter, bare YAML, directories, the Hugging Face cache)
+ * (README.md front matter, bare YAML, directories, the Hugging Face cache);
+ * `lineage import hf-table FILE...` reads tables of Hub metadata (CSV, TSV)
  * and writes them as catalog YAML, atomically to -o FILE or to standard
  * output. The rules live in the library (import_hf.c) and README.md.
  */
@@ -28,7 +29,8 @@ static int import_all(lin_catalog *cat, const cli_args *a, lin_import_report *re
 {
 	for (int i = 1; i < a->npos; i++) {
 		lin_import_report r = {0, 0};
-		int rc = lin_import_hf_path(cat, a->pos[i], &r, d, err);
+		int rc = strcmp(a->pos[0], "hf-table") == 0 ? lin_import_hf_table(cat, a->pos[i], &r, d, err)
+		                                            : lin_import_hf_path(cat, a->pos[i], &r, d, err);
 		rep->taken += r.taken;
 		rep->skipped += r.skipped;
 		if (rc)
@@ -64,12 +66,14 @@ static int run_import(const cli_cmd *cmd, const cli_args *a)
 	lin_error err;
 	lin_import_report rep = {0, 0};
 	int rc = CLI_OK;
-	if (strcmp(a->pos[0], "hf") != 0) {
-		cli_errorf("unknown import source '%s' (expected hf)", a->pos[0]);
+	int table = strcmp(a->pos[0], "hf-table") == 0;
+	if (strcmp(a->pos[0], "hf") != 0 && !table) {
+		cli_errorf("unknown import source '%s' (expected hf or hf-table)", a->pos[0]);
 		return CLI_USAGE;
 	}
 	if (a->npos < 2) {
-		cli_errorf("import hf: missing PATH (a model card or a directory of them)");
+		cli_errorf(table ? "import hf-table: missing FILE (a CSV or TSV of Hub metadata)"
+		                 : "import hf: missing PATH (a model card or a directory of them)");
 		return CLI_USAGE;
 	}
 	lin_diags_init(&d);
@@ -82,7 +86,7 @@ static int run_import(const cli_cmd *cmd, const cli_args *a)
 	}
 	print_problems(&d);
 	if (rep.taken == 0) {
-		cli_errorf("no model card imported (%zu skipped)", rep.skipped);
+		cli_errorf(table ? "no row imported (%zu skipped)" : "no model card imported (%zu skipped)", rep.skipped);
 		rc = CLI_USAGE;
 		goto done;
 	}
@@ -92,8 +96,9 @@ static int run_import(const cli_cmd *cmd, const cli_args *a)
 	for (igraph_integer_t v = 0; v < n; v++)
 		ext += lin_catalog_model(cat, v)->external != 0;
 	if (!cli_flag(cmd, a, "quiet"))
-		cli_errorf("%zu card%s imported, %zu skipped; %" IGRAPH_PRId " models written (%" IGRAPH_PRId
-		           " of them external bases)", rep.taken, rep.taken == 1 ? "" : "s", rep.skipped, n, ext);
+		cli_errorf("%zu %s%s imported, %zu skipped; %" IGRAPH_PRId " models written (%" IGRAPH_PRId
+		           " of them external bases)", rep.taken, table ? "row" : "card", rep.taken == 1 ? "" : "s",
+		           rep.skipped, n, ext);
 done:
 	lin_diags_dispose(&d);
 	lin_catalog_free(cat);
@@ -102,16 +107,20 @@ done:
 
 const cli_cmd cmd_import = {
 	.name = "import",
-	.args = "hf PATH...",
+	.args = "hf PATH... | hf-table FILE...",
 	.summary = "import Hugging Face model cards as catalog YAML",
 	.help = "Reads model cards: a README.md with YAML front matter, a bare YAML file of\n"
 	        "that front matter (ORG__NAME.yaml), or a directory walked for them, such as\n"
 	        "the Hugging Face cache (lineage import hf ~/.cache/huggingface/hub). Each\n"
 	        "card becomes a model and each base_model a parent edge; a base that is not\n"
 	        "among the cards becomes an external model. A malformed card is a warning\n"
-	        "and is skipped. See README.md, \"Importing Hugging Face model cards\".",
+	        "and is skipped. 'import hf-table' reads a CSV or TSV of Hub metadata\n"
+	        "(columns id, base_model, base_model_relation, createdAt, license,\n"
+	        "pipeline_tag, tags), one model per row, with the same rules. See README.md,\n"
+	        "\"Importing Hugging Face model cards\".",
 	.examples = "lineage import hf ~/.cache/huggingface/hub -o hub.yaml\n"
-	            "lineage import hf cards/ | lineage --data - roots",
+	            "lineage import hf cards/ | lineage --data - roots\n"
+	            "lineage import hf-table hub-models.csv -o hub.yaml",
 	.opts = import_opts,
 	.min_pos = 2,
 	.max_pos = CLI_MAX_POS,

@@ -479,7 +479,7 @@ static const bad_case bad_cases[] = {
 	 "distilled, merged, quantized, adapter, multimodal, unknown)", 0},
 	{"unknown-arch.yaml", 0, LIN_ESCHEMA, 3, 17,
 	 "unknown architecture 'seq2seq' (expected one of decoder-only, encoder-only, "
-	 "encoder-decoder, prefix-lm, moe, multimodal)", 0},
+	 "encoder-decoder, prefix-lm, moe, multimodal, non-language)", 0},
 	{"bad-date.yaml", 0, LIN_ESCHEMA, 2, 13,
 	 "bad date '2023-13' (expected YYYY, YYYY-MM or YYYY-MM-DD)", 0},
 	{"bad-params.yaml", 0, LIN_ESCHEMA, 2, 16,

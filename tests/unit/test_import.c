@@ -73,7 +73,7 @@ static const struct {
 	{"argilla/notus-7b-v1", "sft", "alignment-handbook/zephyr-7b-sft-full:finetune"},
 	{"asiansoul/Llama-3-Open-Ko-Linear-8B", "merged", "beomi/Llama-3-Open-Ko-8B:merge beomi/Llama-3-Open-Ko-8B-Instruct-preview:merge"},
 	{"azaneko/HiDream-I1-Dev-nf4", "quantized", "HiDream-ai/HiDream-I1-Dev:quantized"},
-	{"brucethemoose/Yi-34B-200K-DARE-megamerge-v8", "pretrained", ""},
+	{"brucethemoose/Yi-34B-200K-DARE-megamerge-v8", "merged", ""}, /* tagged mergekit: not a base */
 	{"cognitivecomputations/Dolphin3.0-R1-Mistral-24B", "sft", "mistralai/Mistral-Small-24B-Base-2501:finetune"},
 	{"deepcogito/cogito-v1-preview-qwen-14B", "sft", "Qwen/Qwen2.5-14B:finetune"},
 	{"eaddario/gemma-3-12b-it-pruned-GGUF", "quantized", "google/gemma-3-12b-it:quantized"},
@@ -129,11 +129,14 @@ static void real_cards_give_exact_edges(void **state)
 	const lin_model *ext = model(cat, "mistralai/Mistral-7B-v0.1");
 	assert_true(ext->external);
 	assert_int_equal(ext->stage, LIN_STAGE_UNKNOWN);
-	/* the two warnings: the URL base and the empty list */
-	assert_int_equal(d.n, 2);
+	/* the three warnings: the URL base, the empty list, and a merge without bases */
+	assert_int_equal(d.n, 3);
 	assert_string_equal(d.items[0].msg, "base model 'https://huggingface.co/budecosystem/genz-70b' is a URL; read as 'budecosystem/genz-70b'");
 	assert_int_equal(d.items[0].line, 2);
 	assert_string_equal(d.items[1].msg, "'base_model' is an empty list");
+	assert_string_equal(d.items[2].msg, "no base model, but the tag 'mergekit' says this is a merge; recorded as stage merged with unknown bases, not as a pretrained base");
+	assert_int_equal(model(cat, "azaneko/HiDream-I1-Dev-nf4")->arch, LIN_ARCH_NON_LANGUAGE); /* text-to-image */
+	assert_int_equal(model(cat, "teknium/OpenHermes-2.5-Mistral-7B")->arch, LIN_ARCH_UNKNOWN);
 	lin_diags_dispose(&d);
 	lin_catalog_free(cat);
 }
@@ -222,7 +225,13 @@ static void readme_cards_infer_each_relation(void **state)
 static void cache_reads_the_main_snapshot(void **state)
 {
 	(void)state;
-	lin_catalog *cat = import_path(HF "/cache/hub", 2, 0, NULL);
+	lin_diags d;
+	lin_diags_init(&d);
+	lin_catalog *cat = import_path(HF "/cache/hub", 2, 1, &d); /* the GGUF-only repository */
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, HF "/cache/hub/models--acme--gguf-only/snapshots/4444dddd");
+	assert_string_equal(d.items[0].msg, "no model card (README.md) in this cached repository, only GGUF files; not imported");
+	lin_diags_dispose(&d);
 	const lin_model *m = model(cat, "acme/cached-7b");
 	assert_string_equal(m->parents[0].ref, "acme/chat-7b"); /* not the old snapshot's base */
 	assert_int_equal(m->parents[0].relation, LIN_REL_QUANTIZED); /* a *.gguf file */
@@ -574,6 +583,92 @@ static void writer_escapes_hostile_text(void **state)
 	lin_catalog_free(cat);
 }
 
+
+/* The rows of a Hub metadata table made from the same 40 real cards give the
+ * same models, stages and edges as the cards. */
+static void table_rows_match_the_real_cards(void **state)
+{
+	(void)state;
+	lin_catalog *cat = new_cat();
+	lin_import_report rep = {0, 0};
+	lin_error e;
+	char buf[1024];
+	assert_int_equal(lin_import_hf_table(cat, HF "/table/real-cards.csv", &rep, NULL, &e), 0);
+	assert_int_equal(rep.taken, 40);
+	assert_int_equal(rep.skipped, 0);
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	assert_int_equal(lin_catalog_count(cat), 75);
+	for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+		const lin_model *m = model(cat, real[i].name);
+		assert_string_equal(lin_stage_name(m->stage), real[i].stage);
+		edges_of(buf, sizeof(buf), m);
+		assert_string_equal(buf, real[i].edges);
+	}
+	assert_int_equal(model(cat, "azaneko/HiDream-I1-Dev-nf4")->arch, LIN_ARCH_NON_LANGUAGE);
+	assert_int_not_equal(lin_import_hf_table(cat, HF "/table/real-cards.csv", &rep, NULL, &e), 0); /* finished */
+	lin_catalog_free(cat);
+}
+
+/* ---- the join with the curated catalog ------------------------------------- */
+
+static const char curated[] =
+	"- id: mistral-7b\n"
+	"  name: Mistral 7B\n"
+	"  aliases: [Mistral-7B-v0.1, mistralai/Mistral-7B-v0.1]\n"
+	"  stage: pretrained\n"
+	"  license: apache-2.0\n"
+	"  sources: [https://arxiv.org/abs/2310.06825]\n"
+	"- id: zephyr-7b\n"
+	"  name: Zephyr-7B\n"
+	"  aliases: [HuggingFaceH4/zephyr-7b-beta]\n"
+	"  stage: rlhf\n"
+	"  license: mit\n"
+	"  sources: [https://arxiv.org/abs/2310.16944]\n"
+	"  parents:\n"
+	"    - model: mistral-7b\n"
+	"      relation: finetune\n"
+	"      sources: [https://arxiv.org/abs/2310.16944]\n";
+
+/* The real cards whose base_model is mistralai/Mistral-7B-v0.1, and a card
+ * of that repository itself, with a curated catalog that lists the Hub id
+ * as an alias: one Mistral 7B node (the curated one), every card's edge on
+ * it, and the Zephyr card folded into the curated Zephyr. */
+static void hub_ids_join_curated_models(void **state)
+{
+	(void)state;
+	static const char base_card[] = "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n";
+	lin_catalog *cat = new_cat();
+	lin_import_report rep = {0, 0};
+	lin_diags d;
+	lin_error e;
+	lin_diags_init(&d);
+	assert_int_equal(lin_import_hf_path(cat, HF "/real", &rep, &d, &e), 0);
+	assert_int_equal(lin_import_hf_buffer(cat, "mistralai__Mistral-7B-v0.1.yaml", base_card,
+	                                      sizeof(base_card) - 1, &rep, &d, &e), 0);
+	assert_int_equal(lin_catalog_load_buffer(cat, "curated.yaml", curated, sizeof(curated) - 1, &d, &e), 0);
+	assert_int_equal(lin_catalog_finish(cat, &d, &e), 0);
+	const lin_model *mistral = model(cat, "mistralai/Mistral-7B-v0.1");
+	assert_string_equal(mistral->id, "mistral-7b");
+	assert_int_equal(mistral->external, 0);
+	size_t named = 0;
+	for (igraph_integer_t v = 0; v < lin_catalog_count(cat); v++) {
+		const lin_model *m = lin_catalog_model(cat, v);
+		named += strstr(m->id, "mistral-7b-v0.1") != NULL;
+	}
+	assert_int_equal(named, 0); /* no second, external or card, Mistral 7B */
+	static const char *const on_mistral[] = {"teknium/OpenHermes-2.5-Mistral-7B",
+	                                         "Intel/neural-chat-7b-v3-1"};
+	for (size_t i = 0; i < 2; i++) {
+		const lin_model *m = model(cat, on_mistral[i]);
+		assert_int_equal(m->nparents, 1);
+		assert_string_equal(lin_catalog_model(cat, m->parents[0].vertex)->id, "mistral-7b");
+	}
+	const lin_model *z = model(cat, "HuggingFaceH4/zephyr-7b-beta");
+	assert_string_equal(z->id, "zephyr-7b");
+	lin_diags_dispose(&d);
+	lin_catalog_free(cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +687,8 @@ int main(void)
 		cmocka_unit_test(looping_cache_is_walked_once),
 		cmocka_unit_test(writer_round_trips_real_cards),
 		cmocka_unit_test(writer_escapes_hostile_text),
+		cmocka_unit_test(hub_ids_join_curated_models),
+		cmocka_unit_test(table_rows_match_the_real_cards),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -203,7 +203,7 @@ static void vocab_names_round_trip(void **state)
 	                                     "distilled", "merged", "quantized", "adapter",
 	                                     "multimodal", "unknown"};
 	static const char *const archs[] = {"decoder-only", "encoder-only", "encoder-decoder",
-	                                    "prefix-lm", "moe", "multimodal"};
+	                                    "prefix-lm", "moe", "multimodal", "non-language"};
 	assert_int_equal(LIN_REL_COUNT, 11);
 	assert_int_equal(LIN_STAGE_COUNT, 10);
 	for (int i = 0; i < LIN_REL_COUNT; i++) {

@@ -442,6 +442,88 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 	return rc ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
 }
 
+/* A Hub id (ORG/NAME) that a model lists as an alias, and that model. */
+typedef struct hub_alias {
+	char *key;
+	size_t model;
+} hub_alias;
+
+static int cmp_hub_alias(const void *a, const void *b)
+{
+	return strcmp(((const hub_alias *)a)->key, ((const hub_alias *)b)->key);
+}
+
+/* 1 when m reads as an imported card: not external, no aliases, its id the
+ * lowercased Hub id ORG/NAME that is also its name. */
+static int is_card_model(const lin_model *m)
+{
+	if (m->external || m->aliases.n || !m->id || !m->name || !strchr(m->id, '/') ||
+	    strlen(m->id) != strlen(m->name))
+		return 0;
+	for (const char *a = m->id, *b = m->name; *a; a++, b++)
+		if (*a != (char)tolower((unsigned char)*b))
+			return 0;
+	return 1;
+}
+
+/* The join of model cards with the curated catalog: a curated model that
+ * lists a Hub id among its aliases ("mistralai/Mistral-7B-v0.1") is that
+ * repository, so a card imported for the same repository is not a second
+ * node; the curated entry stands for it and the card's model is dropped
+ * (bases naming the Hub id then resolve to the curated model through the
+ * alias). Only aliases with a '/' are looked at, so this stays a sort of a
+ * few keys and a look-up per model however many cards there are. */
+static int fold_hub_cards(lin_catalog *cat, lin_error *err)
+{
+	size_t n = 0, cap = 0, kept = 0;
+	hub_alias *hub = NULL;
+	int rc = 0;
+	for (size_t i = 0; i < cat->n && !rc; i++)
+		for (size_t j = 0; j < cat->models[i].aliases.n && !rc; j++) {
+			const char *a = cat->models[i].aliases.items[j];
+			if (!a || !strchr(a, '/'))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 32;
+				hub_alias *h = realloc(hub, cap * sizeof(*h));
+				if (!h) {
+					rc = LIN_ENOMEM;
+					break;
+				}
+				hub = h;
+			}
+			if (!(hub[n].key = lin_name_key(a)))
+				rc = LIN_ENOMEM;
+			else
+				hub[n++].model = i;
+		}
+	if (!rc && n) {
+		qsort(hub, n, sizeof(*hub), cmp_hub_alias);
+		for (size_t i = 0; i < cat->n && !rc; i++) {
+			lin_model *m = &cat->models[i];
+			int drop = 0;
+			if (is_card_model(m)) {
+				hub_alias q = {lin_name_key(m->id), 0}, *hit;
+				if (!q.key) {
+					rc = LIN_ENOMEM;
+					break;
+				}
+				hit = bsearch(&q, hub, n, sizeof(*hub), cmp_hub_alias);
+				drop = hit && hit->model != i;
+				free(q.key);
+			}
+			if (!drop)
+				cat->models[kept++] = *m;
+		}
+		if (!rc)
+			cat->n = kept;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(hub[i].key);
+	free(hub);
+	return rc ? lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory") : 0;
+}
+
 /* Every phase runs as far as it means something, so that one call reports
  * every independent problem: duplicate names leave the index usable (a name
  * finds the first model having it), unresolved parents are dropped before
@@ -455,6 +537,8 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	lin_error_clear(&first);
 	if (cat->finished)
 		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
+	if ((rc = fold_hub_cards(cat, &first)))
+		goto done;
 	rc = lin_i_index_build(cat, diags, &first);
 	if (rc && rc != LIN_EDUP)
 		goto done;

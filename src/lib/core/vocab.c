@@ -19,7 +19,7 @@ static const char *const stage_names[LIN_STAGE_COUNT] = {
 
 static const char *const arch_names[LIN_ARCH_COUNT] = {
 	"decoder-only", "encoder-only", "encoder-decoder", "prefix-lm", "moe",
-	"multimodal",
+	"multimodal", "non-language",
 };
 
 static int lookup(const char *const *names, int n, const char *s)

@@ -93,6 +93,8 @@ typedef struct card_in {
 	char hf_id[HF_ID_MAX + 1];
 	base *bases;
 	size_t nbases;
+	const char *stated;       /* a table row's base_model_relation (NULL: the card's field) */
+	const lin_ynode *rownode; /* a table row's position, for messages */
 } card_in;
 
 /* ---- messages and memory -------------------------------------------------- */
@@ -587,6 +589,26 @@ static lin_relation infer(card_in *c, const lin_strlist *tags, const char *libra
 	return snprintf(why, n, "one base model, no quantization or adapter sign"), LIN_REL_FINETUNE;
 }
 
+/* A sign that a card without bases is a merge: a part of its name (split
+ * at - _ . /) containing "merge" or being "slerp", or a tag merge /
+ * mergekit. what gets "the name" or "the tag 'x'". */
+static int merge_sign(const char *id, const lin_strlist *tags, char *what, size_t n)
+{
+	for (size_t i = 0; i < tags->n; i++)
+		if (strcasecmp(tags->items[i], "merge") == 0 || strcasecmp(tags->items[i], "mergekit") == 0)
+			return snprintf(what, n, "the tag '%s'", tags->items[i]), 1;
+	for (const char *p = id; *p;) {
+		size_t k = strcspn(p, "-_./");
+		for (size_t j = 0; j + 5 <= k; j++)
+			if (strncasecmp(p + j, "merge", 5) == 0)
+				return snprintf(what, n, "the name"), 1;
+		if (k == 5 && strncasecmp(p, "slerp", 5) == 0)
+			return snprintf(what, n, "the name"), 1;
+		p += k + (p[k] != '\0');
+	}
+	return 0;
+}
+
 static lin_stage stage_of(lin_relation r)
 {
 	switch (r) {
@@ -600,10 +622,10 @@ static lin_stage stage_of(lin_relation r)
 /* The relation stated by base_model_relation, or -1 (a bad one warns). */
 static int stated_relation(card_in *c)
 {
-	const char *s = text_field(c, "base_model_relation");
+	const char *s = c->rownode ? c->stated : text_field(c, "base_model_relation");
 	int r = s ? hf_relation(s, strlen(s)) : -1;
 	if (s && r < 0)
-		warn(c->im, c->file, field(c->root, "base_model_relation"),
+		warn(c->im, c->file, c->rownode ? c->rownode : field(c->root, "base_model_relation"),
 		     "unknown base_model_relation '%s' (expected adapter, merge, quantized or finetune); inferring it", LIN_I_CLIP(s, 64));
 	return r;
 }
@@ -672,6 +694,24 @@ static const char *const multimodal_pipelines[] = {
 	"video-text-to-text", "any-to-any", "audio-text-to-text", NULL,
 };
 
+/* The pipelines of language models (besides the multimodal ones): a card
+ * with another pipeline_tag (text-to-image, text-to-speech, ...) is not a
+ * language model. */
+static const char *const language_pipelines[] = {
+	"text-generation", "text2text-generation", "fill-mask", "conversational",
+	"summarization", "translation", "question-answering", "table-question-answering",
+	"text-classification", "token-classification", "zero-shot-classification",
+	"sentence-similarity", "feature-extraction", "text-ranking", NULL,
+};
+
+static int in_list(const char *const *l, const char *s)
+{
+	for (size_t i = 0; s && l[i]; i++)
+		if (strcmp(s, l[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Everything but the parents. */
 static void read_fields(card_in *c, lin_model *m)
 {
@@ -685,10 +725,14 @@ static void read_fields(card_in *c, lin_model *m)
 		*p = (char)tolower((unsigned char)*p);
 	m->name = astr(c->im, c->hf_id);
 	m->org = slash ? adup(c->im, c->hf_id, (size_t)(slash - c->hf_id)) : NULL;
+	const lin_ynode *ln = field(c->root, "library_name");
+	const char *lib = ln && scalar_ok(ln) ? ln->str : NULL; /* text_field warns once, in build_card */
 	m->arch = LIN_ARCH_UNKNOWN;
-	for (size_t i = 0; pipe && multimodal_pipelines[i]; i++)
-		if (strcmp(pipe, multimodal_pipelines[i]) == 0)
-			m->arch = LIN_ARCH_MULTIMODAL;
+	if (in_list(multimodal_pipelines, pipe))
+		m->arch = LIN_ARCH_MULTIMODAL;
+	else if ((pipe && !in_list(language_pipelines, pipe)) ||
+	         (!pipe && lib && strcasecmp(lib, "diffusers") == 0))
+		m->arch = LIN_ARCH_NON_LANGUAGE;
 	m->weights = LIN_WEIGHTS_OPEN;
 	m->stage = LIN_STAGE_PRETRAINED;
 	read_license(c, m);
@@ -749,6 +793,12 @@ static void build_card(card_in *c, const char *path, const char *rel)
 		if (!c->im->oom)
 			c->im->rep.skipped++;
 		return;
+	}
+	char sign[96];
+	if (c->nbases == 0 && merge_sign(c->hf_id, &tags, sign, sizeof(sign))) {
+		warn(c->im, c->file, field(c->root, "base_model") ? field(c->root, "base_model") : c->root,
+		     "no base model, but %s says this is a merge; recorded as stage merged with unknown bases, not as a pretrained base", sign);
+		m.stage = LIN_STAGE_MERGED;
 	}
 	if (!c->im->oom && push_card(c->im, &m) == 0)
 		c->im->rep.taken++;
@@ -1047,6 +1097,20 @@ static char *main_snapshot(importer *im, const char *repo_dir)
 
 static int walk(importer *im, const char *dir, const char *rel, int depth, int follow);
 
+/* 1 when dir holds a *.gguf file (a snapshot's files are links into blobs/). */
+static int has_gguf(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = has_ext(e->d_name, ".gguf");
+	closedir(d);
+	return found;
+}
+
 /* Visits one directory entry: a directory is walked only when it is one
  * (lstat: a symbolic link to a directory is skipped), a card read even
  * through a link (a cache snapshot's README.md -> ../../blobs/SHA). */
@@ -1062,8 +1126,19 @@ static int visit(importer *im, const char *dir, const char *rel, const char *nam
 	} else if (strncmp(name, "datasets--", 10) == 0 || strncmp(name, "spaces--", 8) == 0) {
 		rc = 0; /* dataset and Space cards in the cache describe no model */
 	} else if (S_ISDIR(st.st_mode) && depth < HF_MAX_WALK_DEPTH) {
-		char *snap = strncmp(name, "models--", 8) == 0 ? main_snapshot(im, full) : NULL;
+		int repo = strncmp(name, "models--", 8) == 0;
+		char *snap = repo ? main_snapshot(im, full) : NULL;
+		size_t before = im->rep.taken + im->rep.skipped;
 		rc = snap ? walk(im, snap, r, depth + 1, 0) : walk(im, full, r, depth + 1, 0);
+		if (!rc && repo && !im->probe && !im->stopped && im->rep.taken + im->rep.skipped == before) {
+			/* a cached repository without a card: GGUF-only repositories
+			 * often have none; say so rather than leave it out silently */
+			int gguf = has_gguf(snap ? snap : full);
+			warn(im, snap ? snap : full, NULL,
+			     "no model card (README.md) in this cached repository%s; not imported",
+			     gguf ? ", only GGUF files" : "");
+			im->rep.skipped++;
+		}
 		free(snap);
 	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_card_name(name)) {
 		rc = import_file(im, full, r);
@@ -1321,4 +1396,269 @@ int lin_import_hf_is_cards(const char *path)
 	int found = im.found;
 	importer_dispose(&im);
 	return found;
+}
+
+/* ---- Hub metadata tables ------------------------------------------------------ */
+
+/* The columns lineage reads from a table of Hub metadata (a CSV or TSV with
+ * a header row naming them, in any order; others are ignored). */
+enum { COL_ID, COL_BASE, COL_REL, COL_CREATED, COL_LICENSE, COL_PIPE, COL_TAGS, COL_LIB, NCOLS };
+static const char *const table_cols[NCOLS] = {
+	"id", "base_model", "base_model_relation", "createdAt", "license", "pipeline_tag", "tags",
+	"library_name",
+};
+
+#define TABLE_MAX_FIELDS 64
+#define TABLE_MAX_BYTES ((size_t)1 << 34) /* 16 GiB of table */
+
+/* One record: its fields, unquoted, each NUL-terminated in buf. */
+typedef struct record {
+	lin_buf buf;
+	size_t off[TABLE_MAX_FIELDS];
+	size_t n;
+	int line; /* where it starts */
+} record;
+
+/* Reads the record at *p (RFC 4180 quoting: "..." with "" for a quote,
+ * separators and newlines allowed inside). Returns 0 at the end of data. */
+static int read_record(record *r, const char **p, const char *end, char delim, int *line)
+{
+	const char *q = *p;
+	if (q >= end)
+		return 0;
+	r->buf.len = 0;
+	r->n = 0;
+	r->line = *line;
+	for (;;) {
+		if (r->n < TABLE_MAX_FIELDS)
+			r->off[r->n] = r->buf.len;
+		if (q < end && *q == '"') {
+			for (q++; q < end;) {
+				const char *s = q;
+				while (q < end && *q != '"')
+					*line += *q++ == '\n';
+				lin_buf_append(&r->buf, s, (size_t)(q - s));
+				if (q + 1 < end && q[1] == '"') {
+					lin_buf_append(&r->buf, "\"", 1);
+					q += 2;
+					continue;
+				}
+				if (q < end)
+					q++;
+				break;
+			}
+		}
+		const char *s = q;
+		while (q < end && *q != delim && *q != '\n')
+			q++;
+		size_t n = (size_t)(q - s);
+		if (n && s[n - 1] == '\r')
+			n--;
+		lin_buf_append(&r->buf, s, n);
+		lin_buf_append(&r->buf, "", 1);
+		if (r->n < TABLE_MAX_FIELDS)
+			r->n++;
+		if (q >= end || *q == '\n') {
+			if (q < end)
+				q++;
+			(*line)++;
+			break;
+		}
+		q++; /* the separator */
+	}
+	*p = q;
+	return 1;
+}
+
+static const char *record_field(const record *r, int col)
+{
+	return col >= 0 && (size_t)col < r->n ? r->buf.data + r->off[col] : NULL;
+}
+
+/* A list value as the dumps write it: ["a", "b"], ['a','b'], a,b or one
+ * value; the items trimmed of spaces and quotes, into the catalog arena. */
+static void table_list(importer *im, const char *s, lin_strlist *out)
+{
+	size_t n = 0, cap = 1;
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return;
+	for (const char *p = s; *p; p++)
+		cap += *p == ',';
+	out->items = lin_i_arena_alloc(&im->cat->arena, cap * sizeof(char *));
+	if (!out->items) {
+		im->oom = 1;
+		return;
+	}
+	while (*s == ' ' || *s == '[')
+		s++;
+	for (const char *p = s; *p && n < cap;) {
+		size_t k = strcspn(p, ",");
+		const char *a = p, *b = p + k;
+		while (a < b && strchr(" \t\"'[", *a))
+			a++;
+		while (b > a && strchr(" \t\"']", b[-1]))
+			b--;
+		if (b > a && !(b - a == 4 && strncmp(a, "None", 4) == 0))
+			out->items[n++] = adup(im, a, (size_t)(b - a));
+		p += k + (p[k] == ',');
+	}
+	out->n = n;
+}
+
+/* One row of the table as a card: the same ids, relation inference and
+ * warnings as a model card's, with the row's line in messages. */
+static void import_row(importer *im, const char *file, const char *source, const record *r,
+                       const int *col)
+{
+	card_in c;
+	lin_model m;
+	lin_ynode at;
+	lin_strlist tags, bases;
+	char url[sizeof(HF_HUB) + HF_ID_MAX];
+	const char *id = record_field(r, col[COL_ID]);
+	memset(&c, 0, sizeof(c));
+	memset(&m, 0, sizeof(m));
+	memset(&at, 0, sizeof(at));
+	at.line = r->line;
+	at.col = 1;
+	c.im = im;
+	c.file = file;
+	c.source = source;
+	c.rownode = &at;
+	if (!id || !*id || strlen(id) > HF_ID_MAX || (memcpy(c.hf_id, id, strlen(id) + 1), !hf_id_ok(c.hf_id))) {
+		warn(im, file, &at, "'%s' is not a Hugging Face model id (ORG/NAME); row skipped",
+		     LIN_I_CLIP(id ? id : "", 200));
+		im->rep.skipped++;
+		return;
+	}
+	const char *rel = record_field(r, col[COL_REL]);
+	c.stated = rel && *rel && strcmp(rel, "None") != 0 ? rel : NULL;
+	table_list(im, record_field(r, col[COL_TAGS]), &tags);
+	table_list(im, record_field(r, col[COL_BASE]), &bases);
+	c.bases = calloc(bases.n + tags.n + 1, sizeof(base));
+	if (im->oom || !c.bases) {
+		im->oom = 1;
+		free(c.bases);
+		return;
+	}
+	for (size_t i = 0; i < bases.n && !im->oom; i++)
+		add_base(&c, bases.items[i], &at, -2);
+	for (size_t i = 0; bases.n == 0 && i < tags.n && !im->oom; i++) {
+		int tr;
+		const char *b = base_tag(tags.items[i], &tr);
+		if (b)
+			add_base(&c, b, &at, tr);
+	}
+	m.pos.file = file;
+	m.pos.line = r->line;
+	m.pos.col = 1;
+	m.id = astr(im, c.hf_id);
+	for (char *p = m.id; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	m.name = astr(im, c.hf_id);
+	const char *slash = strchr(c.hf_id, '/');
+	m.org = adup(im, c.hf_id, (size_t)(slash - c.hf_id));
+	const char *created = record_field(r, col[COL_CREATED]);
+	if (created && strlen(created) >= 10 && created[4] == '-' && created[7] == '-')
+		m.released = adup(im, created, 10);
+	const char *lic = record_field(r, col[COL_LICENSE]);
+	lin_strlist lics;
+	table_list(im, lic, &lics);
+	m.license = lics.n ? lics.items[0] : NULL;
+	const char *pipe = record_field(r, col[COL_PIPE]);
+	if (pipe && (!*pipe || strcmp(pipe, "None") == 0))
+		pipe = NULL;
+	m.arch = in_list(multimodal_pipelines, pipe) ? LIN_ARCH_MULTIMODAL
+	         : pipe && !in_list(language_pipelines, pipe) ? LIN_ARCH_NON_LANGUAGE
+	                                                      : LIN_ARCH_UNKNOWN;
+	m.weights = LIN_WEIGHTS_OPEN;
+	m.stage = LIN_STAGE_PRETRAINED;
+	snprintf(url, sizeof(url), HF_HUB "%s", c.hf_id);
+	m.links.items = lin_i_arena_alloc(&im->cat->arena, 2 * sizeof(char *));
+	m.sources.items = lin_i_arena_alloc(&im->cat->arena, 2 * sizeof(char *));
+	if (!im->oom && m.links.items && m.sources.items) {
+		m.links.items[m.links.n++] = astr(im, url);
+		m.sources.items[m.sources.n++] = (char *)source;
+		m.sources.items[m.sources.n++] = m.links.items[0];
+	} else {
+		im->oom = 1;
+	}
+	const char *lib = record_field(r, col[COL_LIB]);
+	if (lib && (!*lib || strcmp(lib, "None") == 0))
+		lib = NULL;
+	if (!pipe && lib && strcasecmp(lib, "diffusers") == 0)
+		m.arch = LIN_ARCH_NON_LANGUAGE;
+	if (!im->oom && make_parents(&c, &m, &tags, lib) == 0) {
+		char sign[96];
+		if (c.nbases == 0 && merge_sign(c.hf_id, &tags, sign, sizeof(sign))) {
+			warn(im, file, &at, "no base model, but %s says this is a merge; recorded as stage merged with unknown bases, not as a pretrained base", sign);
+			m.stage = LIN_STAGE_MERGED;
+		}
+		if (!im->oom && push_card(im, &m) == 0)
+			im->rep.taken++;
+	}
+	for (size_t i = 0; i < c.nbases; i++)
+		free(c.bases[i].key);
+	free(c.bases);
+}
+
+int lin_import_hf_table(lin_catalog *cat, const char *path, lin_import_report *rep,
+                        lin_diags *diags, lin_error *err)
+{
+	importer im;
+	lin_error local;
+	char *data = NULL;
+	size_t len = 0;
+	int rc = importer_start(&im, cat, diags, path, err);
+	if (rc)
+		return rc;
+	if (!err)
+		err = &local;
+	if ((rc = lin_read_file(&data, &len, path, TABLE_MAX_BYTES, err)) != 0) {
+		lin_i_diags_add(diags, err, 0);
+		importer_dispose(&im);
+		return rc;
+	}
+	const char *file = lin_i_catalog_intern_file(cat, path);
+	const char *source = utf8_copy(&im, path);
+	const char *p = data, *end = data + len;
+	size_t head = strcspn(data, "\n");
+	char delim = memchr(data, '\t', head) ? '\t' : ',';
+	int line = 1, col[NCOLS];
+	record r;
+	memset(&r, 0, sizeof(r));
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3; /* a byte-order mark */
+	if (!file || !source) {
+		im.oom = 1;
+	} else if (!read_record(&r, &p, end, delim, &line)) {
+		rc = lin_i_fail(err, LIN_EPARSE, file, 1, 1, "empty table: expected a header row (id, base_model, ...)");
+		lin_i_diags_add(diags, err, 0);
+	} else {
+		for (int i = 0; i < NCOLS; i++) {
+			col[i] = -1;
+			for (size_t j = 0; j < r.n; j++)
+				if (strcmp(record_field(&r, (int)j), table_cols[i]) == 0)
+					col[i] = (int)j;
+		}
+		if (col[COL_ID] < 0) {
+			rc = lin_i_fail(err, LIN_EPARSE, file, 1, 1, "the header row has no 'id' column");
+			lin_i_diags_add(diags, err, 0);
+		}
+		while (!rc && !im.oom && read_record(&r, &p, end, delim, &line)) {
+			if (r.n == 1 && !record_field(&r, 0)[0])
+				continue; /* a blank line */
+			import_row(&im, file, source, &r, col);
+		}
+		if (r.buf.oom)
+			im.oom = 1;
+	}
+	lin_buf_dispose(&r.buf);
+	free(data);
+	if (rc) {
+		importer_dispose(&im);
+		return rc;
+	}
+	return importer_end(&im, 0, rep, err);
 }

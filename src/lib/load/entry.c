@@ -308,7 +308,7 @@ static int parse_kinds(lin_entry_ctx *c, const lin_ynode *map, lin_model *m)
 	}
 	if (arch && lin_arch_parse(arch) < 0) {
 		problem(c, 0, LIN_ESCHEMA, map_get(map, "architecture"),
-		        "unknown architecture '%s' (expected one of decoder-only, encoder-only, encoder-decoder, prefix-lm, moe, multimodal)", LIN_I_CLIP(arch, 64));
+		        "unknown architecture '%s' (expected one of decoder-only, encoder-only, encoder-decoder, prefix-lm, moe, multimodal, non-language)", LIN_I_CLIP(arch, 64));
 		bad = 1;
 	} else if (arch) {
 		m->arch = (lin_arch)lin_arch_parse(arch);

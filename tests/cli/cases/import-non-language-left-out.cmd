@@ -1,0 +1,1 @@
+query 'all() - attr(architecture, non-language)' --data tests/fixtures/hf/skipped

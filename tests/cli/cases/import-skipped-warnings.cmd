@@ -1,0 +1,1 @@
+import hf tests/fixtures/hf/skipped

@@ -1,0 +1,1 @@
+import hf-table tests/fixtures/hf/table/missing-id.csv
