@@ -446,6 +446,18 @@ typedef struct lin_cache_cleared {
 LIN_EXTERN int lin_cache_clear(lin_cache_cleared *out, const char *cache_dir,
                                const char *const *paths, size_t npaths, lin_error *err);
 
+/* Progress of long work, for a caller that shows it (the library never
+ * prints). phase says what is being done: "parse" (a catalog file, or a
+ * path of model cards being imported: file is its path, done/total count
+ * the paths), "finish" (resolving parents, checking and building the
+ * graph: done/total 0/1, then 1/1), "image" (writing the cache image) and
+ * "open" (reading one). Called on the opening thread when a phase starts
+ * (done < total) and when it ends (done == total), never from another
+ * thread; a phase can take seconds between two calls (a 1M-model file is
+ * one parse), so a caller showing elapsed time keeps its own clock. */
+typedef void (*lin_progress_fn)(void *ctx, const char *phase, const char *file,
+                                uint64_t done, uint64_t total);
+
 /* How lin_catalog_open opens a catalog. */
 typedef struct lin_open_opts {
 	const char *cache_dir;     /* the binary index cache's directory; NULL or ""
@@ -456,8 +468,13 @@ typedef struct lin_open_opts {
 	 * with "-" is never cached. NULL: "-" is a file name like any other. */
 	const char *stdin_data;
 	size_t stdin_len;
+	/* Told of each phase of the open (NULL: nobody is). */
+	lin_progress_fn progress;
+	void *progress_ctx;
 } lin_open_opts;
-#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL, .stdin_data = NULL, .stdin_len = 0}
+#define LIN_OPEN_OPTS_INIT                                                     \
+	{.cache_dir = NULL, .status = NULL, .stdin_data = NULL, .stdin_len = 0, \
+	 .progress = NULL, .progress_ctx = NULL}
 
 /* The one way in: opens and finishes the catalog made of paths, each a
  * catalog file, a directory of *.yaml files, or Hugging Face model cards (a

@@ -347,7 +347,13 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	}
 	opts.stdin_data = piped;
 	opts.stdin_len = piped_len;
+	cli_progress *prog = cli_progress_start();
+	if (prog) {
+		opts.progress = cli_progress_report;
+		opts.progress_ctx = prog;
+	}
 	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
+	cli_progress_end(prog);
 	/* in file order, not in the order the phases found them (when memory
 	 * is short they stay unsorted) */
 	lin_diags_sort(d);
