@@ -755,6 +755,18 @@ LIN_EXTERN int lin_export_tree_ext(lin_buf *out, const lin_catalog *cat, igraph_
                                    igraph_neimode_t mode, const lin_query_opts *o,
                                    const lin_tree_opts *t, lin_error *err);
 
+struct lin_sink; /* below, with the interchange writers */
+
+/* lin_export_tree_ext streamed: with sink not NULL, out is a scratch
+ * buffer handed to sink (the interchange writers' lin_sink, below) whenever
+ * it holds 64 KiB or more, between whole lines, and at the end, so a tree
+ * of 100,000 lines is never built whole; the bytes are the same. With sink
+ * NULL it is lin_export_tree_ext. Returns its codes or the sink's. */
+LIN_EXTERN int lin_export_tree_stream(lin_buf *out, const struct lin_sink *sink,
+                                      const lin_catalog *cat, igraph_integer_t v,
+                                      igraph_neimode_t mode, const lin_query_opts *o,
+                                      const lin_tree_opts *t, lin_error *err);
+
 /* Writes the chains of lin_query_paths from top down to a descendant as one
  * tree (`nix why-depends`): top's label, then one line per step with its
  * relation kind, chains that start alike drawn once up to where they part,
@@ -793,6 +805,14 @@ LIN_EXTERN int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igrap
  * "relation" and "via" (the id of the neighbour on a shortest path). */
 LIN_EXTERN int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
                                     const lin_hits *hits);
+
+/* lin_export_hits_json streamed to sink in chunks of about 64 KiB, between
+ * whole records (as lin_export_tree_stream); the same bytes. With sink NULL
+ * the whole array is appended to out. Returns 0, LIN_ENOMEM, or the sink's
+ * code (err filled; err may be NULL when sink is). */
+LIN_EXTERN int lin_export_hits_json_stream(lin_buf *out, const struct lin_sink *sink,
+                                           const lin_catalog *cat, const lin_hits *hits,
+                                           lin_error *err);
 
 /* The layout version of the JSON objects below ("schema" is their first
  * key); it changes when a key is renamed or removed, not when one is added. */

@@ -106,6 +106,15 @@ int cli_tree_opts(const cli_cmd *cmd, const cli_args *a, lin_tree_opts *t);
 const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name);
 int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
 
+/* A lin_sink to standard output for streamed answers: what it is handed
+ * is escaped for a terminal (LIN_ESC_TERMINAL), as cli_emit_text does. */
+typedef struct cli_text_sink {
+	lin_sink sink;
+	lin_buf raw, clean;
+} cli_text_sink;
+void cli_text_sink_init(cli_text_sink *t);
+void cli_text_sink_dispose(cli_text_sink *t);
+
 /* Progress on standard error (progress.c): started before a load,
  * ended after it. cli_progress_start returns NULL (and the other two do
  * nothing) unless standard error is a terminal; the line appears once the
