@@ -21,6 +21,7 @@ CALLS = ["check", "cache_build", "cache_open", "ancestors", "descendants", "root
 QUERY_CALLS = CALLS[3:]
 QUERIES = ["ancestors", "descendants", "roots", "neighbourhood"]
 POINT_CALLS = ["show", "is_ancestor"]
+NOTES_MARKER = "<!-- findings: kept by report.py when the tables above are rewritten -->"
 SQLITE_QUERIES = ["ancestors", "descendants", "mid_descendants", "mid_ancestors"]
 
 
@@ -342,9 +343,9 @@ def table(out, recs):
         lines3.append(
             f"| {n} | {mb:.1f} | {fmt(lin['check']['s'])} | {fmt(fl.get('s'))} | "
             f"{ratio(lin['check']['s'], fl.get('s')) if fl.get('s') else '–'} | "
-            f"{(lin['check']['kb'] or 0) / 1024:.0f} | {img:.0f} | {img / mb:.2f}× | "
+            f"{(lin['check']['kb'] or 0) / 1024:.0f} | {img:.1f} | {img / mb:.2f}× | "
             f"{fmt((sq.get('load') or {}).get('s'), 2)} | "
-            f"{(m.get('sqlite_kb') or 0) / 1024:.0f} |")
+            f"{(m.get('sqlite_kb') or 0) * 1024 / 1e6:.1f} |")
         if m["models"] >= 1000000:
             def met(ok):
                 return "met" if ok else "NOT met"
@@ -373,6 +374,10 @@ def table(out, recs):
                         f"({img:.0f} MB for {mb:.0f} MB, {img / mb:.2f}×)")
     text = ("\n".join(lines) + "\n\n" + "\n".join(lines2) + "\n\n" + "\n".join(lines3)
             + "\n\n" + "\n".join(foot) + "\n")
+    # the findings written by hand below the marker outlive a rerun
+    kept = read(out, "") or ""
+    if NOTES_MARKER in kept:
+        text += "\n" + kept[kept.index(NOTES_MARKER):]
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
     sys.stdout.write(text)
