@@ -286,7 +286,7 @@ def table(out, recs):
                 f"- {n}, CLI: `check` (parse + validate, never cached) {fmt(lin['check']['s'], 2)} s, "
                 f"{(lin['check']['kb'] or 0) / 1024:.0f} MB; the first query parses and writes the "
                 f"binary image ({(m.get('cache_kb') or 0) / 1024:.0f} MB) in "
-                f"{fmt(lin['cache_build']['s'], 2)} s; later calls map it: opening alone "
+                f"{fmt(lin['cache_build']['s'], 2)} s; later calls read it: opening alone "
                 f"{fmt(lin['cache_open']['s'])} s, the slowest query call `{worst[1]}` "
                 f"{fmt(worst[0])} s end to end")
         if m["models"] >= 1000000:
