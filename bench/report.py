@@ -124,6 +124,8 @@ def record(rundir, out):
     meta["neighbourhood"] = count("mid_descendants", "mid_ancestors")
     kb = read(os.path.join(rundir, "cache.kb"))
     meta["cache_kb"] = int(kb) if kb and kb.strip().isdigit() else None
+    top = read(os.path.join(rundir, "is_ancestor.top"))
+    meta["is_ancestor_top"] = top.strip() if top else None
     kb = read(os.path.join(rundir, "sqlite.kb"))
     meta["sqlite_kb"] = int(kb) if kb and kb.strip().isdigit() else None
     lin = {name: dict(zip(("s", "kb", "status"), timed(rundir, name))) for name in CALLS}
@@ -332,6 +334,9 @@ def table(out, recs):
         m = r["meta"]
         n = size_name(m["models"])
         lin, sq, pt = r["lineage"], r.get("sqlite", {}), r.get("point", {})
+        ia = (pt.get("is_ancestor") or {}).get("status")
+        what["is_ancestor"] = (f"is-ancestor {'`' + m['is_ancestor_top'] + '`' if m.get('is_ancestor_top') else 'base'} "
+                               f"leaf ({'yes' if ia == 'ok' else 'no' if ia == 'exit 1' else ia})")
         for k in SQLITE_QUERIES + ["roots"] + POINT_CALLS:
             a = (lin.get(k) or pt.get(k) or {}).get("s")
             b = (sq.get(k) or {}).get("s")
