@@ -6,8 +6,10 @@
     report.py table OUT.md REC.json... the Markdown results table
 
 RUNDIR holds, for each lineage call NAME, NAME.out (standard output),
-NAME.time ('%e %M' of /usr/bin/time: seconds, KB) and NAME.rc (exit status),
-plus peer.json, peer.time, peer.rc and the peer's answers in peer/.
+NAME.time ('SECONDS KB': wall time, peak RSS) and NAME.rc (exit status),
+the same for the SQLite peer's calls (sqlite_load, sqlite_QUERY) and the
+libyaml floor (floor), plus peer.json, peer.time, peer.rc and the NetworkX
+peer's answers in peer/ (absent when it was skipped).
 """
 import json
 import os
@@ -18,6 +20,9 @@ CALLS = ["check", "cache_build", "cache_open", "ancestors", "descendants", "root
          "mid_descendants", "mid_ancestors"]
 QUERY_CALLS = CALLS[3:]
 QUERIES = ["ancestors", "descendants", "roots", "neighbourhood"]
+POINT_CALLS = ["show", "is_ancestor"]
+NOTES_MARKER = "<!-- findings: kept by report.py when the tables above are rewritten -->"
+SQLITE_QUERIES = ["ancestors", "descendants", "mid_descendants", "mid_ancestors"]
 
 
 def read(path, default=None):
@@ -51,7 +56,24 @@ def roots(text):
 def compare(rundir):
     """Prints one line per answer; returns the number that differ."""
     bad = 0
-    for name in CALLS[1:]:
+    for name in SQLITE_QUERIES:
+        mine = read(os.path.join(rundir, name + ".out"))
+        theirs = read(os.path.join(rundir, "sqlite_" + name + ".out"))
+        if mine is None or theirs is None or \
+                read(os.path.join(rundir, "sqlite_" + name + ".rc"), "1").strip() != "0":
+            print(f"  sqlite {name}: not compared (a side has no answer)")
+            continue
+        a = sorted((h["distance"], h["id"], h["name"], h["stage"]) for h in json.loads(mine))
+        b = sorted((h["distance"], h["id"], h["name"], h["stage"]) for h in json.loads(theirs))
+        same = a == b
+        print(f"  sqlite {name}: {'same' if same else 'DIFFERENT'} {len(a)} models "
+              f"(ids, distances, names, stages)")
+        if not same:
+            bad += 1
+    if read(os.path.join(rundir, "peer.json")) is None:
+        print("  networkx: skipped")
+        return bad
+    for name in CALLS[3:]:
         mine = read(os.path.join(rundir, name + ".out"))
         ext = ".txt" if name == "roots" else ".json"
         theirs = read(os.path.join(rundir, "peer", name + ext))
@@ -102,15 +124,35 @@ def record(rundir, out):
     meta["neighbourhood"] = count("mid_descendants", "mid_ancestors")
     kb = read(os.path.join(rundir, "cache.kb"))
     meta["cache_kb"] = int(kb) if kb and kb.strip().isdigit() else None
+    top = read(os.path.join(rundir, "is_ancestor.top"))
+    meta["is_ancestor_top"] = top.strip() if top else None
+    kb = read(os.path.join(rundir, "sqlite.kb"))
+    meta["sqlite_kb"] = int(kb) if kb and kb.strip().isdigit() else None
     lin = {name: dict(zip(("s", "kb", "status"), timed(rundir, name))) for name in CALLS}
-    peer_sec, peer_kb, peer_status = timed(rundir, "peer")
-    try:
-        peer = json.loads(read(os.path.join(rundir, "peer.json"), "{}") or "{}")
-    except ValueError:
-        peer = {}
-    rec = {"meta": meta, "lineage": lin,
-           "peer": {"process_s": peer_sec, "peak_kb": peer_kb, "status": peer_status,
-                    "report": peer}}
+    point = {name: dict(zip(("s", "kb", "status"), timed(rundir, name)))
+             for name in POINT_CALLS}
+    sq = {name: dict(zip(("s", "kb", "status"), timed(rundir, "sqlite_" + name)))
+          for name in ["load"] + SQLITE_QUERIES}
+    floor = dict(zip(("s", "kb", "status"), timed(rundir, "floor")))
+    rec = {"meta": meta, "lineage": lin, "point": point, "sqlite": sq, "floor": floor}
+    if read(os.path.join(rundir, "peer.json")) is not None:
+        peer_sec, peer_kb, peer_status = timed(rundir, "peer")
+        try:
+            peer = json.loads(read(os.path.join(rundir, "peer.json"), "{}") or "{}")
+        except ValueError:
+            peer = {}
+        rec["peer"] = {"process_s": peer_sec, "peak_kb": peer_kb, "status": peer_status,
+                       "report": peer}
+    else:
+        # the NetworkX peer was skipped (NETWORKX_MAX): keep an earlier run's
+        try:
+            old = json.loads(read(out, "") or "{}")
+        except ValueError:
+            old = {}
+        if "peer" in old:
+            rec["peer"] = old["peer"]
+            rec["peer"]["from"] = (old["peer"].get("from") or
+                                   f"{old['meta'].get('date')}, lineage {old['meta'].get('commit')}")
     if read(os.path.join(rundir, "inproc.rc")) is not None:
         sec, kb, status = timed(rundir, "inproc")
         try:
@@ -209,8 +251,12 @@ def table(out, recs):
         if ip:
             row, ips, iprss = one_process_row("lineage, 1 process", n, ip)
             lines.append(row)
-        row, s, prss = one_process_row("NetworkX", n, r["peer"])
-        lines.append(row)
+        s = None
+        if "peer" in r:
+            label = "NetworkX" + (f" (earlier run: {r['peer']['from']})" if r["peer"].get("from")
+                                  else "")
+            row, s, prss = one_process_row(label, n, r["peer"])
+            lines.append(row)
         if s:
             lines.append(ratio_row("NetworkX ÷ lineage CLI, warm", n, s, phases["load"], phases,
                                    total, r["peer"]["process_s"], calls, prss, rss))
@@ -218,6 +264,17 @@ def table(out, recs):
                 lines.append(ratio_row("NetworkX ÷ lineage, 1 process", n, s,
                                        ips["load_validate"], ips, ips["total"],
                                        r["peer"]["process_s"], ip["process_s"], prss, iprss))
+        if "sqlite" in r:
+            sq = r["sqlite"]
+            sqt = {"ancestors": sq["ancestors"]["s"], "descendants": sq["descendants"]["s"],
+                   "neighbourhood": (sq["mid_descendants"]["s"] or 0) + (sq["mid_ancestors"]["s"] or 0)}
+            lines.append(f"| {n} | SQLite, sqlite3 CLI per query | {fmt(sq['load']['s'])} (once) | "
+                         f"{fmt(sqt['ancestors'])} | {fmt(sqt['descendants'])} | – | "
+                         f"{fmt(sqt['neighbourhood'])} | – | {fmt(sum(sqt.values()), 2)} | "
+                         f"{max((sq[k]['kb'] or 0) for k in SQLITE_QUERIES) / 1024:.0f} |")
+        if r.get("floor", {}).get("s") is not None:
+            lines.append(f"| {n} | libyaml bare parse (floor) | {fmt(r['floor']['s'])} | – | – | – "
+                         f"| – | – | {fmt(r['floor']['s'], 2)} | {(r['floor']['kb'] or 0) / 1024:.0f} |")
         foot.append(f"- {n}: {m['models']:,} models, {m['edges']:,} edges, "
                     f"{m['bytes'] / 1e6:.1f} MB; leaf `{m['leaf']}` ({m['ancestors']} ancestors), "
                     f"base `{m['base']}` ({m['descendants']} descendants), mid `{m['mid']}` "
@@ -231,7 +288,7 @@ def table(out, recs):
                 f"- {n}, CLI: `check` (parse + validate, never cached) {fmt(lin['check']['s'], 2)} s, "
                 f"{(lin['check']['kb'] or 0) / 1024:.0f} MB; the first query parses and writes the "
                 f"binary image ({(m.get('cache_kb') or 0) / 1024:.0f} MB) in "
-                f"{fmt(lin['cache_build']['s'], 2)} s; later calls map it: opening alone "
+                f"{fmt(lin['cache_build']['s'], 2)} s; later calls read it: opening alone "
                 f"{fmt(lin['cache_open']['s'])} s, the slowest query call `{worst[1]}` "
                 f"{fmt(worst[0])} s end to end")
         if m["models"] >= 1000000:
@@ -258,7 +315,74 @@ def table(out, recs):
                 "; ≥ 10× faster end to end than NetworkX: " +
                 (("met" if tt and s and s["total"] / tt >= 10 else "NOT met")
                  + (f" ({s['total'] / tt:.0f}×)" if tt and s else "")))
-    text = "\n".join(lines) + "\n\n" + "\n".join(foot) + "\n"
+    lines2 = [
+        "| models | warm call, end to end | lineage CLI s | sqlite3 CLI s | sqlite3 ÷ lineage |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    lines3 = [
+        "| models | catalog MB | `lineage check` s (cold) | libyaml floor s | check ÷ floor "
+        "| check peak RSS MB | image MB | image ÷ catalog | SQLite load s | SQLite file MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    what = {"ancestors": "ancestors of the deep leaf (JSON)",
+            "descendants": "descendants of the biggest base (JSON)",
+            "mid_descendants": "descendants of the mid model, depth 2 (JSON)",
+            "mid_ancestors": "ancestors of the mid model, depth 2 (JSON)",
+            "roots": "roots --top 20", "show": "show the deep leaf",
+            "is_ancestor": "is-ancestor base leaf"}
+    for r in recs:
+        m = r["meta"]
+        n = size_name(m["models"])
+        lin, sq, pt = r["lineage"], r.get("sqlite", {}), r.get("point", {})
+        ia = (pt.get("is_ancestor") or {}).get("status")
+        what["is_ancestor"] = (f"is-ancestor {'`' + m['is_ancestor_top'] + '`' if m.get('is_ancestor_top') else 'base'} "
+                               f"leaf ({'yes' if ia == 'ok' else 'no' if ia == 'exit 1' else ia})")
+        for k in SQLITE_QUERIES + ["roots"] + POINT_CALLS:
+            a = (lin.get(k) or pt.get(k) or {}).get("s")
+            b = (sq.get(k) or {}).get("s")
+            lines2.append(f"| {n} | {what[k]} | {fmt(a)} | {fmt(b)} | "
+                          f"{ratio(b, a) if b else '–'} |")
+        fl = r.get("floor", {})
+        mb = m["bytes"] / 1e6
+        img = (m.get("cache_kb") or 0) * 1024 / 1e6
+        lines3.append(
+            f"| {n} | {mb:.1f} | {fmt(lin['check']['s'])} | {fmt(fl.get('s'))} | "
+            f"{ratio(lin['check']['s'], fl.get('s')) if fl.get('s') else '–'} | "
+            f"{(lin['check']['kb'] or 0) / 1024:.0f} | {img:.1f} | {img / mb:.2f}× | "
+            f"{fmt((sq.get('load') or {}).get('s'), 2)} | "
+            f"{(m.get('sqlite_kb') or 0) * 1024 / 1e6:.1f} |")
+        if m["models"] >= 1000000:
+            def met(ok):
+                return "met" if ok else "NOT met"
+            slow = [k for k in SQLITE_QUERIES
+                    if (lin[k]["s"] or 9e9) > ((sq.get(k) or {}).get("s") or 0)]
+            foot.append(
+                f"- issue 14's targets at {n} (medians, one run, loaded machine): "
+                f"every warm CLI query at least as fast as SQLite's: {met(not slow)}"
+                + (" (slower: " + ", ".join(
+                    f"`{k}` {fmt(lin[k]['s'])} s against {fmt(sq[k]['s'])} s, "
+                    f"{lin[k]['s'] / sq[k]['s']:.1f}×" for k in slow) + ")" if slow else ""))
+            pts = [("ancestors", lin["ancestors"]["s"])] + \
+                [(k, (pt.get(k) or {}).get("s")) for k in POINT_CALLS]
+            foot.append(
+                f"- a point query under 10 ms end to end: "
+                f"{met(all(v is not None and v < 0.01 for _, v in pts))} (" +
+                ", ".join(f"`{k}` {fmt(v)} s" for k, v in pts) + ")")
+            c, f_ = lin["check"]["s"], fl.get("s")
+            ck = (lin["check"]["kb"] or 0) / 1024
+            foot.append(
+                f"- cold load + validate within 1.2× of libyaml's bare parse: "
+                f"{met(c and f_ and c <= 1.2 * f_)} ({fmt(c, 2)} s against {fmt(f_, 2)} s, "
+                f"{c / f_:.2f}×); peak RSS under 500 MB: {met(ck < 500)} ({ck:.0f} MB)"
+                if c and f_ else "- cold load: not measured")
+            foot.append(f"- the cache image at most 1.5× the catalog: {met(img <= 1.5 * mb)} "
+                        f"({img:.0f} MB for {mb:.0f} MB, {img / mb:.2f}×)")
+    text = ("\n".join(lines) + "\n\n" + "\n".join(lines2) + "\n\n" + "\n".join(lines3)
+            + "\n\n" + "\n".join(foot) + "\n")
+    # the findings written by hand below the marker outlive a rerun
+    kept = read(out, "") or ""
+    if NOTES_MARKER in kept:
+        text += "\n" + kept[kept.index(NOTES_MARKER):]
     with open(out, "w", encoding="utf-8") as f:
         f.write(text)
     sys.stdout.write(text)

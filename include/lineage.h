@@ -450,6 +450,18 @@ typedef struct lin_cache_cleared {
 LIN_EXTERN int lin_cache_clear(lin_cache_cleared *out, const char *cache_dir,
                                const char *const *paths, size_t npaths, lin_error *err);
 
+/* Progress of long work, for a caller that shows it (the library never
+ * prints). phase says what is being done: "parse" (a catalog file, or a
+ * path of model cards being imported: file is its path, done/total count
+ * the paths), "finish" (resolving parents, checking and building the
+ * graph: done/total 0/1, then 1/1), "image" (writing the cache image) and
+ * "open" (reading one). Called on the opening thread when a phase starts
+ * (done < total) and when it ends (done == total), never from another
+ * thread; a phase can take seconds between two calls (a 1M-model file is
+ * one parse), so a caller showing elapsed time keeps its own clock. */
+typedef void (*lin_progress_fn)(void *ctx, const char *phase, const char *file,
+                                uint64_t done, uint64_t total);
+
 /* How lin_catalog_open opens a catalog. */
 typedef struct lin_open_opts {
 	const char *cache_dir;     /* the binary index cache's directory; NULL or ""
@@ -460,8 +472,13 @@ typedef struct lin_open_opts {
 	 * with "-" is never cached. NULL: "-" is a file name like any other. */
 	const char *stdin_data;
 	size_t stdin_len;
+	/* Told of each phase of the open (NULL: nobody is). */
+	lin_progress_fn progress;
+	void *progress_ctx;
 } lin_open_opts;
-#define LIN_OPEN_OPTS_INIT {.cache_dir = NULL, .status = NULL, .stdin_data = NULL, .stdin_len = 0}
+#define LIN_OPEN_OPTS_INIT                                                     \
+	{.cache_dir = NULL, .status = NULL, .stdin_data = NULL, .stdin_len = 0, \
+	 .progress = NULL, .progress_ctx = NULL}
 
 /* The one way in: opens and finishes the catalog made of paths, each a
  * catalog file, a directory of *.yaml files, or Hugging Face model cards (a
@@ -742,6 +759,18 @@ LIN_EXTERN int lin_export_tree_ext(lin_buf *out, const lin_catalog *cat, igraph_
                                    igraph_neimode_t mode, const lin_query_opts *o,
                                    const lin_tree_opts *t, lin_error *err);
 
+struct lin_sink; /* below, with the interchange writers */
+
+/* lin_export_tree_ext streamed: with sink not NULL, out is a scratch
+ * buffer handed to sink (the interchange writers' lin_sink, below) whenever
+ * it holds 64 KiB or more, between whole lines, and at the end, so a tree
+ * of 100,000 lines is never built whole; the bytes are the same. With sink
+ * NULL it is lin_export_tree_ext. Returns its codes or the sink's. */
+LIN_EXTERN int lin_export_tree_stream(lin_buf *out, const struct lin_sink *sink,
+                                      const lin_catalog *cat, igraph_integer_t v,
+                                      igraph_neimode_t mode, const lin_query_opts *o,
+                                      const lin_tree_opts *t, lin_error *err);
+
 /* Writes the chains of lin_query_paths from top down to a descendant as one
  * tree (`nix why-depends`): top's label, then one line per step with its
  * relation kind, chains that start alike drawn once up to where they part,
@@ -780,6 +809,14 @@ LIN_EXTERN int lin_export_model_text(lin_buf *out, const lin_catalog *cat, igrap
  * "relation" and "via" (the id of the neighbour on a shortest path). */
 LIN_EXTERN int lin_export_hits_json(lin_buf *out, const lin_catalog *cat,
                                     const lin_hits *hits);
+
+/* lin_export_hits_json streamed to sink in chunks of about 64 KiB, between
+ * whole records (as lin_export_tree_stream); the same bytes. With sink NULL
+ * the whole array is appended to out. Returns 0, LIN_ENOMEM, or the sink's
+ * code (err filled; err may be NULL when sink is). */
+LIN_EXTERN int lin_export_hits_json_stream(lin_buf *out, const struct lin_sink *sink,
+                                           const lin_catalog *cat, const lin_hits *hits,
+                                           lin_error *err);
 
 /* The layout version of the JSON objects below ("schema" is their first
  * key); it changes when a key is renamed or removed, not when one is added. */

@@ -112,6 +112,26 @@ int cli_tree_opts(const cli_cmd *cmd, const cli_args *a, lin_tree_opts *t);
 const char *cli_get(const cli_cmd *cmd, const cli_args *a, const char *name);
 int cli_flag(const cli_cmd *cmd, const cli_args *a, const char *name);
 
+/* A lin_sink to standard output for streamed answers: what it is handed
+ * is escaped for a terminal (LIN_ESC_TERMINAL), as cli_emit_text does. */
+typedef struct cli_text_sink {
+	lin_sink sink;
+	lin_buf raw, clean;
+} cli_text_sink;
+void cli_text_sink_init(cli_text_sink *t);
+void cli_text_sink_dispose(cli_text_sink *t);
+
+/* Progress on standard error (progress.c): started before a load,
+ * ended after it. cli_progress_start returns NULL (and the other two do
+ * nothing) unless standard error is a terminal; the line appears once the
+ * work has taken a second (LINEAGE_PROGRESS=off: never; =MS: after MS
+ * milliseconds). cli_progress_report is a lin_progress_fn. */
+typedef struct cli_progress cli_progress;
+cli_progress *cli_progress_start(void);
+void cli_progress_report(void *ctx, const char *phase, const char *file, uint64_t done,
+                         uint64_t total);
+void cli_progress_end(cli_progress *p);
+
 /* How cli_load loads: print warnings too; parse without the cache; print
  * no diagnostic of diags (the caller reports them itself). */
 enum { CLI_LOAD_WARNINGS = 1, CLI_LOAD_NO_CACHE = 2, CLI_LOAD_QUIET = 4 };

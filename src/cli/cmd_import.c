@@ -27,16 +27,21 @@ static void print_problems(lin_diags *d)
 static int import_all(lin_catalog *cat, const cli_args *a, lin_import_report *rep,
                       lin_diags *d, lin_error *err)
 {
-	for (int i = 1; i < a->npos; i++) {
+	cli_progress *prog = cli_progress_start();
+	int rc = 0;
+	for (int i = 1; i < a->npos && rc == 0; i++) {
 		lin_import_report r = {0, 0};
-		int rc = strcmp(a->pos[0], "hf-table") == 0 ? lin_import_hf_table(cat, a->pos[i], &r, d, err)
-		                                            : lin_import_hf_path(cat, a->pos[i], &r, d, err);
+		cli_progress_report(prog, "parse", a->pos[i], (uint64_t)i - 1, (uint64_t)a->npos - 1);
+		rc = strcmp(a->pos[0], "hf-table") == 0 ? lin_import_hf_table(cat, a->pos[i], &r, d, err)
+		                                        : lin_import_hf_path(cat, a->pos[i], &r, d, err);
 		rep->taken += r.taken;
 		rep->skipped += r.skipped;
-		if (rc)
-			return rc;
 	}
-	return lin_catalog_finish(cat, d, err);
+	cli_progress_report(prog, "finish", NULL, 0, 1);
+	if (rc == 0)
+		rc = lin_catalog_finish(cat, d, err);
+	cli_progress_end(prog);
+	return rc;
 }
 
 /* Writes the catalog YAML to -o FILE or standard output. */

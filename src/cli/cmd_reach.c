@@ -20,23 +20,28 @@ static int run_reach(const cli_cmd *cmd, const cli_args *a)
 	lin_tree_opts t;
 	lin_error err;
 	igraph_integer_t v = -1;
+	cli_text_sink ts;
+	cli_text_sink_init(&ts);
 	igraph_neimode_t mode = strcmp(cmd->name, "ancestors") == 0 ? IGRAPH_IN : IGRAPH_OUT;
 	int json = cli_json(cmd, a), rc = CLI_USAGE;
 	if (json < 0 || cli_query_opts(cmd, a, &o) != 0 || cli_tree_opts(cmd, a, &t) != 0)
 		goto done;
 	if ((rc = cli_load(a, &cat, NULL, 0)) || (rc = cli_find(cat, a->pos[0], &v)))
 		goto done;
+	/* streamed: 64 KiB at a time, never the whole answer (100,000 lines
+	 * of a big family) in one buffer */
 	int r = json ? lin_query_reach(&hits, cat, v, mode, &o, &err)
-	             : lin_export_tree_ext(&out, cat, v, mode, &o, &t, &err);
+	             : lin_export_tree_stream(&out, &ts.sink, cat, v, mode, &o, &t, &err);
 	if (r == 0 && json)
-		r = lin_export_hits_json(&out, cat, &hits);
+		r = lin_export_hits_json_stream(&out, &ts.sink, cat, &hits, &err);
 	if (r != 0) {
 		cli_error(&err);
 		rc = CLI_USAGE;
 		goto done;
 	}
-	rc = cli_emit_text(&out);
+	rc = CLI_OK;
 done:
+	cli_text_sink_dispose(&ts);
 	lin_hits_dispose(&hits);
 	lin_buf_dispose(&out);
 	lin_catalog_free(cat);

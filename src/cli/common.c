@@ -347,7 +347,13 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	}
 	opts.stdin_data = piped;
 	opts.stdin_len = piped_len;
+	cli_progress *prog = cli_progress_start();
+	if (prog) {
+		opts.progress = cli_progress_report;
+		opts.progress_ctx = prog;
+	}
 	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
+	cli_progress_end(prog);
 	/* in file order, not in the order the phases found them (when memory
 	 * is short they stay unsorted) */
 	lin_diags_sort(d);
@@ -450,6 +456,46 @@ int cli_emit_text(lin_buf *b)
 	int rc = cli_emit(&clean);
 	lin_buf_dispose(&clean);
 	return rc;
+}
+
+/* The sink of a streamed answer: each chunk escaped as cli_emit_text
+ * escapes a whole answer (chunks end between lines, so the bytes are the
+ * same) and written to standard output. */
+static int text_sink_write(void *ctx, const void *data, size_t len, lin_error *err)
+{
+	cli_text_sink *t = ctx;
+	t->raw.len = 0;
+	t->clean.len = 0;
+	lin_buf_append(&t->raw, data, len);
+	if (t->raw.oom || lin_escape(&t->clean, t->raw.data ? t->raw.data : "", LIN_ESC_TERMINAL, 0)) {
+		lin_error_clear(err);
+		err->code = LIN_ENOMEM;
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+		return LIN_ENOMEM;
+	}
+	if (t->clean.len && fwrite(t->clean.data, 1, t->clean.len, stdout) != t->clean.len) {
+		lin_error_clear(err);
+		err->code = LIN_EIO;
+		snprintf(err->msg, sizeof(err->msg), "cannot write to standard output: %s",
+		         strerror(errno));
+		return LIN_EIO;
+	}
+	return 0;
+}
+
+void cli_text_sink_init(cli_text_sink *t)
+{
+	lin_buf init = LIN_BUF_INIT;
+	t->raw = init;
+	t->clean = init;
+	t->sink.write = text_sink_write;
+	t->sink.ctx = t;
+}
+
+void cli_text_sink_dispose(cli_text_sink *t)
+{
+	lin_buf_dispose(&t->raw);
+	lin_buf_dispose(&t->clean);
 }
 
 const char *cli_label(const lin_catalog *cat, igraph_integer_t v, char *buf, size_t n)

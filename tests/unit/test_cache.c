@@ -211,6 +211,61 @@ static void test_warnings_kept(void **state)
 	lin_diags_dispose(&d2);
 }
 
+/* What a progress callback was told, in order ("parse+ finish- ..."). */
+typedef struct heard {
+	char log[512];
+	int calls;
+} heard;
+
+static void listen(void *ctx, const char *phase, const char *file, uint64_t done,
+                   uint64_t total)
+{
+	heard *h = ctx;
+	size_t n = strlen(h->log);
+	assert_true(done <= total);
+	(void)file;
+	snprintf(h->log + n, sizeof(h->log) - n, "%s%s%s", n ? " " : "", phase,
+	         done < total ? "-" : "+");
+	h->calls++;
+}
+
+/* lin_open_opts.progress hears every phase of an open: a build parses,
+ * finishes and writes the image; a warm open reads the image, and nothing
+ * else; without a cache the parse and the finish. */
+static void test_progress(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	heard h1, h2;
+	memset(&h1, 0, sizeof(h1));
+	memset(&h2, 0, sizeof(h2));
+	lin_open_opts o = LIN_OPEN_OPTS_INIT;
+	const char *paths[] = {s->cat};
+	lin_catalog *cat = NULL;
+	o.cache_dir = s->cache;
+	o.status = &st;
+	o.progress = listen;
+	o.progress_ctx = &h1;
+	assert_int_equal(lin_catalog_open(&cat, paths, 1, &o, NULL, NULL), 0);
+	assert_true(st.written);
+	/* no cache directory yet: nothing to open */
+	assert_string_equal(h1.log, "parse- parse+ finish- finish+ image- image+");
+	lin_catalog_free(cat);
+	o.progress_ctx = &h2;
+	assert_int_equal(lin_catalog_open(&cat, paths, 1, &o, NULL, NULL), 0);
+	assert_true(st.hit);
+	assert_string_equal(h2.log, "open- open+");
+	assert_int_equal(lin_catalog_count(cat), 4);
+	lin_catalog_free(cat);
+	/* without a cache: parse and finish only */
+	memset(&h1, 0, sizeof(h1));
+	o.cache_dir = NULL;
+	o.progress_ctx = &h1;
+	assert_int_equal(lin_catalog_open(&cat, paths, 1, &o, NULL, NULL), 0);
+	assert_string_equal(h1.log, "parse- parse+ finish- finish+");
+	lin_catalog_free(cat);
+}
+
 static void set_mtime(const char *path, time_t when)
 {
 	struct timespec ts[2] = {{when, 0}, {when, 0}};
@@ -738,6 +793,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shipped_catalog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mini_fixture, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalidation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_not_cached, setup, teardown),

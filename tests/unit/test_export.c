@@ -284,6 +284,85 @@ static void why_tree(void **state)
 
 /* ---- JSON ---------------------------------------------------------------------- */
 
+/* A sink that keeps what it is handed, and the biggest chunk. */
+typedef struct kept {
+	lin_buf all;
+	size_t chunks, biggest;
+} kept;
+
+static int keep(void *ctx, const void *data, size_t len, lin_error *err)
+{
+	kept *k = ctx;
+	(void)err;
+	k->chunks++;
+	if (len > k->biggest)
+		k->biggest = len;
+	return lin_buf_append(&k->all, data, len);
+}
+
+static int refuse(void *ctx, const void *data, size_t len, lin_error *err)
+{
+	(void)ctx, (void)data, (void)len;
+	lin_error_clear(err);
+	err->code = LIN_EIO;
+	return LIN_EIO;
+}
+
+/* A base with 3,000 fine-tunes (each with a quantized child): ~1 MB of
+ * JSON and 6,000 tree lines, streamed in chunks of about 64 KiB with the
+ * bytes of the whole answer; a failing sink stops it with its code. */
+static void streamed_answers(void **state)
+{
+	(void)state;
+	lin_buf y = LIN_BUF_INIT;
+	lin_buf_puts(&y, "- {id: base, stage: pretrained, sources: [s]}\n");
+	for (int i = 0; i < 3000; i++)
+		lin_buf_printf(&y,
+		               "- {id: ft-%d, name: \"Fine-tune %d \u00e9\", stage: sft, sources: [s], "
+		               "parents: [{model: base, relation: finetune, sources: [s]}]}\n"
+		               "- {id: q-%d, stage: quantized, sources: [s], "
+		               "parents: [{model: ft-%d, relation: quantized, sources: [s]}]}\n",
+		               i, i, i, i);
+	lin_catalog *cat = th_load_text(y.data);
+	igraph_integer_t v = th_find(cat, "base");
+	lin_query_opts o = LIN_QUERY_OPTS_INIT;
+	lin_tree_opts t = LIN_TREE_OPTS_INIT;
+	lin_hits hits = {NULL, 0};
+	lin_error e;
+	assert_int_equal(lin_query_reach(&hits, cat, v, IGRAPH_OUT, &o, &e), 0);
+	assert_int_equal(hits.n, 6000);
+	for (int pass = 0; pass < 2; pass++) {
+		lin_buf whole = LIN_BUF_INIT, scratch = LIN_BUF_INIT;
+		kept k = {LIN_BUF_INIT, 0, 0};
+		lin_sink sink = {keep, &k};
+		if (pass == 0) {
+			assert_int_equal(lin_export_hits_json(&whole, cat, &hits), 0);
+			assert_int_equal(lin_export_hits_json_stream(&scratch, &sink, cat, &hits, &e), 0);
+		} else {
+			assert_int_equal(lin_export_tree_ext(&whole, cat, v, IGRAPH_OUT, &o, &t, &e), 0);
+			assert_int_equal(lin_export_tree_stream(&scratch, &sink, cat, v, IGRAPH_OUT, &o, &t, &e), 0);
+		}
+		assert_true(whole.len > 3 * 64 * 1024);
+		assert_int_equal(scratch.len, 0); /* all handed on */
+		assert_int_equal(k.all.len, whole.len);
+		assert_memory_equal(k.all.data, whole.data, whole.len);
+		assert_true(k.chunks > 3);
+		assert_true(k.biggest < 64 * 1024 + 4096); /* a chunk and one record */
+		assert_true(scratch.cap < 2 * 64 * 1024 + 8192);
+		lin_sink bad = {refuse, NULL};
+		scratch.len = 0;
+		int rc = pass == 0 ? lin_export_hits_json_stream(&scratch, &bad, cat, &hits, &e)
+		                   : lin_export_tree_stream(&scratch, &bad, cat, v, IGRAPH_OUT, &o, &t, &e);
+		assert_int_equal(rc, LIN_EIO);
+		lin_buf_dispose(&whole);
+		lin_buf_dispose(&scratch);
+		lin_buf_dispose(&k.all);
+	}
+	lin_hits_dispose(&hits);
+	lin_catalog_free(cat);
+	lin_buf_dispose(&y);
+}
+
 static void json_is(const char *in, const char *want)
 {
 	lin_buf b = LIN_BUF_INIT;
@@ -473,6 +552,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diags_sarif_and_json),
 		cmocka_unit_test(result_json),
+		cmocka_unit_test(streamed_answers),
 		cmocka_unit_test(tree_descendants_marks_repeats),
 		cmocka_unit_test(tree_options),
 		cmocka_unit_test(why_tree),

@@ -198,6 +198,13 @@ static int try_image(lin_catalog **out, const cache_place *d, lin_sources *src, 
 	return -1;
 }
 
+static void progress(const lin_open_opts *o, const char *phase, const char *file,
+                     uint64_t done, uint64_t total)
+{
+	if (o && o->progress)
+		o->progress(o->progress_ctx, phase, file, done, total);
+}
+
 /* Loads one path: model cards are imported, anything else is a catalog. */
 static int load_one(lin_catalog *cat, const char *path, const lin_open_opts *o, lin_diags *d,
                     lin_error *err)
@@ -236,15 +243,21 @@ static int load_fresh(lin_catalog **out, const char *const *paths, size_t npaths
 	for (size_t i = 0; i < npaths; i++) {
 		lin_error e;
 		lin_error_clear(&e);
+		progress(o, "parse", paths[i], i, npaths);
 		if (load_one(cat, paths[i], o, diags, &e) != 0 && failed++ == 0)
 			first = e;
 	}
+	progress(o, "parse", NULL, npaths, npaths);
 	/* Past schema errors the graph phases still run on the entries that
 	 * loaded (bad ones are skipped), so one run reports a cycle too; past
 	 * a file that could not be read, or read only up to a syntax error,
 	 * they would report its models as unknown parents. */
 	int go_on = !failed || (diags && !cat->lost && !load_stopped(diags, from));
+	if (go_on)
+		progress(o, "finish", NULL, 0, 1);
 	rc = go_on ? lin_catalog_finish(cat, diags, failed ? &later : &first) : 0;
+	if (go_on)
+		progress(o, "finish", NULL, 1, 1);
 	if (failed || rc) {
 		if (failed) /* the first error is the load's */
 			rc = first.code ? first.code : LIN_EPARSE;
@@ -334,9 +347,11 @@ static void refresh_image(const cache_place *d, const struct lin_image *im, cons
 		st->written = 1;
 }
 
-int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
-                            const char *cache_dir, lin_cache_status *st, lin_diags *diags,
-                            lin_error *err)
+/* lin_catalog_open_cached, telling po's progress callback (po carries
+ * nothing else: a catalog read from standard input is never cached). */
+static int open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
+                       const char *cache_dir, lin_cache_status *st, lin_diags *diags,
+                       lin_error *err, const lin_open_opts *po)
 {
 	lin_sources src;
 	cache_place d = {-1, cache_dir, "", ""};
@@ -354,7 +369,7 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 			/* cards are imported each time: the image's stat records
 			 * cover catalog files only */
 			note_msg(st, "not used");
-			return load_fresh(out, paths, npaths, NULL, diags, err);
+			return load_fresh(out, paths, npaths, po, diags, err);
 		}
 	if (cache_dir && *cache_dir && npaths)
 		image_name(d.name, paths, npaths);
@@ -365,12 +380,17 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 		note_msg(st, cache_dir && *cache_dir ? "the catalog's files cannot be listed"
 		                                     : "no cache directory");
 		lin_i_cache_sources_free(&src);
-		return load_fresh(out, paths, npaths, NULL, diags, err);
+		return load_fresh(out, paths, npaths, po, diags, err);
 	}
 	if (st)
 		snprintf(st->path, sizeof(st->path), "%s/%s", cache_dir, d.name);
 	int dir = dir_open(&d, 0, why, sizeof(why));
-	if (dir == DIR_OK && try_image(out, &d, &src, &refresh, diags, st) == 0) {
+	if (dir == DIR_OK)
+		progress(po, "open", st ? st->path : NULL, 0, 1);
+	int hit = dir == DIR_OK && try_image(out, &d, &src, &refresh, diags, st) == 0;
+	if (dir == DIR_OK)
+		progress(po, "open", st ? st->path : NULL, 1, 1);
+	if (hit) {
 		if (st)
 			st->hit = 1;
 		if (refresh) /* same content, new stat data */
@@ -382,13 +402,16 @@ int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t 
 		note_msg(st, why);
 	/* the image keeps the load's warnings; errors are never cached */
 	lin_diags_init(&local);
-	rc = load_fresh(out, paths, npaths, NULL, &local, err);
+	rc = load_fresh(out, paths, npaths, po, &local, err);
 	/* a directory refused is not written to either: not even a new image
 	 * renamed over a planted one */
 	if (rc == 0 && dir == DIR_MISSING && (dir = dir_open(&d, 1, why, sizeof(why))) != DIR_OK)
 		note_msg(st, why);
-	if (rc == 0 && dir == DIR_OK)
+	if (rc == 0 && dir == DIR_OK) {
+		progress(po, "image", st ? st->path : NULL, 0, 1);
 		store_image(&d, *out, &src, &local, &built, st);
+		progress(po, "image", st ? st->path : NULL, 1, 1);
+	}
 	lin_i_diags_append(diags, &local);
 	lin_diags_dispose(&local);
 done:
@@ -396,6 +419,13 @@ done:
 		close(d.fd);
 	lin_i_cache_sources_free(&src);
 	return rc;
+}
+
+int lin_catalog_open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
+                            const char *cache_dir, lin_cache_status *st, lin_diags *diags,
+                            lin_error *err)
+{
+	return open_cached(out, paths, npaths, cache_dir, st, diags, err, NULL);
 }
 
 int lin_cache_clear(lin_cache_cleared *out, const char *cache_dir, const char *const *paths,
@@ -438,8 +468,12 @@ int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
 	/* a catalog read from a pipe has no file to check an image against */
 	for (size_t i = 0; opts && opts->stdin_data && i < npaths; i++)
 		piped |= strcmp(paths[i], "-") == 0;
-	if (dir && *dir && !piped)
-		return lin_catalog_open_cached(out, paths, npaths, dir, st, diags, err);
+	if (dir && *dir && !piped) {
+		lin_open_opts po = LIN_OPEN_OPTS_INIT;
+		po.progress = opts->progress;
+		po.progress_ctx = opts->progress_ctx;
+		return open_cached(out, paths, npaths, dir, st, diags, err, &po);
+	}
 	if (st) {
 		memset(st, 0, sizeof(*st));
 		snprintf(st->why, sizeof(st->why), "%s", piped ? "not used for standard input" : "not used");

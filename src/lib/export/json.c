@@ -136,10 +136,32 @@ static void prefetch_hit(const lin_catalog *cat, const lin_hits *hits, size_t i)
 	}
 }
 
+int lin_i_sink_flush(lin_buf *out, const lin_sink *sink, int final, lin_error *err)
+{
+	if (out->oom)
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!sink || out->len == 0 || (!final && out->len < LIN_I_SINK_CHUNK))
+		return 0;
+	if (!sink->write)
+		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "a sink without a write function");
+	int rc = sink->write(sink->ctx, out->data, out->len, err);
+	out->len = 0;
+	if (out->data)
+		out->data[0] = '\0';
+	return rc;
+}
+
 int lin_export_hits_json(lin_buf *out, const lin_catalog *cat, const lin_hits *hits)
 {
+	return lin_export_hits_json_stream(out, NULL, cat, hits, NULL) == 0 ? 0 : LIN_ENOMEM;
+}
+
+int lin_export_hits_json_stream(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
+                                const lin_hits *hits, lin_error *err)
+{
+	int rc = 0;
 	lin_buf_puts(out, "[");
-	for (size_t i = 0; i < hits->n; i++) {
+	for (size_t i = 0; i < hits->n && rc == 0; i++) {
 		const lin_hit *h = &hits->items[i];
 		prefetch_hit(cat, hits, i);
 		lin_buf_puts(out, i ? ",\n " : "\n ");
@@ -150,7 +172,11 @@ int lin_export_hits_json(lin_buf *out, const lin_catalog *cat, const lin_hits *h
 		json_field(out, "relation", lin_relation_name(h->relation));
 		json_field(out, "via", h->via >= 0 ? lin_catalog_model(cat, h->via)->id : NULL);
 		lin_buf_puts(out, "}");
+		rc = lin_i_sink_flush(out, sink, 0, err);
 	}
-	return lin_buf_puts(out, hits->n ? "\n]\n" : "]\n");
+	if (rc)
+		return rc;
+	lin_buf_puts(out, hits->n ? "\n]\n" : "]\n");
+	return lin_i_sink_flush(out, sink, 1, err);
 }
 

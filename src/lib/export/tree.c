@@ -157,6 +157,13 @@ int lin_export_tree_ext(lin_buf *out, const lin_catalog *cat, igraph_integer_t v
                         igraph_neimode_t mode, const lin_query_opts *o, const lin_tree_opts *t,
                         lin_error *err)
 {
+	return lin_export_tree_stream(out, NULL, cat, v, mode, o, t, err);
+}
+
+int lin_export_tree_stream(lin_buf *out, const lin_sink *sink, const lin_catalog *cat,
+                           igraph_integer_t v, igraph_neimode_t mode, const lin_query_opts *o,
+                           const lin_tree_opts *t, lin_error *err)
+{
 	int rc = 0;
 	size_t n = (size_t)cat->n, depth = 0, cap = 16, lines = 1;
 	size_t max_lines = t->max_lines ? t->max_lines : LIN_TREE_MAX_LINES;
@@ -206,6 +213,8 @@ int lin_export_tree_ext(lin_buf *out, const lin_catalog *cat, igraph_integer_t v
 		}
 		tree_line(out, cat, t, prefix.data, last, depth, e, nb, repeated, &tmp);
 		lines++;
+		if ((rc = lin_i_sink_flush(out, sink, 0, err)))
+			goto done;
 		if (repeated)
 			continue;
 		seen[nb] = 1;
@@ -243,6 +252,8 @@ done:
 	lin_buf_dispose(&tmp);
 	if (!rc && out->oom)
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!rc)
+		rc = lin_i_sink_flush(out, sink, 1, err);
 	return rc;
 }
 
