@@ -144,6 +144,10 @@ enum { CLI_LOAD_WARNINGS = 1, CLI_LOAD_NO_CACHE = 2, CLI_LOAD_QUIET = 4 };
 int cli_load(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags);
 /* The loaders sort diags by file, line and column before printing them. */
 /* The same, telling what happened with the cache in *st. */
+/* The signal a cache image's lease break is sent as, its handler installed
+ * on first use (main.c); 0 when it cannot be, and images are then copied. */
+int cli_lease_signal(void);
+
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st);
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -314,6 +315,29 @@ static int read_stdin(char **out, size_t *len)
 	return 0;
 }
 
+/* A cache image is mapped under a lease (lin_open_opts.map_signal): when
+ * someone goes to change the file, its copy is taken before they may. */
+static void on_lease_break(int sig, siginfo_t *info, void *ctx)
+{
+	(void)sig;
+	(void)ctx;
+	lin_cache_lease_break(info->si_fd);
+}
+
+int cli_lease_signal(void)
+{
+	static int sig = -1;
+	if (sig < 0) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_lease_break;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		sig = sigaction(SIGIO, &sa, NULL) == 0 ? SIGIO : 0;
+	}
+	return sig;
+}
+
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st)
 {
@@ -333,6 +357,7 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	lin_error_clear(&err);
 	opts.cache_dir = flags & CLI_LOAD_NO_CACHE ? NULL : cli_cache_dir(dirbuf, sizeof(dirbuf));
 	opts.status = st;
+	opts.map_signal = cli_lease_signal();
 	size_t np = cli_data_paths(a, paths), dashes = 0;
 	for (size_t i = 0; i < np; i++)
 		dashes += strcmp(paths[i], "-") == 0;

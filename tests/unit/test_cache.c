@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/types.h>
@@ -645,6 +646,80 @@ static void test_image_shrinks(void **state)
 	assert_true(st.written);
 }
 
+/* ---- images mapped under a lease ------------------------------------------------ */
+
+static void on_lease_break(int sig, siginfo_t *info, void *ctx)
+{
+	(void)sig;
+	(void)ctx;
+	lin_cache_lease_break(info->si_fd);
+}
+
+/* Opens path through the cache with the image mapped under a lease whose
+ * break signal (SIGIO) this test handles as lineage(1) does. */
+static lin_catalog *open_mapped(const char *path, const char *cache, lin_cache_status *st)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_lease_break;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGIO, &sa, NULL), 0);
+	lin_open_opts o = LIN_OPEN_OPTS_INIT;
+	o.cache_dir = cache;
+	o.status = st;
+	o.map_signal = SIGIO;
+	lin_catalog *cat = NULL;
+	lin_error e;
+	const char *paths[1] = {path};
+	if (lin_catalog_open(&cat, paths, 1, &o, NULL, &e) != 0)
+		fail_msg("open %s: %s", path, e.msg);
+	return cat;
+}
+
+/* A leased mapping answers as the parsed catalog does; an image shrinking
+ * under it, from another process or this one, waits for the lease break,
+ * which copies the image first: the answers stay as they were, the file
+ * is cut, and the next open rebuilds it. Without map_signal no lease is
+ * taken (the caller has no handler): the image is copied. */
+static void test_image_mapped(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	lin_catalog *plain = open_cached(s->cat, s->cache, &st, NULL);
+	assert_true(st.hit);
+	assert_int_equal(CACHE_IMAGE(plain)->lease, -1);
+	lin_catalog_free(plain);
+	for (int self = 0; self < 2; self++) {
+		lin_catalog *warm = open_mapped(s->cat, s->cache, &st), *fresh = th_load_path(s->cat);
+		assert_true(st.hit);
+		if (CACHE_IMAGE(warm)->lease < 0)
+			skip(); /* a file system without leases: the copy is test_image_shrinks' */
+		if (self) {
+			assert_int_equal(truncate(st.path, 0), 0);
+		} else {
+			pid_t pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0)
+				_exit(truncate(st.path, 0) == 0 ? 0 : 1);
+			int status = 0;
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		}
+		struct stat sb;
+		assert_int_equal(stat(st.path, &sb), 0);
+		assert_int_equal(sb.st_size, 0);
+		assert_same_answers(fresh, warm);
+		lin_catalog_free(warm);
+		lin_catalog_free(fresh);
+		lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+		assert_false(st.hit);
+		assert_true(st.written);
+	}
+}
+
 /* ---- temporary files ----------------------------------------------------------- */
 
 static void make_file(const scratch *s, const char *name, time_t age)
@@ -802,6 +877,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_shrinks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_image_mapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporaries, setup, teardown),
 		cmocka_unit_test(test_fuzz_seeds_current),
 	};

@@ -54,7 +54,7 @@ static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model 
 	    first + k > im->h->nedges)
 		return;
 	for (uint64_t j = 0; j < k; j++)
-		if (im->emodel[first + j] != v || im->eindex[first + j] != (igraph_integer_t)j)
+		if (im->to[first + j] != v || im->eindex[first + j] != (igraph_integer_t)j)
 			return;
 	lin_parent *p = lin_i_arena_alloc(&cat->arena, k * sizeof(lin_parent));
 	if (!p)
@@ -63,7 +63,7 @@ static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model 
 		const img_parent *q = &im->parents[first + j];
 		const char *ref = lin_i_cache_pool_str(im, q->ref);
 		p[j].ref = (char *)(ref ? ref : "?");
-		p[j].vertex = im->edges[2 * (first + j)];
+		p[j].vertex = im->from[first + j];
 		p[j].relation = (lin_relation)im->erel[first + j];
 		p[j].variant = (char *)lin_i_cache_pool_str(im, q->variant);
 		p[j].note = (char *)lin_i_cache_pool_str(im, q->note);
@@ -123,28 +123,168 @@ const lin_backing lin_i_cache_backing = {
 
 /* ---- adopting an image ------------------------------------------------------ */
 
-/* Checks every edge (valid models, a known relation, rank rising along
- * it: no cycle) and builds the
- * igraph graph and the edge vectors over the image. */
+#define CHECK_CHUNK 8192 /* entries: 64 kB, well inside L2 */
+
+/* Checks every edge: valid ends, a known relation, and rank rising along
+ * it (the vertex ids themselves when the models come parents first),
+ * which proves the graph acyclic; chunk by chunk, each then fed to the
+ * hash of from, to and the relations (*h). */
+static int edges_ok(lin_hasher *h, const struct lin_image *im, igraph_integer_t n,
+                    igraph_integer_t m)
+{
+	const igraph_integer_t *from = im->from, *to = im->to, *rel = im->erel, *rank = im->rank;
+	int first = (im->h->flags & IMG_PARENTS_FIRST) != 0;
+	igraph_integer_t bad = 0;
+	for (igraph_integer_t k = 0; k < m; k += CHECK_CHUNK) {
+		igraph_integer_t end = m - k < CHECK_CHUNK ? m : k + CHECK_CHUNK;
+		for (igraph_integer_t e = k; e < end; e++) {
+			igraph_integer_t a = from[e], b = to[e];
+			bad |= a < 0 || a >= n || b < 0 || b >= n || rel[e] < 0 || rel[e] >= LIN_REL_COUNT;
+			if (!bad)
+				bad |= first ? a >= b : rank[a] >= rank[b];
+		}
+		size_t len = (size_t)(end - k) * sizeof(*from);
+		lin_i_cache_hash_update(&h[0], from + k, len);
+		lin_i_cache_hash_update(&h[1], to + k, len);
+		lin_i_cache_hash_update(&h[2], rel + k, len);
+	}
+	return !bad;
+}
+
+/* Whether an index vector of igraph's (idx: oi or ii, m entries; start: os
+ * or is, n + 1) keeps every walk over it inside the vectors: start rises
+ * from 0 to m and every entry of idx is an edge. Each chunk is checked
+ * while it is in the cache and then fed to the hash (*h), so the vectors
+ * are read from memory once. That they are the index igraph_create made
+ * (sorted by from, to and edge id) is what the hash vouches for: checking
+ * the order itself costs a random read per edge, 50 ms at a million. */
+static int index_ok(lin_hasher *h, const igraph_integer_t *idx, const igraph_integer_t *start,
+                    igraph_integer_t n, igraph_integer_t m)
+{
+	igraph_integer_t bad = start[0] != 0 || start[n] != m;
+	for (igraph_integer_t k = 0; k < m; k += CHECK_CHUNK) {
+		igraph_integer_t end = m - k < CHECK_CHUNK ? m : k + CHECK_CHUNK;
+		/* no early exit: a branch-free loop the compiler vectorises */
+		for (igraph_integer_t j = k; j < end; j++)
+			bad |= idx[j] < 0 || idx[j] >= m;
+		lin_i_cache_hash_update(h, idx + k, (size_t)(end - k) * sizeof(*idx));
+	}
+	for (igraph_integer_t v = 0; v < n; v += CHECK_CHUNK) {
+		igraph_integer_t end = n - v < CHECK_CHUNK ? n : v + CHECK_CHUNK;
+		for (igraph_integer_t j = v; j < end; j++)
+			bad |= start[j + 1] < start[j];
+		lin_i_cache_hash_update(h, start + v, (size_t)(end - v) * sizeof(*start));
+	}
+	lin_i_cache_hash_update(h, start + n, sizeof(*start));
+	return !bad;
+}
+
+/* One hash of three streams hashed side by side. */
+static uint64_t hash_merge(lin_hasher h[3])
+{
+	uint64_t a = lin_i_cache_hash_final(&h[0]), b = lin_i_cache_hash_final(&h[1]),
+	         c = lin_i_cache_hash_final(&h[2]);
+	lin_hasher m;
+	uint64_t w[3] = {a, b, c};
+	lin_i_cache_hash_init(&m);
+	lin_i_cache_hash_update(&m, w, sizeof(w));
+	return lin_i_cache_hash_final(&m);
+}
+
+/* The hashes of the graph's vectors as write.c stores them: from, to and
+ * the relations (three streams, merged), then oi and os, then ii and is,
+ * straight from the catalog's vectors. */
+void lin_i_cache_graph_hash(const lin_catalog *cat, uint64_t out[3])
+{
+	const igraph_t *g = &cat->graph;
+	const igraph_vector_int_t *v[3][3] = {{&g->from, &g->to, &cat->edge_rel},
+	                                      {&g->oi, &g->os, NULL},
+	                                      {&g->ii, &g->is, NULL}};
+	lin_hasher h[3];
+	for (int i = 0; i < 3; i++) {
+		for (int j = 0; j < 3; j++)
+			lin_i_cache_hash_init(&h[j]);
+		for (int j = 0; j < 3 && v[i][j]; j++)
+			lin_i_cache_hash_update(&h[i ? 0 : j], VECTOR(*v[i][j]),
+			                        (size_t)igraph_vector_int_size(v[i][j]) * sizeof(igraph_integer_t));
+		out[i] = i ? lin_i_cache_hash_final(&h[0]) : hash_merge(h);
+	}
+}
+
+/* One of the three checks of igraph's vectors, each a third of their
+ * bytes: the edges, the out-index, the in-index. */
+typedef struct graph_check {
+	const struct lin_image *im;
+	int part; /* 0 edges, 1 oi/os, 2 ii/is; -1: 1 then 2 */
+	int ok;
+} graph_check;
+
+static int check_part(const struct lin_image *im, int part)
+{
+	igraph_integer_t n = (igraph_integer_t)im->h->nmodels, m = (igraph_integer_t)im->h->nedges;
+	lin_hasher h[3];
+	for (int j = 0; j < 3; j++)
+		lin_i_cache_hash_init(&h[j]);
+	if (part == 0)
+		return edges_ok(h, im, n, m) && hash_merge(h) == im->h->graph_hash[0];
+	int ok = part == 1 ? index_ok(h, im->oi, im->os, n, m) : index_ok(h, im->ii, im->is, n, m);
+	return ok && lin_i_cache_hash_final(h) == im->h->graph_hash[part];
+}
+
+static void *graph_check_run(void *arg)
+{
+	graph_check *c = arg;
+	c->ok = c->part >= 0 ? check_part(c->im, c->part)
+	                     : check_part(c->im, 1) && check_part(c->im, 2);
+	return NULL;
+}
+
+/* Below this many edges a thread costs more than the checks it shares. */
+#define GRAPH_CHECK_PARALLEL_MIN 100000
+
+/* Checks the image's graph on two cores (the edges on one, the two indexes
+ * on the other): NULL, or what is wrong. */
+static const char *image_check_graph(const struct lin_image *im)
+{
+	graph_check c[2] = {{im, 0, 0}, {im, -1, 0}};
+	int par = im->h->nedges >= GRAPH_CHECK_PARALLEL_MIN;
+	lin_i_run_parallel(graph_check_run, c, sizeof(c[0]), par ? 2 : 1);
+	if (!par && c[0].ok)
+		graph_check_run(&c[1]);
+	return !c[0].ok ? "bad edge" : !c[1].ok ? "bad edge index" : NULL;
+}
+
+/* cat->graph as read-only views of the image's vectors, once they are
+ * checked. The property cache comes from igraph_empty; lin_i_graph_unview
+ * gives the vectors back before igraph_destroy, which must never free
+ * them. */
 static const char *image_adopt_graph(lin_catalog *cat, const struct lin_image *im)
 {
-	const img_header *h = im->h;
-	igraph_integer_t n = (igraph_integer_t)h->nmodels, m = (igraph_integer_t)h->nedges;
-	for (igraph_integer_t e = 0; e < m; e++) {
-		igraph_integer_t from = im->edges[2 * e], to = im->edges[2 * e + 1];
-		/* the edge's model and parent index are checked where they are
-		 * used (lin_catalog_edge_parent, build_parents): fewer pages here */
-		if (from < 0 || from >= n || to < 0 || to >= n || im->erel[e] < 0 ||
-		    im->erel[e] >= LIN_REL_COUNT || im->rank[from] >= im->rank[to])
-			return "bad edge";
-	}
-	igraph_vector_int_t ev;
-	igraph_vector_int_view(&ev, im->edges, 2 * m);
-	if (igraph_create(&cat->graph, &ev, n, IGRAPH_DIRECTED))
+	igraph_integer_t n = (igraph_integer_t)im->h->nmodels, m = (igraph_integer_t)im->h->nedges;
+	igraph_t *g = &cat->graph;
+	const char *why = image_check_graph(im);
+	if (why)
+		return why;
+	if (igraph_empty(g, 0, IGRAPH_DIRECTED))
 		return "cannot build the graph";
 	cat->has_graph = 1;
+	igraph_vector_int_destroy(&g->from);
+	igraph_vector_int_destroy(&g->to);
+	igraph_vector_int_destroy(&g->oi);
+	igraph_vector_int_destroy(&g->ii);
+	igraph_vector_int_destroy(&g->os);
+	igraph_vector_int_destroy(&g->is);
+	igraph_vector_int_view(&g->from, im->from, m);
+	igraph_vector_int_view(&g->to, im->to, m);
+	igraph_vector_int_view(&g->oi, im->oi, m);
+	igraph_vector_int_view(&g->ii, im->ii, m);
+	igraph_vector_int_view(&g->os, im->os, n + 1);
+	igraph_vector_int_view(&g->is, im->is, n + 1);
+	g->n = n;
+	cat->graph_views = 1;
+	igraph_invalidate_cache(g);
 	igraph_vector_int_view(&cat->edge_rel, im->erel, m);
-	igraph_vector_int_view(&cat->edge_model, im->emodel, m);
+	igraph_vector_int_view(&cat->edge_model, im->to, m); /* an edge's model is its child */
 	igraph_vector_int_view(&cat->edge_index, im->eindex, m);
 	return NULL;
 }

@@ -5,10 +5,14 @@
  *
  * The image holds the catalog's strings, fixed-size model and parent
  * records that refer to them by offset, the name index exactly as index.c
- * keeps it, the graph's edge list with its attribute vectors, a
- * topological rank per model and the load's warnings. It is read whole
- * into private memory (read.c says why it is not mapped) and used in
- * place: no record is decoded until a query touches its model.
+ * keeps it, igraph's own indexed edge vectors (from, to, and the sort
+ * orders and start indexes igraph_create computes) with the edges'
+ * attribute vectors, a topological rank per model (none when the models
+ * already come parents first) and the load's warnings. It is mapped
+ * under a read lease when the caller handles the lease's signal, read
+ * whole into private memory otherwise (read.c says why), and used in
+ * place: igraph's graph is a set of read-only views of the image, and no
+ * record is decoded until a query touches its model.
  *
  * It is valid for the catalog files it was built from, recorded with
  * their size, mtime, ctime, inode and a content hash. Like git's index,
@@ -40,7 +44,7 @@
 #include <time.h>
 
 #define IMG_MAGIC "LINCACHE"
-#define IMG_VERSION 3u
+#define IMG_VERSION 4u
 #define IMG_BYTE_ORDER 0x01020304u
 #define NIL UINT32_MAX
 /* a file modified this close to the build may have changed after it was
@@ -49,13 +53,19 @@
 
 enum {
 	S_SRC, S_POOL, S_FILES, S_MODELS, S_PARENTS, S_REFS, S_KEYS, S_TABLE, S_KPOOL,
-	S_EDGES, S_EREL, S_EMODEL, S_EINDEX, S_RANK, S_DIAGS, S_COUNT
+	S_FROM, S_TO, S_OI, S_II, S_OS, S_IS, S_EREL, S_EINDEX, S_RANK, S_DIAGS, S_COUNT
 };
+/* header flags: the models come parents first (every edge goes from a
+ * lower vertex to a higher one), so the rank section is empty */
+#define IMG_PARENTS_FIRST 1u
 
 typedef struct img_header {
 	char magic[8];
 	uint32_t version, byte_order;
 	uint32_t int_size, key_size; /* sizeof(igraph_integer_t), sizeof(struct lin_key) */
+	char igraph[16];             /* IGRAPH_VERSION: the layout of igraph_t's vectors */
+	uint64_t flags;
+	uint64_t graph_hash[3];      /* of the graph's vectors (lin_i_cache_graph_hash) */
 	uint64_t file_size;
 	int64_t built_sec, built_nsec;
 	uint64_t nsrc, nfiles, nmodels, nparents, nrefs, nedges, nkeys, tcap, ndiags;
@@ -100,7 +110,9 @@ typedef struct img_diag {
 
 /* An open image: its bytes and typed views of its sections. */
 struct lin_image {
-	void *map;        /* the private copy to unmap, NULL for a caller's buffer */
+	void *map;        /* the private copy or the mapping to unmap, NULL for a
+	                     caller's buffer */
+	int lease;        /* the leased descriptor of a mapped image (lease.c), -1 */
 	const char *base; /* the image's first byte */
 	size_t len;
 	const img_header *h;
@@ -109,7 +121,9 @@ struct lin_image {
 	const uint32_t *files, *refs;
 	const img_model *models;
 	const img_parent *parents;
-	const igraph_integer_t *edges, *erel, *emodel, *eindex, *rank;
+	/* igraph_t's vectors (from, to, oi, ii: m entries; os, is: n + 1) */
+	const igraph_integer_t *from, *to, *oi, *ii, *os, *is;
+	const igraph_integer_t *erel, *eindex, *rank;
 	const img_diag *diags;
 };
 
@@ -131,6 +145,10 @@ void lin_i_cache_hash_update(lin_hasher *h, const void *data, size_t n);
 uint64_t lin_i_cache_hash_final(lin_hasher *h);
 /* Hashes a file's content; 0 on success. */
 int lin_i_cache_hash_file(uint64_t *out, const char *path);
+
+/* The hashes of the graph's vectors (from, to and relations; oi and os;
+ * ii and is), as a reader of the image recomputes them (build.c). */
+void lin_i_cache_graph_hash(const lin_catalog *cat, uint64_t out[3]);
 
 /* ---- the catalog's files (source.c) --------------------------------------- */
 
@@ -170,15 +188,32 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 /* Opens the image held in data, len (borrowed: it must outlive *out);
  * NULL, or why it was rejected. */
 const char *lin_i_cache_image_open(struct lin_image **out, const void *data, size_t len);
-/* Reads the image in fd (st: its fstat, already judged trustworthy) into
- * private memory and opens it; NULL, or why it was rejected. */
-const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct stat *st);
+/* Opens the image in fd (st: its fstat, already judged trustworthy): mapped
+ * under a read lease when map_signal is not 0 and the lease is granted
+ * (fd is then kept, dup'ed, until the image is closed), otherwise read into
+ * private memory; NULL, or why it was rejected. */
+const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct stat *st,
+                                   int map_signal);
 void lin_i_cache_image_close(struct lin_image *im);
 /* Whether the image was built from exactly these files, unchanged. Sets
  * *refresh when a file's stat data changed but its content did not. */
 const char *lin_i_cache_image_matches(const struct lin_image *im, lin_sources *src, int *refresh);
 /* A string of the pool: NULL for NIL, "?" for an offset out of range. */
 const char *lin_i_cache_pool_str(const struct lin_image *im, uint32_t off);
+
+/* ---- leases on mapped images (lease.c) ------------------------------------
+ * A mapped file that shrinks turns reads past its new end into SIGBUS, and
+ * one rewritten in place changes under its checks. A read lease stops both:
+ * it is granted only while nobody has the file open for writing, and any
+ * later open for writing or truncate waits until the lease holder is told
+ * (the signal) and lets go. lin_cache_lease_break then copies the image into
+ * private memory at the same address before letting go. */
+
+/* Takes a read lease on fd telling sig, and maps len bytes of it read-only;
+ * the mapping, or NULL (no lease: the caller reads the file instead). */
+void *lin_i_cache_lease_map(int fd, size_t len, int sig);
+/* Lets go of a mapping from lin_i_cache_lease_map (fd: its descriptor, closed). */
+void lin_i_cache_lease_unmap(int fd, void *map, size_t len);
 
 /* ---- a catalog over an image (build.c) ---------------------------------------------- */
 

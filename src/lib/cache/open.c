@@ -157,7 +157,7 @@ static int is_temporary(const char *name)
 
 /* Tries the directory's image: 0 with *out set on a hit. */
 static int try_image(lin_catalog **out, const cache_place *d, lin_sources *src, int *refresh,
-                     lin_diags *diags, lin_cache_status *st)
+                     lin_diags *diags, lin_cache_status *st, int map_signal)
 {
 	struct lin_image *im = NULL;
 	lin_catalog *cat = NULL;
@@ -175,7 +175,8 @@ static int try_image(lin_catalog **out, const cache_place *d, lin_sources *src, 
 	else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
 		why = "not a lineage cache";
 	else if (!(why = untrusted(buf, sizeof(buf), "image", &sb)))
-		why = lin_i_cache_image_read(&im, fd, &sb); /* the same descriptor: no swap between */
+		why = lin_i_cache_image_read(&im, fd, &sb, map_signal); /* the same descriptor:
+		                                                             no swap between */
 	if (fd >= 0)
 		close(fd);
 	if (!why)
@@ -347,8 +348,8 @@ static void refresh_image(const cache_place *d, const struct lin_image *im, cons
 		st->written = 1;
 }
 
-/* lin_catalog_open_cached, telling po's progress callback (po carries
- * nothing else: a catalog read from standard input is never cached). */
+/* lin_catalog_open_cached with po's progress callback and map_signal (po
+ * carries nothing else: a catalog read from standard input is never cached). */
 static int open_cached(lin_catalog **out, const char *const *paths, size_t npaths,
                        const char *cache_dir, lin_cache_status *st, lin_diags *diags,
                        lin_error *err, const lin_open_opts *po)
@@ -387,7 +388,8 @@ static int open_cached(lin_catalog **out, const char *const *paths, size_t npath
 	int dir = dir_open(&d, 0, why, sizeof(why));
 	if (dir == DIR_OK)
 		progress(po, "open", st ? st->path : NULL, 0, 1);
-	int hit = dir == DIR_OK && try_image(out, &d, &src, &refresh, diags, st) == 0;
+	int hit = dir == DIR_OK && try_image(out, &d, &src, &refresh, diags, st,
+	                                              po ? po->map_signal : 0) == 0;
 	if (dir == DIR_OK)
 		progress(po, "open", st ? st->path : NULL, 1, 1);
 	if (hit) {
@@ -472,6 +474,7 @@ int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
 		lin_open_opts po = LIN_OPEN_OPTS_INIT;
 		po.progress = opts->progress;
 		po.progress_ctx = opts->progress_ctx;
+		po.map_signal = opts->map_signal;
 		return open_cached(out, paths, npaths, dir, st, diags, err, &po);
 	}
 	if (st) {

@@ -20,14 +20,18 @@
 static const size_t rec_size[S_COUNT] = {
 	sizeof(img_src), 1, sizeof(uint32_t), sizeof(img_model), sizeof(img_parent),
 	sizeof(uint32_t), sizeof(struct lin_key), sizeof(uint64_t), 1,
-	2 * sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
-	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(img_diag)};
+	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
+	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
+	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
+	sizeof(img_diag)};
 
 /* ---- reading an image ----------------------------------------------------- */
 
 void lin_i_cache_image_close(struct lin_image *im)
 {
-	if (im && im->map)
+	if (im && im->map && im->lease >= 0)
+		lin_i_cache_lease_unmap(im->lease, im->map, im->len);
+	else if (im && im->map)
 		munmap(im->map, im->len);
 	free(im);
 }
@@ -39,21 +43,26 @@ static const char *image_check_header(struct lin_image *im)
 	if (memcmp(h->magic, IMG_MAGIC, 8) != 0)
 		return "not a lineage cache";
 	if (h->version != IMG_VERSION || h->byte_order != IMG_BYTE_ORDER ||
-	    h->int_size != sizeof(igraph_integer_t) || h->key_size != sizeof(struct lin_key))
+	    h->int_size != sizeof(igraph_integer_t) || h->key_size != sizeof(struct lin_key) ||
+	    strncmp(h->igraph, IGRAPH_VERSION, sizeof(h->igraph)) != 0)
 		return "written by another version";
 	if (h->file_size != im->len)
 		return "truncated";
+	if (h->nmodels >= INT32_MAX || (h->flags & ~(uint64_t)IMG_PARENTS_FIRST))
+		return "bad counts";
+	uint64_t n1 = h->nmodels + 1, m = h->nedges;
+	uint64_t nrank = h->flags & IMG_PARENTS_FIRST ? 0 : h->nmodels;
 	const uint64_t count[S_COUNT] = {h->nsrc, h->pool_len, h->nfiles, h->nmodels,
 	                                 h->nparents, h->nrefs, h->nkeys, h->tcap,
-	                                 h->key_pool_len, h->nedges, h->nedges, h->nedges,
-	                                 h->nedges, h->nmodels, h->ndiags};
+	                                 h->key_pool_len, m, m, m, m, n1, n1, m, m,
+	                                 nrank, h->ndiags};
 	for (int s = 0; s < S_COUNT; s++) {
 		if (count[s] > im->len / rec_size[s] || h->len[s] != count[s] * rec_size[s] ||
 		    h->off[s] % 8 || h->off[s] < sizeof(*h) || h->off[s] > im->len ||
 		    h->len[s] > im->len - h->off[s])
 			return "bad section table";
 	}
-	if (h->nmodels >= INT32_MAX || h->nkeys >= NIL || h->pool_len >= NIL ||
+	if (h->nkeys >= NIL || h->pool_len >= NIL ||
 	    h->key_pool_len >= NIL || h->tcap < 16 || (h->tcap & (h->tcap - 1)))
 		return "bad counts";
 	const char *base = im->base;
@@ -63,9 +72,13 @@ static const char *image_check_header(struct lin_image *im)
 	im->models = (const void *)(base + h->off[S_MODELS]);
 	im->parents = (const void *)(base + h->off[S_PARENTS]);
 	im->refs = (const void *)(base + h->off[S_REFS]);
-	im->edges = (const void *)(base + h->off[S_EDGES]);
+	im->from = (const void *)(base + h->off[S_FROM]);
+	im->to = (const void *)(base + h->off[S_TO]);
+	im->oi = (const void *)(base + h->off[S_OI]);
+	im->ii = (const void *)(base + h->off[S_II]);
+	im->os = (const void *)(base + h->off[S_OS]);
+	im->is = (const void *)(base + h->off[S_IS]);
 	im->erel = (const void *)(base + h->off[S_EREL]);
-	im->emodel = (const void *)(base + h->off[S_EMODEL]);
 	im->eindex = (const void *)(base + h->off[S_EINDEX]);
 	im->rank = (const void *)(base + h->off[S_RANK]);
 	im->diags = (const void *)(base + h->off[S_DIAGS]);
@@ -111,6 +124,7 @@ const char *lin_i_cache_image_open(struct lin_image **out, const void *data, siz
 		return "out of memory";
 	im->base = data;
 	im->len = len;
+	im->lease = -1;
 	return image_finish(out, im);
 }
 
@@ -132,22 +146,62 @@ static int read_at(int fd, void *buf, size_t n, uint64_t off)
 }
 
 /*
- * The image is copied into private anonymous memory, not mapped: a mapped
- * file that shrinks under the process (truncate(1), a rewrite in place,
- * anyone with write access) turns every later read past the new end into
- * SIGBUS, wherever it happens (it was seen in the JSON writer), and
- * MAP_PRIVATE does not help: the kernel drops private pages past EOF too.
- * A copy taken with pread cannot fault; a file that shrinks while it is
- * read ends the read early and is rejected as truncated, and one
- * rewritten meanwhile is checked like any other untrusted image. It is
+ * Without a lease the image is copied into private anonymous memory, not
+ * mapped: a mapped file that shrinks under the process (truncate(1), a
+ * rewrite in place, anyone with write access) turns every later read past
+ * the new end into SIGBUS, wherever it happens (it was seen in the JSON
+ * writer), and MAP_PRIVATE does not help: the kernel drops private pages
+ * past EOF too. A copy taken with pread cannot fault; a file that shrinks
+ * while it is read ends the read early and is rejected as truncated, and
+ * one rewritten meanwhile is checked like any other untrusted image. It is
  * taken whole, at open: copying records lazily, when a model is first
  * built, would be as safe but not correct, since a record read after a
- * truncation is gone and the model would come out empty. The cost
- * is one pass over the file and its size in memory (with huge pages where
- * the kernel offers them: ~0.1 s for the 380 MB image of a million
- * models, against ~0.3 s with 4 kB pages).
+ * truncation is gone and the model would come out empty. The cost is one
+ * pass over the file and its size in memory (with huge pages where the
+ * kernel offers them), which at a million models is most of a warm
+ * query's time: hence the leased mapping (lease.c) when the caller can
+ * take the lease's signal.
  */
-const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct stat *st)
+static const char *image_copy(struct lin_image *im, int fd, size_t len)
+{
+	im->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (im->map == MAP_FAILED) {
+		im->map = NULL;
+		return "out of memory";
+	}
+#ifdef MADV_HUGEPAGE
+	/* a 2 MB page per fault instead of 4 kB: the copy runs ~3x faster */
+	madvise(im->map, len, MADV_HUGEPAGE);
+#endif
+	im->base = im->map;
+	im->len = len;
+	if (read_at(fd, im->map, len, 0) != 0)
+		return "truncated while it was read";
+	/* nothing writes the copy: a stray store faults instead of changing it */
+	mprotect(im->map, len, PROT_READ);
+	return NULL;
+}
+
+/* Maps the image under a lease on a descriptor of its own (the lease's
+ * signal names it); 0 when mapped, -1 when it must be copied instead. */
+static int image_map(struct lin_image *im, int fd, size_t len, int sig)
+{
+	int kfd = sig > 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+	void *map = kfd >= 0 ? lin_i_cache_lease_map(kfd, len, sig) : NULL;
+	if (!map) {
+		if (kfd >= 0)
+			close(kfd);
+		return -1;
+	}
+	im->map = map;
+	im->lease = kfd;
+	im->base = map;
+	im->len = len;
+	return 0;
+}
+
+const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct stat *st,
+                                   int map_signal)
 {
 	struct lin_image *im = NULL;
 	img_header h;
@@ -164,23 +218,14 @@ const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct 
 		return h.version == IMG_VERSION ? "truncated" : "written by another version";
 	if (!(im = calloc(1, sizeof(*im))))
 		return "out of memory";
-	im->map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (im->map == MAP_FAILED) {
-		free(im);
-		return "out of memory";
+	im->lease = -1;
+	if (image_map(im, fd, len, map_signal) != 0) {
+		const char *why = image_copy(im, fd, len);
+		if (why) {
+			lin_i_cache_image_close(im);
+			return why;
+		}
 	}
-#ifdef MADV_HUGEPAGE
-	/* a 2 MB page per fault instead of 4 kB: the copy runs ~3x faster */
-	madvise(im->map, len, MADV_HUGEPAGE);
-#endif
-	im->base = im->map;
-	im->len = len;
-	if (read_at(fd, im->map, len, 0) != 0) {
-		lin_i_cache_image_close(im);
-		return "truncated while it was read";
-	}
-	/* nothing writes the copy: a stray store faults instead of changing it */
-	mprotect(im->map, len, PROT_READ);
 	return image_finish(out, im);
 }
 

@@ -209,13 +209,16 @@ static void walk_all(walk *k, const lin_catalog *cat, const lin_sources *src,
 }
 
 /* The topological rank of every model (igraph's order), stored so that a
- * reader can prove the graph acyclic in one pass over the edges. */
-static int ranks(igraph_vector_int_t *rank, const lin_catalog *cat)
+ * reader can prove the graph acyclic in one pass over the edges; none
+ * (*first set) when the models come parents first, as the vertex ids are
+ * then such a rank themselves. */
+static int ranks(igraph_vector_int_t *rank, int *first, const lin_catalog *cat)
 {
 	igraph_vector_int_t topo;
 	igraph_integer_t n = igraph_vcount(&cat->graph);
-	if (lin_i_graph_parents_first(&cat->graph))
-		return igraph_vector_int_init_range(rank, 0, n) ? -1 : 0;
+	*first = lin_i_graph_parents_first(&cat->graph);
+	if (*first)
+		return igraph_vector_int_init(rank, 0) ? -1 : 0;
 	if (igraph_vector_int_init(&topo, 0))
 		return -1;
 	int rc = igraph_topological_sorting(&cat->graph, &topo, IGRAPH_OUT) ||
@@ -259,6 +262,7 @@ static int plan_header(img_header *h, const lin_catalog *cat, const lin_sources 
 	h->byte_order = IMG_BYTE_ORDER;
 	h->int_size = sizeof(igraph_integer_t);
 	h->key_size = sizeof(struct lin_key);
+	snprintf(h->igraph, sizeof(h->igraph), "%s", IGRAPH_VERSION);
 	h->built_sec = built->tv_sec;
 	h->built_nsec = built->tv_nsec;
 	h->nsrc = src->n;
@@ -279,21 +283,15 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
                        const lin_diags *d, const struct timespec *built, lin_error *err)
 {
 	img_header h;
-	igraph_vector_int_t rank, edges;
-	int rc = 0;
+	igraph_vector_int_t rank;
+	int rc = 0, first = 0;
 	writer *w = calloc(1, sizeof(*w));
-	if (!w || igraph_vector_int_init(&edges, 0)) {
+	if (!w || !(w->by_name = files_by_name(cat))) {
 		free(w);
 		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	}
-	if (!(w->by_name = files_by_name(cat))) {
-		igraph_vector_int_destroy(&edges);
-		free(w);
-		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
-	}
-	if (ranks(&rank, cat)) {
+	if (ranks(&rank, &first, cat)) {
 		free(w->by_name);
-		igraph_vector_int_destroy(&edges);
 		free(w);
 		return lin_i_fail(err, LIN_EGRAPH, path, 0, 0, "no topological order");
 	}
@@ -301,10 +299,8 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 		rc = lin_i_fail(err, LIN_ELIMIT, path, 0, 0, "the catalog is too big to cache");
 		goto done;
 	}
-	if (igraph_get_edgelist(&cat->graph, &edges, 0)) {
-		rc = lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
-		goto done;
-	}
+	h.flags = first ? IMG_PARENTS_FIRST : 0;
+	lin_i_cache_graph_hash(cat, h.graph_hash);
 	if ((rc = lin_i_atomic_open(&w->af, path, err)))
 		goto done;
 	put(w, &h, sizeof(h)); /* again at the end, with the offsets */
@@ -318,11 +314,19 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 	put_section(w, &h, S_KEYS, cat->keys, h.nkeys * sizeof(struct lin_key));
 	put_section(w, &h, S_TABLE, cat->table, h.tcap * sizeof(uint64_t));
 	put_section(w, &h, S_KPOOL, cat->key_pool, h.key_pool_len);
-	put_section(w, &h, S_EDGES, VECTOR(edges), 2 * h.nedges * ni);
-	put_section(w, &h, S_EREL, VECTOR(cat->edge_rel), h.nedges * ni);
-	put_section(w, &h, S_EMODEL, VECTOR(cat->edge_model), h.nedges * ni);
-	put_section(w, &h, S_EINDEX, VECTOR(cat->edge_index), h.nedges * ni);
-	put_section(w, &h, S_RANK, VECTOR(rank), h.nmodels * ni);
+	/* igraph's own vectors, as igraph_create left them: a reader views
+	 * them instead of sorting the edges again */
+	const igraph_t *g = &cat->graph;
+	uint64_t m = h.nedges * ni, n1 = (h.nmodels + 1) * ni;
+	put_section(w, &h, S_FROM, VECTOR(g->from), m);
+	put_section(w, &h, S_TO, VECTOR(g->to), m);
+	put_section(w, &h, S_OI, VECTOR(g->oi), m);
+	put_section(w, &h, S_II, VECTOR(g->ii), m);
+	put_section(w, &h, S_OS, VECTOR(g->os), n1);
+	put_section(w, &h, S_IS, VECTOR(g->is), n1);
+	put_section(w, &h, S_EREL, VECTOR(cat->edge_rel), m);
+	put_section(w, &h, S_EINDEX, VECTOR(cat->edge_index), m);
+	put_section(w, &h, S_RANK, VECTOR(rank), (uint64_t)igraph_vector_int_size(&rank) * ni);
 	put_walked(w, &h, S_DIAGS, cat, src, d, h.ndiags * sizeof(img_diag));
 	pad8(w);
 	h.file_size = w->off;
@@ -338,7 +342,6 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 		rc = lin_i_atomic_commit(&w->af, 0644, err);
 	}
 done:
-	igraph_vector_int_destroy(&edges);
 	igraph_vector_int_destroy(&rank);
 	free(w->by_name);
 	free(w);

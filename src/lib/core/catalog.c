@@ -142,6 +142,8 @@ void lin_catalog_free(lin_catalog *cat)
 {
 	if (!cat)
 		return;
+	if (cat->has_graph && cat->graph_views)
+		lin_i_graph_unview(&cat->graph);
 	if (cat->has_graph)
 		igraph_destroy(&cat->graph);
 	if (cat->has_graph && !cat->borrowed) {

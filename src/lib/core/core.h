@@ -72,6 +72,7 @@ struct lin_catalog {
 	_Atomic unsigned char *ready; /* per model: 1 once models[v] is built */
 	pthread_mutex_t lock;         /* serialises building (arena use) */
 	int borrowed;                 /* files and edge vectors live in the store */
+	int graph_views;              /* graph's vectors are views of the store's */
 };
 
 /* The licence audit's chains (license.c): for each vertex, the nearest
@@ -162,6 +163,9 @@ void lin_i_index_dispose(lin_catalog *cat);
  * before its derivatives. A pass over the edges, where igraph's
  * topological sort jumps around memory (0.3 s on a million models). */
 int lin_i_graph_parents_first(const igraph_t *g);
+/* Gives back the vectors of a graph made of views (a cache image's): they
+ * become empty, so that igraph_destroy frees only what igraph allocated. */
+void lin_i_graph_unview(igraph_t *g);
 
 /* The vertices of g (or only those of vids, a set) in an order that lists
  * every parent before its children: igraph's topological sort. Models on

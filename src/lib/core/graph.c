@@ -39,6 +39,18 @@ int lin_i_graph_parents_first(const igraph_t *g)
 	return e == m;
 }
 
+void lin_i_graph_unview(igraph_t *g)
+{
+	/* igraph_vector_int_destroy frees nothing of a zeroed vector */
+	memset(&g->from, 0, sizeof(g->from));
+	memset(&g->to, 0, sizeof(g->to));
+	memset(&g->oi, 0, sizeof(g->oi));
+	memset(&g->ii, 0, sizeof(g->ii));
+	memset(&g->os, 0, sizeof(g->os));
+	memset(&g->is, 0, sizeof(g->is));
+	g->n = 0;
+}
+
 int lin_i_graph_filtered(const igraph_t **out, igraph_t *storage, int *owned,
                        const lin_catalog *cat, lin_relmask mask,
                        igraph_vector_int_t *eids, lin_error *err)
