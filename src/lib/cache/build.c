@@ -53,15 +53,17 @@ static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model 
 	if (k == 0 || first > im->h->nparents || k > im->h->nparents - first ||
 	    first + k > im->h->nedges)
 		return;
-	for (uint64_t j = 0; j < k; j++)
-		if (im->to[first + j] != v || im->eindex[first + j] != (igraph_integer_t)j)
-			return;
+	/* edges come child by child (checked at open): these k are v's */
+	if (first != (uint64_t)im->is[v] || k != (uint64_t)(im->is[v + 1] - im->is[v]))
+		return;
 	lin_parent *p = lin_i_arena_alloc(&cat->arena, k * sizeof(lin_parent));
 	if (!p)
 		return;
 	for (uint64_t j = 0; j < k; j++) {
 		const img_parent *q = &im->parents[first + j];
-		const char *ref = lin_i_cache_pool_str(im, q->ref);
+		/* NIL: the parent's id, the first text field of its record */
+		const char *ref = lin_i_cache_pool_str(im, q->ref != NIL ? q->ref
+		                                                         : im->models[im->from[first + j]].str[0]);
 		p[j].ref = (char *)(ref ? ref : "?");
 		p[j].vertex = im->from[first + j];
 		p[j].relation = (lin_relation)im->erel[first + j];
@@ -127,8 +129,9 @@ const lin_backing lin_i_cache_backing = {
 
 /* Checks every edge: valid ends, a known relation, and rank rising along
  * it (the vertex ids themselves when the models come parents first),
- * which proves the graph acyclic; chunk by chunk, each then fed to the
- * hash of from, to and the relations (*h). */
+ * which proves the graph acyclic, and edges numbered child by child (to
+ * never falls: lin_catalog_edge_parent counts on it); chunk by chunk, each
+ * then fed to the hash of from, to and the relations (*h). */
 static int edges_ok(lin_hasher *h, const struct lin_image *im, igraph_integer_t n,
                     igraph_integer_t m)
 {
@@ -139,7 +142,8 @@ static int edges_ok(lin_hasher *h, const struct lin_image *im, igraph_integer_t 
 		igraph_integer_t end = m - k < CHECK_CHUNK ? m : k + CHECK_CHUNK;
 		for (igraph_integer_t e = k; e < end; e++) {
 			igraph_integer_t a = from[e], b = to[e];
-			bad |= a < 0 || a >= n || b < 0 || b >= n || rel[e] < 0 || rel[e] >= LIN_REL_COUNT;
+			bad |= a < 0 || a >= n || b < 0 || b >= n || rel[e] < 0 || rel[e] >= LIN_REL_COUNT ||
+			       (e > 0 && to[e - 1] > b);
 			if (!bad)
 				bad |= first ? a >= b : rank[a] >= rank[b];
 		}
@@ -284,8 +288,6 @@ static const char *image_adopt_graph(lin_catalog *cat, const struct lin_image *i
 	cat->graph_views = 1;
 	igraph_invalidate_cache(g);
 	igraph_vector_int_view(&cat->edge_rel, im->erel, m);
-	igraph_vector_int_view(&cat->edge_model, im->to, m); /* an edge's model is its child */
-	igraph_vector_int_view(&cat->edge_index, im->eindex, m);
 	return NULL;
 }
 

@@ -53,7 +53,7 @@
 
 enum {
 	S_SRC, S_POOL, S_FILES, S_MODELS, S_PARENTS, S_REFS, S_KEYS, S_TABLE, S_KPOOL,
-	S_FROM, S_TO, S_OI, S_II, S_OS, S_IS, S_EREL, S_EINDEX, S_RANK, S_DIAGS, S_COUNT
+	S_FROM, S_TO, S_OI, S_II, S_OS, S_IS, S_EREL, S_RANK, S_DIAGS, S_COUNT
 };
 /* header flags: the models come parents first (every edge goes from a
  * lower vertex to a higher one), so the rank section is empty */
@@ -96,7 +96,8 @@ typedef struct img_model {
 } img_model;
 
 typedef struct img_parent {
-	uint32_t ref, variant, note;
+	uint32_t ref; /* NIL: the parent's id, as most refs are (one string fewer) */
+	uint32_t variant, note;
 	uint32_t sources[2];
 	uint32_t file;
 	int32_t line, col;
@@ -123,7 +124,7 @@ struct lin_image {
 	const img_parent *parents;
 	/* igraph_t's vectors (from, to, oi, ii: m entries; os, is: n + 1) */
 	const igraph_integer_t *from, *to, *oi, *ii, *os, *is;
-	const igraph_integer_t *erel, *eindex, *rank;
+	const igraph_integer_t *erel, *rank;
 	const img_diag *diags;
 };
 

@@ -22,8 +22,7 @@ static const size_t rec_size[S_COUNT] = {
 	sizeof(uint32_t), sizeof(struct lin_key), sizeof(uint64_t), 1,
 	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
 	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
-	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
-	sizeof(img_diag)};
+	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(img_diag)};
 
 /* ---- reading an image ----------------------------------------------------- */
 
@@ -54,7 +53,7 @@ static const char *image_check_header(struct lin_image *im)
 	uint64_t nrank = h->flags & IMG_PARENTS_FIRST ? 0 : h->nmodels;
 	const uint64_t count[S_COUNT] = {h->nsrc, h->pool_len, h->nfiles, h->nmodels,
 	                                 h->nparents, h->nrefs, h->nkeys, h->tcap,
-	                                 h->key_pool_len, m, m, m, m, n1, n1, m, m,
+	                                 h->key_pool_len, m, m, m, m, n1, n1, m,
 	                                 nrank, h->ndiags};
 	for (int s = 0; s < S_COUNT; s++) {
 		if (count[s] > im->len / rec_size[s] || h->len[s] != count[s] * rec_size[s] ||
@@ -79,7 +78,6 @@ static const char *image_check_header(struct lin_image *im)
 	im->os = (const void *)(base + h->off[S_OS]);
 	im->is = (const void *)(base + h->off[S_IS]);
 	im->erel = (const void *)(base + h->off[S_EREL]);
-	im->eindex = (const void *)(base + h->off[S_EINDEX]);
 	im->rank = (const void *)(base + h->off[S_RANK]);
 	im->diags = (const void *)(base + h->off[S_DIAGS]);
 	if (!h->pool_len || im->pool[h->pool_len - 1] != '\0')

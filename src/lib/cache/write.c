@@ -23,6 +23,18 @@ typedef struct file_ref {
 	size_t index;
 } file_ref;
 
+/* Strings seen lately, by content: a repeated one ("synthetic", a licence,
+ * a source URL every model of a file cites) is stored once. A direct-mapped
+ * table, emptied at the start of each walk: every walk then makes the same
+ * choices, so the offsets of one agree with the pool another writes, and
+ * the image depends on the catalog alone. */
+#define SEEN_SLOTS 65536
+typedef struct seen_str {
+	uint64_t hash;
+	const char *s;
+	uint32_t at;
+} seen_str;
+
 typedef struct writer {
 	lin_atomic_file af;
 	file_ref *by_name; /* cat->files sorted by pointer (files_by_name) */
@@ -31,6 +43,7 @@ typedef struct writer {
 	uint64_t off;
 	int failed;
 	lin_error err;
+	seen_str *seen; /* the walks' shared strings (SEEN_SLOTS) */
 } writer;
 
 static void put(writer *w, const void *data, size_t n)
@@ -62,21 +75,38 @@ static void pad8(writer *w)
  * running counters, so no section needs a table of the others. */
 typedef struct walk {
 	uint64_t pool, refs, parents; /* next offset or index of each */
+	seen_str *seen;               /* SEEN_SLOTS of them; NULL: no sharing */
 	int emit;                     /* the section being written, or -1 */
 	size_t last_file;             /* consecutive models share a file */
 	const file_ref *by_name;      /* the writer's, in the sections storing files */
 	writer *w;
 } walk;
 
+static uint64_t str_hash(const char *s, size_t *len)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a: strings here are short */
+	const char *p = s;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
+	*len = (size_t)(p - s);
+	return h;
+}
+
 static uint32_t wstr(walk *k, const char *s)
 {
 	if (!s)
 		return NIL;
+	size_t n;
+	uint64_t h = str_hash(s, &n);
+	seen_str *slot = k->seen ? &k->seen[h & (SEEN_SLOTS - 1)] : NULL;
+	if (slot && slot->s && slot->hash == h && strcmp(slot->s, s) == 0)
+		return slot->at;
 	uint32_t at = (uint32_t)k->pool;
-	size_t n = strlen(s) + 1;
 	if (k->emit == S_POOL)
-		put(k->w, s, n);
-	k->pool += n;
+		put(k->w, s, n + 1);
+	k->pool += n + 1;
+	if (slot)
+		*slot = (seen_str){h, s, at};
 	return at;
 }
 
@@ -163,7 +193,11 @@ static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
 		const lin_parent *p = &m->parents[j];
 		img_parent q;
 		memset(&q, 0, sizeof(q));
-		q.ref = wstr(k, p->ref);
+		/* most refs spell the parent's id: the reader takes it from there */
+		q.ref = p->vertex >= 0 && (size_t)p->vertex < cat->n && p->ref &&
+		                strcmp(p->ref, cat->models[p->vertex].id) == 0
+		            ? NIL
+		            : wstr(k, p->ref);
 		q.variant = wstr(k, p->variant);
 		q.note = wstr(k, p->note);
 		wlist(k, &p->sources, q.sources);
@@ -185,6 +219,8 @@ static void walk_all(walk *k, const lin_catalog *cat, const lin_sources *src,
 {
 	k->pool = k->refs = k->parents = 0;
 	k->last_file = 0;
+	if (k->seen)
+		memset(k->seen, 0, SEEN_SLOTS * sizeof(*k->seen));
 	k->emit = emit;
 	k->by_name = k->w && (emit == S_MODELS || emit == S_PARENTS) ? k->w->by_name : NULL;
 	for (size_t i = 0; i < src->n; i++) {
@@ -242,6 +278,7 @@ static void put_walked(writer *w, img_header *h, int s, const lin_catalog *cat,
 {
 	walk k;
 	k.w = w;
+	k.seen = w->seen;
 	pad8(w);
 	h->off[s] = w->off;
 	h->len[s] = len;
@@ -250,11 +287,12 @@ static void put_walked(writer *w, img_header *h, int s, const lin_catalog *cat,
 
 /* Fills the header's counts from a dry walk; fails when the image's 32-bit
  * offsets cannot hold the catalog. */
-static int plan_header(img_header *h, const lin_catalog *cat, const lin_sources *src,
-                       const lin_diags *d, const struct timespec *built)
+static int plan_header(img_header *h, const writer *w, const lin_catalog *cat,
+                       const lin_sources *src, const lin_diags *d, const struct timespec *built)
 {
 	walk k;
 	k.w = NULL;
+	k.seen = w->seen;
 	walk_all(&k, cat, src, d, -1);
 	memset(h, 0, sizeof(*h));
 	memcpy(h->magic, IMG_MAGIC, 8);
@@ -286,16 +324,20 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 	igraph_vector_int_t rank;
 	int rc = 0, first = 0;
 	writer *w = calloc(1, sizeof(*w));
-	if (!w || !(w->by_name = files_by_name(cat))) {
+	if (!w || !(w->by_name = files_by_name(cat)) ||
+	    !(w->seen = malloc(SEEN_SLOTS * sizeof(*w->seen)))) {
+		if (w)
+			free(w->by_name);
 		free(w);
 		return lin_i_fail(err, LIN_ENOMEM, path, 0, 0, "out of memory");
 	}
 	if (ranks(&rank, &first, cat)) {
+		free(w->seen);
 		free(w->by_name);
 		free(w);
 		return lin_i_fail(err, LIN_EGRAPH, path, 0, 0, "no topological order");
 	}
-	if (plan_header(&h, cat, src, d, built)) {
+	if (plan_header(&h, w, cat, src, d, built)) {
 		rc = lin_i_fail(err, LIN_ELIMIT, path, 0, 0, "the catalog is too big to cache");
 		goto done;
 	}
@@ -325,7 +367,6 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 	put_section(w, &h, S_OS, VECTOR(g->os), n1);
 	put_section(w, &h, S_IS, VECTOR(g->is), n1);
 	put_section(w, &h, S_EREL, VECTOR(cat->edge_rel), m);
-	put_section(w, &h, S_EINDEX, VECTOR(cat->edge_index), m);
 	put_section(w, &h, S_RANK, VECTOR(rank), (uint64_t)igraph_vector_int_size(&rank) * ni);
 	put_walked(w, &h, S_DIAGS, cat, src, d, h.ndiags * sizeof(img_diag));
 	pad8(w);
@@ -343,6 +384,7 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 	}
 done:
 	igraph_vector_int_destroy(&rank);
+	free(w->seen);
 	free(w->by_name);
 	free(w);
 	return rc;

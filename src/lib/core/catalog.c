@@ -148,8 +148,6 @@ void lin_catalog_free(lin_catalog *cat)
 		igraph_destroy(&cat->graph);
 	if (cat->has_graph && !cat->borrowed) {
 		igraph_vector_int_destroy(&cat->edge_rel);
-		igraph_vector_int_destroy(&cat->edge_model);
-		igraph_vector_int_destroy(&cat->edge_index);
 	}
 	lin_i_index_dispose(cat);
 	for (size_t i = 0; i < cat->nfiles && !cat->borrowed; i++)

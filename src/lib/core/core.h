@@ -55,8 +55,6 @@ struct lin_catalog {
 	igraph_t graph;
 	int has_graph;
 	igraph_vector_int_t edge_rel;   /* relation of each edge */
-	igraph_vector_int_t edge_model; /* child vertex of each edge */
-	igraph_vector_int_t edge_index; /* index into the child's parents */
 	/* name keys (id, name, aliases) and a hash table over them. No
 	 * pointers: the binary cache stores these arrays as they are. */
 	struct lin_key *keys;

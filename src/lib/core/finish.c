@@ -182,7 +182,9 @@ static void drop_unresolved(lin_catalog *cat)
 	}
 }
 
-/* Builds the edge list and its parallel attribute vectors. */
+/* Builds the graph and the edges' relations. Edges are numbered child by
+ * child and, within a child, in its parents' order: lin_catalog_edge_parent
+ * and cache images rely on it. */
 static int build_graph(lin_catalog *cat, lin_error *err)
 {
 	int rc = 0;
@@ -192,9 +194,7 @@ static int build_graph(lin_catalog *cat, lin_error *err)
 		m += cat->models[i].nparents;
 	LIN_IG(igraph_vector_int_init(&edges, (igraph_integer_t)(2 * m)));
 	rc = -1;
-	if (igraph_vector_int_init(&cat->edge_rel, (igraph_integer_t)m) ||
-	    igraph_vector_int_init(&cat->edge_model, (igraph_integer_t)m) ||
-	    igraph_vector_int_init(&cat->edge_index, (igraph_integer_t)m))
+	if (igraph_vector_int_init(&cat->edge_rel, (igraph_integer_t)m))
 		goto vecs;
 	size_t e = 0;
 	for (size_t i = 0; i < cat->n; i++)
@@ -203,8 +203,6 @@ static int build_graph(lin_catalog *cat, lin_error *err)
 			VECTOR(edges)[2 * e] = p->vertex;
 			VECTOR(edges)[2 * e + 1] = (igraph_integer_t)i;
 			VECTOR(cat->edge_rel)[e] = p->relation;
-			VECTOR(cat->edge_model)[e] = (igraph_integer_t)i;
-			VECTOR(cat->edge_index)[e] = (igraph_integer_t)j;
 		}
 	if (igraph_create(&cat->graph, &edges, (igraph_integer_t)cat->n, IGRAPH_DIRECTED))
 		goto vecs;
@@ -214,8 +212,6 @@ vecs:
 	if (rc) {
 		/* igraph_vector_int_destroy accepts a zeroed vector */
 		igraph_vector_int_destroy(&cat->edge_rel);
-		igraph_vector_int_destroy(&cat->edge_model);
-		igraph_vector_int_destroy(&cat->edge_index);
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory building the graph");
 	}
 	igraph_vector_int_destroy(&edges);

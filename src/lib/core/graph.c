@@ -18,10 +18,14 @@ const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer
 {
 	static const lin_parent none = {"?", -1, LIN_REL_FINETUNE, NULL, NULL, {NULL, 0},
 	                                 {NULL, 0, 0}, 0};
-	const lin_model *m = lin_catalog_model(cat, VECTOR(cat->edge_model)[e]);
-	igraph_integer_t k = VECTOR(cat->edge_index)[e];
-	/* a cache image is checked lazily: a record that does not match the
-	 * edge gives an empty parent rather than a read out of bounds */
+	/* the edges are numbered child by child, each child's in its parents'
+	 * order (finish.c; a cache image is checked for it): the k-th edge
+	 * into v is its k-th parent, and igraph's in-index starts v's at is[v] */
+	igraph_integer_t v = IGRAPH_TO(&cat->graph, e);
+	const lin_model *m = lin_catalog_model(cat, v);
+	igraph_integer_t k = e - VECTOR(cat->graph.is)[v];
+	/* a cache image's records are checked lazily: one that does not match
+	 * the edge gives an empty parent rather than a read out of bounds */
 	return m && k >= 0 && (size_t)k < m->nparents ? &m->parents[k] : &none;
 }
 
