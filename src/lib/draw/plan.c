@@ -375,14 +375,8 @@ static int heap_before(const heap *h, igraph_integer_t a, igraph_integer_t b)
 static int heap_push(heap *h, igraph_integer_t v)
 {
 	size_t i = h->n;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 64;
-		igraph_integer_t *grown = realloc(h->v, cap * sizeof(*grown));
-		if (!grown)
-			return LIN_ENOMEM;
-		h->v = grown;
-		h->cap = cap;
-	}
+	if (lin_i_grow(&h->v, &h->cap, h->n + 1, sizeof(*h->v)))
+		return LIN_ENOMEM;
 	h->v[h->n++] = v;
 	while (i > 0 && heap_before(h, h->v[i], h->v[(i - 1) / 2])) {
 		igraph_integer_t t = h->v[i];

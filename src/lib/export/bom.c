@@ -66,14 +66,9 @@ static int collect(bom_doc *d, igraph_integer_t v, const lin_query_opts *o, lin_
 			igraph_integer_t e = VECTOR(in)[i];
 			if (d->pos[IGRAPH_FROM(lin_catalog_graph(d->cat), e)] < 0)
 				continue; /* beyond --depth */
-			if (d->ne == cap) {
-				size_t c = cap ? 2 * cap : 64;
-				igraph_integer_t *x = realloc(d->edges, c * sizeof(*x));
-				if (!x) {
-					rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-					goto done;
-				}
-				d->edges = x, cap = c;
+			if (lin_i_grow(&d->edges, &cap, d->ne + 1, sizeof(*d->edges))) {
+				rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+				goto done;
 			}
 			d->edges[d->ne++] = e;
 		}

@@ -151,14 +151,8 @@ static int sorted_edges(edge_rec **out, size_t *n, const lin_catalog *cat, lin_r
 static int push(void *arr, size_t *n, size_t *cap, const void *item, size_t sz)
 {
 	void **a = arr;
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		void *g = realloc(*a, nc * sz);
-		if (!g)
-			return LIN_ENOMEM;
-		*a = g;
-		*cap = nc;
-	}
+	if (lin_i_grow(arr, cap, *n + 1, sz))
+		return LIN_ENOMEM;
 	memcpy((char *)*a + *n * sz, item, sz);
 	(*n)++;
 	return 0;

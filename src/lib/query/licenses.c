@@ -84,14 +84,8 @@ static int add_flag(lin_license_audit *a, size_t *cap, lin_license_problem p, si
 {
 	if (msg->oom)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	if (a->nflags == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 8;
-		lin_license_flag *f = realloc(a->flags, ncap * sizeof(*f));
-		if (!f)
-			return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-		a->flags = f;
-		*cap = ncap;
-	}
+	if (lin_i_grow(&a->flags, cap, a->nflags + 1, sizeof(*a->flags)))
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	a->flags[a->nflags++] = (lin_license_flag){p, entry, other, msg->data};
 	*msg = (lin_buf)LIN_BUF_INIT;
 	return 0;

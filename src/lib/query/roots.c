@@ -48,20 +48,6 @@ typedef struct rootsets {
 	int32_t *count;
 } rootsets;
 
-/* Grows *p (of *cap elements of size sz) to hold need elements. */
-static int grow(void *p, size_t *cap, size_t need, size_t sz)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap * 2 + 16 > need ? *cap * 2 + 16 : need;
-	void *q = realloc(*(void **)p, c * sz);
-	if (!q)
-		return LIN_ENOMEM;
-	*(void **)p = q;
-	*cap = c;
-	return 0;
-}
-
 static const rsent *set_of(const rootsets *rs, igraph_integer_t u, size_t *n)
 {
 	const rsent *s = &rs->set[u];
@@ -89,7 +75,7 @@ static int add_root(rootsets *rs, igraph_integer_t v, int dedup, int32_t root, i
 		rs->mark[root] = v;
 		rs->pos[root] = rs->ncur;
 	}
-	if (grow(&rs->cur, &rs->capcur, rs->ncur + 1, sizeof(rsnew)))
+	if (lin_i_grow(&rs->cur, &rs->capcur, rs->ncur + 1, sizeof(rsnew)))
 		return LIN_ENOMEM;
 	rs->cur[rs->ncur++] = (rsnew){root, d, rel, e};
 	return 0;
@@ -128,7 +114,7 @@ static int commit_set(rootsets *rs, igraph_integer_t v, int merged)
 		rs->set[v] = rs->ncur ? (rsent){rs->cur[0].root, rs->cur[0].dist} : (rsent){-1, 0};
 		return 0;
 	}
-	if (grow(&rs->more, &rs->capmore, rs->nmore + rs->ncur, sizeof(rsent)))
+	if (lin_i_grow(&rs->more, &rs->capmore, rs->nmore + rs->ncur, sizeof(rsent)))
 		return LIN_ENOMEM;
 	rs->set[v] = (rsent){(int32_t)(-2 - (igraph_integer_t)rs->nmore), (int32_t)rs->ncur};
 	for (size_t k = 0; k < rs->ncur; k++)

@@ -83,3 +83,18 @@ void lin_i_arena_dispose(lin_arena *a)
 	}
 	a->head = NULL;
 }
+
+int lin_i_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap * 2 + 16 > need ? *cap * 2 + 16 : need;
+	if (c > SIZE_MAX / elem)
+		return LIN_ENOMEM;
+	void *q = realloc(*(void **)arrp, c * elem);
+	if (!q)
+		return LIN_ENOMEM;
+	*(void **)arrp = q;
+	*cap = c;
+	return 0;
+}

@@ -168,6 +168,11 @@ void lin_i_strv_free(char **v, size_t n);
 
 /* ---- threads (threads.c) -------------------------------------------------- */
 
+/* Grows the array *arrp (of *cap elements of size elem) to hold at least
+ * need elements, doubling (16 at first) so that appending one at a time
+ * costs amortised O(1); 0, or LIN_ENOMEM with the array as it was. */
+int lin_i_grow(void *arrp, size_t *cap, size_t need, size_t elem);
+
 /* Runs fn on each of k items (item i at (char *)items + i * size): item 0
  * in the calling thread, the others on threads of their own, in line when
  * a thread cannot be had (or past LIN_THREADS_MAX). Returns when all have
