@@ -334,6 +334,13 @@ int cli_lease_signal(void)
 		sa.sa_flags = SA_SIGINFO | SA_RESTART;
 		sigemptyset(&sa.sa_mask);
 		sig = sigaction(SIGIO, &sa, NULL) == 0 ? SIGIO : 0;
+		/* a mask inherited with SIGIO blocked would hold the break until
+		 * the kernel gives up waiting (lease-break-time) and cuts the file */
+		sigset_t io;
+		sigemptyset(&io);
+		sigaddset(&io, SIGIO);
+		if (sig && sigprocmask(SIG_UNBLOCK, &io, NULL) != 0)
+			sig = 0;
 	}
 	return sig;
 }
