@@ -1378,7 +1378,7 @@ static int finish_import(importer *im, lin_error *err)
 	if (!old)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (im->n) { /* qsort and bsearch want a non-NULL array */
-		qsort(im->cards, im->n, sizeof(card), cmp_card);
+	qsort(im->cards, im->n, sizeof(card), cmp_card);
 		drop_repeats(im, old, nold);
 		if (canonical_refs(im) != 0)
 			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1767,6 +1767,14 @@ static void *read_piece(void *arg)
 /* Moves a piece's cards, strings, messages and counts into im. */
 static int adopt_table_piece(importer *im, table_piece *tp)
 {
+	if (im->n == 0 && tp->im.n) { /* the first piece's cards as they are: no copy */
+		card *k = im->cards;
+		size_t cap = im->cap;
+		im->cards = tp->im.cards, im->cap = tp->im.cap;
+		tp->im.cards = k, tp->im.cap = cap;
+		im->n = tp->im.n;
+		tp->im.n = 0;
+	}
 	if (im->n + tp->im.n > im->cap) {
 		size_t cap = im->cap ? im->cap : 64;
 		while (cap < im->n + tp->im.n)
