@@ -206,7 +206,7 @@ int lin_catalog_write_yaml(lin_buf *out, const lin_catalog *cat, lin_error *err)
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	qsort(e, n, sizeof(*e), cmp_out);
+	lin_i_sort(e, n, sizeof(*e), cmp_out);
 	if (n == 0)
 		lin_buf_puts(out, "[]\n");
 	write_entries(out, cat, e, n);

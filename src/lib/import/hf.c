@@ -1378,7 +1378,7 @@ static int finish_import(importer *im, lin_error *err)
 	if (!old)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (im->n) { /* qsort and bsearch want a non-NULL array */
-	qsort(im->cards, im->n, sizeof(card), cmp_card);
+		lin_i_sort(im->cards, im->n, sizeof(card), cmp_card); /* a million: both cores */
 		drop_repeats(im, old, nold);
 		if (canonical_refs(im) != 0)
 			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
