@@ -44,22 +44,27 @@ static int import_all(lin_catalog *cat, const cli_args *a, lin_import_report *re
 	return rc;
 }
 
-/* Writes the catalog YAML to -o FILE or standard output. */
+/* Writes the catalog YAML to -o FILE or standard output; a million models
+ * are seconds of it, so it has a progress line of its own (the import's
+ * ended before its warnings were printed). */
 static int write_out(const cli_cmd *cmd, const cli_args *a, const lin_catalog *cat)
 {
 	lin_buf out = LIN_BUF_INIT;
 	lin_error err;
 	const char *file = cli_get(cmd, a, "output");
 	int rc = CLI_OK;
+	cli_progress *prog = cli_progress_start();
+	cli_progress_report(prog, "write", file ? file : "<stdout>", 0, 1);
 	lin_buf_puts(&out, "# A lineage catalog written by `lineage import hf` from Hugging Face\n"
 	                   "# model cards; the rules are in README.md. Regenerate it, don't edit it.\n");
 	if (lin_catalog_write_yaml(&out, cat, &err) != 0 ||
-	    (file && lin_write_atomic(file, out.data, out.len, &err) != 0)) {
-		cli_error(&err);
+	    (file && lin_write_atomic(file, out.data, out.len, &err) != 0))
 		rc = CLI_USAGE;
-	} else if (!file) {
+	cli_progress_end(prog); /* before a message, or the YAML on a terminal */
+	if (rc != CLI_OK)
+		cli_error(&err);
+	else if (!file)
 		rc = cli_emit(&out);
-	}
 	lin_buf_dispose(&out);
 	return rc;
 }

@@ -113,11 +113,12 @@ void cli_progress_report(void *ctx, const char *phase, const char *file, uint64_
 	                   : strcmp(phase, "finish") == 0 ? "checking the catalog"
 	                   : strcmp(phase, "image") == 0  ? "writing the cache image"
 	                   : strcmp(phase, "open") == 0   ? "reading the cache image"
+	                   : strcmp(phase, "write") == 0  ? "writing"
 	                                                  : phase;
 	if (!p)
 		return;
-	if (strcmp(phase, "parse") == 0 && file) {
-		lin_buf_printf(&b, "lineage: reading ");
+	if ((strcmp(phase, "parse") == 0 || strcmp(phase, "write") == 0) && file) {
+		lin_buf_printf(&b, "lineage: %s ", what);
 		lin_escape(&b, file, LIN_ESC_TERMINAL_LINE, 80);
 		if (total > 1)
 			lin_buf_printf(&b, " (%llu of %llu)", (unsigned long long)done + 1,

@@ -38,4 +38,27 @@ python3 -c 'import sys; d = open(sys.argv[1], encoding="utf-8", errors="replace"
 # LINEAGE_PROGRESS=off: never
 LINEAGE_PROGRESS=off script -qec "'$bin' check --quiet --data '$cat'" "$tmp/tty2" >/dev/null
 ! grep -q 'lineage: ' "$tmp/tty2" || fail "LINEAGE_PROGRESS=off still drew"
+# an import of a Hub table: reading it, then writing the YAML; nothing in
+# a file, and on a terminal each line cleared before the warnings and the
+# summary are printed
+tab=$PWD/tests/fixtures/hf/table/real-cards.csv
+"$bin" import hf-table "$tab" -o "$tmp/t.yaml" 2>"$tmp/err" || fail "import hf-table failed: $(cat "$tmp/err")"
+! grep -q $'\r' "$tmp/err" || fail "import hf-table drew progress into a file"
+script -qec "'$bin' import hf-table '$tab' -o '$tmp/t.yaml'" "$tmp/tty3" >/dev/null
+grep -q $'\r\033\\[Klineage: reading .*real-cards.csv' "$tmp/tty3" || fail "no progress reading the table: $(od -c "$tmp/tty3" | head -5)"
+grep -q $'\r\033\\[Klineage: writing .*t.yaml' "$tmp/tty3" || fail "no progress writing the YAML"
+python3 - "$tmp/tty3" <<'PY' || fail "a progress line was not cleared before a message: $(od -c "$tmp/tty3" | tail -8)"
+import sys
+d = open(sys.argv[1], encoding="utf-8", errors="replace", newline="").read()
+for msg in ("warning: base model", "lineage: 40 rows imported"):
+    at = d.find(msg)
+    if at < 0:
+        sys.exit(1)
+    # what was drawn on the message's line before it: a progress line,
+    # then the sequence that clears it, or nothing
+    drawn = d[d.rfind("\n", 0, at) + 1:at]
+    drawn = drawn[drawn.rfind("\r\033[K") + 4:] if "\r\033[K" in drawn else drawn
+    if "lineage: " in drawn:
+        sys.exit(1)
+PY
 echo "progress: ok"

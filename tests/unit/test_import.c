@@ -609,6 +609,101 @@ static void table_rows_match_the_real_cards(void **state)
 	lin_catalog_free(cat);
 }
 
+/* ---- big tables, read in pieces ---------------------------------------------- */
+
+#define BIG_ROWS 100000 /* ~11 MB: past the size at which a table is cut */
+
+/* Writes a table of BIG_ROWS rows, each model the fine-tune of the row
+ * before; one bad id after row BIG_ROWS - 10, the base of row BIG_ROWS - 5
+ * spelled in other case than its card, and with lines > 0 a quoted cell of
+ * that many line breaks in the middle row, so that the cut falls inside
+ * it. *bad and *odd receive the two rows' lines. */
+static void write_big_table(const char *path, int lines, int *bad, int *odd)
+{
+	FILE *f = fopen(path, "w");
+	int line = 1;
+	assert_non_null(f);
+	fprintf(f, "id,base_model,base_model_relation,createdAt,pad,tags\n");
+	for (int i = 0; i < BIG_ROWS; i++) {
+		char base[64] = "";
+		line++;
+		if (i)
+			snprintf(base, sizeof(base), i == BIG_ROWS - 5 ? "ORG%d/m%d" : "org%d/M%d",
+			         (i - 1) % 97, i - 1);
+		if (i == BIG_ROWS - 5)
+			*odd = line;
+		fprintf(f, "org%d/M%d,%s,,2024-01-02T00:00:00.000Z,", i % 97, i, base);
+		if (i == BIG_ROWS / 2 && lines > 0) {
+			fputc('"', f);
+			for (int k = 0; k < lines; k++, line++)
+				fprintf(f, "a line of a quoted cell, \"\"quoted\"\", then a break\n");
+			fputc('"', f);
+		} else {
+			fprintf(f, "padding to make the row as long as a real one with its card data");
+		}
+		fprintf(f, ",\"[\"\"t%d\"\"]\"\n", i % 7);
+		if (i == BIG_ROWS - 10)
+			fprintf(f, "not an id!,,,,,\n"), *bad = ++line;
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Imports the table and checks every row's model and edge, and the two
+ * warnings at their lines. */
+static void check_big_table(const char *path, int bad, int odd)
+{
+	lin_catalog *cat = new_cat();
+	lin_import_report rep = {0, 0};
+	lin_diags d;
+	lin_error e;
+	char id[64], want[64];
+	lin_diags_init(&d);
+	assert_int_equal(lin_import_hf_table(cat, path, &rep, &d, &e), 0);
+	assert_int_equal(rep.taken, BIG_ROWS);
+	assert_int_equal(rep.skipped, 1);
+	assert_int_equal(d.n, 2);
+	lin_diags_sort(&d);
+	assert_int_equal(d.items[0].line < d.items[1].line ? d.items[0].line : d.items[1].line, bad);
+	assert_int_equal(d.items[0].line < d.items[1].line ? d.items[1].line : d.items[0].line, odd);
+	assert_non_null(strstr(d.items[d.items[0].line == bad ? 0 : 1].msg, "is not a Hugging Face model id"));
+	assert_non_null(strstr(d.items[d.items[0].line == odd ? 0 : 1].msg, "is spelled"));
+	assert_int_equal(lin_catalog_finish(cat, NULL, &e), 0);
+	assert_int_equal(lin_catalog_count(cat), BIG_ROWS);
+	for (int i = 0; i < BIG_ROWS; i++) {
+		snprintf(id, sizeof(id), "org%d/M%d", i % 97, i);
+		const lin_model *m = model(cat, id);
+		assert_string_equal(m->name, id);
+		assert_int_equal(m->nparents, i ? 1 : 0);
+		if (!i)
+			continue;
+		snprintf(want, sizeof(want), "org%d/m%d", (i - 1) % 97, i - 1);
+		assert_string_equal(lin_catalog_model(cat, m->parents[0].vertex)->id, want);
+		assert_int_equal(m->parents[0].relation, LIN_REL_FINETUNE);
+	}
+	lin_diags_dispose(&d);
+	lin_catalog_free(cat);
+}
+
+/* A big table is read in pieces on threads; the models, edges, messages
+ * and their lines are those of a reading from the start, also when a cut
+ * falls inside a quoted cell with line breaks (then it is read whole). */
+static void big_tables_read_in_pieces(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/lin-test-tableXXXXXX", path[128];
+	int bad = 0, odd = 0;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.csv", dir);
+	write_big_table(path, 0, &bad, &odd);
+	check_big_table(path, bad, odd);
+	/* the middle row's cell is 16,000 lines (~900 KB), so the cut at the
+	 * middle byte lands inside it */
+	write_big_table(path, 16000, &bad, &odd);
+	check_big_table(path, bad, odd);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* ---- the join with the curated catalog ------------------------------------- */
 
 static const char curated[] =
@@ -689,6 +784,7 @@ int main(void)
 		cmocka_unit_test(writer_escapes_hostile_text),
 		cmocka_unit_test(hub_ids_join_curated_models),
 		cmocka_unit_test(table_rows_match_the_real_cards),
+		cmocka_unit_test(big_tables_read_in_pieces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

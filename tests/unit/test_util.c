@@ -855,10 +855,50 @@ static void read_file_limits(void **state)
 	free(data);
 }
 
+/* lin_i_sort: a big array sorted in halves on two threads and merged is
+ * qsort's order, element for element (odd sizes, many ties broken by
+ * position, as the callers' comparisons do); a small one is qsort. */
+typedef struct sort_item {
+	unsigned key, pos;
+} sort_item;
+
+static int cmp_sort_item(const void *a, const void *b)
+{
+	const sort_item *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static void sort_in_halves_is_qsort(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = {0, 1, 7, 65535, 65536, 200001};
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		sort_item *a = malloc((n + 1) * sizeof(*a)), *b = malloc((n + 1) * sizeof(*b));
+		assert_non_null(a);
+		assert_non_null(b);
+		unsigned r = 12345;
+		for (size_t i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			a[i] = b[i] = (sort_item){(r >> 16) % 5000, (unsigned)i};
+		}
+		lin_i_sort(a, n, sizeof(*a), cmp_sort_item);
+		if (n)
+			qsort(b, n, sizeof(*b), cmp_sort_item);
+		if (n)
+			assert_memory_equal(a, b, n * sizeof(*a));
+		free(a);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_append_and_puts),
+		cmocka_unit_test(sort_in_halves_is_qsort),
 		cmocka_unit_test(skeletons_and_folds),
 		cmocka_unit_test(buf_printf_small_and_large),
 		cmocka_unit_test(buf_grows_over_many_appends),

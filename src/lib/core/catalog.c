@@ -29,6 +29,17 @@ int lin_i_catalog_append(lin_catalog *cat, const lin_model *m)
 	return 0;
 }
 
+int lin_i_catalog_adopt_arena(lin_catalog *cat, lin_catalog *from)
+{
+	lin_arena *a = realloc(cat->adopted, (cat->nadopted + 1) * sizeof(*a));
+	if (!a)
+		return LIN_ENOMEM;
+	cat->adopted = a;
+	cat->adopted[cat->nadopted++] = from->arena;
+	from->arena.head = NULL;
+	return 0;
+}
+
 int lin_i_catalog_skip(lin_catalog *cat, const char *name)
 {
 	if (cat->nskipped == cat->skipped_cap) {

@@ -123,6 +123,11 @@ int lin_i_catalog_append(lin_catalog *cat, const lin_model *m);
  * one naming nothing. LIN_ENOMEM or 0. */
 int lin_i_catalog_skip(lin_catalog *cat, const char *name);
 
+/* Moves from's strings (its arena) into cat, which frees them with its
+ * own: models parsed in parallel into catalogs of their own keep pointing
+ * at them once they are appended to cat. 0 or LIN_ENOMEM (nothing moved). */
+int lin_i_catalog_adopt_arena(lin_catalog *cat, lin_catalog *from);
+
 /* Keeps a copy of a file name for lin_pos.file; NULL when out of memory. */
 const char *lin_i_catalog_intern_file(lin_catalog *cat, const char *name);
 
@@ -143,6 +148,14 @@ int lin_i_name_reads(lin_buf *skel, char **skel_key, const char *s, unsigned lon
 
 /* "U+200B, an invisible character" and the like, for a warning. */
 void lin_i_fold_describe(char *buf, size_t n, unsigned long cp, lin_fold kind);
+
+/* lin_name_key without the allocation: the key of s into out, which has
+ * room for strlen(s) + 1 bytes (a key is never longer than its name). */
+void lin_i_name_key_into(char *out, const char *s);
+
+/* The hash the name index spreads keys with (of a key, not a name), for
+ * other tables of keys that must stay one probe a look-up. */
+uint64_t lin_i_name_hash(const char *key);
 
 /* The model of the first key spelled key (a name key already), or -1. */
 igraph_integer_t lin_i_index_lookup(const lin_catalog *cat, const char *key);

@@ -43,6 +43,11 @@ typedef struct resolve_range {
 	size_t from, to;
 } resolve_range;
 
+/* A reference that names no model (it may become an external one), and
+ * one that fails otherwise (ambiguous); both are < 0, as unresolved. */
+#define UNRESOLVED_NOT_FOUND (-1)
+#define UNRESOLVED_OTHER (-2)
+
 static void *resolve_some(void *arg)
 {
 	resolve_range *r = arg;
@@ -51,7 +56,8 @@ static void *resolve_some(void *arg)
 		for (size_t j = 0; j < m->nparents; j++) {
 			lin_error e;
 			if (lin_i_index_find(&m->parents[j].vertex, r->cat, m->parents[j].ref, 0, &e) != 0)
-				m->parents[j].vertex = -1;
+				m->parents[j].vertex = e.code == LIN_ENOTFOUND ? UNRESOLVED_NOT_FOUND
+				                                              : UNRESOLVED_OTHER;
 		}
 	}
 	return NULL;
@@ -132,7 +138,7 @@ static int names_skipped(char *const *keys, size_t n, const char *ref)
 	return hit;
 }
 
-/* Resolves every parent reference to a vertex and reports the ones that
+/* Reports the parent references resolve_all left unresolved: the ones that
  * name no model, or several, or read as another model than they name. A
  * reference to an entry the load skipped (its errors are reported) is left
  * unresolved without a word: "unknown parent" would be a second, wrong
@@ -143,7 +149,6 @@ static int resolve_parents(lin_catalog *cat, lin_diags *diags, lin_error *first,
 	char **skip = NULL;
 	if (skipped_keys(&skip, &nskip, cat) != 0)
 		return LIN_ENOMEM;
-	resolve_all(cat);
 	for (size_t i = 0; i < cat->n; i++) {
 		lin_model *m = &cat->models[i];
 		for (size_t j = 0; j < m->nparents; j++) {
@@ -216,6 +221,64 @@ vecs:
 	}
 	igraph_vector_int_destroy(&edges);
 done:
+	return rc;
+}
+
+static int parent_ok(const lin_catalog *cat, size_t i, size_t j)
+{
+	igraph_integer_t p = cat->models[i].parents[j].vertex;
+	return p >= 0 && (size_t)p < cat->n;
+}
+
+/* Parents before children, by Kahn's algorithm on the models' own parent
+ * lists (the graph's edges exactly: build_graph made it from them once the
+ * unresolved were dropped). One pass over arrays, where igraph_is_dag and
+ * then igraph_topological_sorting each asked igraph for every vertex's
+ * neighbours (half a second each at a million models). *dag is 0 when a
+ * cycle keeps some models out of the order. */
+static int parents_first(igraph_vector_int_t *order, igraph_bool_t *dag, const lin_catalog *cat,
+                         lin_error *err)
+{
+	int rc = 0;
+	size_t n = cat->n, m = 0, head = 0, tail = 0;
+	for (size_t i = 0; i < n; i++)
+		m += cat->models[i].nparents;
+	size_t *first = calloc(n + 2, sizeof(*first)), *left = malloc((n + 1) * sizeof(*left));
+	igraph_integer_t *kids = malloc((m + 1) * sizeof(*kids));
+	LIN_IG(igraph_vector_int_resize(order, (igraph_integer_t)n));
+	if (!first || !left || !kids) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	/* children of p in kids[first[p] .. first[p + 1]); a parent left
+	 * unresolved is no edge */
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < cat->models[i].nparents; j++)
+			if (parent_ok(cat, i, j))
+				first[cat->models[i].parents[j].vertex + 2]++;
+	for (size_t v = 2; v < n + 2; v++)
+		first[v] += first[v - 1];
+	for (size_t i = 0; i < n; i++) {
+		left[i] = 0;
+		for (size_t j = 0; j < cat->models[i].nparents; j++)
+			if (parent_ok(cat, i, j)) {
+				kids[first[cat->models[i].parents[j].vertex + 1]++] = (igraph_integer_t)i;
+				left[i]++;
+			}
+		if (!left[i])
+			VECTOR(*order)[tail++] = (igraph_integer_t)i;
+	}
+	while (head < tail) {
+		igraph_integer_t v = VECTOR(*order)[head++];
+		for (size_t k = first[v]; k < first[v + 1]; k++)
+			if (--left[kids[k]] == 0)
+				VECTOR(*order)[tail++] = kids[k];
+	}
+	*dag = tail == n;
+done:
+	free(first);
+	free(left);
+	free(kids);
 	return rc;
 }
 
@@ -299,7 +362,8 @@ static void audit_edges(lin_catalog *cat, lin_diags *diags, lin_error *first, in
  * commercial use (lin_license_promises) below an ancestor whose licence
  * restricts it, through relations that carry the weights. The direct
  * case keeps its short message; a deeper one spells out the chain. */
-static int audit_drift(lin_catalog *cat, lin_diags *diags, lin_error *err)
+static int audit_drift(lin_catalog *cat, lin_diags *diags, const igraph_vector_int_t *dag_order,
+                       lin_error *err)
 {
 	int rc = 0;
 	lin_license_trace t = {0};
@@ -307,9 +371,10 @@ static int audit_drift(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	igraph_vector_int_t order;
 	if (igraph_vector_int_init(&order, 0) != IGRAPH_SUCCESS)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	if ((rc = lin_i_graph_topo_order(&order, &cat->graph, NULL, err)))
+	/* a catalog with cycles: the order of the models on none */
+	if (!dag_order && (rc = lin_i_graph_topo_order(&order, &cat->graph, NULL, err)))
 		goto done;
-	if ((rc = lin_i_license_trace(&t, cat, &order, LIN_REL_WEIGHTS, err)))
+	if ((rc = lin_i_license_trace(&t, cat, dag_order ? dag_order : &order, LIN_REL_WEIGHTS, err)))
 		goto done;
 	for (igraph_integer_t v = 0; v < t.n; v++) {
 		const lin_model *m = &cat->models[v];
@@ -403,10 +468,8 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 	for (size_t i = 0; i < cat->n && !rc; i++)
 		for (size_t j = 0; j < cat->models[i].nparents && !rc; j++) {
 			lin_parent *p = &cat->models[i].parents[j];
-			igraph_integer_t v;
-			lin_error e;
-			if (!p->allow_external || lin_i_index_find(&v, cat, p->ref, 0, &e) == 0 ||
-			    e.code != LIN_ENOTFOUND)
+			/* resolve_all has looked every reference up already */
+			if (!p->allow_external || p->vertex != UNRESOLVED_NOT_FOUND)
 				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -530,6 +593,7 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 	int rc = 0, nerr = 0;
 	lin_error first;
 	igraph_bool_t dag = 1;
+	igraph_vector_int_t order = {0};
 	lin_error_clear(&first);
 	if (cat->finished)
 		return lin_i_fail(err, LIN_EINVAL, NULL, 0, 0, "the catalog is already finished");
@@ -540,6 +604,9 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 		goto done;
 	nerr = rc ? 1 : 0; /* the clashes were reported, the first is in first */
 	size_t added = 0;
+	/* one look-up per reference, on both cores; the misses allowed to be
+	 * external models become models, and only then is it done again */
+	resolve_all(cat);
 	if ((rc = add_externals(cat, &added, &first)) == 0 && added) {
 		lin_error e;
 		rc = lin_i_index_build(cat, NULL, &e); /* clashes were reported */
@@ -547,6 +614,8 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 			first = e;
 		if (rc == LIN_EDUP)
 			rc = 0;
+		if (!rc)
+			resolve_all(cat);
 	}
 	cat->finished = 1; /* no more models from here on */
 	if (rc)
@@ -559,16 +628,23 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 		drop_unresolved(cat);
 	if ((rc = build_graph(cat, &first)))
 		goto done;
-	LIN_IG(igraph_is_dag(&cat->graph, &dag));
+	if (igraph_vector_int_init(&order, 0) != IGRAPH_SUCCESS) {
+		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	if ((rc = parents_first(&order, &dag, cat, &first)))
+		goto done;
 	if (!dag && (rc = report_cycles(cat, diags, &first, &nerr, &first)))
 		goto done;
 	audit_edges(cat, diags, &first, &nerr);
 	/* drift is only a warning: nobody asking for no diagnostics pays for it */
-	if (diags && !diags->errors_only && (rc = audit_drift(cat, diags, &first)))
+	if (diags && !diags->errors_only && (rc = audit_drift(cat, diags, dag ? &order : NULL, &first)))
 		goto done;
 	if (lin_i_index_audit(cat, diags) != 0)
 		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 done:
+	if (order.stor_begin)
+		igraph_vector_int_destroy(&order);
 	if (!rc && nerr)
 		rc = first.code ? first.code : LIN_ESCHEMA;
 	if (rc && err)

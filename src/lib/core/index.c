@@ -26,6 +26,11 @@ static void key_into(char *out, const char *s)
 	*out = '\0';
 }
 
+void lin_i_name_key_into(char *out, const char *s)
+{
+	key_into(out, s);
+}
+
 char *lin_name_key(const char *s)
 {
 	char *k = malloc(strlen(s) + 1);
@@ -45,6 +50,11 @@ static uint64_t hash_key(const char *k)
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	return h;
+}
+
+uint64_t lin_i_name_hash(const char *key)
+{
+	return hash_key(key);
 }
 
 /* A table slot: the hash's high half as a tag, the chain's first key in

@@ -1244,26 +1244,129 @@ static void drop_repeats(importer *im, const card *old, size_t nold)
 	im->n = k;
 }
 
+/* The cards (sorted, repeats dropped) in an open-addressing table by key:
+ * a million bases find their cards with a probe or two each, where a
+ * binary search of a million keys cost twenty string compares and as many
+ * cache misses (a third of a 1M-row import). A slot keeps the key's hash
+ * and the card's name, so a base spelled as its card (nearly all) is found
+ * without touching the card itself. */
+typedef struct card_slot {
+	uint64_t hash;
+	const char *name; /* NULL: empty */
+	size_t card;
+} card_slot;
+
+typedef struct card_table {
+	card_slot *slot;
+	size_t mask;
+} card_table;
+
+static int card_table_build(card_table *t, const importer *im)
+{
+	size_t cap = 16;
+	while (cap < 2 * im->n)
+		cap *= 2;
+	t->mask = cap - 1;
+	if (!(t->slot = calloc(cap, sizeof(*t->slot))))
+		return LIN_ENOMEM;
+	for (size_t i = 0; i < im->n; i++) {
+		uint64_t h = lin_i_name_hash(im->cards[i].key);
+		size_t at = (size_t)h & t->mask;
+		while (t->slot[at].name)
+			at = (at + 1) & t->mask;
+		t->slot[at] = (card_slot){h, im->cards[i].m.name, i};
+	}
+	return 0;
+}
+
+/* The card whose key is key (ref's), or NULL; *same 1 when its name is
+ * spelled as ref. */
+static const card *card_table_find(const card_table *t, const importer *im, const char *ref,
+                                   const char *key, int *same)
+{
+	uint64_t h = lin_i_name_hash(key);
+	for (size_t at = (size_t)h & t->mask; t->slot[at].name; at = (at + 1) & t->mask) {
+		const card_slot *s = &t->slot[at];
+		if (s->hash != h)
+			continue;
+		/* equal names have equal keys: the key is compared only when
+		 * the spelling differs */
+		if ((*same = strcmp(s->name, ref) == 0) || strcmp(im->cards[s->card].key, key) == 0)
+			return &im->cards[s->card];
+	}
+	return NULL;
+}
+
+/* A share of canonical_refs' work, for a thread. */
+typedef struct canon_range {
+	importer *im;
+	const card_table *t;
+	size_t from, to;
+	lin_diags diags;
+	int oom;
+} canon_range;
+
 /* Spells each base the way its own card does: odd casing in another card
  * ("intel/Neural-Chat-7b-v3-1") is a warning, and the edge is kept. */
-static void canonical_refs(importer *im)
+static void *canonical_some(void *arg)
 {
-	for (size_t i = 0; i < im->n; i++) {
-		lin_model *m = &im->cards[i].m;
+	canon_range *r = arg;
+	char small[HF_ID_MAX + 1];
+	for (size_t i = r->from; i < r->to && !r->oom; i++) {
+		lin_model *m = &r->im->cards[i].m;
 		for (size_t j = 0; j < m->nparents; j++) {
 			lin_parent *p = &m->parents[j];
-			char *key = lin_name_key(p->ref);
-			const card *to = key ? bsearch(key, im->cards, im->n, sizeof(card), cmp_card_key) : NULL;
-			free(key);
-			if (!to || strcmp(to->m.name, p->ref) == 0)
+			/* a base is a checked Hub id, so its key fits; anything
+			 * longer (never, today) takes the allocating way */
+			char *key = strlen(p->ref) < sizeof(small) ? small : lin_name_key(p->ref);
+			int same = 0;
+			if (!key) {
+				r->oom = 1;
+				break;
+			}
+			if (key == small)
+				lin_i_name_key_into(small, p->ref);
+			const card *to = card_table_find(r->t, r->im, p->ref, key, &same);
+			if (key != small)
+				free(key);
+			if (!to || same)
 				continue;
 			lin_error e;
 			lin_i_fail(&e, LIN_ESCHEMA, p->pos.file, p->pos.line, p->pos.col,
 			         "base model '%s' is spelled '%s' in its own card; using that", p->ref, to->m.name);
-			lin_i_diags_add(im->diags, &e, 1);
+			lin_i_diags_add(&r->diags, &e, 1);
 			p->ref = to->m.name;
 		}
 	}
+	return NULL;
+}
+
+#define CANON_THREADS 2
+#define CANON_PARALLEL_MIN 65536
+
+/* canonical_some over every card, on threads for many; the warnings in
+ * card order whatever the threads did. */
+static int canonical_refs(importer *im)
+{
+	card_table t;
+	canon_range r[CANON_THREADS];
+	size_t k = im->n >= CANON_PARALLEL_MIN ? CANON_THREADS : 1;
+	int oom = 0;
+	if (card_table_build(&t, im) != 0)
+		return LIN_ENOMEM;
+	for (size_t i = 0; i < k; i++) {
+		r[i] = (canon_range){im, &t, im->n * i / k, im->n * (i + 1) / k, {0}, 0};
+		lin_diags_init(&r[i].diags);
+		r[i].diags.errors_only = im->diags && im->diags->errors_only;
+	}
+	lin_i_run_parallel(canonical_some, r, sizeof(r[0]), k);
+	for (size_t i = 0; i < k; i++) {
+		lin_i_diags_append(im->diags, &r[i].diags);
+		lin_diags_dispose(&r[i].diags);
+		oom |= r[i].oom;
+	}
+	free(t.slot);
+	return oom ? LIN_ENOMEM : 0;
 }
 
 /* Sorts the cards by id, drops repeats, and appends them to the catalog. */
@@ -1275,9 +1378,10 @@ static int finish_import(importer *im, lin_error *err)
 	if (!old)
 		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	if (im->n) { /* qsort and bsearch want a non-NULL array */
-		qsort(im->cards, im->n, sizeof(card), cmp_card);
+		lin_i_sort(im->cards, im->n, sizeof(card), cmp_card); /* a million: both cores */
 		drop_repeats(im, old, nold);
-		canonical_refs(im);
+		if (canonical_refs(im) != 0)
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	for (size_t i = 0; i < im->n && !rc; i++)
 		if (lin_i_catalog_append(im->cat, &im->cards[i].m) != 0)
@@ -1475,6 +1579,14 @@ static const char *record_field(const record *r, int col)
 	return col >= 0 && (size_t)col < r->n ? r->buf.data + r->off[col] : NULL;
 }
 
+/* What every row of a table is read with. */
+typedef struct table_in {
+	const char *file;   /* interned, for messages */
+	const char *source; /* the path as valid UTF-8, for sources */
+	char delim;
+	int col[NCOLS];     /* each column's place in a record, or -1 */
+} table_in;
+
 /* A list value as the dumps write it: ["a", "b"], ['a','b'], a,b or one
  * value; the items trimmed of spaces and quotes, into the catalog arena. */
 static void table_list(importer *im, const char *s, lin_strlist *out)
@@ -1603,11 +1715,168 @@ static void import_row(importer *im, const char *file, const char *source, const
 	free(c.bases);
 }
 
+/* Reads the rows from *p until to (a record may run past it, up to end),
+ * as cards into im. */
+static void read_rows(importer *im, const char **p, const char *to, const char *end,
+                      const table_in *t, int *line)
+{
+	record r;
+	memset(&r, 0, sizeof(r));
+	while (*p < to && !im->oom && read_record(&r, p, end, t->delim, line)) {
+		if (r.n == 1 && !record_field(&r, 0)[0])
+			continue; /* a blank line */
+		import_row(im, t->file, t->source, &r, t->col);
+	}
+	if (r.buf.oom)
+		im->oom = 1;
+	lin_buf_dispose(&r.buf);
+}
+
+/* ---- big tables in pieces ----------------------------------------------------
+ * A million rows are seconds of work on one core, and the rows are
+ * independent, so a big table is cut at line starts into one piece per
+ * core, each read on a thread of its own into its own cards, strings and
+ * diagnostics, then merged in order: the same cards in the same order, the
+ * same messages with the same lines. A cut may fall inside a quoted cell
+ * that holds a line break; a piece whose last record does not end exactly
+ * at its cut shows that (the pieces before it were read exactly as a
+ * reading from the start reads them), and then the table is read whole. */
+
+#define TABLE_SPLIT_MIN ((size_t)8 << 20)
+#define TABLE_PIECES_MAX 8
+
+typedef struct table_piece {
+	importer im;          /* its cards; its strings in im.cat's arena */
+	lin_diags diags;
+	const table_in *t;
+	const char *from, *to, *end;
+	int line0;            /* the line its first row is on */
+	int whole;            /* its last record ended exactly at to */
+} table_piece;
+
+static void *read_piece(void *arg)
+{
+	table_piece *tp = arg;
+	const char *p = tp->from;
+	int line = tp->line0;
+	read_rows(&tp->im, &p, tp->to, tp->end, tp->t, &line);
+	tp->whole = p == tp->to;
+	return NULL;
+}
+
+/* Moves a piece's cards, strings, messages and counts into im. */
+static int adopt_table_piece(importer *im, table_piece *tp)
+{
+	if (im->n == 0 && tp->im.n) { /* the first piece's cards as they are: no copy */
+		card *k = im->cards;
+		size_t cap = im->cap;
+		im->cards = tp->im.cards, im->cap = tp->im.cap;
+		tp->im.cards = k, tp->im.cap = cap;
+		im->n = tp->im.n;
+		tp->im.n = 0;
+	}
+	if (im->n + tp->im.n > im->cap) {
+		size_t cap = im->cap ? im->cap : 64;
+		while (cap < im->n + tp->im.n)
+			cap *= 2;
+		card *k = realloc(im->cards, cap * sizeof(card));
+		if (!k)
+			return LIN_ENOMEM;
+		im->cards = k;
+		im->cap = cap;
+	}
+	if (lin_i_catalog_adopt_arena(im->cat, tp->im.cat) != 0)
+		return LIN_ENOMEM;
+	for (size_t i = 0; i < tp->im.n; i++) {
+		im->cards[im->n] = tp->im.cards[i];
+		im->cards[im->n].seq = im->n;
+		im->n++;
+	}
+	tp->im.n = 0; /* the keys are im's now */
+	lin_i_diags_append(im->diags, &tp->diags);
+	im->rep.taken += tp->im.rep.taken;
+	im->rep.skipped += tp->im.rep.skipped;
+	im->oom |= tp->im.oom;
+	return 0;
+}
+
+/* Reads the rows from p to end in pieces on threads. 1 when it did (the
+ * rows merged into im), 0 when the caller must read them whole, or
+ * LIN_ENOMEM. */
+static int read_rows_in_pieces(importer *im, const char *p, const char *end, const table_in *t,
+                               int line)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = ncpu < 2 ? 1 : ncpu > TABLE_PIECES_MAX ? TABLE_PIECES_MAX : (size_t)ncpu;
+	size_t len = (size_t)(end - p), made = 0;
+	table_piece tp[TABLE_PIECES_MAX];
+	int rc = 1, whole = 1;
+	if (len < TABLE_SPLIT_MIN || k < 2)
+		return 0;
+	memset(tp, 0, sizeof(tp));
+	for (const char *from = p; made < k && from < end; made++) {
+		const char *to = made + 1 == k ? NULL : memchr(p + len / k * (made + 1), '\n',
+		                                                (size_t)(end - (p + len / k * (made + 1))));
+		to = to && to >= from ? to + 1 : end;
+		tp[made] = (table_piece){.t = t, .from = from, .to = to, .end = end, .line0 = line};
+		for (const char *q = from; (q = memchr(q, '\n', (size_t)(to - q))); q++)
+			line++;
+		lin_diags_init(&tp[made].diags);
+		tp[made].diags.errors_only = im->diags && im->diags->errors_only;
+		tp[made].im.diags = im->diags ? &tp[made].diags : NULL;
+		if (lin_catalog_new(&tp[made].im.cat, NULL) != 0)
+			rc = LIN_ENOMEM;
+		from = to;
+	}
+	if (rc == 1)
+		lin_i_run_parallel(read_piece, tp, sizeof(tp[0]), made);
+	for (size_t i = 0; i < made; i++)
+		whole &= tp[i].whole;
+	for (size_t i = 0; i < made && rc == 1 && whole; i++)
+		if (adopt_table_piece(im, &tp[i]) != 0)
+			rc = LIN_ENOMEM;
+	for (size_t i = 0; i < made; i++) {
+		importer_dispose(&tp[i].im);
+		lin_catalog_free(tp[i].im.cat);
+		lin_diags_dispose(&tp[i].diags);
+	}
+	return rc == 1 && !whole ? 0 : rc;
+}
+
+/* Reads the header row: the columns' places into t->col. */
+static int read_header(table_in *t, const char **p, const char *end, int *line, lin_diags *diags,
+                       lin_error *err)
+{
+	record r;
+	int rc = 0;
+	memset(&r, 0, sizeof(r));
+	if (!read_record(&r, p, end, t->delim, line)) {
+		rc = lin_i_fail(err, LIN_EPARSE, t->file, 1, 1, "empty table: expected a header row (id, base_model, ...)");
+		lin_i_diags_add(diags, err, 0);
+	} else {
+		for (int i = 0; i < NCOLS; i++) {
+			t->col[i] = -1;
+			for (size_t j = 0; j < r.n; j++)
+				if (strcmp(record_field(&r, (int)j), table_cols[i]) == 0)
+					t->col[i] = (int)j;
+		}
+		if (t->col[COL_ID] < 0) {
+			rc = lin_i_fail(err, LIN_EPARSE, t->file, 1, 1, "the header row has no 'id' column");
+			lin_i_diags_add(diags, err, 0);
+		}
+	}
+	if (r.buf.oom)
+		rc = lin_i_fail(err, LIN_ENOMEM, t->file, 0, 0, "out of memory");
+	lin_buf_dispose(&r.buf);
+	return rc;
+}
+
 int lin_import_hf_table(lin_catalog *cat, const char *path, lin_import_report *rep,
                         lin_diags *diags, lin_error *err)
 {
 	importer im;
 	lin_error local;
+	table_in t;
 	char *data = NULL;
 	size_t len = 0;
 	int rc = importer_start(&im, cat, diags, path, err);
@@ -1620,41 +1889,20 @@ int lin_import_hf_table(lin_catalog *cat, const char *path, lin_import_report *r
 		importer_dispose(&im);
 		return rc;
 	}
-	const char *file = lin_i_catalog_intern_file(cat, path);
-	const char *source = utf8_copy(&im, path);
 	const char *p = data, *end = data + len;
-	size_t head = strcspn(data, "\n");
-	char delim = memchr(data, '\t', head) ? '\t' : ',';
-	int line = 1, col[NCOLS];
-	record r;
-	memset(&r, 0, sizeof(r));
+	int line = 1;
+	t.file = lin_i_catalog_intern_file(cat, path);
+	t.source = utf8_copy(&im, path);
+	t.delim = memchr(data, '\t', strcspn(data, "\n")) ? '\t' : ',';
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3; /* a byte-order mark */
-	if (!file || !source) {
+	if (!t.file || !t.source)
 		im.oom = 1;
-	} else if (!read_record(&r, &p, end, delim, &line)) {
-		rc = lin_i_fail(err, LIN_EPARSE, file, 1, 1, "empty table: expected a header row (id, base_model, ...)");
-		lin_i_diags_add(diags, err, 0);
-	} else {
-		for (int i = 0; i < NCOLS; i++) {
-			col[i] = -1;
-			for (size_t j = 0; j < r.n; j++)
-				if (strcmp(record_field(&r, (int)j), table_cols[i]) == 0)
-					col[i] = (int)j;
-		}
-		if (col[COL_ID] < 0) {
-			rc = lin_i_fail(err, LIN_EPARSE, file, 1, 1, "the header row has no 'id' column");
-			lin_i_diags_add(diags, err, 0);
-		}
-		while (!rc && !im.oom && read_record(&r, &p, end, delim, &line)) {
-			if (r.n == 1 && !record_field(&r, 0)[0])
-				continue; /* a blank line */
-			import_row(&im, file, source, &r, col);
-		}
-		if (r.buf.oom)
-			im.oom = 1;
-	}
-	lin_buf_dispose(&r.buf);
+	else if ((rc = read_header(&t, &p, end, &line, diags, err)) == 0 &&
+	         (rc = read_rows_in_pieces(&im, p, end, &t, line)) == 0)
+		read_rows(&im, &p, end, end, &t, &line);
+	if (rc == LIN_ENOMEM || rc == 1)
+		im.oom |= rc == LIN_ENOMEM, rc = 0;
 	free(data);
 	if (rc) {
 		importer_dispose(&im);

@@ -108,12 +108,8 @@ static int count_lines(const char *d, size_t n)
 /* Moves a piece's models and strings into cat. */
 static int adopt_piece(lin_catalog *cat, piece *p)
 {
-	lin_arena *a = realloc(cat->adopted, (cat->nadopted + 1) * sizeof(*a));
-	if (!a)
+	if (lin_i_catalog_adopt_arena(cat, p->cat) != 0)
 		return LIN_ENOMEM;
-	cat->adopted = a;
-	cat->adopted[cat->nadopted++] = p->cat->arena;
-	p->cat->arena.head = NULL;
 	for (size_t i = 0; i < p->cat->n; i++)
 		if (lin_i_catalog_append(cat, &p->cat->models[i]) != 0)
 			return LIN_ENOMEM;

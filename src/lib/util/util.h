@@ -180,6 +180,12 @@ int lin_i_grow(void *arrp, size_t *cap, size_t need, size_t elem);
 #define LIN_THREADS_MAX 16
 void lin_i_run_parallel(void *(*fn)(void *), void *items, size_t size, size_t k);
 
+/* qsort, the two halves of a big array sorted on two threads and merged:
+ * the same result for a comparison that is a total order (ties broken by
+ * position, as every caller's are). Falls back to qsort when small or
+ * when the merge buffer cannot be had. */
+void lin_i_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* ---- arena: many small strings freed at once (arena.c) -------------------- */
 
 typedef struct lin_arena_chunk lin_arena_chunk;
