@@ -317,6 +317,9 @@ typedef struct lin_parent {
 	lin_pos pos;
 	int allow_external; /* an unknown parent becomes an external model
 	                       instead of an error (model-card imports) */
+	int inferred;       /* the relation was guessed from a card's other
+	                       fields (tags, files, name), not stated: drawn
+	                       apart, so a reader weighs it less */
 } lin_parent;
 
 /* One model. Strings may be NULL when the catalog leaves them out. */

@@ -813,6 +813,47 @@ static void test_external(void **state)
 	lin_catalog_free(cat);
 }
 
+/* An edge whose relation was inferred is dotted and faint, says so in its
+ * tooltip and class, and gets a legend row; a declared one is untouched. */
+static void test_inferred_edge(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_text(
+		"- {id: base, stage: pretrained, sources: [s]}\n"
+		"- {id: guess, stage: sft, sources: [s], parents: [{model: base, relation: finetune, "
+		"sources: [s], inferred: true}]}\n"
+		"- {id: said, stage: sft, sources: [s], parents: [{model: base, relation: finetune, "
+		"sources: [s]}]}\n");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT), head[64];
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "base"), node(cat, "guess"));
+	char *e = dot_attrs(dot, head);
+	assert_non_null(e);
+	assert_contains(e, "style=dotted");
+	assert_contains(e, "color=\"#2f3e4699\"");
+	assert_contains(e, "class=\"edge rel-finetune inferred\"");
+	assert_contains(e, "label=\"finetune (inferred)\"");
+	assert_contains(e, "inferred from the card, not stated");
+	free(e);
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "base"), node(cat, "said"));
+	e = dot_attrs(dot, head);
+	assert_non_null(e);
+	assert_lacks(e, "inferred");
+	assert_lacks(e, "dotted");
+	free(e);
+	char *legend = dot_attrs(dot, "legend");
+	assert_contains(legend, "relation inferred, not stated");
+	free(legend);
+	free(dot);
+	lin_catalog_free(cat);
+	/* without an inferred edge, no such legend row */
+	cat = th_load_fixture("render_small.yaml");
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "inferred");
+	free(dot);
+	lin_catalog_free(cat);
+}
+
 /* ---- docs ------------------------------------------------------------------ */
 
 static char *slurp(const char *dir, const char *name)
@@ -1048,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(test_max_edges),
 		cmocka_unit_test(test_reduce_and_stagger),
 		cmocka_unit_test(test_external),
+		cmocka_unit_test(test_inferred_edge),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
 		cmocka_unit_test(test_docs_colliding_slugs),

@@ -17,7 +17,7 @@ lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t 
 const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer_t e)
 {
 	static const lin_parent none = {"?", -1, LIN_REL_FINETUNE, NULL, NULL, {NULL, 0},
-	                                 {NULL, 0, 0}, 0};
+	                                 {NULL, 0, 0}, 0, 0};
 	const lin_model *m = lin_catalog_model(cat, VECTOR(cat->edge_model)[e]);
 	igraph_integer_t k = VECTOR(cat->edge_index)[e];
 	/* a cache image is checked lazily: a record that does not match the

@@ -138,6 +138,7 @@ typedef struct lin_gv {
 	lin_relmask rels;  /* relations present */
 	int closed;        /* some drawn model has closed weights */
 	int external;      /* some drawn model is known only by name */
+	int inferred;      /* some drawn edge's relation is a guess (lin_parent) */
 	lin_buf tmp;       /* scratch for attribute values */
 } lin_gv;
 
