@@ -854,6 +854,54 @@ static void test_inferred_edge(void **state)
 	lin_catalog_free(cat);
 }
 
+/* A merge drawn without some of its parents says how many, in Graphviz and
+ * Mermaid; drawn with all of them, or a model that is no merge, says
+ * nothing. */
+static void test_merge_parents_hidden(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_text(
+		"- {id: a, stage: pretrained, sources: [s]}\n"
+		"- {id: b, stage: pretrained, sources: [s]}\n"
+		"- {id: c, stage: pretrained, sources: [s]}\n"
+		"- {id: m, stage: merged, sources: [s], parents: [{model: a, relation: merge, "
+		"sources: [s]}, {model: b, relation: merge, sources: [s]}, {model: c, relation: "
+		"merge, sources: [s]}]}\n"
+		"- {id: t, stage: sft, sources: [s], parents: [{model: a, relation: finetune, "
+		"sources: [s]}]}\n");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	igraph_vector_int_t sel;
+	assert_int_equal(igraph_vector_int_init(&sel, 0), 0);
+	igraph_vector_int_push_back(&sel, th_find(cat, "a"));
+	igraph_vector_int_push_back(&sel, th_find(cat, "m"));
+	o.select = &sel;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	char *n = dot_attrs(dot, node(cat, "m"));
+	assert_contains(n, "label=\"m\\n+2 parents not shown\"");
+	free(n);
+	free(dot);
+	char *mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_contains(mmd, "  m[\"m<br/>+2 parents not shown\"]:::st_merged\n");
+	free(mmd);
+	/* one left out: singular; every parent drawn: nothing */
+	igraph_vector_int_push_back(&sel, th_find(cat, "b"));
+	mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_contains(mmd, "  m[\"m<br/>+1 parent not shown\"]");
+	free(mmd);
+	igraph_vector_int_push_back(&sel, th_find(cat, "c"));
+	mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_lacks(mmd, "not shown");
+	free(mmd);
+	/* a fine-tune without its base is no merge */
+	igraph_vector_int_clear(&sel);
+	igraph_vector_int_push_back(&sel, th_find(cat, "t"));
+	mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_lacks(mmd, "not shown");
+	free(mmd);
+	igraph_vector_int_destroy(&sel);
+	lin_catalog_free(cat);
+}
+
 /* ---- docs ------------------------------------------------------------------ */
 
 static char *slurp(const char *dir, const char *name)
@@ -1090,6 +1138,7 @@ int main(void)
 		cmocka_unit_test(test_reduce_and_stagger),
 		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_inferred_edge),
+		cmocka_unit_test(test_merge_parents_hidden),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
 		cmocka_unit_test(test_docs_colliding_slugs),

@@ -66,6 +66,13 @@ void lin_i_plan_note(lin_buf *b, const lin_plan *p);
  * edges" or "500 edges". */
 void lin_i_plan_budget(lin_buf *b, const lin_plan *p);
 
+/* How many parents of drawn model v, joined to it by a merge, the plan
+ * leaves out (0 for a model that is no merge): its box says "+2 parents
+ * not shown", so a merge of four drawn with two does not read as a merge
+ * of two. Linear in v's parents. */
+igraph_integer_t lin_i_plan_merge_hidden(const lin_catalog *cat, const lin_plan *p,
+                                         igraph_integer_t v);
+
 /* Appends n with thousands separators ("48,211"). */
 void lin_i_put_count(lin_buf *b, igraph_integer_t n);
 

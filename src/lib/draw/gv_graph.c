@@ -286,7 +286,8 @@ static int dom_id_taken(const lin_gv *d, const lin_model *m, igraph_integer_t v)
 
 /* Box label: the name, then "params · year" (or "external") below; on a
  * time axis the full release date instead of the year. */
-static void put_label(lin_buf *b, const lin_model *m, int by_year)
+/* hidden: the merge's parents left out of the drawing (a line of its own). */
+static void put_label(lin_buf *b, const lin_model *m, int by_year, igraph_integer_t hidden)
 {
 	lin_buf line = LIN_BUF_INIT;
 	lin_i_gv_put_text(b, m->name ? m->name : m->id, NAME_MAX_CHARS);
@@ -306,6 +307,11 @@ static void put_label(lin_buf *b, const lin_model *m, int by_year)
 	if (line.len) {
 		lin_buf_puts(b, "\\n");
 		lin_i_gv_put_text(b, line.data, NAME_MAX_CHARS);
+	}
+	if (hidden > 0) {
+		lin_buf_puts(b, "\\n+");
+		lin_i_put_count(b, hidden);
+		lin_buf_printf(b, " parent%s not shown", hidden == 1 ? "" : "s");
 	}
 	if (line.oom)
 		b->oom = 1;
@@ -426,7 +432,7 @@ int lin_i_gv_add_nodes(lin_gv *d, lin_error *err)
 		if (!n)
 			return lin_i_gv_fail(err, "cannot create a node");
 		d->nodes[v] = n;
-		put_label(&d->tmp, m, d->o->by_year);
+		put_label(&d->tmp, m, d->o->by_year, lin_i_plan_merge_hidden(d->cat, d->p, v));
 		if ((rc = lin_i_gv_set_tmp(d, n, "label")))
 			break;
 		put_tooltip(&d->tmp, m);

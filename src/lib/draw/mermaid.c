@@ -303,10 +303,16 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 		                                                             : LIN_STAGE_UNKNOWN;
 		lin_buf_printf(out, "  %s[\"", x.s[i]);
 		put_label_text(out, m->name ? m->name : m->id, LABEL_MAX_CHARS);
+		igraph_integer_t hidden = lin_i_plan_merge_hidden(cat, p, VECTOR(*verts)[i]);
 		if (m->external)
 			lin_buf_puts(out, "<br/>external");
 		else if (m->year > 0)
 			lin_buf_printf(out, "<br/>%d", m->year);
+		if (hidden > 0) {
+			lin_buf_puts(out, "<br/>+");
+			lin_i_put_count(out, hidden);
+			lin_buf_printf(out, " parent%s not shown", hidden == 1 ? "" : "s");
+		}
 		lin_buf_puts(out, "\"]:::");
 		if (m->external) {
 			lin_buf_puts(out, "external\n");
