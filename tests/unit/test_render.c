@@ -954,7 +954,7 @@ static void test_docs(void **state)
 	snprintf(out, sizeof(out), "%s/out/site", tmpl); /* parents made too */
 	snprintf(graph, sizeof(graph), "%s/graph", tmpl);
 
-	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, NULL, &err), 0);
 	/* evolution, 2 families, catalog, README, index.html */
 	assert_int_equal(count_files(out), 6);
 	assert_int_equal(count_files(graph), 6); /* 4 DOT, 2 Mermaid */
@@ -1008,7 +1008,7 @@ static void test_docs(void **state)
 
 	/* a second run gives the same bytes */
 	char *first = slurp(graph, "catalog.dot");
-	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, NULL, &err), 0);
 	char *second = slurp(graph, "catalog.dot");
 	assert_string_equal(first, second);
 	free(first);
@@ -1039,7 +1039,7 @@ static void test_docs(void **state)
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.mmd", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
-	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, NULL, &err), 0);
 	assert_int_equal(count_files(out), 8); /* 6 generated + notes.txt + family-notes.svg */
 	assert_int_equal(count_files(graph), 6);
 	assert_int_equal(access(stale, F_OK), -1);
@@ -1067,7 +1067,7 @@ static void test_docs_colliding_slugs(void **state)
 	static const char *const stems[] = {"family-a-b", "family-a-b-0", "family-a-b-3",
 	                                    "family-a-b_0", "family-a-b_3"};
 	assert_non_null(mkdtemp(tmpl));
-	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, NULL, &err), 0);
 	assert_int_equal(count_files(tmpl), 4 + 5 * 3 + 2); /* page, README, 2 + 5 SVG, DOT, 5 Mermaid */
 	char *md = slurp(tmpl, "README.md"), *page = slurp(tmpl, "index.html");
 	for (size_t i = 0; i < 5; i++) {
@@ -1101,7 +1101,7 @@ static void test_docs_escape(void **state)
 	char tmpl[] = "/tmp/lineage-docs-XXXXXX";
 	lin_error err;
 	assert_non_null(mkdtemp(tmpl));
-	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, NULL, &err), 0);
 	char *md = slurp(tmpl, "README.md");
 	assert_contains(md, "## \\<script\\>alert\\(1\\)\\</script\\>\n");
 	assert_contains(md, "](family-evil.svg)");
