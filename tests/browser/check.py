@@ -187,6 +187,12 @@ try:
         driver.execute_script("arguments[0].click()", links[0])
     ok(bool(links) and driver.execute_script("return location.hash").startswith("#card-"),
        "result links to a card")
+    # ... shown below the sticky header, not under it
+    card = driver.execute_script("""
+        const c = document.querySelector(location.hash), r = c.getBoundingClientRect();
+        return {top: r.top, head: document.querySelector('header').getBoundingClientRect().bottom,
+                vh: innerHeight};""") if links else {"top": -1, "head": 0, "vh": 0}
+    ok(card["head"] - 1 <= card["top"] < card["vh"], f"the card is not in view below the header: {card}")
 
     # no request left the disk; no console error or warning
     remote = driver.execute_script("""

@@ -174,18 +174,23 @@ static const char page_js[] =
 	"head=document.querySelector('header'),top=(head?head.getBoundingClientRect().bottom:0)+pad;"
 	"if(r.bottom>innerHeight-pad)scrollBy(0,Math.min(r.bottom-innerHeight+pad,r.top-top));else if(r.top<top)scrollBy(0,r.top-top);}"
 	"function later(){clearTimeout(pause);pause=setTimeout(into,400);}"
+	/* the header's height (it grows with a search's matches) as the page's
+	 * scroll padding, so a link to #evolution or #card-3 lands below the
+	 * sticky header, not under it */
+	"function pad(){var head=document.querySelector('header');"
+	"if(head)document.documentElement.style.scrollPaddingTop=head.offsetHeight+'px';}"
 	/* the evolution tree fitted into the window below where it starts */
-	"function fit(){var box=document.querySelector('#evolution .scroll');if(!box)return;"
+	"function fit(){pad();var box=document.querySelector('#evolution .scroll');if(!box)return;"
 	"var top=box.getBoundingClientRect().top+window.pageYOffset;"
 	"box.style.setProperty('--fit-h',Math.max(200,Math.floor(innerHeight-top-12))+'px');}"
 	"function show(v){var r=document.getElementById('result');r.textContent='';r.hidden=false;"
 	"var h=el('h2');h.appendChild(link(v));r.appendChild(h);var up=reach(v,true),down=reach(v,false);"
 	"var cols=el('div',null,'cols');cols.appendChild(list('Ancestors',up,'ancestors'));cols.appendChild(list('Descendants',down,'descendants'));"
 	"r.appendChild(cols);var ids=[v];for(var k=0;k<up.length;k++)ids.push(up[k].v);for(k=0;k<down.length;k++)ids.push(down[k].v);mark(ids);}"
-	"function search(q){var hits=find(q),box=document.getElementById('matches');box.textContent='';"
+	"function search(q){var hits=find(q),box=document.getElementById('matches');box.textContent='';pad();"
 	"if(!hits.length){var r=document.getElementById('result');r.hidden=!q;r.textContent=q?'No model matches.':'';mark([]);return;}"
 	"for(var k=0;k<hits.length&&k<12;k++){(function(v){var b=el('button',M[v].name);b.type='button';"
-	"b.addEventListener('click',function(){show(v);into();});box.appendChild(b);})(hits[k]);}show(hits[0]);}"
+	"b.addEventListener('click',function(){show(v);into();});box.appendChild(b);})(hits[k]);}pad();show(hits[0]);}"
 	"var q=document.getElementById('q');q.addEventListener('input',function(){search(q.value);later();});"
 	"q.addEventListener('keydown',function(e){if(e.key==='Enter')into();});"
 	"var secs=document.querySelectorAll('section.fig');for(var z=0;z<secs.length;z++){(function(sec){"
