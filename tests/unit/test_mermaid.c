@@ -206,7 +206,18 @@ static void test_legend(void **state)
 	assert_lacks(t, "legend_open"); /* no model is recorded as open */
 	assert_lacks(t, "legend_external");
 	assert_int_equal(count(t, "\n  end\n"), 1);
+	/* the legend in the chart's direction, after the last rank (an
+	 * invisible link from the deepest box, after every counted link) */
+	assert_contains(t, "  subgraph legend [legend]\n    direction LR\n");
+	assert_contains(t, "  end\n  m_legend_rel_finetune ~~~ legend\n");
+	assert_int_equal(count(t, "~~~"), 1);
 	free(t);
+	o.left_to_right = 0;
+	t = mermaid(cat, &o);
+	assert_contains(t, "flowchart TD\n");
+	assert_contains(t, "  subgraph legend [legend]\n    direction TB\n");
+	free(t);
+	o.left_to_right = 1;
 	lin_catalog_free(cat);
 	/* nothing inferred, nothing closed: no such entries */
 	cat = th_load_text("- {id: a, stage: pretrained, weights: open, sources: [s]}\n"

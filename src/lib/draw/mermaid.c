@@ -219,10 +219,14 @@ static void legend_entry(lin_buf *out, const char *id, const char *sample, const
 /* The legend: Mermaid has none of its own, so a subgraph of unlinked boxes
  * (ids "legend_*", which put_raw_id keeps from every model) saying what
  * the fills, borders and lines mean, only for those drawn. */
-static void put_legend(lin_buf *out, const used *u)
+static void put_legend(lin_buf *out, const used *u, int lr)
 {
 	char id[64];
-	lin_buf_puts(out, "  subgraph legend [legend]\n    direction TB\n");
+	/* the chart's own direction, said again (a subgraph does not inherit
+	 * it): unlinked boxes share one rank, so they stack in a column at the
+	 * right of an LR chart and make a row under a TD one; an LR chart's
+	 * legend laid out TB was a row wider than the whole diagram */
+	lin_buf_printf(out, "  subgraph legend [legend]\n    direction %s\n", lr ? "LR" : "TB");
 	for (int s = 0; s < LIN_STAGE_COUNT; s++)
 		if (u->stages & (1u << s)) {
 			lin_buf cls = LIN_BUF_INIT;
@@ -260,6 +264,57 @@ static void put_legend(lin_buf *out, const used *u)
 		             "inferred, not stated (dotted, faint)",
 		             "fill:none,stroke:none,color:#868e96");
 	lin_buf_puts(out, "  end\n");
+}
+
+/* The box farthest down the derivations (longest path; the first drawn
+ * on a tie): its index among the drawn models, or -1 - i for summary i. */
+static igraph_integer_t deepest(const lin_catalog *cat, const lin_plan *p,
+                                const igraph_integer_t *loc, int *depth)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	igraph_integer_t nv = igraph_vector_int_size(&p->verts), ne = igraph_vector_int_size(&p->edges);
+	igraph_integer_t best = 0;
+	int changed = 1;
+	memset(depth, 0, (size_t)nv * sizeof(*depth));
+	/* a DAG: each pass settles at least one more level */
+	for (igraph_integer_t pass = 0; changed && pass <= nv; pass++) {
+		changed = 0;
+		for (igraph_integer_t k = 0; k < ne; k++) {
+			igraph_integer_t e = VECTOR(p->edges)[k];
+			igraph_integer_t a = loc[IGRAPH_FROM(g, e)], b = loc[IGRAPH_TO(g, e)];
+			if (depth[b] < depth[a] + 1)
+				depth[b] = depth[a] + 1, changed = 1;
+		}
+	}
+	for (igraph_integer_t i = 1; i < nv; i++)
+		if (depth[i] > depth[best])
+			best = i;
+	for (size_t i = 0; i < p->nmores; i++) {
+		const lin_more *m = &p->mores[i];
+		if (m->anchor >= 0 && !m->up && (nv == 0 || depth[loc[m->anchor]] + 1 > depth[best]))
+			return -1 - (igraph_integer_t)i;
+	}
+	return best;
+}
+
+/* An invisible link from the deepest box to the legend: unlinked, the
+ * legend shares the first rank with the roots and their edges cross it;
+ * linked, it goes after the last rank, clear of every edge. It comes after
+ * every counted link, so the linkStyle numbers stay right. */
+static int put_legend_link(lin_buf *out, const lin_catalog *cat, const lin_plan *p,
+                           const ids *x, const igraph_integer_t *loc)
+{
+	igraph_integer_t nv = igraph_vector_int_size(&p->verts);
+	int *depth = malloc(((size_t)nv + 1) * sizeof(*depth));
+	if (!depth)
+		return LIN_ENOMEM;
+	igraph_integer_t at = deepest(cat, p, loc, depth);
+	if (at >= 0 && nv > 0)
+		lin_buf_printf(out, "  %s ~~~ legend\n", x->s[at]);
+	else if (at < 0)
+		lin_buf_printf(out, "  more_%" IGRAPH_PRId " ~~~ legend\n", -1 - at);
+	free(depth);
+	return 0;
 }
 
 int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
@@ -375,8 +430,13 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 				               inf ? "," INFERRED_STROKE : "");
 		}
 
-	if (nv || p->nmores)
-		put_legend(out, &u);
+	if (nv || p->nmores) {
+		put_legend(out, &u, o->left_to_right);
+		if (put_legend_link(out, cat, p, &x, loc)) {
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			goto done;
+		}
+	}
 
 	/* classes: only those used */
 	for (int s = 0; s < LIN_STAGE_COUNT; s++) {
