@@ -114,7 +114,9 @@ static const char page_css[] =
 	 * script; 80vh without it) */
 	"#evolution .scroll.fit svg{height:var(--fit-h,80vh)}"
 	"section.fig button.zoom{float:right;font:inherit;font-size:13px;padding:2px 10px;border:1px solid var(--line);border-radius:6px;background:var(--bg);cursor:pointer}"
-	"svg g.node.hit>path,svg g.node.hit>polygon,svg g.node.hit a>path,svg g.node.hit a>polygon{stroke:#e4572e;stroke-width:4px}"
+		/* a hit's border as wide on screen in the fitted tree (a quarter of
+	 * its size) as at 100% */
+	"svg g.node.hit>path,svg g.node.hit>polygon,svg g.node.hit a>path,svg g.node.hit a>polygon{stroke:#e4572e;stroke-width:4px;vector-effect:non-scaling-stroke}"
 	"#cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}"
 	".card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fff}"
 	".card:target{outline:3px solid #e4572e}"

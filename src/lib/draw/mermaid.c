@@ -236,6 +236,7 @@ static void put_legend(lin_buf *out, const used *u, int lr)
 			lin_buf_printf(out, "    class %s %s\n", id, cls.data ? cls.data : "st");
 			lin_buf_dispose(&cls);
 		}
+	/* open only beside closed: alone, a solid border is just a border */
 	if (u->open && u->closed)
 		legend_entry(out, "legend_open", NULL, "open weights: solid border",
 		             "fill:#ffffff,stroke:#4a5568");
