@@ -902,6 +902,23 @@ static void test_merge_parents_hidden(void **state)
 	lin_catalog_free(cat);
 }
 
+/* Graphviz's node names in its messages become model ids; other words,
+ * paths and numbers stay. */
+static void test_notes_name_models(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
+	lin_buf b = LIN_BUF_INIT;
+	char want[256];
+	const char *a = lin_catalog_model(cat, 0)->id, *c = lin_catalog_model(cat, 1)->id;
+	lin_i_gv_put_notes(&b, cat, "lost n0 n1 edge; node n1, port x; n999 n1x /etc/n1/f.conf an0 (n0)");
+	snprintf(want, sizeof(want), "lost %s %s edge; node %s, port x; n999 n1x /etc/n1/f.conf an0 (%s)",
+	         a, c, c, a);
+	assert_string_equal(b.data, want);
+	lin_buf_dispose(&b);
+	lin_catalog_free(cat);
+}
+
 /* ---- docs ------------------------------------------------------------------ */
 
 static char *slurp(const char *dir, const char *name)
@@ -1139,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_external),
 		cmocka_unit_test(test_inferred_edge),
 		cmocka_unit_test(test_merge_parents_hidden),
+		cmocka_unit_test(test_notes_name_models),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
 		cmocka_unit_test(test_docs_colliding_slugs),

@@ -168,6 +168,12 @@ int lin_i_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error
  * between them, without "Warning: "; "" when none. */
 const char *lin_i_gv_notes(void);
 
+/* Appends Graphviz's notes with each node name "n<vertex>" that is a word
+ * of its own ("lost n12 n40 edge", "node n5, port x"; not part of a path
+ * like "/etc/n1/fonts.conf") replaced by that model's id, so a warning
+ * says which models it concerns; other text as it is. */
+void lin_i_gv_put_notes(lin_buf *b, const lin_catalog *cat, const char *notes);
+
 /* Reports a Graphviz failure with whatever Graphviz said (LIN_ERENDER). */
 int lin_i_gv_fail(lin_error *err, const char *what);
 

@@ -52,18 +52,17 @@ static void pdf_fix_date(lin_buf *out)
 		*at = "19700101000000"[k < 14 ? k : 13];
 }
 
-/* Graphviz's messages name nodes by our node names, "n<vertex>" ("lost
- * n12 n40 edge"): appends notes with each such name replaced by the
- * model's id, so the warning says which models it concerns. */
-static void put_notes(lin_buf *b, const lin_catalog *cat, const char *notes)
+/* Graphviz's messages name nodes by our node names, "n<vertex>": the
+ * warning names the models instead (draw.h). */
+void lin_i_gv_put_notes(lin_buf *b, const lin_catalog *cat, const char *notes)
 {
 	igraph_integer_t n = lin_catalog_count(cat);
 	for (const char *s = notes; *s;) {
 		char *end = NULL;
-		if (*s == 'n' && (s == notes || !isalnum((unsigned char)s[-1])) &&
+		if (*s == 'n' && (s == notes || strchr(" '\"(", s[-1])) &&
 		    isdigit((unsigned char)s[1])) {
 			long long v = strtoll(s + 1, &end, 10);
-			if (!isalnum((unsigned char)*end) && *end != '_' && v >= 0 && v < n) {
+			if (strchr(" ,:;'\")", *end) && v >= 0 && v < n) {
 				lin_buf_puts(b, lin_catalog_model(cat, (igraph_integer_t)v)->id);
 				s = end;
 				continue;
@@ -85,7 +84,7 @@ static int report_notes(lin_gv *d, lin_error *err)
 	if (!notes[0] || !d->o->diags)
 		return 0;
 	lin_i_draw_title(&title, d->cat, d->o, d->p);
-	put_notes(&said, d->cat, notes);
+	lin_i_gv_put_notes(&said, d->cat, notes);
 	if (title.oom || said.oom) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
