@@ -317,6 +317,9 @@ typedef struct lin_parent {
 	lin_pos pos;
 	int allow_external; /* an unknown parent becomes an external model
 	                       instead of an error (model-card imports) */
+	int inferred;       /* the relation was guessed from a card's other
+	                       fields (tags, files, name), not stated: drawn
+	                       apart, so a reader weighs it less */
 } lin_parent;
 
 /* One model. Strings may be NULL when the catalog leaves them out. */
@@ -1155,9 +1158,13 @@ LIN_EXTERN void lin_render_shutdown(void);
  * never written through; a directory there is an error). Each folder gets
  * a manifest, .lineage-manifest, of the files written there; a family-*
  * diagram is removed only when the previous manifest lists it and this
- * run did not write it. Stale temporary files of killed runs are swept. */
+ * run did not write it. Stale temporary files of killed runs are swept.
+ * Whatever Graphviz says while drawing goes to diags as warnings, each
+ * naming the diagram's file (out_dir/family-llama.svg) and its caption
+ * (which names the family's model); diags NULL: dropped. Nothing is ever
+ * printed. */
 LIN_EXTERN int lin_docs_write(const lin_catalog *cat, const char *out_dir,
-                              const char *graph_dir, lin_error *err);
+                              const char *graph_dir, lin_diags *diags, lin_error *err);
 
 /* ---- files -------------------------------------------------------------- */
 

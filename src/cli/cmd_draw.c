@@ -402,14 +402,20 @@ static int run_docs(const cli_cmd *cmd, const cli_args *a)
 {
 	lin_catalog *cat = NULL;
 	lin_error err;
+	lin_diags said;
 	const char *out = cli_get(cmd, a, "out"), *graph = cli_get(cmd, a, "graph");
 	int rc = cli_load(a, &cat, NULL, 0);
 	if (rc)
 		return rc;
-	if (lin_docs_write(cat, out ? out : "out", graph ? graph : "graph", &err) != 0) {
+	lin_diags_init(&said);
+	/* Graphviz's messages, as "out/family-x.svg: warning: Graphviz, ..." */
+	rc = lin_docs_write(cat, out ? out : "out", graph ? graph : "graph", &said, &err);
+	cli_print_diags(&said, 1);
+	if (rc) {
 		cli_error(&err);
 		rc = CLI_USAGE;
 	}
+	lin_diags_dispose(&said);
 	lin_catalog_free(cat);
 	return rc;
 }

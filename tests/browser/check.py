@@ -5,7 +5,11 @@ checks what a reader would see:
   - no console error or warning, no uncaught exception, no request outside file://
   - every figure has a non-empty inline SVG with model boxes
   - in the evolution tree no two boxes overlap (bounding boxes at 100%)
-  - typing a model into the search box lists exactly its ancestors
+  - the evolution tree opens fitted: its whole box within the window, the
+    page no wider than the window
+  - typing a model into the search box lists exactly its ancestors, and
+    scrolls the window (tree fitted), or the tree's box and the window (at
+    100%), to the model's own box, the first hit, in view below the header
   - screenshots of the page, the evolution tree and one family
 usage: check.py PAGE.html SHOT_DIR MODEL EXPECTED_ANCESTOR_IDS(comma) FIGURES
 Exit 0 when every check passed, 1 otherwise."""
@@ -30,6 +34,40 @@ def ok(cond, what):
     else:
         failed += 1
         print(f"browser: FAIL: {what}")
+
+
+# r within the window, below the sticky header when below > 0
+VIEW_JS = """
+    function inView(r, below) {
+      return r.left >= -1 && r.top >= below - 1 && r.bottom <= innerHeight + 1
+          && r.right <= document.documentElement.clientWidth + 1;
+    }"""
+
+# The evolution tree's box of the model the search shows (the result's
+# heading links to its card, '#card-<index>'), and where it is once the
+# page's pause after typing has passed: {id, inView (below the header), inBox}.
+FIRST_JS = VIEW_JS + """
+    const data = JSON.parse(document.getElementById('lineage-data').textContent);
+    const a = document.querySelector('#result h2 a');
+    if (!a) return {id: null};
+    const m = data.models[+a.getAttribute('href').slice(6)];
+    const n = document.getElementById(data.figures[0] + m.dom);
+    if (!n) return {id: null};
+    const r = n.getBoundingClientRect(), b = n.closest('.scroll').getBoundingClientRect();
+    const head = document.querySelector('header').getBoundingClientRect().bottom;
+    return {id: n.id, r: [r.left, r.top, r.right, r.bottom], scrollY: scrollY,
+            vh: innerHeight, head: head,
+            inView: n.classList.contains('hit') && inView(r, head),
+            inBox: r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom};"""
+
+
+def search_first(text):
+    """Types text (None: it is typed already), waits past the page's pause
+    after typing, and says where the first hit is."""
+    if text is not None:
+        driver.find_element(By.ID, "q").send_keys(text)
+    time.sleep(0.8)
+    return driver.execute_script(FIRST_JS)
 
 
 opts = webdriver.ChromeOptions()
@@ -67,7 +105,25 @@ try:
                 bw: box.clientWidth, bh: box.clientHeight, sw: box.scrollWidth, sh: box.scrollHeight};""")
     ok(fit["fit"] and fit["sw"] <= fit["bw"] + 1 and fit["sh"] <= fit["bh"] + 1,
        f"evolution tree not fitted at first: {fit}")
+    # ... and the whole tree is on the first screen: its bounding box within
+    # the window (the page itself no wider than the window)
+    win = driver.execute_script(VIEW_JS + """
+        const r = document.querySelector('#evolution svg').getBoundingClientRect();
+        return {r: [r.left, r.top, r.right, r.bottom], inside: inView(r, 0),
+                vw: document.documentElement.clientWidth, vh: innerHeight,
+                pw: document.documentElement.scrollWidth};""")
+    ok(win["inside"], f"evolution tree not within the window at load: {win}")
+    ok(win["pw"] <= win["vw"], f"page wider than the window: {win}")
     driver.save_screenshot(f"{shots}/fitted.png")
+
+    # search with the tree fitted: the window scrolls to the model's box
+    first = search_first(model)
+    ok(first["id"] and first["inView"],
+       f"fitted: search did not scroll the window to the first hit: {first}")
+    driver.save_screenshot(f"{shots}/search-fitted.png")
+    driver.execute_script("""const q = document.getElementById('q');
+        q.value = ''; q.dispatchEvent(new Event('input')); scrollTo(0, 0);""")
+
     # then at 100%, as the zoom button gives it
     driver.find_element(By.CSS_SELECTOR, "#evolution button.zoom").click()
 
@@ -120,6 +176,9 @@ try:
           return r.left >= b.left && r.right <= b.right && r.top >= b.top && r.bottom <= b.bottom;
         });""")
     ok(seen, "search did not scroll the evolution tree to a highlighted box")
+    first = search_first(None)
+    ok(first["id"] and first["inBox"] and first["inView"],
+       f"100%: search did not scroll the tree's box and the window to the first hit: {first}")
     driver.save_screenshot(f"{shots}/search.png")
 
     # a card link from the results works (same page, no navigation away)
@@ -128,6 +187,12 @@ try:
         driver.execute_script("arguments[0].click()", links[0])
     ok(bool(links) and driver.execute_script("return location.hash").startswith("#card-"),
        "result links to a card")
+    # ... shown below the sticky header, not under it
+    card = driver.execute_script("""
+        const c = document.querySelector(location.hash), r = c.getBoundingClientRect();
+        return {top: r.top, head: document.querySelector('header').getBoundingClientRect().bottom,
+                vh: innerHeight};""") if links else {"top": -1, "head": 0, "vh": 0}
+    ok(card["head"] - 1 <= card["top"] < card["vh"], f"the card is not in view below the header: {card}")
 
     # no request left the disk; no console error or warning
     remote = driver.execute_script("""

@@ -49,7 +49,7 @@ static const char *const CATALOG =
 	"  sources: [s, \"https://example.org/x\"]\n"
 	"  parents:\n"
 	"    - {model: base, relation: finetune, variant: 7B, note: n, sources: [s]}\n"
-	"- {id: q, stage: quantized, sources: [s], parents: [{model: Base Chat, relation: quantized, sources: [s]}]}\n"
+	"- {id: q, stage: quantized, sources: [s], parents: [{model: Base Chat, relation: quantized, sources: [s], inferred: true}]}\n"
 	"- {id: m, stage: merged, sources: [s], parents: [{model: chat, relation: merge, sources: [s]}, {model: base, relation: merge, sources: [s]}]}\n";
 
 static void write_text(const char *path, const char *text)
@@ -107,9 +107,10 @@ static void dump(lin_buf *b, const lin_catalog *cat)
 		lin_buf_printf(b, "\n%s:%d:%d ext=%d\n", m->pos.file, m->pos.line, m->pos.col,
 		               m->external);
 		for (size_t j = 0; j < m->nparents; j++)
-			lin_buf_printf(b, " parent %s %s:%d:%d\n", m->parents[j].ref,
+			lin_buf_printf(b, " parent %s %s:%d:%d ext=%d inferred=%d\n", m->parents[j].ref,
 			               m->parents[j].pos.file, m->parents[j].pos.line,
-			               m->parents[j].pos.col);
+			               m->parents[j].pos.col, m->parents[j].allow_external,
+			               m->parents[j].inferred);
 		assert_int_equal(lin_query_reach(&h, cat, v, IGRAPH_OUT, &o, &e), 0);
 		lin_export_hits_json(b, cat, &h);
 		lin_hits_dispose(&h);
@@ -190,6 +191,7 @@ static void test_mini_fixture(void **state)
 {
 	test_cached_answers_match(state, FIXTURES "/mini");
 }
+
 
 /* Warnings of the load come back from the image on every open. */
 static void test_warnings_kept(void **state)

@@ -480,6 +480,8 @@ static const bad_case bad_cases[] = {
 	{"unknown-arch.yaml", 0, LIN_ESCHEMA, 3, 17,
 	 "unknown architecture 'seq2seq' (expected one of decoder-only, encoder-only, "
 	 "encoder-decoder, prefix-lm, moe, multimodal, non-language)", 0},
+	{"bad-inferred.yaml", 0, LIN_ESCHEMA, 11, 17,
+	 "'inferred' must be true or false, not 'maybe'", 0},
 	{"bad-date.yaml", 0, LIN_ESCHEMA, 2, 13,
 	 "bad date '2023-13' (expected YYYY, YYYY-MM or YYYY-MM-DD)", 0},
 	{"bad-params.yaml", 0, LIN_ESCHEMA, 2, 16,
@@ -654,7 +656,7 @@ static void path_errors(void **state)
 	assert_int_equal(lin_catalog_load_path(cat, FIXTURES "/nope", &d, NULL), LIN_EIO);
 	assert_int_equal(lin_catalog_load_path(cat, BAD "bad-date.yaml", &d, NULL), LIN_ESCHEMA);
 	assert_int_equal(lin_catalog_load_path(cat, FIXTURES "/bad", &d, NULL), LIN_ESCHEMA);
-	assert_int_equal(d.n, 3 + 1 + 22);
+	assert_int_equal(d.n, 3 + 1 + 23);
 	assert_string_equal(d.items[2].msg, "cannot open: No such file or directory");
 	assert_string_equal(d.items[3].msg, "bad date '2023-13' (expected YYYY, YYYY-MM or YYYY-MM-DD)");
 	lin_catalog_free(cat);

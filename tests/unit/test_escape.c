@@ -237,7 +237,7 @@ static void every_writer(void **state)
 		char out[64], graph[64], path[96];
 		snprintf(out, sizeof(out), "%s/out", dir);
 		snprintf(graph, sizeof(graph), "%s/graph", dir);
-		assert_int_equal(lin_docs_write(cat, out, graph, &e), 0);
+		assert_int_equal(lin_docs_write(cat, out, graph, NULL, &e), 0);
 		const char *files[] = {"README.md", "index.html"};
 		for (size_t f = 0; f < 2; f++) {
 			lin_buf d = LIN_BUF_INIT;

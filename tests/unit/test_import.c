@@ -332,6 +332,13 @@ static void relations_by_precedence(void **state)
 	assert_string_equal(buf, "x/one:quantized");
 	edges_of(buf, sizeof(buf), model(cat, "o/self"));
 	assert_string_equal(buf, "x/one:finetune");
+	/* inferred: only where neither base_model_relation nor a tag says */
+	const lin_model *mb = model(cat, "o/b"), *mc = model(cat, "o/c");
+	assert_true(model(cat, "o/a")->parents[0].inferred);  /* an unknown stated relation */
+	assert_false(mb->parents[0].inferred);                /* the tag's quantized */
+	assert_true(mb->parents[1].inferred);                 /* no tag relation: several bases */
+	assert_true(mc->parents[0].inferred);                 /* GPTQ */
+	assert_true(model(cat, "o/self")->parents[0].inferred);
 	assert_string_equal(d.items[0].msg, "unknown base_model_relation 'finetuned' (expected adapter, merge, quantized or finetune); inferring it");
 	assert_string_equal(d.items[1].msg, "base model 'X/One' is listed twice; the repeat is ignored");
 	assert_string_equal(d.items[2].msg, "'o/self' names itself as its base model; ignored");
@@ -542,6 +549,7 @@ static void round_trip(lin_catalog *cat)
 			assert_string_equal(r->parents[j].ref, m->parents[j].ref);
 			assert_string_equal(r->parents[j].note, m->parents[j].note);
 			assert_int_equal(r->parents[j].relation, m->parents[j].relation);
+			assert_int_equal(r->parents[j].inferred, m->parents[j].inferred);
 		}
 		if (m->license_note)
 			assert_string_equal(r->license_note, m->license_note);

@@ -69,7 +69,9 @@ static void test_ids_and_labels(void **state)
 	/* `end` would close the flowchart: it gets a prefix */
 	assert_contains(m, "\n  m_end[\"end<br/>2023\"]:::st_pretrained\n");
 	assert_lacks(m, "\n  end[");
-	assert_lacks(m, " end\n");
+	/* the one `end` closes the legend's subgraph */
+	assert_int_equal(count(m, " end\n"), 1);
+	assert_int_equal(count(m, "\n  end\n"), 1);
 	/* "/" is not an id character; "org/name" and "org_name" clash */
 	assert_contains(m, "\n  org_name[\"He said ");
 	assert_contains(m, "\n  org_name_2[\"Clash\"]:::st_adapter\n");
@@ -175,6 +177,61 @@ static void test_colliding_ids(void **state)
 	lin_catalog_free(cat);
 }
 
+/* The legend: only the stages, borders and relations drawn; an inferred
+ * edge is dotted and faint, with its own entry; no model id can be a
+ * legend's ("legend..." ids get the m_ prefix). */
+static void test_legend(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_text(
+		"- {id: legend, stage: pretrained, weights: closed, sources: [s]}\n"
+		"- {id: legend_rel_finetune, stage: sft, sources: [s], parents: [{model: legend, "
+		"relation: finetune, sources: [s], inferred: true}]}\n"
+		"- {id: q, stage: quantized, sources: [s], parents: [{model: legend, "
+		"relation: quantized, sources: [s]}]}\n");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char *t = mermaid(cat, &o);
+	assert_contains(t, "  m_legend[\"legend");
+	assert_contains(t, "  m_legend_rel_finetune[\"");
+	assert_contains(t, "m_legend -.->|inferred finetune| m_legend_rel_finetune\n");
+	assert_contains(t, "m_legend -.->|quantized| q\n");
+	assert_contains(t, "stroke:#2f3e46,stroke-dasharray:1 4,opacity:0.6\n");
+	assert_contains(t, "  subgraph legend [legend]\n");
+	assert_contains(t, "    class legend_st_quantized st_quantized\n");
+	assert_contains(t, "    legend_rel_quantized[\"");
+	assert_contains(t, "    legend_inferred[\"");
+	assert_contains(t, "    legend_closed[\"closed weights");
+	assert_lacks(t, "legend_st_rlhf");
+	assert_lacks(t, "legend_rel_merge");
+	assert_lacks(t, "legend_open"); /* no model is recorded as open */
+	assert_lacks(t, "legend_external");
+	assert_int_equal(count(t, "\n  end\n"), 1);
+	/* the legend in the chart's direction, after the last rank (an
+	 * invisible link from the deepest box, after every counted link) */
+	assert_contains(t, "  subgraph legend [legend]\n    direction LR\n");
+	assert_contains(t, "  end\n  m_legend_rel_finetune ~~~ legend\n");
+	assert_int_equal(count(t, "~~~"), 1);
+	free(t);
+	o.left_to_right = 0;
+	t = mermaid(cat, &o);
+	assert_contains(t, "flowchart TD\n");
+	assert_contains(t, "  subgraph legend [legend]\n    direction TB\n");
+	free(t);
+	o.left_to_right = 1;
+	lin_catalog_free(cat);
+	/* nothing inferred, nothing closed: no such entries */
+	cat = th_load_text("- {id: a, stage: pretrained, weights: open, sources: [s]}\n"
+	                   "- {id: b, stage: sft, sources: [s], parents: [{model: a, "
+	                   "relation: finetune, sources: [s]}]}\n");
+	t = mermaid(cat, &o);
+	assert_lacks(t, "inferred");
+	assert_lacks(t, "legend_closed");
+	assert_lacks(t, "legend_open");
+	assert_contains(t, "    legend_rel_finetune[\"");
+	free(t);
+	lin_catalog_free(cat);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -225,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_ids_and_labels),
 		cmocka_unit_test(test_hostile_title),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_legend),
 		cmocka_unit_test(test_colliding_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -813,6 +813,112 @@ static void test_external(void **state)
 	lin_catalog_free(cat);
 }
 
+/* An edge whose relation was inferred is dotted and faint, says so in its
+ * tooltip and class, and gets a legend row; a declared one is untouched. */
+static void test_inferred_edge(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_text(
+		"- {id: base, stage: pretrained, sources: [s]}\n"
+		"- {id: guess, stage: sft, sources: [s], parents: [{model: base, relation: finetune, "
+		"sources: [s], inferred: true}]}\n"
+		"- {id: said, stage: sft, sources: [s], parents: [{model: base, relation: finetune, "
+		"sources: [s]}]}\n");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT), head[64];
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "base"), node(cat, "guess"));
+	char *e = dot_attrs(dot, head);
+	assert_non_null(e);
+	assert_contains(e, "style=dotted");
+	assert_contains(e, "color=\"#2f3e4699\"");
+	assert_contains(e, "class=\"edge rel-finetune inferred\"");
+	assert_contains(e, "label=\"finetune (inferred)\"");
+	assert_contains(e, "inferred from the card, not stated");
+	free(e);
+	snprintf(head, sizeof(head), "%s -> %s", node(cat, "base"), node(cat, "said"));
+	e = dot_attrs(dot, head);
+	assert_non_null(e);
+	assert_lacks(e, "inferred");
+	assert_lacks(e, "dotted");
+	free(e);
+	char *legend = dot_attrs(dot, "legend");
+	assert_contains(legend, "relation inferred, not stated");
+	free(legend);
+	free(dot);
+	lin_catalog_free(cat);
+	/* without an inferred edge, no such legend row */
+	cat = th_load_fixture("render_small.yaml");
+	dot = render(cat, &o, LIN_FORMAT_DOT);
+	assert_lacks(dot, "inferred");
+	free(dot);
+	lin_catalog_free(cat);
+}
+
+/* A merge drawn without some of its parents says how many, in Graphviz and
+ * Mermaid; drawn with all of them, or a model that is no merge, says
+ * nothing. */
+static void test_merge_parents_hidden(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_text(
+		"- {id: a, stage: pretrained, sources: [s]}\n"
+		"- {id: b, stage: pretrained, sources: [s]}\n"
+		"- {id: c, stage: pretrained, sources: [s]}\n"
+		"- {id: m, stage: merged, sources: [s], parents: [{model: a, relation: merge, "
+		"sources: [s]}, {model: b, relation: merge, sources: [s]}, {model: c, relation: "
+		"merge, sources: [s]}]}\n"
+		"- {id: t, stage: sft, sources: [s], parents: [{model: a, relation: finetune, "
+		"sources: [s]}]}\n");
+	lin_draw_opts o = LIN_DRAW_OPTS_INIT;
+	igraph_vector_int_t sel;
+	assert_int_equal(igraph_vector_int_init(&sel, 0), 0);
+	igraph_vector_int_push_back(&sel, th_find(cat, "a"));
+	igraph_vector_int_push_back(&sel, th_find(cat, "m"));
+	o.select = &sel;
+	char *dot = render(cat, &o, LIN_FORMAT_DOT);
+	char *n = dot_attrs(dot, node(cat, "m"));
+	assert_contains(n, "label=\"m\\n+2 parents not shown\"");
+	free(n);
+	free(dot);
+	char *mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_contains(mmd, "  m[\"m<br/>+2 parents not shown\"]:::st_merged\n");
+	free(mmd);
+	/* one left out: singular; every parent drawn: nothing */
+	igraph_vector_int_push_back(&sel, th_find(cat, "b"));
+	mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_contains(mmd, "  m[\"m<br/>+1 parent not shown\"]");
+	free(mmd);
+	igraph_vector_int_push_back(&sel, th_find(cat, "c"));
+	mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_lacks(mmd, "not shown");
+	free(mmd);
+	/* a fine-tune without its base is no merge */
+	igraph_vector_int_clear(&sel);
+	igraph_vector_int_push_back(&sel, th_find(cat, "t"));
+	mmd = render(cat, &o, LIN_FORMAT_MERMAID);
+	assert_lacks(mmd, "not shown");
+	free(mmd);
+	igraph_vector_int_destroy(&sel);
+	lin_catalog_free(cat);
+}
+
+/* Graphviz's node names in its messages become model ids; other words,
+ * paths and numbers stay. */
+static void test_notes_name_models(void **state)
+{
+	(void)state;
+	lin_catalog *cat = th_load_fixture("render_small.yaml");
+	lin_buf b = LIN_BUF_INIT;
+	char want[256];
+	const char *a = lin_catalog_model(cat, 0)->id, *c = lin_catalog_model(cat, 1)->id;
+	lin_i_gv_put_notes(&b, cat, "lost n0 n1 edge; node n1, port x; n999 n1x /etc/n1/f.conf an0 (n0)");
+	snprintf(want, sizeof(want), "lost %s %s edge; node %s, port x; n999 n1x /etc/n1/f.conf an0 (%s)",
+	         a, c, c, a);
+	assert_string_equal(b.data, want);
+	lin_buf_dispose(&b);
+	lin_catalog_free(cat);
+}
+
 /* ---- docs ------------------------------------------------------------------ */
 
 static char *slurp(const char *dir, const char *name)
@@ -865,7 +971,7 @@ static void test_docs(void **state)
 	snprintf(out, sizeof(out), "%s/out/site", tmpl); /* parents made too */
 	snprintf(graph, sizeof(graph), "%s/graph", tmpl);
 
-	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, NULL, &err), 0);
 	/* evolution, 2 families, catalog, README, index.html */
 	assert_int_equal(count_files(out), 6);
 	assert_int_equal(count_files(graph), 6); /* 4 DOT, 2 Mermaid */
@@ -919,7 +1025,7 @@ static void test_docs(void **state)
 
 	/* a second run gives the same bytes */
 	char *first = slurp(graph, "catalog.dot");
-	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, NULL, &err), 0);
 	char *second = slurp(graph, "catalog.dot");
 	assert_string_equal(first, second);
 	free(first);
@@ -950,7 +1056,7 @@ static void test_docs(void **state)
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
 	snprintf(stale, sizeof(stale), "%s/family-gone.mmd", graph);
 	assert_int_equal(lin_write_atomic(stale, "x", 1, &err), 0);
-	assert_int_equal(lin_docs_write(cat, out, graph, &err), 0);
+	assert_int_equal(lin_docs_write(cat, out, graph, NULL, &err), 0);
 	assert_int_equal(count_files(out), 8); /* 6 generated + notes.txt + family-notes.svg */
 	assert_int_equal(count_files(graph), 6);
 	assert_int_equal(access(stale, F_OK), -1);
@@ -978,7 +1084,7 @@ static void test_docs_colliding_slugs(void **state)
 	static const char *const stems[] = {"family-a-b", "family-a-b-0", "family-a-b-3",
 	                                    "family-a-b_0", "family-a-b_3"};
 	assert_non_null(mkdtemp(tmpl));
-	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, NULL, &err), 0);
 	assert_int_equal(count_files(tmpl), 4 + 5 * 3 + 2); /* page, README, 2 + 5 SVG, DOT, 5 Mermaid */
 	char *md = slurp(tmpl, "README.md"), *page = slurp(tmpl, "index.html");
 	for (size_t i = 0; i < 5; i++) {
@@ -1012,7 +1118,7 @@ static void test_docs_escape(void **state)
 	char tmpl[] = "/tmp/lineage-docs-XXXXXX";
 	lin_error err;
 	assert_non_null(mkdtemp(tmpl));
-	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, &err), 0);
+	assert_int_equal(lin_docs_write(cat, tmpl, tmpl, NULL, &err), 0);
 	char *md = slurp(tmpl, "README.md");
 	assert_contains(md, "## \\<script\\>alert\\(1\\)\\</script\\>\n");
 	assert_contains(md, "](family-evil.svg)");
@@ -1048,6 +1154,9 @@ int main(void)
 		cmocka_unit_test(test_max_edges),
 		cmocka_unit_test(test_reduce_and_stagger),
 		cmocka_unit_test(test_external),
+		cmocka_unit_test(test_inferred_edge),
+		cmocka_unit_test(test_merge_parents_hidden),
+		cmocka_unit_test(test_notes_name_models),
 		cmocka_unit_test(test_docs),
 		cmocka_unit_test(test_docs_escape),
 		cmocka_unit_test(test_docs_colliding_slugs),

@@ -71,7 +71,8 @@ static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model 
 		p[j].note = (char *)lin_i_cache_pool_str(im, q->note);
 		build_list(cat, q->sources, &p[j].sources);
 		p[j].pos = (lin_pos){file_of(cat, q->file), q->line, q->col};
-		p[j].allow_external = q->allow_external != 0;
+		p[j].allow_external = (q->flags & IMG_PARENT_ALLOW_EXTERNAL) != 0;
+		p[j].inferred = (q->flags & IMG_PARENT_INFERRED) != 0;
 	}
 	m->parents = p;
 	m->nparents = (size_t)k;

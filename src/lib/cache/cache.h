@@ -44,7 +44,7 @@
 #include <time.h>
 
 #define IMG_MAGIC "LINCACHE"
-#define IMG_VERSION 4u
+#define IMG_VERSION 5u
 #define IMG_BYTE_ORDER 0x01020304u
 #define NIL UINT32_MAX
 /* a file modified this close to the build may have changed after it was
@@ -101,8 +101,11 @@ typedef struct img_parent {
 	uint32_t sources[2];
 	uint32_t file;
 	int32_t line, col;
-	uint32_t allow_external;
+	uint32_t flags; /* IMG_PARENT_* bits */
 } img_parent;
+
+#define IMG_PARENT_ALLOW_EXTERNAL 1u
+#define IMG_PARENT_INFERRED 2u
 
 typedef struct img_diag {
 	uint32_t file, msg;

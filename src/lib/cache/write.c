@@ -204,7 +204,8 @@ static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
 		q.file = file_index(k, cat, p->pos.file);
 		q.line = p->pos.line;
 		q.col = p->pos.col;
-		q.allow_external = (uint32_t)p->allow_external;
+		q.flags = (p->allow_external ? IMG_PARENT_ALLOW_EXTERNAL : 0) |
+		          (p->inferred ? IMG_PARENT_INFERRED : 0);
 		if (k->emit == S_PARENTS)
 			put(k->w, &q, sizeof(q));
 	}

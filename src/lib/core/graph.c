@@ -17,7 +17,7 @@ lin_relation lin_catalog_edge_relation(const lin_catalog *cat, igraph_integer_t 
 const lin_parent *lin_catalog_edge_parent(const lin_catalog *cat, igraph_integer_t e)
 {
 	static const lin_parent none = {"?", -1, LIN_REL_FINETUNE, NULL, NULL, {NULL, 0},
-	                                 {NULL, 0, 0}, 0};
+	                                 {NULL, 0, 0}, 0, 0};
 	/* the edges are numbered child by child, each child's in its parents'
 	 * order (finish.c; a cache image is checked for it): the k-th edge
 	 * into v is its k-th parent, and igraph's in-index starts v's at is[v] */

@@ -50,6 +50,7 @@ typedef struct docs {
 	size_t ndirs, graph_at;
 	char **wrote;   /* "<folder index><name>" of each file written */
 	size_t nwrote;
+	lin_diags *diags; /* the caller's, for Graphviz's messages; may be NULL */
 } docs;
 
 /* mkdir -p: creates path and its missing parents. */
@@ -156,6 +157,19 @@ done:
 	return rc;
 }
 
+/* Passes what the drawing of dirs[at]/name said on to the caller's
+ * diagnostics, each naming that file: a reader of `docs`'s warnings learns
+ * which of the forty diagrams to look at. */
+static void pass_notes(docs *d, size_t at, const char *name, const lin_diags *said)
+{
+	for (size_t i = 0; d->diags && i < said->n; i++) {
+		lin_error e = said->items[i];
+		snprintf(e.file, sizeof(e.file), "%s/%s", d->dirs[at], name);
+		e.line = e.col = 0;
+		lin_i_diags_add(d->diags, &e, said->is_warning[i]);
+	}
+}
+
 /* Renders one diagram and writes dir/stem.ext atomically; the bytes stay in
  * data (the caller disposes of it). */
 static int write_one(docs *d, const lin_draw_opts *o, size_t at,
@@ -163,18 +177,24 @@ static int write_one(docs *d, const lin_draw_opts *o, size_t at,
 {
 	int rc = 0;
 	lin_buf name = LIN_BUF_INIT;
-	static const char *const ext[] = {"svg", "dot", "png", "mmd"};
+	static const char *const ext[] = {"svg", "dot", "png", "mmd", "pdf"};
+	lin_draw_opts with = *o;
+	lin_diags said;
 
-	if ((rc = lin_render(data, d->cat, o, fmt, err)))
+	lin_diags_init(&said);
+	with.diags = &said;
+	if ((rc = lin_render(data, d->cat, &with, fmt, err)))
 		goto done;
 	lin_buf_printf(&name, "%s.%s", stem, ext[fmt]);
 	if (name.oom) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
+	pass_notes(d, at, name.data, &said);
 	rc = put_file(d, at, name.data, data, err);
 done:
 	lin_buf_dispose(&name);
+	lin_diags_dispose(&said);
 	return rc;
 }
 
@@ -555,13 +575,13 @@ static void sweep_temporaries(const char *dir)
 }
 
 int lin_docs_write(const lin_catalog *cat, const char *out_dir,
-                   const char *graph_dir, lin_error *err)
+                   const char *graph_dir, lin_diags *diags, lin_error *err)
 {
 	int rc = 0;
 	lin_roots roots = {NULL, 0};
 	lin_query_opts qo = LIN_QUERY_OPTS_INIT;
 	docs d = {cat, out_dir, graph_dir, LIN_BUF_INIT, NULL, 0, NULL, 0, {out_dir, graph_dir}, 2, 1,
-	          NULL, 0};
+	          NULL, 0, diags};
 	struct stat so, sg;
 
 	if (!cat || !out_dir || !graph_dir || !lin_catalog_graph(cat))

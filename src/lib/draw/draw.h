@@ -66,6 +66,13 @@ void lin_i_plan_note(lin_buf *b, const lin_plan *p);
  * edges" or "500 edges". */
 void lin_i_plan_budget(lin_buf *b, const lin_plan *p);
 
+/* How many parents of drawn model v, joined to it by a merge, the plan
+ * leaves out (0 for a model that is no merge): its box says "+2 parents
+ * not shown", so a merge of four drawn with two does not read as a merge
+ * of two. Linear in v's parents. */
+igraph_integer_t lin_i_plan_merge_hidden(const lin_catalog *cat, const lin_plan *p,
+                                         igraph_integer_t v);
+
 /* Appends n with thousands separators ("48,211"). */
 void lin_i_put_count(lin_buf *b, igraph_integer_t n);
 
@@ -138,6 +145,7 @@ typedef struct lin_gv {
 	lin_relmask rels;  /* relations present */
 	int closed;        /* some drawn model has closed weights */
 	int external;      /* some drawn model is known only by name */
+	int inferred;      /* some drawn edge's relation is a guess (lin_parent) */
 	lin_buf tmp;       /* scratch for attribute values */
 } lin_gv;
 
@@ -159,6 +167,12 @@ int lin_i_gv_layout_render(lin_buf *out, Agraph_t *g, const char *fmt, lin_error
 /* Every message Graphviz gave since lin_i_gv_begin, once each, "; "
  * between them, without "Warning: "; "" when none. */
 const char *lin_i_gv_notes(void);
+
+/* Appends Graphviz's notes with each node name "n<vertex>" that is a word
+ * of its own ("lost n12 n40 edge", "node n5, port x"; not part of a path
+ * like "/etc/n1/fonts.conf") replaced by that model's id, so a warning
+ * says which models it concerns; other text as it is. */
+void lin_i_gv_put_notes(lin_buf *b, const lin_catalog *cat, const char *notes);
 
 /* Reports a Graphviz failure with whatever Graphviz said (LIN_ERENDER). */
 int lin_i_gv_fail(lin_error *err, const char *what);

@@ -286,7 +286,8 @@ static int dom_id_taken(const lin_gv *d, const lin_model *m, igraph_integer_t v)
 
 /* Box label: the name, then "params · year" (or "external") below; on a
  * time axis the full release date instead of the year. */
-static void put_label(lin_buf *b, const lin_model *m, int by_year)
+/* hidden: the merge's parents left out of the drawing (a line of its own). */
+static void put_label(lin_buf *b, const lin_model *m, int by_year, igraph_integer_t hidden)
 {
 	lin_buf line = LIN_BUF_INIT;
 	lin_i_gv_put_text(b, m->name ? m->name : m->id, NAME_MAX_CHARS);
@@ -306,6 +307,11 @@ static void put_label(lin_buf *b, const lin_model *m, int by_year)
 	if (line.len) {
 		lin_buf_puts(b, "\\n");
 		lin_i_gv_put_text(b, line.data, NAME_MAX_CHARS);
+	}
+	if (hidden > 0) {
+		lin_buf_puts(b, "\\n+");
+		lin_i_put_count(b, hidden);
+		lin_buf_printf(b, " parent%s not shown", hidden == 1 ? "" : "s");
 	}
 	if (line.oom)
 		b->oom = 1;
@@ -426,7 +432,7 @@ int lin_i_gv_add_nodes(lin_gv *d, lin_error *err)
 		if (!n)
 			return lin_i_gv_fail(err, "cannot create a node");
 		d->nodes[v] = n;
-		put_label(&d->tmp, m, d->o->by_year);
+		put_label(&d->tmp, m, d->o->by_year, lin_i_plan_merge_hidden(d->cat, d->p, v));
 		if ((rc = lin_i_gv_set_tmp(d, n, "label")))
 			break;
 		put_tooltip(&d->tmp, m);
@@ -451,6 +457,19 @@ static void put_edge_tooltip(lin_buf *b, const lin_model *p, const lin_model *c,
 		lin_i_gv_put_tip(b, par->variant, NAME_MAX_CHARS);
 		lin_buf_puts(b, ")");
 	}
+	if (par && par->inferred)
+		lin_buf_puts(b, ", inferred from the card, not stated");
+}
+
+/* An edge whose relation no source states (an importer's guess): dotted
+ * and faint, so a reader weighs it less than a declared one, and classed
+ * "inferred" for the page. by_year's faint edges stay fainter. */
+static int style_inferred(lin_gv *d, Agedge_t *ed, const lin_rel_look *look, int faint)
+{
+	d->inferred = 1;
+	lin_i_gv_set(ed, "style", "dotted");
+	lin_buf_printf(&d->tmp, "%s%s", look->color, faint ? "66" : "99");
+	return lin_i_gv_set_tmp(d, ed, "color");
 }
 
 /* Leaves of a wide fan get minlen 1, 2, 3, 1, ... (what Graphviz's
@@ -521,6 +540,8 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 		igraph_integer_t from = IGRAPH_FROM(gr, e), to = IGRAPH_TO(gr, e);
 		lin_relation r = lin_catalog_edge_relation(d->cat, e);
 		const lin_rel_look *look = &lin_i_rel_looks[r];
+		const lin_parent *par = lin_catalog_edge_parent(d->cat, e);
+		int faint = d->o->by_year && !(LIN_REL_WEIGHTS & LIN_REL_BIT(r));
 		Agedge_t *ed = agedge(d->g, d->nodes[from], d->nodes[to], NULL, 1);
 		if (!ed) {
 			rc = lin_i_gv_fail(err, "cannot create an edge");
@@ -531,12 +552,14 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 		lin_i_gv_set(ed, "style", look->style);
 		lin_i_gv_set(ed, "penwidth", look->penwidth);
 		lin_i_gv_set(ed, "arrowhead", look->arrowhead);
-		lin_buf_printf(&d->tmp, "edge rel-%s", lin_relation_name(r));
+		lin_buf_printf(&d->tmp, "edge rel-%s%s", lin_relation_name(r),
+		               par->inferred ? " inferred" : "");
 		rc = lin_i_gv_set_tmp(d, ed, "class");
 		/* by year, same-year edges are flat: a flat edge with a `label`
 		 * corrupts memory in dot 2.43 (flat_edges), so use `xlabel` there */
 		if (ne <= EDGE_LABELS_MAX) {
-			lin_i_gv_set(ed, d->o->by_year ? "xlabel" : "label", lin_relation_name(r));
+			lin_buf_printf(&d->tmp, "%s%s", lin_relation_name(r), par->inferred ? " (inferred)" : "");
+			rc = rc ? rc : lin_i_gv_set_tmp(d, ed, d->o->by_year ? "xlabel" : "label");
 			lin_i_gv_set(ed, "fontcolor", look->color);
 		}
 		if (d->o->by_year)
@@ -544,12 +567,14 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 		/* on a time axis a distillation or a recipe often spans families
 		 * and years: drawn faint and thin, so it reads as a hint, not a
 		 * line through the models it passes */
-		if (d->o->by_year && !(LIN_REL_WEIGHTS & LIN_REL_BIT(r))) {
+		if (faint) {
 			lin_buf_printf(&d->tmp, "%s66", look->color);
 			rc = rc ? rc : lin_i_gv_set_tmp(d, ed, "color");
 			lin_i_gv_set(ed, "penwidth", "0.8");
 			lin_i_gv_set(ed, "arrowsize", "0.5");
 		}
+		if (par->inferred)
+			rc = rc ? rc : style_inferred(d, ed, look, faint);
 		/* the root of a family where the eye starts: dot centres a model
 		 * on its children, which put LLaMA two thirds down its fan; one
 		 * heavy edge to its first child keeps it near the top */
@@ -564,7 +589,7 @@ int lin_i_gv_add_edges(lin_gv *d, lin_error *err)
 		}
 		put_edge_tooltip(&d->tmp, lin_catalog_model(d->cat, from),
 		                 lin_catalog_model(d->cat, to),
-		                 lin_catalog_edge_parent(d->cat, e), r);
+		                 par, r);
 		if (!rc && lin_i_gv_set_tmp(d, ed, "tooltip"))
 			rc = LIN_ENOMEM;
 		if (rc == LIN_ENOMEM)

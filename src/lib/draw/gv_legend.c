@@ -41,6 +41,10 @@ static void put_legend_html(lin_buf *b, const lin_gv *d)
 			               "<TD ALIGN=\"LEFT\">%s</TD></TR>",
 			               lin_i_rel_looks[r].color, lin_i_rel_looks[r].sample,
 			               lin_relation_name((lin_relation)r));
+	if (d->inferred)
+		lin_buf_puts(b, "<TR><TD><FONT COLOR=\"#868e96\">"
+		                "\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xe2\x96\xb6</FONT></TD>"
+		                "<TD ALIGN=\"LEFT\">dotted, faint: relation inferred, not stated</TD></TR>");
 	lin_buf_puts(b, "</TABLE>");
 }
 

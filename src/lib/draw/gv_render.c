@@ -5,6 +5,7 @@
  */
 #include "draw.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,26 +52,51 @@ static void pdf_fix_date(lin_buf *out)
 		*at = "19700101000000"[k < 14 ? k : 13];
 }
 
+/* Graphviz's messages name nodes by our node names, "n<vertex>": the
+ * warning names the models instead (draw.h). */
+void lin_i_gv_put_notes(lin_buf *b, const lin_catalog *cat, const char *notes)
+{
+	igraph_integer_t n = lin_catalog_count(cat);
+	for (const char *s = notes; *s;) {
+		char *end = NULL;
+		if (*s == 'n' && (s == notes || strchr(" '\"(", s[-1])) &&
+		    isdigit((unsigned char)s[1])) {
+			long long v = strtoll(s + 1, &end, 10);
+			if (strchr(" ,:;'\")", *end) && v >= 0 && v < n) {
+				lin_buf_puts(b, lin_catalog_model(cat, (igraph_integer_t)v)->id);
+				s = end;
+				continue;
+			}
+		}
+		lin_buf_append(b, s++, 1);
+	}
+}
+
 /* What Graphviz said while drawing, as one warning in o->diags naming the
- * diagram by its caption (never on standard error). */
+ * diagram by its caption and the models by their ids (never on standard
+ * error). */
 static int report_notes(lin_gv *d, lin_error *err)
 {
 	const char *notes = lin_i_gv_notes();
-	lin_buf title = LIN_BUF_INIT;
+	lin_buf title = LIN_BUF_INIT, said = LIN_BUF_INIT;
 	lin_error w;
+	int rc = 0;
 	if (!notes[0] || !d->o->diags)
 		return 0;
 	lin_i_draw_title(&title, d->cat, d->o, d->p);
-	if (title.oom) {
-		lin_buf_dispose(&title);
-		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	lin_i_gv_put_notes(&said, d->cat, notes);
+	if (title.oom || said.oom) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
 	}
 	lin_error_clear(&w);
 	lin_i_fail(&w, LIN_ERENDER, NULL, 0, 0, "Graphviz, drawing \"%.120s\": %s",
-	           title.data ? title.data : "", notes);
+	           title.data ? title.data : "", said.data);
 	lin_i_diags_add(d->o->diags, &w, 1);
+done:
 	lin_buf_dispose(&title);
-	return 0;
+	lin_buf_dispose(&said);
+	return rc;
 }
 
 /* The backend's entry: plans the drawing, builds the cgraph graph and writes

@@ -109,10 +109,14 @@ static const char page_css[] =
 	".scroll{overflow:auto;border:1px solid var(--line);border-radius:8px;max-height:85vh}"
 	".scroll svg{display:block}"
 	".scroll.fit svg{width:100%;height:auto}"
-	/* the evolution tree opens whole: its viewBox scaled to fit (meet) */
-	"#evolution .scroll.fit svg{height:80vh}"
+	/* the evolution tree opens whole: its viewBox scaled to fit (meet) into
+	 * what the window has left below the header (--fit-h, set by the
+	 * script; 80vh without it) */
+	"#evolution .scroll.fit svg{height:var(--fit-h,80vh)}"
 	"section.fig button.zoom{float:right;font:inherit;font-size:13px;padding:2px 10px;border:1px solid var(--line);border-radius:6px;background:var(--bg);cursor:pointer}"
-	"svg g.node.hit>path,svg g.node.hit>polygon,svg g.node.hit a>path,svg g.node.hit a>polygon{stroke:#e4572e;stroke-width:4px}"
+		/* a hit's border as wide on screen in the fitted tree (a quarter of
+	 * its size) as at 100% */
+	"svg g.node.hit>path,svg g.node.hit>polygon,svg g.node.hit a>path,svg g.node.hit a>polygon{stroke:#e4572e;stroke-width:4px;vector-effect:non-scaling-stroke}"
 	"#cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}"
 	".card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:#fff}"
 	".card:target{outline:3px solid #e4572e}"
@@ -122,6 +126,8 @@ static const char page_css[] =
 	".card dt{color:var(--muted)}"
 	".card dd{margin:0;overflow-wrap:anywhere}"
 	".card ul{margin:2px 0;padding-left:18px;font-size:13px}"
+	/* a long link breaks rather than widen the page past the window */
+	".card li{overflow-wrap:anywhere}"
 	".tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:8px;border:1px solid var(--line);margin-left:4px;color:var(--muted)}";
 
 /* The search: plain ES5, no dependency, reads the JSON block. A hash like
@@ -155,26 +161,47 @@ static const char page_js[] =
 	"li.appendChild(link(items[k].v));li.appendChild(document.createTextNode(' \\u2014 '+items[k].rel+', '+items[k].d+(items[k].d===1?' step':' steps')));ol.appendChild(li);}"
 	"if(!items.length)ol.appendChild(el('li','none'));box.appendChild(ol);return box;}"
 	"function mark(ids){var old=document.querySelectorAll('g.node.hit');for(var k=0;k<old.length;k++)old[k].classList.remove('hit');"
-	"for(var f=0;f<figs.length;f++){var first=null;for(var k2=0;k2<ids.length;k2++){var n=document.getElementById(figs[f]+M[ids[k2]].dom);if(n){n.classList.add('hit');if(!first)first=n;}}if(first)reveal(first);}}"
+	"lead=null;for(var f=0;f<figs.length;f++){var first=null;for(var k2=0;k2<ids.length;k2++){var n=document.getElementById(figs[f]+M[ids[k2]].dom);if(n){n.classList.add('hit');if(!first)first=n;}}if(first){reveal(first);if(!lead)lead=first;}}}"
 	/* a figure shown at 100% scrolls its box to the searched model */
 	"function reveal(n){var box=n.closest('.scroll');if(!box||box.classList.contains('fit'))return;"
 	"var r=n.getBoundingClientRect(),b=box.getBoundingClientRect();"
 	"box.scrollLeft+=r.left-b.left-(box.clientWidth-r.width)/2;box.scrollTop+=r.top-b.top-(box.clientHeight-r.height)/2;}"
+	/* then the window, as little as it takes, to the first figure's box of
+	 * the searched model (lead): at once for Enter, a match clicked or a
+	 * #q= link, after a pause in typing (so the page does not jump under
+	 * each key) */
+	"var lead=null,pause=0;"
+	/* (below the sticky header, which covers the page's top) */
+	"function into(){clearTimeout(pause);if(!lead)return;var r=lead.getBoundingClientRect(),pad=24,"
+	"head=document.querySelector('header'),top=(head?head.getBoundingClientRect().bottom:0)+pad;"
+	"if(r.bottom>innerHeight-pad)scrollBy(0,Math.min(r.bottom-innerHeight+pad,r.top-top));else if(r.top<top)scrollBy(0,r.top-top);}"
+	"function later(){clearTimeout(pause);pause=setTimeout(into,400);}"
+	/* the header's height (it grows with a search's matches) as the page's
+	 * scroll padding, so a link to #evolution or #card-3 lands below the
+	 * sticky header, not under it */
+	"function pad(){var head=document.querySelector('header');"
+	"if(head)document.documentElement.style.scrollPaddingTop=head.offsetHeight+'px';}"
+	/* the evolution tree fitted into the window below where it starts */
+	"function fit(){pad();var box=document.querySelector('#evolution .scroll');if(!box)return;"
+	"var top=box.getBoundingClientRect().top+window.pageYOffset;"
+	"box.style.setProperty('--fit-h',Math.max(200,Math.floor(innerHeight-top-12))+'px');}"
 	"function show(v){var r=document.getElementById('result');r.textContent='';r.hidden=false;"
 	"var h=el('h2');h.appendChild(link(v));r.appendChild(h);var up=reach(v,true),down=reach(v,false);"
 	"var cols=el('div',null,'cols');cols.appendChild(list('Ancestors',up,'ancestors'));cols.appendChild(list('Descendants',down,'descendants'));"
 	"r.appendChild(cols);var ids=[v];for(var k=0;k<up.length;k++)ids.push(up[k].v);for(k=0;k<down.length;k++)ids.push(down[k].v);mark(ids);}"
-	"function search(q){var hits=find(q),box=document.getElementById('matches');box.textContent='';"
+	"function search(q){var hits=find(q),box=document.getElementById('matches');box.textContent='';pad();"
 	"if(!hits.length){var r=document.getElementById('result');r.hidden=!q;r.textContent=q?'No model matches.':'';mark([]);return;}"
 	"for(var k=0;k<hits.length&&k<12;k++){(function(v){var b=el('button',M[v].name);b.type='button';"
-	"b.addEventListener('click',function(){show(v);});box.appendChild(b);})(hits[k]);}show(hits[0]);}"
-	"var q=document.getElementById('q');q.addEventListener('input',function(){search(q.value);});"
+	"b.addEventListener('click',function(){show(v);into();});box.appendChild(b);})(hits[k]);}pad();show(hits[0]);}"
+	"var q=document.getElementById('q');q.addEventListener('input',function(){search(q.value);later();});"
+	"q.addEventListener('keydown',function(e){if(e.key==='Enter')into();});"
 	"var secs=document.querySelectorAll('section.fig');for(var z=0;z<secs.length;z++){(function(sec){"
 	"var box=sec.querySelector('.scroll'),b=el('button','fit to width','zoom');b.type='button';"
 	"b.addEventListener('click',function(){var fit=box.classList.toggle('fit');b.textContent=fit?'100%':'fit to width';});"
 	"if(sec.id==='evolution'){box.classList.add('fit');b.textContent='100%';}"
 	"sec.insertBefore(b,sec.firstChild);})(secs[z]);}"
-	"var m=/^#q=(.*)$/.exec(location.hash);if(m){q.value=decodeURIComponent(m[1]);search(q.value);}"
+	"fit();window.addEventListener('resize',fit);"
+	"var m=/^#q=(.*)$/.exec(location.hash);if(m){q.value=decodeURIComponent(m[1]);search(q.value);into();}"
 	"})();";
 
 /* Appends s as a JSON string whose hidden characters are spaces, as

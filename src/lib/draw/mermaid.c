@@ -40,7 +40,7 @@ static int is_keyword(const char *s, size_t n)
 
 /* A node id from a catalog id: [A-Za-z0-9_] only (anything else becomes
  * '_'), and "m_" in front of a keyword, a leading digit, an empty id, or
- * something that looks like our summary ids ("more_"). */
+ * something that looks like our summary or legend ids ("more_", "legend"). */
 static void put_raw_id(lin_buf *b, const char *id)
 {
 	size_t start = b->len, n = 0;
@@ -57,6 +57,7 @@ static void put_raw_id(lin_buf *b, const char *id)
 	const char *body = b->data + start + 2;
 	int keep_prefix = n == 0 || (body[0] >= '0' && body[0] <= '9') ||
 	                  is_keyword(body, n) || strncmp(body, "more_", 5) == 0 ||
+	                  strncmp(body, "legend", 6) == 0 ||
 	                  strncmp(body, "m_", 2) == 0;
 	if (!keep_prefix) {
 		memmove(b->data + start, body, n + 1);
@@ -154,9 +155,21 @@ static void put_yaml_string(lin_buf *b, const char *s)
 	lin_buf_puts(b, "\"");
 }
 
-/* Mermaid's arrow for a relation kind: solid, dotted or thick. */
-static const char *arrow(lin_relation r)
+/* An inferred edge's stroke (lin_parent's inferred): finer dots than
+ * Mermaid's dotted arrow, and faint, as in the Graphviz drawings. */
+#define INFERRED_STROKE "stroke-dasharray:1 4,opacity:0.6"
+
+static int edge_inferred(const lin_catalog *cat, igraph_integer_t e)
 {
+	return lin_catalog_edge_parent(cat, e)->inferred;
+}
+
+/* Mermaid's arrow for a relation kind: solid, dotted or thick; an
+ * inferred relation is dotted whatever its kind. */
+static const char *arrow(lin_relation r, int inferred)
+{
+	if (inferred)
+		return "-.->";
 	switch (r) {
 	case LIN_REL_ADAPTER:
 	case LIN_REL_QUANTIZED:
@@ -181,6 +194,130 @@ static void put_stage_class(lin_buf *b, int stage)
 		lin_buf_append(b, *p == '-' ? "_" : p, 1);
 }
 
+/* What a drawing shows, for its legend: only what is used gets an entry. */
+typedef struct used {
+	unsigned stages;  /* bit per stage */
+	lin_relmask rels; /* relations drawn */
+	int open, closed, external, inferred, more;
+} used;
+
+/* One legend box: a quoted label in a node of its own, styled inline. */
+static void legend_entry(lin_buf *out, const char *id, const char *sample, const char *text,
+                         const char *style)
+{
+	lin_buf_printf(out, "    %s[\"", id);
+	if (sample) {
+		put_label_text(out, sample, 0);
+		lin_buf_puts(out, " ");
+	}
+	put_label_text(out, text, LABEL_MAX_CHARS);
+	lin_buf_puts(out, "\"]\n");
+	if (style)
+		lin_buf_printf(out, "    style %s %s\n", id, style);
+}
+
+/* The legend: Mermaid has none of its own, so a subgraph of unlinked boxes
+ * (ids "legend_*", which put_raw_id keeps from every model) saying what
+ * the fills, borders and lines mean, only for those drawn. */
+static void put_legend(lin_buf *out, const used *u, int lr)
+{
+	char id[64];
+	/* the chart's own direction, said again (a subgraph does not inherit
+	 * it): unlinked boxes share one rank, so they stack in a column at the
+	 * right of an LR chart and make a row under a TD one; an LR chart's
+	 * legend laid out TB was a row wider than the whole diagram */
+	lin_buf_printf(out, "  subgraph legend [legend]\n    direction %s\n", lr ? "LR" : "TB");
+	for (int s = 0; s < LIN_STAGE_COUNT; s++)
+		if (u->stages & (1u << s)) {
+			lin_buf cls = LIN_BUF_INIT;
+			put_stage_class(&cls, s);
+			snprintf(id, sizeof(id), "legend_%s", cls.data ? cls.data : "st");
+			legend_entry(out, id, NULL, lin_stage_name((lin_stage)s), NULL);
+			lin_buf_printf(out, "    class %s %s\n", id, cls.data ? cls.data : "st");
+			lin_buf_dispose(&cls);
+		}
+	/* open only beside closed: alone, a solid border is just a border */
+	if (u->open && u->closed)
+		legend_entry(out, "legend_open", NULL, "open weights: solid border",
+		             "fill:#ffffff,stroke:#4a5568");
+	if (u->closed)
+		legend_entry(out, "legend_closed", NULL, "closed weights: dashed border",
+		             "fill:#ffffff,stroke:#4a5568,stroke-dasharray:5 3,stroke-width:2px");
+	if (u->external)
+		legend_entry(out, "legend_external", NULL, "external: known only by name",
+		             "fill:#ffffff,stroke:#868e96,stroke-dasharray:2 2,color:#495057");
+	if (u->more)
+		legend_entry(out, "legend_more", "+N", "models not drawn, by relation",
+		             "fill:#f1f3f5,stroke:#868e96,color:#343a40");
+	for (int r = 0; r < LIN_REL_COUNT; r++)
+		if (u->rels & LIN_REL_BIT(r)) {
+			char style[64];
+			snprintf(id, sizeof(id), "legend_rel_%s", lin_relation_name((lin_relation)r));
+			for (char *c = id; *c; c++)
+				*c = *c == '-' ? '_' : *c; /* continued-pretrain */
+			snprintf(style, sizeof(style), "fill:none,stroke:none,color:%s",
+			         lin_i_rel_looks[r].color);
+			legend_entry(out, id, lin_i_rel_looks[r].sample, lin_relation_name((lin_relation)r),
+			             style);
+		}
+	if (u->inferred)
+		legend_entry(out, "legend_inferred", "\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xc2\xb7\xe2\x96\xb6",
+		             "inferred, not stated (dotted, faint)",
+		             "fill:none,stroke:none,color:#868e96");
+	lin_buf_puts(out, "  end\n");
+}
+
+/* The box farthest down the derivations (longest path; the first drawn
+ * on a tie): its index among the drawn models, or -1 - i for summary i. */
+static igraph_integer_t deepest(const lin_catalog *cat, const lin_plan *p,
+                                const igraph_integer_t *loc, int *depth)
+{
+	const igraph_t *g = lin_catalog_graph(cat);
+	igraph_integer_t nv = igraph_vector_int_size(&p->verts), ne = igraph_vector_int_size(&p->edges);
+	igraph_integer_t best = 0;
+	int changed = 1;
+	memset(depth, 0, (size_t)nv * sizeof(*depth));
+	/* a DAG: each pass settles at least one more level */
+	for (igraph_integer_t pass = 0; changed && pass <= nv; pass++) {
+		changed = 0;
+		for (igraph_integer_t k = 0; k < ne; k++) {
+			igraph_integer_t e = VECTOR(p->edges)[k];
+			igraph_integer_t a = loc[IGRAPH_FROM(g, e)], b = loc[IGRAPH_TO(g, e)];
+			if (depth[b] < depth[a] + 1)
+				depth[b] = depth[a] + 1, changed = 1;
+		}
+	}
+	for (igraph_integer_t i = 1; i < nv; i++)
+		if (depth[i] > depth[best])
+			best = i;
+	for (size_t i = 0; i < p->nmores; i++) {
+		const lin_more *m = &p->mores[i];
+		if (m->anchor >= 0 && !m->up && (nv == 0 || depth[loc[m->anchor]] + 1 > depth[best]))
+			return -1 - (igraph_integer_t)i;
+	}
+	return best;
+}
+
+/* An invisible link from the deepest box to the legend: unlinked, the
+ * legend shares the first rank with the roots and their edges cross it;
+ * linked, it goes after the last rank, clear of every edge. It comes after
+ * every counted link, so the linkStyle numbers stay right. */
+static int put_legend_link(lin_buf *out, const lin_catalog *cat, const lin_plan *p,
+                           const ids *x, const igraph_integer_t *loc)
+{
+	igraph_integer_t nv = igraph_vector_int_size(&p->verts);
+	int *depth = malloc(((size_t)nv + 1) * sizeof(*depth));
+	if (!depth)
+		return LIN_ENOMEM;
+	igraph_integer_t at = deepest(cat, p, loc, depth);
+	if (at >= 0 && nv > 0)
+		lin_buf_printf(out, "  %s ~~~ legend\n", x->s[at]);
+	else if (at < 0)
+		lin_buf_printf(out, "  more_%" IGRAPH_PRId " ~~~ legend\n", -1 - at);
+	free(depth);
+	return 0;
+}
+
 int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opts *o,
                       const lin_plan *p, const char *note, lin_error *err)
 {
@@ -189,11 +326,13 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 	igraph_integer_t nv = igraph_vector_int_size(verts);
 	igraph_integer_t ne = igraph_vector_int_size(&p->edges);
 	igraph_integer_t *loc = NULL, link = 0;
-	unsigned stages = 0;
-	int closed = 0, external = 0, rc = 0;
+	used u;
+	int rc = 0;
 	lin_buf title = LIN_BUF_INIT;
 	ids x = {NULL, 0, NULL, 0};
 
+	memset(&u, 0, sizeof(u));
+	u.more = p->nmores > 0;
 	loc = malloc(((size_t)lin_catalog_count(cat) + 1) * sizeof(*loc));
 	if (!loc || ids_make(&x, cat, verts)) {
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
@@ -220,23 +359,30 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 		                                                             : LIN_STAGE_UNKNOWN;
 		lin_buf_printf(out, "  %s[\"", x.s[i]);
 		put_label_text(out, m->name ? m->name : m->id, LABEL_MAX_CHARS);
+		igraph_integer_t hidden = lin_i_plan_merge_hidden(cat, p, VECTOR(*verts)[i]);
 		if (m->external)
 			lin_buf_puts(out, "<br/>external");
 		else if (m->year > 0)
 			lin_buf_printf(out, "<br/>%d", m->year);
+		if (hidden > 0) {
+			lin_buf_puts(out, "<br/>+");
+			lin_i_put_count(out, hidden);
+			lin_buf_printf(out, " parent%s not shown", hidden == 1 ? "" : "s");
+		}
 		lin_buf_puts(out, "\"]:::");
 		if (m->external) {
 			lin_buf_puts(out, "external\n");
-			external = 1;
+			u.external = 1;
 			continue;
 		}
 		put_stage_class(out, st);
-		stages |= 1u << st;
+		u.stages |= 1u << st;
+		u.open |= m->weights == LIN_WEIGHTS_OPEN;
 		if (m->weights == LIN_WEIGHTS_CLOSED) {
 			lin_buf_puts(out, "\n  class ");
 			lin_buf_puts(out, x.s[i]);
 			lin_buf_puts(out, " closed");
-			closed = 1;
+			u.closed = 1;
 		}
 		lin_buf_puts(out, "\n");
 	}
@@ -251,8 +397,9 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 	for (igraph_integer_t k = 0; k < ne; k++) {
 		igraph_integer_t e = VECTOR(p->edges)[k];
 		lin_relation r = lin_catalog_edge_relation(cat, e);
-		lin_buf_printf(out, "  %s %s|%s| %s\n", x.s[loc[IGRAPH_FROM(g, e)]], arrow(r),
-		               lin_relation_name(r), x.s[loc[IGRAPH_TO(g, e)]]);
+		int inf = edge_inferred(cat, e);
+		lin_buf_printf(out, "  %s %s|%s%s| %s\n", x.s[loc[IGRAPH_FROM(g, e)]], arrow(r, inf),
+		               inf ? "inferred " : "", lin_relation_name(r), x.s[loc[IGRAPH_TO(g, e)]]);
 	}
 	for (size_t i = 0; i < p->nmores; i++) {
 		const lin_more *m = &p->mores[i];
@@ -263,30 +410,46 @@ int lin_i_mermaid_write(lin_buf *out, const lin_catalog *cat, const lin_draw_opt
 		else
 			lin_buf_printf(out, "  %s --> more_%zu\n", x.s[loc[m->anchor]], i);
 	}
-	for (int r = 0; r < LIN_REL_COUNT; r++) {
-		int any = 0;
-		link = 0;
-		for (igraph_integer_t k = 0; k < ne; k++, link++) {
-			if (lin_catalog_edge_relation(cat, VECTOR(p->edges)[k]) != (lin_relation)r)
-				continue;
-			lin_buf_printf(out, "%s%" IGRAPH_PRId, any ? "," : "  linkStyle ", link);
-			any = 1;
+	/* one linkStyle per link (a later one replaces an earlier), so a
+	 * relation's declared and inferred links are listed apart */
+	for (int r = 0; r < LIN_REL_COUNT; r++)
+		for (int inf = 0; inf < 2; inf++) {
+			int any = 0;
+			link = 0;
+			for (igraph_integer_t k = 0; k < ne; k++, link++) {
+				igraph_integer_t e = VECTOR(p->edges)[k];
+				if (lin_catalog_edge_relation(cat, e) != (lin_relation)r ||
+				    edge_inferred(cat, e) != inf)
+					continue;
+				lin_buf_printf(out, "%s%" IGRAPH_PRId, any ? "," : "  linkStyle ", link);
+				any = 1;
+				u.inferred |= inf;
+				u.rels |= LIN_REL_BIT(r);
+			}
+			if (any)
+				lin_buf_printf(out, " stroke:%s%s\n", lin_i_relation_color((lin_relation)r),
+				               inf ? "," INFERRED_STROKE : "");
 		}
-		if (any)
-			lin_buf_printf(out, " stroke:%s\n", lin_i_relation_color((lin_relation)r));
+
+	if (nv || p->nmores) {
+		put_legend(out, &u, o->left_to_right);
+		if (put_legend_link(out, cat, p, &x, loc)) {
+			rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+			goto done;
+		}
 	}
 
 	/* classes: only those used */
 	for (int s = 0; s < LIN_STAGE_COUNT; s++) {
-		if (!(stages & (1u << s)))
+		if (!(u.stages & (1u << s)))
 			continue;
 		lin_buf_puts(out, "  classDef ");
 		put_stage_class(out, s);
 		lin_buf_printf(out, " fill:%s,stroke:#4a5568,color:#1a202c\n", lin_i_stage_fill(s));
 	}
-	if (closed)
+	if (u.closed)
 		lin_buf_puts(out, "  classDef closed stroke-dasharray:5 3,stroke-width:2px\n");
-	if (external)
+	if (u.external)
 		lin_buf_puts(out, "  classDef external fill:#ffffff,stroke:#868e96,"
 		                  "stroke-dasharray:2 2,color:#495057\n");
 	if (p->nmores)

@@ -971,6 +971,23 @@ igraph_integer_t lin_i_family_root(const lin_catalog *cat, igraph_integer_t v)
 	return v;
 }
 
+igraph_integer_t lin_i_plan_merge_hidden(const lin_catalog *cat, const lin_plan *p,
+                                         igraph_integer_t v)
+{
+	const lin_model *m = lin_catalog_model(cat, v);
+	igraph_integer_t n = 0;
+	for (size_t i = 0; m && i < m->nparents; i++) {
+		const lin_parent *a = &m->parents[i];
+		int again = 0;
+		if (a->relation != LIN_REL_MERGE || a->vertex < 0 || p->drawn[a->vertex])
+			continue;
+		for (size_t j = 0; j < i && !again; j++) /* a parent listed twice counts once */
+			again = m->parents[j].relation == LIN_REL_MERGE && m->parents[j].vertex == a->vertex;
+		n += !again;
+	}
+	return n;
+}
+
 int lin_group_parse(const char *s)
 {
 	static const char *const names[] = {"auto", "none", "family", "org", "architecture"};

@@ -74,7 +74,8 @@ static void json_parents(lin_buf *out, const lin_catalog *cat, const lin_model *
 		json_field(out, "variant", p->variant);
 		json_field(out, "note", p->note);
 		json_list(out, "sources", &p->sources);
-		lin_buf_puts(out, "}");
+		/* only when set: an edge is stated unless it says otherwise */
+		lin_buf_puts(out, p->inferred ? ",\"inferred\":true}" : "}");
 	}
 	lin_buf_puts(out, "]");
 }

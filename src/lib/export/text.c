@@ -78,6 +78,9 @@ static void text_parents(lin_buf *out, const lin_catalog *cat, const lin_model *
 			put_line_text(out, p->variant);
 			lin_buf_puts(out, ")");
 		}
+		/* the importer's note already starts "inferred: <why>" */
+		if (p->inferred && !(p->note && strncmp(p->note, "inferred", 8) == 0))
+			lin_buf_puts(out, " [inferred]");
 		if (p->note) {
 			lin_buf_puts(out, " - ");
 			put_block(out, p->note, PARENT_COL);

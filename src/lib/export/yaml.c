@@ -87,6 +87,8 @@ static void write_parents(lin_buf *b, const lin_model *m)
 		yaml_text(b, "      ", "variant", p->variant);
 		yaml_text(b, "      ", "note", p->note);
 		yaml_list(b, "      ", "sources", &p->sources);
+		if (p->inferred) /* false is the default */
+			lin_buf_puts(b, "      inferred: true\n");
 	}
 }
 

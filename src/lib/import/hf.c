@@ -653,6 +653,7 @@ static int make_parents(card_in *c, lin_model *m, const lin_strlist *tags, const
 			         lin_relation_name((lin_relation)tr), b->id);
 		else
 			snprintf(note, sizeof(note), "inferred: %s", why);
+		p->inferred = stated < 0 && tr < 0; /* neither the card nor a Hub tag says */
 		p->relation = stated >= 0 ? (lin_relation)stated : tr >= 0 ? (lin_relation)tr : inferred;
 		p->ref = astr(c->im, b->id);
 		p->note = astr(c->im, note);

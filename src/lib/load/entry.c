@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const char *const parent_keys[] = {
-	"model", "relation", "variant", "note", "sources", NULL,
+	"model", "relation", "variant", "note", "sources", "inferred", NULL,
 };
 
 /* Records a problem at node n. Errors count; the first is kept. */
@@ -209,6 +209,21 @@ static int is_http_url(const char *s)
 	return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
+/* A parent's `inferred: true|false` (absent: false, the edge is stated). */
+static int parse_inferred(lin_entry_ctx *c, const lin_ynode *pn, lin_parent *out)
+{
+	char *flag = NULL;
+	if (get_text(c, pn, "inferred", &flag) != 0)
+		return -1;
+	if (flag && strcmp(flag, "true") && strcmp(flag, "false")) {
+		problem(c, 0, LIN_ESCHEMA, map_get(pn, "inferred"),
+		        "'inferred' must be true or false, not '%s'", LIN_I_CLIP(flag, 64));
+		return -1;
+	}
+	out->inferred = flag && strcmp(flag, "true") == 0;
+	return 0;
+}
+
 /* Parses one parent edge. */
 static int parse_parent(lin_entry_ctx *c, const lin_ynode *pn, lin_parent *out)
 {
@@ -229,6 +244,7 @@ static int parse_parent(lin_entry_ctx *c, const lin_ynode *pn, lin_parent *out)
 	bad |= get_text(c, pn, "variant", &out->variant) != 0;
 	bad |= get_text(c, pn, "note", &out->note) != 0;
 	bad |= get_list(c, pn, "sources", &out->sources) != 0;
+	bad |= parse_inferred(c, pn, out) != 0;
 	if (!out->ref && !map_get(pn, "model")) {
 		problem(c, 0, LIN_ESCHEMA, pn, "a parent needs 'model' (the parent's id or name)");
 		bad = 1;
