@@ -368,7 +368,11 @@ int lin_i_atomic_commit(lin_atomic_file *af, int mode, lin_error *err)
 		rc = lin_i_fail(err, LIN_EIO, af->path, 0, 0, "chmod failed: %s", strerror(errno));
 		goto done;
 	}
-	if (!af->tmp[0] && (rc = link_unnamed(af, err)))
+	/* an unnamed file whose target does not exist yet is linked in under
+	 * the target's own name: no temporary name ever exists, so not even
+	 * SIGKILL can leave one behind (linkat never replaces or follows a name) */
+	int placed = !af->tmp[0] && link_in(af, af->path) == 0;
+	if (!placed && !af->tmp[0] && (rc = link_unnamed(af, err)))
 		goto done;
 	if (close(af->fd) != 0) {
 		af->fd = -1;
@@ -376,7 +380,7 @@ int lin_i_atomic_commit(lin_atomic_file *af, int mode, lin_error *err)
 		goto done;
 	}
 	af->fd = -1;
-	if (rename(af->tmp, af->path) != 0) {
+	if (!placed && rename(af->tmp, af->path) != 0) {
 		rc = lin_i_fail(err, LIN_EIO, af->path, 0, 0, "cannot rename into place: %s",
 		                strerror(errno));
 		goto done;
