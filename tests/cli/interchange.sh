@@ -122,7 +122,7 @@ for k in ("license", "released", "stage", "name", "sources"):
     check(f"csv: every model's {k}" + (f" (differs: {diff[:3]})" if diff else ""), not diff)
 with open(f"{d}/csv/edges.csv", newline="", encoding="utf-8") as f:
     erows = list(csv.reader(f))
-check("csv: the edges' header", erows[0] == ["child", "parent", "relation", "variant", "note", "sources"])
+check("csv: the edges' header", erows[0] == ["child", "parent", "relation", "variant", "note", "inferred", "sources"])
 check(f"csv: {len(want_edges)} edges with their relation",
       sorted((r[1], r[0], r[2]) for r in erows[1:]) == want_edges)
 

@@ -151,14 +151,14 @@ static void test_json(void **state)
 		   " ],\n"
 		   " \"edges\":{\n"
 		   "  \"added\":[\n"
-		   "   {\"parent\":\"base\",\"child\":\"fresh\",\"relation\":\"adapter\",\"variant\":null,\"note\":null,\"sources\":[\"s\"]}\n"
+		   "   {\"parent\":\"base\",\"child\":\"fresh\",\"relation\":\"adapter\",\"variant\":null,\"note\":null,\"inferred\":false,\"sources\":[\"s\"]}\n"
 		   "  ],\n"
 		   "  \"removed\":[\n"
-		   "   {\"parent\":\"base\",\"child\":\"gone\",\"relation\":\"finetune\",\"variant\":null,\"note\":null,\"sources\":[\"s\"]}\n"
+		   "   {\"parent\":\"base\",\"child\":\"gone\",\"relation\":\"finetune\",\"variant\":null,\"note\":null,\"inferred\":false,\"sources\":[\"s\"]}\n"
 		   "  ],\n"
 		   "  \"changed\":[\n"
-		   "   {\"parent\":\"base\",\"child\":\"tune\",\"old\":{\"relation\":\"finetune\",\"variant\":\"7B\",\"note\":null,\"sources\":[\"s\"]},"
-		   "\"new\":{\"relation\":\"adapter\",\"variant\":\"7B\",\"note\":null,\"sources\":[\"s\",\"t\"]}}\n"
+		   "   {\"parent\":\"base\",\"child\":\"tune\",\"old\":{\"relation\":\"finetune\",\"variant\":\"7B\",\"note\":null,\"inferred\":false,\"sources\":[\"s\"]},"
+		   "\"new\":{\"relation\":\"adapter\",\"variant\":\"7B\",\"note\":null,\"inferred\":false,\"sources\":[\"s\",\"t\"]}}\n"
 		   "  ]\n"
 		   " }\n"
 		   "}\n");
@@ -170,6 +170,31 @@ static void test_json(void **state)
 
 /* An edge re-kinded out of the mask is still a change; one wholly outside
  * it is not compared. */
+/* An inferred edge confirmed by its source (the flag dropped) is a change
+ * of that edge, in text and JSON. */
+static void test_inferred(void **state)
+{
+	(void)state;
+	static const char guess[] = "- {id: base, stage: pretrained, sources: [s]}\n"
+	                            "- {id: tune, stage: sft, sources: [s], parents: [{model: base, "
+	                            "relation: finetune, inferred: true, sources: [s]}]}\n";
+	static const char stated[] = "- {id: base, stage: pretrained, sources: [s]}\n"
+	                             "- {id: tune, stage: sft, sources: [s], parents: [{model: base, "
+	                             "relation: finetune, sources: [s]}]}\n";
+	lin_catalog *a, *b;
+	lin_diff *d = diff_of(guess, stated, LIN_REL_ALL, &a, &b);
+	assert_int_equal(d->nedges, 1);
+	char *t = text_of(d, 0), *j = text_of(d, 1);
+	assert_string_equal(t, "~ edge base -> tune: inferred: true -> false\n");
+	assert_non_null(strstr(j, "\"old\":{\"relation\":\"finetune\",\"variant\":null,\"note\":null,"
+	                          "\"inferred\":true,"));
+	free(t);
+	free(j);
+	lin_diff_free(d);
+	lin_catalog_free(a);
+	lin_catalog_free(b);
+}
+
 static void test_mask(void **state)
 {
 	(void)state;
@@ -304,7 +329,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same),        cmocka_unit_test(test_changes),
-		cmocka_unit_test(test_json),        cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_json),        cmocka_unit_test(test_inferred),
+		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_every_field), cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_repeated_edge), cmocka_unit_test(test_bad_args),
 	};

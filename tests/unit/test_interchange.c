@@ -289,12 +289,12 @@ static void csv_tables(void **state)
 	assert_true(strncmp(models, header, strlen(header)) == 0);
 	assert_non_null(strstr(models, "\r\nd,D,dee; d2,,,,quantized,false,,,mit,,en; zh,,,s1; s2\r\n"));
 	assert_non_null(strstr(models, "\r\na,Model A,,Lab,2023-05,,sft,false,"));
-	assert_string_equal(edges, "child,parent,relation,variant,note,sources\r\n"
-	                           "b,base,adapter,,,s\r\n"
-	                           "a,base,finetune,7B,,s\r\n"
-	                           "c,a,merge,,,s\r\n"
-	                           "c,b,merge,,,s\r\n"
-	                           "d,c,quantized,4-bit,GPTQ,q1; q2\r\n");
+	assert_string_equal(edges, "child,parent,relation,variant,note,inferred,sources\r\n"
+	                           "b,base,adapter,,,false,s\r\n"
+	                           "a,base,finetune,7B,,false,s\r\n"
+	                           "c,a,merge,,,false,s\r\n"
+	                           "c,b,merge,,,false,s\r\n"
+	                           "d,c,quantized,4-bit,GPTQ,false,q1; q2\r\n");
 	free(models);
 	free(edges);
 }
@@ -315,10 +315,10 @@ static void ndjson_models_then_edges(void **state)
 	assert_non_null(strstr(text, want));
 	assert_true(strncmp(text, "{\"type\":\"model\",\"id\":\"base\",", 28) == 0);
 	assert_non_null(strstr(text, "\n{\"type\":\"edge\",\"from\":\"c\",\"to\":\"d\",\"relation\":"
-	                             "\"quantized\",\"variant\":\"4-bit\",\"note\":\"GPTQ\","
+	                             "\"quantized\",\"variant\":\"4-bit\",\"note\":\"GPTQ\",\"inferred\":false,"
 	                             "\"sources\":[\"q1\",\"q2\"]}\n"));
 	assert_non_null(strstr(text, "{\"type\":\"edge\",\"from\":\"base\",\"to\":\"b\",\"relation\":"
-	                             "\"adapter\",\"variant\":null,\"note\":null,\"sources\":[\"s\"]}\n"));
+	                             "\"adapter\",\"variant\":null,\"note\":null,\"inferred\":false,\"sources\":[\"s\"]}\n"));
 	/* models first: no model line after the first edge line */
 	const char *first_edge = strstr(text, "{\"type\":\"edge\"");
 	assert_null(strstr(first_edge, "{\"type\":\"model\""));
@@ -338,13 +338,13 @@ static void selection_and_mask(void **state)
 	igraph_vector_int_push_back(&sel, th_find(cat, "c"));
 	igraph_vector_int_push_back(&sel, th_find(cat, "a")); /* a repeat counts once */
 	char *edges = run_csv(cat, &sel, LIN_REL_ALL, LIN_CSV_EDGES);
-	assert_string_equal(edges, "child,parent,relation,variant,note,sources\r\n"
-	                           "a,base,finetune,7B,,s\r\n"
-	                           "c,a,merge,,,s\r\n");
+	assert_string_equal(edges, "child,parent,relation,variant,note,inferred,sources\r\n"
+	                           "a,base,finetune,7B,,false,s\r\n"
+	                           "c,a,merge,,,false,s\r\n");
 	free(edges);
 	edges = run_csv(cat, &sel, LIN_REL_BIT(LIN_REL_FINETUNE), LIN_CSV_EDGES);
-	assert_string_equal(edges, "child,parent,relation,variant,note,sources\r\n"
-	                           "a,base,finetune,7B,,s\r\n");
+	assert_string_equal(edges, "child,parent,relation,variant,note,inferred,sources\r\n"
+	                           "a,base,finetune,7B,,false,s\r\n");
 	free(edges);
 	char *text = run(lin_export_graphml, cat, &sel, LIN_REL_ALL);
 	xmlDocPtr doc = parse(text);
@@ -403,9 +403,9 @@ static void hostile_text_stays_well_formed(void **state)
 	assert_non_null(strstr(models, ",'@SUM(A1) <,"));
 	assert_non_null(strstr(models, ",'\tx,"));
 	assert_non_null(strstr(models, "\r\nh1,\"'\rname\","));
-	assert_string_equal(edges, "child,parent,relation,variant,note,sources\r\n"
+	assert_string_equal(edges, "child,parent,relation,variant,note,inferred,sources\r\n"
 	                           "h1,h0,finetune,\"'=HYPERLINK(\"\"x\"\")\","
-	                           "</note>]]>\xef\xbf\xbd,'-s\r\n");
+	                           "</note>]]>\xef\xbf\xbd,false,'-s\r\n");
 	/* NDJSON keeps everything, escaped, one object a line */
 	char *nd = run(lin_export_ndjson, cat, NULL, LIN_REL_ALL);
 	assert_non_null(strstr(nd, "\\u0001\\u001f\\u007f\\u0085\\u202e\\ufffe\\uffff"));

@@ -2,8 +2,8 @@
  * bom_cyclonedx.c - the AI-BOM as CycloneDX 1.6 JSON: the model as
  * metadata.component, its ancestors nested in pedigree.ancestors (each
  * appearance a component of its own, the edge it stands for in
- * lineage:relation, lineage:variant, lineage:note and lineage:source
- * properties, since a pedigree has no relation field; the model's own
+ * lineage:relation, lineage:variant, lineage:note, lineage:inferred (only
+ * on edges guessed from a card) and lineage:source properties, since a pedigree has no relation field; the model's own
  * fields as lineage:KEY, KEY as the catalog writes it), every
  * ancestor once more in the flat "components" list, which the
  * "dependencies" graph references.
@@ -136,6 +136,8 @@ static void component(bom_doc *d, size_t p, unsigned nth, igraph_integer_t e, co
 			prop(&ps, "lineage:variant", par->variant);
 		if (par->note)
 			prop(&ps, "lineage:note", par->note);
+		if (par->inferred) /* guessed from a card, not stated: an auditor weighs it less */
+			prop(&ps, "lineage:inferred", "true");
 		for (size_t i = 0; i < par->sources.n; i++)
 			prop(&ps, "lineage:source", par->sources.items[i]);
 	}

@@ -178,6 +178,8 @@ static void spdx_edge(bom_doc *d, size_t k)
 		bom_raw(d, "; note: ");
 		lin_escape(d->json, par->note, LIN_ESC_JSON, 0);
 	}
+	if (par->inferred)
+		bom_raw(d, "; inferred from card heuristics, not stated");
 	for (size_t i = 0; i < par->sources.n; i++) {
 		bom_raw(d, "; source: ");
 		lin_escape(d->json, par->sources.items[i], LIN_ESC_JSON, 0);

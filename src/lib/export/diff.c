@@ -96,7 +96,7 @@ done:
 static int edges_differ(const lin_parent *a, const lin_parent *b)
 {
 	if (a->relation != b->relation || nstrcmp(a->variant, b->variant) ||
-	    nstrcmp(a->note, b->note))
+	    nstrcmp(a->note, b->note) || a->inferred != b->inferred)
 		return 1;
 	return lists_differ(&a->sources, &b->sources);
 }
@@ -364,6 +364,9 @@ static void text_edge(lin_buf *out, const lin_diff_edge *e)
 		text_edge_change(out, e, "variant", o->variant, n->variant);
 	if (nstrcmp(o->note, n->note))
 		text_edge_change(out, e, "note", o->note, n->note);
+	if (o->inferred != n->inferred) /* a guess confirmed, or a stated edge now a guess */
+		text_edge_change(out, e, "inferred", o->inferred ? "true" : "false",
+		                 n->inferred ? "true" : "false");
 	if (lists_differ(&o->sources, &n->sources)) {
 		text_edge_head(out, "~", e);
 		lin_buf_puts(out, ": sources: ");
@@ -453,13 +456,15 @@ static void json_models(lin_buf *out, const char *key, const lin_model *const *v
 	lin_buf_puts(out, n ? "\n ]" : "]");
 }
 
-/* relation, variant, note, sources of one edge (the keys after its ends) */
+/* relation, variant, note, inferred, sources of one edge (the keys after
+ * its ends) */
 static void json_edge_body(lin_buf *out, const lin_parent *p)
 {
 	lin_buf_printf(out, "\"relation\":\"%s\",\"variant\":", lin_relation_name(p->relation));
 	json_null_or(out, p->variant);
 	lin_buf_puts(out, ",\"note\":");
 	json_null_or(out, p->note);
+	lin_buf_printf(out, ",\"inferred\":%s", p->inferred ? "true" : "false");
 	lin_buf_puts(out, ",\"sources\":");
 	json_list(out, &p->sources);
 }

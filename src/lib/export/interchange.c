@@ -122,8 +122,9 @@ static const char *field_value(lin_buf *b, const lin_model *m, const lin_field *
 }
 
 /* What an edge carries besides its ends, in every format's order. */
-enum { EDGE_RELATION, EDGE_VARIANT, EDGE_NOTE, EDGE_SOURCES, EDGE_NATTRS };
-static const char *const edge_keys[EDGE_NATTRS] = {"relation", "variant", "note", "sources"};
+enum { EDGE_RELATION, EDGE_VARIANT, EDGE_NOTE, EDGE_INFERRED, EDGE_SOURCES, EDGE_NATTRS };
+static const char *const edge_keys[EDGE_NATTRS] = {"relation", "variant", "note", "inferred",
+                                                   "sources"};
 
 static const char *edge_value(lin_buf *b, const lin_catalog *cat, igraph_integer_t e, int i)
 {
@@ -135,6 +136,8 @@ static const char *edge_value(lin_buf *b, const lin_catalog *cat, igraph_integer
 		return p ? p->variant : NULL;
 	case EDGE_NOTE:
 		return p ? p->note : NULL;
+	case EDGE_INFERRED: /* from card heuristics, not stated by the source */
+		return p && p->inferred ? "true" : "false";
 	default:
 		return p ? join(b, &p->sources) : NULL;
 	}
@@ -663,8 +666,9 @@ int lin_export_ndjson(lin_buf *out, const lin_sink *sink, const lin_catalog *cat
 		lin_json_string(out, PARENT_OF(cat, e));
 		lin_buf_puts(out, ",\"to\":");
 		lin_json_string(out, CHILD_OF(cat, e));
-		for (int i = 0; i < EDGE_SOURCES; i++)
+		for (int i = 0; i < EDGE_INFERRED; i++)
 			json_value(out, edge_keys[i], edge_value(&rec, cat, e, i));
+		lin_buf_printf(out, ",\"%s\":%s", edge_keys[EDGE_INFERRED], p && p->inferred ? "true" : "false");
 		lin_buf_printf(out, ",\"%s\":[", edge_keys[EDGE_SOURCES]);
 		for (size_t i = 0; p && i < p->sources.n; i++) {
 			if (i)
