@@ -224,61 +224,25 @@ done:
 	return rc;
 }
 
-static int parent_ok(const lin_catalog *cat, size_t i, size_t j)
-{
-	igraph_integer_t p = cat->models[i].parents[j].vertex;
-	return p >= 0 && (size_t)p < cat->n;
-}
-
-/* Parents before children, by Kahn's algorithm on the models' own parent
- * lists (the graph's edges exactly: build_graph made it from them once the
- * unresolved were dropped). One pass over arrays, where igraph_is_dag and
- * then igraph_topological_sorting each asked igraph for every vertex's
- * neighbours (half a second each at a million models). *dag is 0 when a
- * cycle keeps some models out of the order. */
-static int parents_first(igraph_vector_int_t *order, igraph_bool_t *dag, const lin_catalog *cat,
-                         lin_error *err)
+/* A topological order of the graph (parents before children), *dag 0
+ * when it has a cycle (order is then left empty). The common catalog lists
+ * each base before its derivatives: the vertex order itself, proved in
+ * one pass over the edges, where igraph_is_dag and then
+ * igraph_topological_sorting each cost half a second at a million models.
+ * Otherwise igraph sorts. */
+static int dag_order(igraph_vector_int_t *order, igraph_bool_t *dag, const lin_catalog *cat,
+                     lin_error *err)
 {
 	int rc = 0;
-	size_t n = cat->n, m = 0, head = 0, tail = 0;
-	for (size_t i = 0; i < n; i++)
-		m += cat->models[i].nparents;
-	size_t *first = calloc(n + 2, sizeof(*first)), *left = malloc((n + 1) * sizeof(*left));
-	igraph_integer_t *kids = malloc((m + 1) * sizeof(*kids));
-	LIN_IG(igraph_vector_int_resize(order, (igraph_integer_t)n));
-	if (!first || !left || !kids) {
-		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	*dag = 1;
+	if (lin_i_graph_parents_first(&cat->graph)) {
+		LIN_IG(igraph_vector_int_range(order, 0, igraph_vcount(&cat->graph)));
 		goto done;
 	}
-	/* children of p in kids[first[p] .. first[p + 1]); a parent left
-	 * unresolved is no edge */
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < cat->models[i].nparents; j++)
-			if (parent_ok(cat, i, j))
-				first[cat->models[i].parents[j].vertex + 2]++;
-	for (size_t v = 2; v < n + 2; v++)
-		first[v] += first[v - 1];
-	for (size_t i = 0; i < n; i++) {
-		left[i] = 0;
-		for (size_t j = 0; j < cat->models[i].nparents; j++)
-			if (parent_ok(cat, i, j)) {
-				kids[first[cat->models[i].parents[j].vertex + 1]++] = (igraph_integer_t)i;
-				left[i]++;
-			}
-		if (!left[i])
-			VECTOR(*order)[tail++] = (igraph_integer_t)i;
-	}
-	while (head < tail) {
-		igraph_integer_t v = VECTOR(*order)[head++];
-		for (size_t k = first[v]; k < first[v + 1]; k++)
-			if (--left[kids[k]] == 0)
-				VECTOR(*order)[tail++] = kids[k];
-	}
-	*dag = tail == n;
+	LIN_IG(igraph_is_dag(&cat->graph, dag));
+	if (*dag)
+		LIN_IG(igraph_topological_sorting(&cat->graph, order, IGRAPH_OUT));
 done:
-	free(first);
-	free(left);
-	free(kids);
 	return rc;
 }
 
@@ -632,7 +596,7 @@ int lin_catalog_finish(lin_catalog *cat, lin_diags *diags, lin_error *err)
 		rc = lin_i_fail(&first, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	if ((rc = parents_first(&order, &dag, cat, &first)))
+	if ((rc = dag_order(&order, &dag, cat, &first)))
 		goto done;
 	if (!dag && (rc = report_cycles(cat, diags, &first, &nerr, &first)))
 		goto done;
