@@ -357,7 +357,7 @@ def table(out, recs):
             slow = [k for k in SQLITE_QUERIES
                     if (lin[k]["s"] or 9e9) > ((sq.get(k) or {}).get("s") or 0)]
             foot.append(
-                f"- issue 14's targets at {n} (medians, one run, loaded machine): "
+                f"- issue 14's targets at {n} (medians, one run; the load average is in the findings below): "
                 f"every warm CLI query at least as fast as SQLite's: {met(not slow)}"
                 + (" (slower: " + ", ".join(
                     f"`{k}` {fmt(lin[k]['s'])} s against {fmt(sq[k]['s'])} s, "
