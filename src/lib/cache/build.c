@@ -43,18 +43,14 @@ static void build_list(lin_catalog *cat, const uint32_t range[2], lin_strlist *o
 	out->n = range[1];
 }
 
-/* The parents of model v: record j of its range must be catalog edge
- * r->parents + j, whose lin_source is the parent (the graph was checked). */
-static void build_parents(lin_catalog *cat, igraph_integer_t v, const img_model *r,
-                          lin_model *m)
+/* The parents of model v: its edges, is[v] .. is[v + 1] (edges come child
+ * by child, is rises from 0 to m: both checked at open), each parent
+ * record the same index as its edge, whose from is the parent. */
+static void build_parents(lin_catalog *cat, igraph_integer_t v, lin_model *m)
 {
 	const struct lin_image *im = CACHE_IMAGE(cat);
-	uint64_t first = r->parents, k = r->nparents;
-	if (k == 0 || first > im->h->nparents || k > im->h->nparents - first ||
-	    first + k > im->h->nedges)
-		return;
-	/* edges come child by child (checked at open): these k are v's */
-	if (first != (uint64_t)im->is[v] || k != (uint64_t)(im->is[v + 1] - im->is[v]))
+	uint64_t first = (uint64_t)im->is[v], k = (uint64_t)(im->is[v + 1] - im->is[v]);
+	if (k == 0)
 		return;
 	lin_parent *p = lin_i_arena_alloc(&cat->arena, k * sizeof(lin_parent));
 	if (!p)
@@ -104,7 +100,7 @@ static void build_model(lin_catalog *cat, igraph_integer_t v)
 	m->weights = in_range(r->weights, -1, 2) ? (lin_weights)r->weights : LIN_WEIGHTS_UNKNOWN;
 	m->external = r->external != 0;
 	m->pos = (lin_pos){file_of(cat, r->file), r->line, r->col};
-	build_parents(cat, v, r, m);
+	build_parents(cat, v, m);
 }
 
 static lin_stage record_stage(const lin_catalog *cat, igraph_integer_t v)

@@ -44,7 +44,7 @@
 #include <time.h>
 
 #define IMG_MAGIC "LINCACHE"
-#define IMG_VERSION 5u
+#define IMG_VERSION 6u
 #define IMG_BYTE_ORDER 0x01020304u
 #define NIL UINT32_MAX
 /* a file modified this close to the build may have changed after it was
@@ -81,14 +81,14 @@ typedef struct img_src {
 } img_src;
 
 /* A model; strings are pool offsets (NIL: none), lists (first, count)
- * ranges of the refs section, parents a range of the parents section
- * (which is also the range of its edge ids). */
+ * ranges of the refs section. Its parents are no field: they are its
+ * edges, is[v] .. is[v + 1] of igraph's in-index, the same range of the
+ * parents section (edges come child by child). */
 #define IMG_STRS 7  /* the TEXT fields of the field table, in its order */
 #define IMG_LISTS 5 /* its LIST fields */
 typedef struct img_model {
 	uint32_t str[IMG_STRS];
 	uint32_t list[IMG_LISTS][2];
-	uint32_t parents, nparents;
 	int32_t year, month;
 	int8_t stage, arch, weights, external;
 	uint32_t file;

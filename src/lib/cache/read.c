@@ -47,7 +47,9 @@ static const char *image_check_header(struct lin_image *im)
 		return "written by another version";
 	if (h->file_size != im->len)
 		return "truncated";
-	if (h->nmodels >= INT32_MAX || (h->flags & ~(uint64_t)IMG_PARENTS_FIRST))
+	/* a parent record per edge, the same index: a model's edges are its parents */
+	if (h->nmodels >= INT32_MAX || (h->flags & ~(uint64_t)IMG_PARENTS_FIRST) ||
+	    h->nparents != h->nedges)
 		return "bad counts";
 	uint64_t n1 = h->nmodels + 1, m = h->nedges;
 	uint64_t nrank = h->flags & IMG_PARENTS_FIRST ? 0 : h->nmodels;

@@ -178,8 +178,6 @@ static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
 	for (size_t i = 0; i < nf; i++)
 		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS)
 			wlist(k, lin_field_list(m, &f[i]), r.list[nl++]);
-	r.parents = (uint32_t)k->parents;
-	r.nparents = (uint32_t)m->nparents;
 	r.year = m->year;
 	r.month = m->month;
 	r.stage = (int8_t)m->stage;
