@@ -435,15 +435,8 @@ static int add_externals(lin_catalog *cat, size_t *added, lin_error *err)
 			/* resolve_all has looked every reference up already */
 			if (!p->allow_external || p->vertex != UNRESOLVED_NOT_FOUND)
 				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				ext_ref *r = realloc(refs, cap * sizeof(*r));
-				if (!r) {
-					rc = LIN_ENOMEM;
-					break;
-				}
-				refs = r;
-			}
+			if ((rc = lin_i_grow(&refs, &cap, n + 1, sizeof(*refs))))
+				break;
 			refs[n] = (ext_ref){lin_name_key(p->ref), p, n, 0};
 			if (!refs[n++].key)
 				rc = LIN_ENOMEM;
@@ -506,15 +499,8 @@ static int fold_hub_cards(lin_catalog *cat, lin_error *err)
 			const char *a = cat->models[i].aliases.items[j];
 			if (!a || !strchr(a, '/'))
 				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 32;
-				hub_alias *h = realloc(hub, cap * sizeof(*h));
-				if (!h) {
-					rc = LIN_ENOMEM;
-					break;
-				}
-				hub = h;
-			}
+			if ((rc = lin_i_grow(&hub, &cap, n + 1, sizeof(*hub))))
+				break;
 			if (!(hub[n].key = lin_name_key(a)))
 				rc = LIN_ENOMEM;
 			else
