@@ -111,6 +111,17 @@ def timed(rundir, name):
     return sec, kb, status
 
 
+def one_process(rundir, name, report):
+    """A tool run once in one process (the NetworkX peer, bench/inproc.c): its
+    time, peak RSS and status, and the JSON report it wrote (empty if none)."""
+    sec, kb, status = timed(rundir, name)
+    try:
+        rep = json.loads(read(os.path.join(rundir, report), "{}") or "{}")
+    except ValueError:
+        rep = {}
+    return {"process_s": sec, "peak_kb": kb, "status": status, "report": rep}
+
+
 def record(rundir, out):
     meta = json.loads(read(os.path.join(rundir, "meta.json")))
 
@@ -136,13 +147,7 @@ def record(rundir, out):
     floor = dict(zip(("s", "kb", "status"), timed(rundir, "floor")))
     rec = {"meta": meta, "lineage": lin, "point": point, "sqlite": sq, "floor": floor}
     if read(os.path.join(rundir, "peer.json")) is not None:
-        peer_sec, peer_kb, peer_status = timed(rundir, "peer")
-        try:
-            peer = json.loads(read(os.path.join(rundir, "peer.json"), "{}") or "{}")
-        except ValueError:
-            peer = {}
-        rec["peer"] = {"process_s": peer_sec, "peak_kb": peer_kb, "status": peer_status,
-                       "report": peer}
+        rec["peer"] = one_process(rundir, "peer", "peer.json")
     else:
         # the NetworkX peer was skipped (NETWORKX_MAX): keep an earlier run's
         try:
@@ -154,12 +159,7 @@ def record(rundir, out):
             rec["peer"]["from"] = (old["peer"].get("from") or
                                    f"{old['meta'].get('date')}, lineage {old['meta'].get('commit')}")
     if read(os.path.join(rundir, "inproc.rc")) is not None:
-        sec, kb, status = timed(rundir, "inproc")
-        try:
-            rep = json.loads(read(os.path.join(rundir, "inproc.out"), "{}") or "{}")
-        except ValueError:
-            rep = {}
-        rec["inproc"] = {"process_s": sec, "peak_kb": kb, "status": status, "report": rep}
+        rec["inproc"] = one_process(rundir, "inproc", "inproc.out")
     with open(out, "w") as f:
         json.dump(rec, f, indent=1)
         f.write("\n")
