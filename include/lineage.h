@@ -101,6 +101,9 @@ LIN_EXTERN void lin_diags_init(lin_diags *d);
 LIN_EXTERN void lin_diags_dispose(lin_diags *d);
 /* Number of errors (not warnings) and of warnings reported to d, the ones
  * past its capacity included. */
+/* Appends a copy of every problem of src to dst, as dst collects them
+ * (errors_only, the limits: counted instead of kept). */
+LIN_EXTERN void lin_diags_append(lin_diags *dst, const lin_diags *src);
 LIN_EXTERN size_t lin_diags_errors(const lin_diags *d);
 LIN_EXTERN size_t lin_diags_warnings(const lin_diags *d);
 /* Sorts d's items by file name (byte order; items without a file last),
@@ -385,8 +388,14 @@ LIN_EXTERN const lin_strlist *lin_field_list(const lin_model *m, const lin_field
 /* Creates an empty catalog in *out. Free with lin_catalog_free. */
 LIN_EXTERN int lin_catalog_new(lin_catalog **out, lin_error *err);
 
-/* Frees a catalog and everything it owns. Accepts NULL. */
+/* Frees a catalog and everything it owns. Accepts NULL, and leaves a
+ * resident catalog (lin_catalog_set_resident) alone. */
 LIN_EXTERN void lin_catalog_free(lin_catalog *cat);
+
+/* Marks cat resident (1), kept open by a server to answer many requests,
+ * so that code written for a catalog of its own, which frees it when done,
+ * can be handed this one; 0 makes it freeable again. */
+LIN_EXTERN void lin_catalog_set_resident(lin_catalog *cat, int resident);
 
 /* Parses YAML text (a sequence of model entries) into the catalog. name is
  * the file name used in messages. Schema problems are appended to diags (if
@@ -508,6 +517,25 @@ LIN_EXTERN void lin_cache_lease_break(int fd);
  * err. On failure *out is NULL. opts may be NULL (no cache). */
 LIN_EXTERN int lin_catalog_open(lin_catalog **out, const char *const *paths, size_t npaths,
                      const lin_open_opts *opts, lin_diags *diags, lin_error *err);
+
+/* Whether cat, opened by lin_catalog_open from its cache image, is still
+ * what opening paths through the same cache directory would give: the
+ * same image (the paths as given and as resolved from the working
+ * directory) and the catalog's files unchanged since (stat data; a file
+ * changed within the cache's racy window is hashed). 0 for any catalog
+ * not opened from an image, and for paths with "-" or model cards. For a
+ * resident server: a request reuses cat only when this says 1. */
+LIN_EXTERN int lin_catalog_is_current(const lin_catalog *cat, const char *const *paths,
+                                      size_t npaths);
+
+/* To be called in a child forked while cat was open, before the child
+ * uses it. A mapped image's lease belongs to the parent (it would not
+ * protect the child's mapping if the file were cut), so the child takes
+ * its own, after checking that the file was not written or cut since the
+ * open; copied images need nothing. 0: cat is whole and protected in this
+ * process; -1: it must not be read here (open the catalog anew; leave
+ * this one to the parent, resident, unfreed). */
+LIN_EXTERN int lin_catalog_after_fork(lin_catalog *cat);
 
 /* Opens a cache image held in memory (8-byte aligned; it must outlive the
  * catalog), without checking it against any catalog file: for tests and

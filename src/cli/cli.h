@@ -49,6 +49,8 @@ struct cli_cmd {
 	const cli_opt *opts;  /* terminated by CLI_OPT_END */
 	int min_pos, max_pos;
 	int hidden;           /* not listed in the usage, the man page or completion */
+	int served;           /* the resident server may run it (it reads the
+	                         catalog and writes to the standard streams only) */
 	int (*run)(const cli_cmd *cmd, const cli_args *a);
 };
 
@@ -152,8 +154,34 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st);
 
 /* The cache directory: $LINEAGE_CACHE ("off": none), else
- * $XDG_CACHE_HOME/lineage, else ~/.cache/lineage; NULL when none. */
+ * $XDG_CACHE_HOME/lineage, else ~/.cache/lineage; NULL when none
+ * (srv_cache_dir, which the front end shares). */
 const char *cli_cache_dir(char *buf, size_t n);
+
+/* A catalog a resident server keeps open (server.c), for its workers'
+ * cli_open: used when lin_catalog_is_current says the request names it. */
+typedef struct cli_resident {
+	lin_catalog *cat;
+	lin_diags diags;           /* every problem its open reported */
+	char cache_dir[LIN_PATH_MAX];
+	int forked;                /* lin_catalog_after_fork: 0 not yet, 1 done, -1 failed */
+} cli_resident;
+/* The program itself (main.c, server.c; not in the objects the unit tests
+ * link): the whole command line of `lineage`, as main runs it; the global
+ * option word w names ("--data", "--data=x", "-d"), or -1; the resident
+ * server's entry (argv: "__server" CACHE CWD PATH...), and what main calls
+ * before running cmd (the server started when cmd opens a big catalog). */
+int cli_main(int argc, char **argv);
+int cli_global_index(const char *w);
+int cli_server_main(int argc, char **argv);
+void cli_server_install(const cli_cmd *cmd);
+
+/* In a server's worker, the server's catalog; NULL elsewhere. */
+extern cli_resident *cli_served;
+/* Told of every catalog cli_open opened itself (server.c: the server is
+ * started, or told to keep this one, when it is big); NULL: nobody. */
+extern void (*cli_open_hook)(const char *cache_dir, const char *const *paths, size_t npaths,
+                             const lin_catalog *cat);
 /* The catalog paths of --data (CLI_MAX_DATA at most), or the default one;
  * returns how many. */
 size_t cli_data_paths(const cli_args *a, const char **paths);

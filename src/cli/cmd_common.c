@@ -59,5 +59,6 @@ const cli_cmd cmd_common = {
 	.opts = common_opts,
 	.min_pos = 2,
 	.max_pos = 2,
+	.served = 1,
 	.run = run_common,
 };

@@ -61,5 +61,6 @@ const cli_cmd cmd_licenses = {
 	.opts = licenses_opts,
 	.min_pos = 1,
 	.max_pos = 1,
+	.served = 1,
 	.run = run_licenses,
 };

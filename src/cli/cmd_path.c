@@ -95,5 +95,6 @@ const cli_cmd cmd_path = {
 	.opts = path_opts,
 	.min_pos = 2,
 	.max_pos = 2,
+	.served = 1,
 	.run = run_path,
 };

@@ -115,5 +115,6 @@ const cli_cmd cmd_query = {
 	.opts = query_opts,
 	.min_pos = 1,
 	.max_pos = 1,
+	.served = 1,
 	.run = run_query,
 };

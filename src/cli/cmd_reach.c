@@ -64,6 +64,7 @@ const cli_cmd cmd_ancestors = {
 	.opts = reach_opts,
 	.min_pos = 1,
 	.max_pos = 1,
+	.served = 1,
 	.run = run_reach,
 };
 
@@ -83,5 +84,6 @@ const cli_cmd cmd_descendants = {
 	.opts = reach_opts,
 	.min_pos = 1,
 	.max_pos = 1,
+	.served = 1,
 	.run = run_reach,
 };

@@ -100,5 +100,6 @@ const cli_cmd cmd_roots = {
 	.opts = roots_opts,
 	.min_pos = 0,
 	.max_pos = 0,
+	.served = 1,
 	.run = run_roots,
 };

@@ -87,6 +87,7 @@ const cli_cmd cmd_show = {
 	.opts = show_opts,
 	.min_pos = 1,
 	.max_pos = 1,
+	.served = 1,
 	.run = run_show,
 };
 
@@ -163,5 +164,6 @@ const cli_cmd cmd_list = {
 	.opts = list_opts,
 	.min_pos = 0,
 	.max_pos = 0,
+	.served = 1,
 	.run = run_list,
 };

@@ -84,5 +84,6 @@ const cli_cmd cmd_stats = {
 	.opts = stats_opts,
 	.min_pos = 0,
 	.max_pos = 0,
+	.served = 1,
 	.run = run_stats,
 };

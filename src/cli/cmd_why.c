@@ -60,6 +60,7 @@ const cli_cmd cmd_is_ancestor = {
 	.opts = is_ancestor_opts,
 	.min_pos = 2,
 	.max_pos = 2,
+	.served = 1,
 	.run = run_is_ancestor,
 };
 
@@ -135,5 +136,6 @@ const cli_cmd cmd_why = {
 	.opts = why_opts,
 	.min_pos = 2,
 	.max_pos = 2,
+	.served = 1,
 	.run = run_why,
 };

@@ -3,6 +3,7 @@
  * Data goes to stdout, messages to stderr as "lineage: ...".
  */
 #include "cli.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -252,18 +253,7 @@ void cli_print_diags(const lin_diags *d, int show_warnings)
 
 const char *cli_cache_dir(char *buf, size_t n)
 {
-	const char *env = getenv("LINEAGE_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	int w = -1;
-	if (env && strcmp(env, "off") == 0)
-		return NULL;
-	if (env && *env)
-		w = snprintf(buf, n, "%s", env);
-	else if (xdg && xdg[0] == '/') /* the spec: a relative one is ignored */
-		w = snprintf(buf, n, "%s/lineage", xdg);
-	else if (home && *home)
-		w = snprintf(buf, n, "%s/.cache/lineage", home);
-	return w > 0 && (size_t)w < n ? buf : NULL;
+	return srv_cache_dir(buf, n);
 }
 
 size_t cli_data_paths(const cli_args *a, const char **paths)
@@ -345,6 +335,32 @@ int cli_lease_signal(void)
 	return sig;
 }
 
+cli_resident *cli_served;
+void (*cli_open_hook)(const char *, const char *const *, size_t, const lin_catalog *);
+
+/* The server's catalog, when this is a worker of a server that keeps the
+ * catalog the request names, unchanged: 1 with *out and its open's
+ * problems in d, as an open of its image would have given them. */
+static int take_resident(lin_catalog **out, const char *cache_dir, const char *const *paths,
+                         size_t np, lin_diags *d, lin_cache_status *st)
+{
+	cli_resident *r = cli_served;
+	if (!r || !r->cat || r->forked < 0 || !cache_dir || strcmp(cache_dir, r->cache_dir) != 0 ||
+	    !lin_catalog_is_current(r->cat, paths, np))
+		return 0;
+	if (!r->forked)
+		r->forked = lin_catalog_after_fork(r->cat) == 0 ? 1 : -1;
+	if (r->forked < 0)
+		return 0;
+	lin_diags_append(d, &r->diags);
+	if (st) {
+		memset(st, 0, sizeof(*st));
+		st->hit = 1;
+	}
+	*out = r->cat;
+	return 1;
+}
+
 int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
              lin_cache_status *st)
 {
@@ -357,7 +373,7 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 	lin_open_opts opts = LIN_OPEN_OPTS_INIT;
 	const char *paths[CLI_MAX_DATA];
 	char dirbuf[LIN_PATH_MAX];
-	int rc = CLI_OK;
+	int rc = CLI_OK, failed = 0;
 	lin_diags_init(&local);
 	/* warnings nobody prints are not worth finding */
 	local.errors_only = !(flags & CLI_LOAD_WARNINGS);
@@ -377,6 +393,8 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 		*out = NULL;
 		return CLI_USAGE;
 	}
+	if (!dashes && take_resident(&cat, opts.cache_dir, paths, np, d, st))
+		goto opened;
 	opts.stdin_data = piped;
 	opts.stdin_len = piped_len;
 	cli_progress *prog = cli_progress_start();
@@ -384,8 +402,11 @@ int cli_open(const cli_args *a, lin_catalog **out, lin_diags *diags, int flags,
 		opts.progress = cli_progress_report;
 		opts.progress_ctx = prog;
 	}
-	int failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
+	failed = lin_catalog_open(&cat, paths, np, &opts, d, &err) != 0;
 	cli_progress_end(prog);
+	if (!failed && cli_open_hook)
+		cli_open_hook(opts.cache_dir, paths, np, cat);
+opened:
 	/* in file order, not in the order the phases found them (when memory
 	 * is short they stay unsorted) */
 	lin_diags_sort(d);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* The global option word w names ("--data", "--data=x", "-d"), or -1. */
-static int global_index(const char *w)
+int cli_global_index(const char *w)
 {
 	for (size_t i = 0; i < CLI_NGLOBALS; i++) {
 		size_t n = strlen(cli_globals[i].name);
@@ -103,7 +103,7 @@ static int run(const cli_cmd *cmd, char **pre, int npre, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	for (int i = 0; i < npre; i++) {
-		int g = global_index(pre[i]);
+		int g = cli_global_index(pre[i]);
 		int takes = 0;
 		for (const cli_opt *o = cmd->opts; g >= 0 && o->name; o++)
 			takes |= strcmp(o->name, cli_globals[g].name) == 0;
@@ -119,6 +119,7 @@ static int run(const cli_cmd *cmd, char **pre, int npre, int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		words[npre + i] = argv[i];
 	int p = cli_parse(cmd, npre + argc, words, &a);
+	cli_server_install(cmd);
 	if (p == 0)
 		rc = cmd->run(cmd, &a);
 	else
@@ -128,7 +129,7 @@ static int run(const cli_cmd *cmd, char **pre, int npre, int argc, char **argv)
 	return rc;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
 	char *pre[2 * CLI_MAX_DATA + 8];
 	int npre = 0, k = 1;
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
 			printf("lineage %s\n", LIN_VERSION);
 			return close_stdout(CLI_OK);
 		}
-		if (global_index(w) < 0)
+		if (cli_global_index(w) < 0)
 			return unknown_global(w);
 		if (npre + 2 > (int)(sizeof(pre) / sizeof(pre[0]))) {
 			fputs("lineage: too many options before the command\n", stderr);
@@ -174,4 +175,14 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return cli_unknown("command", argv[k], cli_nearest_command(argv[k]));
 	return close_stdout(run(cmd, pre, npre, argc - k - 1, argv + k + 1));
+}
+
+/* lineage-core: what the front end `lineage` runs when no server does
+ * (src/serve/front.c), and the server itself ("__server", started by
+ * server.c, never by hand: not in the command table). */
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "__server") == 0)
+		return cli_server_main(argc, argv);
+	return cli_main(argc, argv);
 }

@@ -129,6 +129,12 @@ struct lin_image {
 	const igraph_integer_t *from, *to, *oi, *ii, *os, *is;
 	const igraph_integer_t *erel, *rank;
 	const img_diag *diags;
+	/* where it came from, for lin_catalog_is_current and
+	 * lin_catalog_after_fork: its name in the cache directory ("" for a
+	 * caller's buffer), its fstat when opened, the lease's signal (0) */
+	char name[32];
+	struct stat st;
+	int sig;
 };
 
 
@@ -218,6 +224,15 @@ const char *lin_i_cache_pool_str(const struct lin_image *im, uint32_t off);
 void *lin_i_cache_lease_map(int fd, size_t len, int sig);
 /* Lets go of a mapping from lin_i_cache_lease_map (fd: its descriptor, closed). */
 void lin_i_cache_lease_unmap(int fd, void *map, size_t len);
+/* In a child forked after lin_i_cache_lease_map: the inherited lease is the
+ * parent's (a lease belongs to the open file, its signal to the parent), so
+ * the child takes one of its own on a new descriptor for the same file and
+ * moves the mapping's slot to it. 0 with *fd_out set when the file is still
+ * as it was at the open (st: its fstat then: same inode, size and ctime, so
+ * nothing has written or cut it) and the lease is held; -1 otherwise (the
+ * mapping cannot be trusted: leave it alone). */
+int lin_i_cache_lease_rebind(int fd, void *map, size_t len, int sig, const struct stat *st,
+                             int *fd_out);
 
 /* ---- a catalog over an image (build.c) ---------------------------------------------- */
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -134,4 +135,45 @@ void lin_cache_lease_break(int fd)
 			atomic_store(&s->state, SLOT_MAPPED);
 	}
 	errno = saved;
+}
+
+/* Whether the file open as fd is the one of st, unwritten and uncut since:
+ * a write sets the mtime, a truncate or a utime also the ctime, which no
+ * unprivileged caller can set back. */
+static int same_untouched(int fd, const struct stat *st)
+{
+	struct stat now;
+	return fstat(fd, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
+	       now.st_size == st->st_size && now.st_ctim.tv_sec == st->st_ctim.tv_sec &&
+	       now.st_ctim.tv_nsec == st->st_ctim.tv_nsec &&
+	       now.st_mtim.tv_sec == st->st_mtim.tv_sec && now.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+int lin_i_cache_lease_rebind(int fd, void *map, size_t len, int sig, const struct stat *st,
+                             int *fd_out)
+{
+	char path[64];
+	lease_slot *s = NULL;
+	for (int i = 0; i < SLOTS && !s; i++)
+		if (atomic_load(&slots[i].map) == map && atomic_load(&slots[i].fd) == fd &&
+		    atomic_load(&slots[i].state) == SLOT_MAPPED)
+			s = &slots[i];
+	if (!s || sig <= 0)
+		return -1;
+	/* the same file through a new open file description: ours alone */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int nfd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (nfd < 0)
+		return -1;
+	if (fcntl(nfd, F_SETSIG, sig) != 0 || fcntl(nfd, F_SETOWN, getpid()) != 0 ||
+	    fcntl(nfd, F_SETLEASE, F_RDLCK) != 0 || !same_untouched(nfd, st) ||
+	    (uintmax_t)st->st_size != len) {
+		close(nfd); /* with any lease it took */
+		return -1;
+	}
+	/* the handler looks the slot up by descriptor: from here on, ours */
+	atomic_store(&s->fd, nfd);
+	close(fd); /* the parent's open file stays open in the parent */
+	*fd_out = nfd;
+	return 0;
 }

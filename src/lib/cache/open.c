@@ -181,6 +181,8 @@ static int try_image(lin_catalog **out, const cache_place *d, lin_sources *src, 
 		close(fd);
 	if (!why)
 		why = lin_i_cache_image_matches(im, src, refresh);
+	if (!why)
+		memcpy(im->name, d->name, sizeof(im->name));
 	if (!why && lin_catalog_new(&cat, &e))
 		why = "out of memory";
 	lin_diags_init(&local);
@@ -504,4 +506,46 @@ int lin_cache_load_image(lin_catalog **out, const void *data, size_t len, lin_di
 	lin_catalog_free(cat);
 	lin_i_cache_image_close(im);
 	return lin_i_fail(err, LIN_EPARSE, NULL, 0, 0, "cache image: %s", why);
+}
+
+/* ---- a catalog kept open (a resident server) ------------------------------ */
+
+/* The image behind cat when cat was opened through a cache directory's
+ * image, else NULL. */
+static struct lin_image *named_image(const lin_catalog *cat)
+{
+	if (!cat || cat->backing != &lin_i_cache_backing)
+		return NULL;
+	struct lin_image *im = cat->store;
+	return im && im->name[0] ? im : NULL;
+}
+
+int lin_catalog_is_current(const lin_catalog *cat, const char *const *paths, size_t npaths)
+{
+	const struct lin_image *im = named_image(cat);
+	lin_sources src;
+	char name[32];
+	int refresh, ok = 0;
+	if (!im || !npaths)
+		return 0;
+	for (size_t i = 0; i < npaths; i++)
+		if (strcmp(paths[i], "-") == 0 || lin_import_hf_is_cards(paths[i]))
+			return 0;
+	image_name(name, paths, npaths);
+	if (strcmp(name, im->name) != 0)
+		return 0;
+	if (lin_i_cache_sources_collect(&src, paths, npaths) == 0)
+		ok = lin_i_cache_image_matches(im, &src, &refresh) == NULL;
+	lin_i_cache_sources_free(&src);
+	return ok;
+}
+
+int lin_catalog_after_fork(lin_catalog *cat)
+{
+	struct lin_image *im = named_image(cat);
+	if (!cat)
+		return -1;
+	if (!im || im->lease < 0)
+		return 0; /* private memory, the child's own copy */
+	return lin_i_cache_lease_rebind(im->lease, im->map, im->len, im->sig, &im->st, &im->lease);
 }

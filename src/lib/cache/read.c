@@ -195,6 +195,7 @@ static int image_map(struct lin_image *im, int fd, size_t len, int sig)
 	}
 	im->map = map;
 	im->lease = kfd;
+	im->sig = sig;
 	im->base = map;
 	im->len = len;
 	return 0;
@@ -219,6 +220,7 @@ const char *lin_i_cache_image_read(struct lin_image **out, int fd, const struct 
 	if (!(im = calloc(1, sizeof(*im))))
 		return "out of memory";
 	im->lease = -1;
+	im->st = *st;
 	if (image_map(im, fd, len, map_signal) != 0) {
 		const char *why = image_copy(im, fd, len);
 		if (why) {

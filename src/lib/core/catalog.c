@@ -149,9 +149,15 @@ lin_stage lin_i_catalog_stage(const lin_catalog *cat, igraph_integer_t v)
 	return cat->backing->stage(cat, v);
 }
 
+void lin_catalog_set_resident(lin_catalog *cat, int resident)
+{
+	if (cat)
+		cat->resident = resident != 0;
+}
+
 void lin_catalog_free(lin_catalog *cat)
 {
-	if (!cat)
+	if (!cat || cat->resident)
 		return;
 	if (cat->has_graph && cat->graph_views)
 		lin_i_graph_unview(&cat->graph);

@@ -71,6 +71,7 @@ struct lin_catalog {
 	pthread_mutex_t lock;         /* serialises building (arena use) */
 	int borrowed;                 /* files and edge vectors live in the store */
 	int graph_views;              /* graph's vectors are views of the store's */
+	int resident;                 /* lin_catalog_set_resident: free leaves it */
 };
 
 /* The licence audit's chains (license.c): for each vertex, the nearest

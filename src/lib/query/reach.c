@@ -39,26 +39,65 @@ done:
 }
 
 /* The hits of the first nl layers of a BFS (layer 0, the start, left
- * out) into out->items, which has room for them. */
+ * out) into out->items, which has room for them; their via comes after. */
 static void hits_from_layers(lin_hits *out, const igraph_vector_int_t *order,
-                             const igraph_vector_int_t *layers,
-                             const igraph_vector_int_t *parents, igraph_integer_t nl)
+                             const igraph_vector_int_t *layers, igraph_integer_t nl)
 {
 	for (igraph_integer_t d = 1; d < nl; d++)
 		for (igraph_integer_t i = VECTOR(*layers)[d]; i < VECTOR(*layers)[d + 1]; i++) {
-			igraph_integer_t u = VECTOR(*order)[i];
 			lin_hit *h = &out->items[out->n++];
-			h->vertex = u;
-			h->via = VECTOR(*parents)[u];
+			h->vertex = VECTOR(*order)[i];
+			h->via = -1;
 			h->distance = (int)d;
 		}
+}
+
+/* Each hit's via: the vertex igraph's BFS reached it from. bfs_simple
+ * takes the vertices in `order` and discovers each unvisited neighbour
+ * of the one it takes, so a hit at distance d came from the first vertex
+ * of layer d - 1, in that order, that has it as a neighbour: its
+ * neighbour (the other way) with the lowest position in order. The
+ * parents vector of bfs_simple says the same, but is a fill of n entries
+ * (8 MB at a million models: most of a point query's time); the
+ * positions here are calloc'd, so only the pages of vertices visited are
+ * ever touched. */
+static int hits_via(lin_hits *h, const lin_view *w, igraph_neimode_t mode,
+                    const igraph_vector_int_t *order, const igraph_vector_int_t *layers,
+                    lin_error *err)
+{
+	int rc = 0;
+	igraph_integer_t n = igraph_vcount(w->g), nv = igraph_vector_int_size(order);
+	igraph_integer_t *pos = calloc((size_t)n + 1, sizeof(*pos)); /* position + 1 */
+	igraph_vector_int_t neis = {0};
+	igraph_neimode_t back = mode == IGRAPH_IN ? IGRAPH_OUT : mode == IGRAPH_OUT ? IGRAPH_IN : IGRAPH_ALL;
+	if (!pos)
+		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+	for (igraph_integer_t i = 0; i < nv; i++)
+		pos[VECTOR(*order)[i]] = i + 1;
+	LIN_IG(igraph_vector_int_init(&neis, 0));
+	for (size_t k = 0; k < h->n; k++) {
+		lin_hit *x = &h->items[k];
+		igraph_integer_t lo = VECTOR(*layers)[x->distance - 1], hi = VECTOR(*layers)[x->distance];
+		igraph_integer_t best = -1;
+		LIN_IG(igraph_neighbors(w->g, &neis, x->vertex, back));
+		for (igraph_integer_t j = 0; j < igraph_vector_int_size(&neis); j++) {
+			igraph_integer_t p = pos[VECTOR(neis)[j]] - 1;
+			if (p >= lo && p < hi && (best < 0 || p < best))
+				best = p;
+		}
+		x->via = best >= 0 ? VECTOR(*order)[best] : -1;
+	}
+done:
+	lin_i_vec_free(&neis);
+	free(pos);
+	return rc;
 }
 
 /* igraph_bfs_simple rather than igraph_bfs: igraph_bfs fills a rank, a
  * parent and a distance for every vertex of the graph and builds a lazy
  * adjacency list (18 ms a query on a million models, however few are
- * reached); bfs_simple touches only what it visits plus its parents
- * vector, and layers give the distances. It cannot stop at a depth, so a
+ * reached); bfs_simple without its parents vector touches only what it
+ * visits (hits_via), and layers give the distances. It cannot stop at a depth, so a
  * depth-limited query walks the whole reach and keeps the first layers:
  * never more work than the unlimited query. */
 int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
@@ -66,16 +105,15 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 {
 	int rc = 0;
 	lin_view w = LIN_VIEW_INIT;
-	igraph_vector_int_t order = {0}, layers = {0}, parents = {0};
+	igraph_vector_int_t order = {0}, layers = {0};
 	memset(out, 0, sizeof(*out));
 	if ((rc = lin_i_view_open(&w, cat, o->relations, err)))
 		goto done;
 	LIN_IG(igraph_vector_int_init(&order, 0));
 	LIN_IG(igraph_vector_int_init(&layers, 0));
-	LIN_IG(igraph_vector_int_init(&parents, 0));
 	if ((rc = lin_i_view_check_vertex(&w, v, err)))
 		goto done;
-	LIN_IG(igraph_bfs_simple(w.g, v, mode, &order, &layers, &parents));
+	LIN_IG(igraph_bfs_simple(w.g, v, mode, &order, &layers, NULL));
 	/* layers[d] is where distance d starts in order; the last entry ends it */
 	igraph_integer_t nl = igraph_vector_int_size(&layers) - 1;
 	if (o->depth >= 0 && o->depth < nl)
@@ -85,14 +123,14 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
-	hits_from_layers(out, &order, &layers, &parents, nl);
-	if ((rc = hit_edges(out, &w, cat, mode, &order, err)))
+	hits_from_layers(out, &order, &layers, nl);
+	if ((rc = hits_via(out, &w, mode, &order, &layers, err)) ||
+	    (rc = hit_edges(out, &w, cat, mode, &order, err)))
 		goto done;
 	rc = lin_i_hits_sort(out, cat, err);
 done:
 	lin_i_vec_free(&order);
 	lin_i_vec_free(&layers);
-	lin_i_vec_free(&parents);
 	lin_i_view_close(&w);
 	if (rc)
 		lin_hits_dispose(out);

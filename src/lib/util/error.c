@@ -223,6 +223,12 @@ void lin_i_diags_append(lin_diags *dst, const lin_diags *src)
 	dst->dropped_warnings += src->dropped_warnings;
 }
 
+void lin_diags_append(lin_diags *dst, const lin_diags *src)
+{
+	if (src)
+		lin_i_diags_append(dst, src);
+}
+
 size_t lin_diags_errors(const lin_diags *d)
 {
 	return d ? d->nerrors + d->dropped_errors : 0;
