@@ -166,8 +166,8 @@ typedef struct cli_resident {
 	char cache_dir[LIN_PATH_MAX];
 	int forked;                /* lin_catalog_after_fork: 0 not yet, 1 done, -1 failed */
 } cli_resident;
-/* The program itself (main.c, server.c; not in the objects the unit tests
- * link): the whole command line of `lineage`, as main runs it; the global
+/* The program itself (run.c, server.c): the whole command line of
+ * `lineage`, as main runs it; the global
  * option word w names ("--data", "--data=x", "-d"), or -1; the resident
  * server's entry (argv: "__server" CACHE CWD PATH...), and what main calls
  * before running cmd (the server started when cmd opens a big catalog). */
@@ -250,7 +250,7 @@ extern const cli_cmd cmd_is_ancestor, cmd_why;
 /* lineage completion SHELL, lineage man (cmd_manual.c) */
 extern const cli_cmd cmd_completion, cmd_man, cmd_help;
 /* lineage import hf: model cards to catalog YAML (cmd_import.c) */
-extern const cli_cmd cmd_import, cmd_cache;
+extern const cli_cmd cmd_import, cmd_cache, cmd_server;
 /* lineage export: GraphML, GEXF, CSV, NDJSON (cmd_export.c) */
 extern const cli_cmd cmd_export;
 /* lineage diff OLD NEW: what changed between two catalogs (cmd_diff.c) */

@@ -11,7 +11,7 @@
 const cli_cmd *const cli_commands[] = {
 	&cmd_ancestors, &cmd_descendants, &cmd_path, &cmd_why, &cmd_is_ancestor, &cmd_common,
 	&cmd_roots, &cmd_show, &cmd_list, &cmd_stats, &cmd_query, &cmd_licenses, &cmd_check,
-	&cmd_diff, &cmd_bom, &cmd_draw, &cmd_docs, &cmd_export, &cmd_import, &cmd_cache, &cmd_help,
+	&cmd_diff, &cmd_bom, &cmd_draw, &cmd_docs, &cmd_export, &cmd_import, &cmd_cache, &cmd_server, &cmd_help,
 	&cmd_completion, &cmd_man,
 	NULL,
 };

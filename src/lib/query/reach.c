@@ -52,29 +52,71 @@ static void hits_from_layers(lin_hits *out, const igraph_vector_int_t *order,
 		}
 }
 
+/* Sum of the degrees (mode) of the vertices order[from .. to). */
+static igraph_error_t degree_sum(igraph_integer_t *sum, const igraph_t *g, const igraph_vector_int_t *order,
+                                 igraph_integer_t from, igraph_integer_t to, igraph_neimode_t mode)
+{
+	igraph_vector_int_t part = {0}, deg = {0};
+	*sum = 0;
+	if (from >= to)
+		return IGRAPH_SUCCESS;
+	igraph_vector_int_view(&part, VECTOR(*order) + from, to - from);
+	if (igraph_vector_int_init(&deg, 0) != IGRAPH_SUCCESS)
+		return IGRAPH_ENOMEM;
+	igraph_error_t e = igraph_degree(g, &deg, igraph_vss_vector(&part), mode, IGRAPH_LOOPS);
+	for (igraph_integer_t i = 0; e == IGRAPH_SUCCESS && i < to - from; i++)
+		*sum += VECTOR(deg)[i];
+	igraph_vector_int_destroy(&deg);
+	return e;
+}
+
 /* Each hit's via: the vertex igraph's BFS reached it from. bfs_simple
  * takes the vertices in `order` and discovers each unvisited neighbour
  * of the one it takes, so a hit at distance d came from the first vertex
- * of layer d - 1, in that order, that has it as a neighbour: its
- * neighbour (the other way) with the lowest position in order. The
+ * of layer d - 1, in that order, that has it as a neighbour. That is
+ * found either way round, whichever reads fewer edges: forwards, taking
+ * the layers' vertices in order as the BFS did and giving each hit of the
+ * next layer the first one that reaches it; or backwards, each hit's
+ * neighbours the other way, keeping the one first in order (ancestors of
+ * a leaf: its ancestors' children are far more than their parents). The
  * parents vector of bfs_simple says the same, but is a fill of n entries
  * (8 MB at a million models: most of a point query's time); the
  * positions here are calloc'd, so only the pages of vertices visited are
- * ever touched. */
+ * touched. Hits are order[1 ..], so hit k is position k + 1. */
 static int hits_via(lin_hits *h, const lin_view *w, igraph_neimode_t mode,
                     const igraph_vector_int_t *order, const igraph_vector_int_t *layers,
-                    lin_error *err)
+                    igraph_integer_t nl, lin_error *err)
 {
 	int rc = 0;
-	igraph_integer_t n = igraph_vcount(w->g), nv = igraph_vector_int_size(order);
-	igraph_integer_t *pos = calloc((size_t)n + 1, sizeof(*pos)); /* position + 1 */
+	igraph_integer_t n = igraph_vcount(w->g), fwd, bwd;
+	igraph_integer_t *pos = NULL; /* position in order + 1; 0: not reached */
 	igraph_vector_int_t neis = {0};
 	igraph_neimode_t back = mode == IGRAPH_IN ? IGRAPH_OUT : mode == IGRAPH_OUT ? IGRAPH_IN : IGRAPH_ALL;
-	if (!pos)
-		return lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
-	for (igraph_integer_t i = 0; i < nv; i++)
+	if (!h->n)
+		return 0;
+	LIN_IG(degree_sum(&fwd, w->g, order, 0, VECTOR(*layers)[nl - 1], mode));
+	LIN_IG(degree_sum(&bwd, w->g, order, 1, VECTOR(*layers)[nl], back));
+	if (!(pos = calloc((size_t)n + 1, sizeof(*pos)))) {
+		rc = lin_i_fail(err, LIN_ENOMEM, NULL, 0, 0, "out of memory");
+		goto done;
+	}
+	for (igraph_integer_t i = 0; i < VECTOR(*layers)[nl]; i++)
 		pos[VECTOR(*order)[i]] = i + 1;
 	LIN_IG(igraph_vector_int_init(&neis, 0));
+	if (fwd <= bwd) {
+		for (igraph_integer_t d = 0; d + 1 < nl; d++)
+			for (igraph_integer_t i = VECTOR(*layers)[d]; i < VECTOR(*layers)[d + 1]; i++) {
+				igraph_integer_t from = VECTOR(*order)[i];
+				LIN_IG(igraph_neighbors(w->g, &neis, from, mode));
+				for (igraph_integer_t j = 0; j < igraph_vector_int_size(&neis); j++) {
+					igraph_integer_t p = pos[VECTOR(neis)[j]] - 1;
+					if (p >= VECTOR(*layers)[d + 1] && p < VECTOR(*layers)[d + 2] &&
+					    h->items[p - 1].via < 0)
+						h->items[p - 1].via = from;
+				}
+			}
+		goto done;
+	}
 	for (size_t k = 0; k < h->n; k++) {
 		lin_hit *x = &h->items[k];
 		igraph_integer_t lo = VECTOR(*layers)[x->distance - 1], hi = VECTOR(*layers)[x->distance];
@@ -124,7 +166,7 @@ int lin_query_reach(lin_hits *out, const lin_catalog *cat, igraph_integer_t v,
 		goto done;
 	}
 	hits_from_layers(out, &order, &layers, nl);
-	if ((rc = hits_via(out, &w, mode, &order, &layers, err)) ||
+	if ((rc = hits_via(out, &w, mode, &order, &layers, nl, err)) ||
 	    (rc = hit_edges(out, &w, cat, mode, &order, err)))
 		goto done;
 	rc = lin_i_hits_sort(out, cat, err);
