@@ -16,6 +16,9 @@
 # runs twice against an empty cache directory of its own: once cold (the
 # catalog parsed, the image written) and once warm (the image mapped); both
 # runs must give the expected output. PASSES=1 runs only the cold one.
+# SERVED=1 runs the cases of the commands the resident server serves, a
+# third time through the server the first runs started (LINEAGE_SERVER=1:
+# for any catalog); the same output again.
 #
 # After UPDATE=1, read every changed file (git diff): it must be what a user
 # should see.
@@ -42,15 +45,26 @@ trap 'rm -rf "$tmp"' EXIT
 unset LINEAGE_DATA
 export LC_ALL=C.UTF-8
 read -r -a wrap <<<"${WRAP:-}"
+served=" ancestors descendants show list is-ancestor why path common roots query stats licenses "
+if [ -n "${SERVED:-}" ]; then
+	export LINEAGE_SERVER=1 LINEAGE_SERVER_IDLE=20
+fi
 
 passed=0
 failed=0
+through=0
 failures=()
 shopt -s nullglob
 for cmd in "$cases"/${CASES:-*}.cmd; do
 	name=$(basename "$cmd" .cmd)
 	line=$(head -n 1 "$cmd")
 	eval "args=($line)"
+	verb=
+	for a in "${args[@]}"; do
+		case $served in *" $a "*) verb=$a; break ;; esac
+	done
+	# SERVED=1: only the cases of commands the server runs
+	[ -n "${SERVED:-}" ] && [ -z "$verb" ] && continue
 	rm -rf "$tmp/cache"
 	export LINEAGE_CACHE=$tmp/cache
 	input=/dev/null
@@ -66,6 +80,20 @@ for cmd in "$cases"/${CASES:-*}.cmd; do
 			if ! cmp -s "$tmp/$k" "$tmp/${k}2"; then
 				echo "--- $name: $k differs between the cold and the warm cache run"
 				diff -u --label "cold/$name.$k" --label "warm/$name.$k" "$tmp/$k" "$tmp/${k}2"
+				echo "differs" >>"$tmp/code"
+			fi
+		done
+	fi
+	if [ -z "${UPDATE:-}" ] && [ -n "${SERVED:-}" ]; then
+		# the cold run started the server if it opened a catalog: wait for it
+		for _ in $(seq 20); do [ -S "$tmp/cache/server.sock" ] && break; sleep 0.025; done
+		[ -S "$tmp/cache/server.sock" ] && through=$((through + 1))
+		env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out3" 2>"$tmp/err3" <"$input"
+		echo $? >"$tmp/code3"
+		for k in out err code; do
+			if ! cmp -s "$tmp/$k" "$tmp/${k}3"; then
+				echo "--- $name: $k differs between the cold and the served run"
+				diff -u --label "cold/$name.$k" --label "served/$name.$k" "$tmp/$k" "$tmp/${k}3"
 				echo "differs" >>"$tmp/code"
 			fi
 		done
@@ -104,4 +132,9 @@ if [ $failed -gt 0 ]; then
 	echo "failed: ${failures[*]}"
 fi
 echo "$passed passed, $failed failed"
+if [ -n "${SERVED:-}" ] && [ -z "${UPDATE:-}" ]; then
+	# a case whose catalog cannot be opened starts no server
+	echo "$through of them with a server running"
+	[ "$through" -gt 0 ] || failed=1
+fi
 [ $failed -eq 0 ] && [ $passed -gt 0 ]
