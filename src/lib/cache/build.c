@@ -193,6 +193,24 @@ static void empty_model(lin_model *m)
 	m->pos = (lin_pos){"?", 0, 0};
 }
 
+/* A record's fields after its texts and lists (write.c's walk_scalars),
+ * out-of-range values read as unknown; the file's index. */
+static uint32_t decode_scalars(lin_catalog *cat, rec_cursor *c, unsigned mask, lin_model *m)
+{
+	uint32_t file = mask & REC_FILE ? rec_var(c) : 0;
+	m->year = mask & REC_DATE ? rec_int(c) : 0;
+	int month = mask & REC_DATE ? rec_int(c) : 0;
+	int arch = mask & REC_KIND ? (int)rec_byte(c) - 1 : LIN_ARCH_UNKNOWN;
+	int weights = mask & REC_KIND ? (int)rec_byte(c) - 1 : LIN_WEIGHTS_UNKNOWN;
+	m->external = mask & REC_KIND ? rec_byte(c) != 0 : 0;
+	m->month = in_range(month, 0, 13) ? month : 0;
+	m->arch = in_range(arch, -1, LIN_ARCH_COUNT) ? (lin_arch)arch : LIN_ARCH_UNKNOWN;
+	m->weights = in_range(weights, -1, 2) ? (lin_weights)weights : LIN_WEIGHTS_UNKNOWN;
+	int line = rec_int(c);
+	m->pos = (lin_pos){file_of(cat, file), line, rec_int(c)};
+	return file;
+}
+
 /* Model v's fields from its record (cache.h), in write.c's order; c->bad
  * when the record is not one. */
 static void decode_model(lin_catalog *cat, rec_cursor *c, igraph_integer_t v, lin_model *m)
@@ -215,18 +233,8 @@ static void decode_model(lin_catalog *cat, rec_cursor *c, igraph_integer_t v, li
 				build_list(cat, c, (lin_strlist *)(void *)((char *)m + f[i].offset));
 			nl++;
 		}
-	uint32_t file = mask & REC_FILE ? rec_var(c) : 0;
-	m->year = mask & REC_DATE ? rec_int(c) : 0;
-	int month = mask & REC_DATE ? rec_int(c) : 0;
-	int arch = mask & REC_KIND ? (int)rec_byte(c) - 1 : LIN_ARCH_UNKNOWN;
-	int weights = mask & REC_KIND ? (int)rec_byte(c) - 1 : LIN_WEIGHTS_UNKNOWN;
-	m->external = mask & REC_KIND ? rec_byte(c) != 0 : 0;
-	m->month = in_range(month, 0, 13) ? month : 0;
 	m->stage = in_range(stage, 0, LIN_STAGE_COUNT) ? (lin_stage)stage : LIN_STAGE_UNKNOWN;
-	m->arch = in_range(arch, -1, LIN_ARCH_COUNT) ? (lin_arch)arch : LIN_ARCH_UNKNOWN;
-	m->weights = in_range(weights, -1, 2) ? (lin_weights)weights : LIN_WEIGHTS_UNKNOWN;
-	int line = rec_int(c);
-	m->pos = (lin_pos){file_of(cat, file), line, rec_int(c)};
+	uint32_t file = decode_scalars(cat, c, mask, m);
 	if (!c->bad)
 		build_parents(cat, c, v, file, m);
 	c->bad |= c->p != c->end; /* the record ends where the next begins */

@@ -223,6 +223,25 @@ static void walk_parent(walk *k, const lin_catalog *cat, const lin_parent *p, ui
 	rzig(k, (uint32_t)p->pos.col);
 }
 
+/* A record's fields after its texts and lists: file, date, kind (those
+ * mask marks), line and column. */
+static void walk_scalars(walk *k, const lin_model *m, uint32_t file, unsigned mask)
+{
+	if (mask & REC_FILE)
+		rvar(k, file);
+	if (mask & REC_DATE) {
+		rzig(k, (uint32_t)m->year);
+		rzig(k, (uint32_t)m->month);
+	}
+	if (mask & REC_KIND) {
+		rbyte(k, (unsigned)(m->arch + 1));
+		rbyte(k, (unsigned)(m->weights + 1));
+		rbyte(k, m->external != 0);
+	}
+	rzig(k, (uint32_t)m->pos.line);
+	rzig(k, (uint32_t)m->pos.col);
+}
+
 /* A model's record (cache.h), its offset first in the offsets walk. The
  * strings are interned in the same order in every walk: texts, lists,
  * parents. */
@@ -263,19 +282,7 @@ static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
 	for (size_t j = 0; j < nl; j++)
 		if (list[j]->n)
 			rlist(k, list[j]);
-	if (file)
-		rvar(k, file);
-	if (mask & REC_DATE) {
-		rzig(k, (uint32_t)m->year);
-		rzig(k, (uint32_t)m->month);
-	}
-	if (kind) {
-		rbyte(k, (unsigned)(m->arch + 1));
-		rbyte(k, (unsigned)(m->weights + 1));
-		rbyte(k, m->external != 0);
-	}
-	rzig(k, (uint32_t)m->pos.line);
-	rzig(k, (uint32_t)m->pos.col);
+	walk_scalars(k, m, file, mask);
 	for (size_t j = 0; j < m->nparents; j++)
 		walk_parent(k, cat, &m->parents[j], file, m->pos.line);
 	k->parents += m->nparents;
