@@ -448,6 +448,74 @@ static void test_damaged_images(void **state)
 	free(img);
 }
 
+/* The image of the scratch catalog with the 32-bit word at byte `at` set
+ * to value (or, with or_bits, those bits or'ed into the byte at `at`),
+ * loaded: the catalog, or NULL when the image is rejected. copy: the
+ * aligned buffer the catalog views. */
+static lin_catalog *load_patched(uint64_t *copy, const char *img, size_t len, size_t at,
+                                 uint32_t value, unsigned or_bits)
+{
+	lin_catalog *cat = NULL;
+	lin_error e;
+	memcpy(copy, img, len);
+	if (or_bits)
+		((unsigned char *)copy)[at] |= (unsigned char)or_bits;
+	else
+		memcpy((char *)copy + at, &value, sizeof(value));
+	return lin_cache_load_image(&cat, copy, len, NULL, &e) == 0 ? cat : NULL;
+}
+
+/* A model's record is checked as it is decoded (build.c): an offset past
+ * the records section, offsets running backwards, a record cut short or a
+ * mask bit no writer sets each make that model empty (id "?", no parents),
+ * never a read out of bounds, and leave the others as they were; the
+ * offset table's ends are checked at open. */
+static void test_bad_records(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	size_t len;
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	char *img = read_all(st.path, &len);
+	uint64_t *copy = malloc(len + 8);
+	img_header h;
+	memcpy(&h, img, sizeof(h));
+	uint32_t off[5];
+	assert_int_equal(h.nmodels, 4); /* base, chat, q, m */
+	memcpy(off, img + h.off[S_MODELS], sizeof(off));
+	size_t table = h.off[S_MODELS];
+	const struct {
+		size_t at;
+		uint32_t value;
+		unsigned bits;
+		igraph_integer_t bad, good; /* a model that comes out empty, one intact */
+		const char *good_id;
+	} cases[] = {
+		{table + 4, (uint32_t)h.rec_len + 1, 0, 0, 3, "m"}, /* past the section */
+		{table + 8, off[1] - 1, 0, 1, 3, "m"},             /* backwards */
+		{table + 12, off[3] - 1, 0, 2, 1, "chat"},         /* cut short (and 3
+		                                                      starts a byte early) */
+		{h.off[S_RECS] + off[1] + 2, 0, 0x80, 1, 3, "m"},  /* an unknown mask bit */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		lin_catalog *cat = load_patched(copy, img, len, cases[i].at, cases[i].value, cases[i].bits);
+		assert_non_null(cat);
+		const lin_model *m = lin_catalog_model(cat, cases[i].bad);
+		assert_string_equal(m->id, "?");
+		assert_int_equal(m->nparents, 0);
+		assert_int_equal(m->stage, LIN_STAGE_UNKNOWN);
+		assert_string_equal(lin_catalog_model(cat, cases[i].good)->id, cases[i].good_id);
+		assert_int_equal(lin_catalog_model(cat, cases[i].good)->nparents, cases[i].good == 3 ? 2 : 1);
+		exercise(cat);
+		lin_catalog_free(cat);
+	}
+	/* the table must end where the records do, and start at 0 */
+	assert_null(load_patched(copy, img, len, table + 16, (uint32_t)h.rec_len - 1, 0));
+	assert_null(load_patched(copy, img, len, table, 1, 0));
+	free(copy);
+	free(img);
+}
+
 /* Two processes opening a cold cache at once: both load, one image stays,
  * no temporary file is left. */
 static void test_race(void **state)
@@ -875,6 +943,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_not_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_images, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_image, setup, teardown),

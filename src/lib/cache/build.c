@@ -24,89 +24,240 @@ static const char *file_of(const lin_catalog *cat, uint32_t f)
 	return f < cat->nfiles ? cat->files[f] : "?";
 }
 
-/* A list from a refs range; empty when the range is bad or memory is out. */
-static void build_list(lin_catalog *cat, const uint32_t range[2], lin_strlist *out)
+/* A record being decoded: every read is checked against its end, and
+ * one past it (or an overlong number) marks it bad instead. */
+typedef struct rec_cursor {
+	const unsigned char *p, *end;
+	int bad;
+} rec_cursor;
+
+static unsigned rec_byte(rec_cursor *c)
+{
+	if (c->p == c->end) {
+		c->bad = 1;
+		return 0;
+	}
+	return *c->p++;
+}
+
+/* A LEB128 number of at most 32 bits (write.c's rvar). */
+static uint32_t rec_var(rec_cursor *c)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 35; shift += 7) {
+		unsigned b = rec_byte(c);
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			c->bad |= v > UINT32_MAX;
+			return c->bad ? 0 : (uint32_t)v;
+		}
+	}
+	c->bad = 1;
+	return 0;
+}
+
+/* A zigzag number, as two's complement bits (write.c's rzig). */
+static uint32_t rec_zig(rec_cursor *c)
+{
+	uint32_t z = rec_var(c);
+	return (z >> 1) ^ (0u - (z & 1));
+}
+
+/* Those bits as an int32_t, without an implementation-defined cast. */
+static int32_t to_int(uint32_t u)
+{
+	return u <= INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+static int rec_int(rec_cursor *c)
+{
+	return to_int(rec_zig(c));
+}
+
+/* Record v, bounded by the next one's offset: 0, or -1 when the offsets
+ * do not nest inside the records section. */
+static int record_at(rec_cursor *c, const struct lin_image *im, igraph_integer_t v)
+{
+	uint32_t a = im->rec_off[v], b = im->rec_off[v + 1];
+	if (a > b || b > im->h->rec_len)
+		return -1;
+	*c = (rec_cursor){im->recs + a, im->recs + b, 0};
+	return 0;
+}
+
+/* A list: its count, then a pool offset per item; empty when out of
+ * memory. The count is bounded by the bytes left before anything is
+ * allocated for it (an item takes one at least). */
+static void build_list(lin_catalog *cat, rec_cursor *c, lin_strlist *out)
 {
 	const struct lin_image *im = CACHE_IMAGE(cat);
+	uint32_t n = rec_var(c);
 	out->items = NULL;
 	out->n = 0;
-	if (range[1] == 0 || range[0] > im->h->nrefs || range[1] > im->h->nrefs - range[0])
+	if (c->bad || n > (size_t)(c->end - c->p)) {
+		c->bad = 1;
 		return;
-	char **items = lin_i_arena_alloc(&cat->arena, range[1] * sizeof(char *));
-	if (!items)
-		return;
-	for (uint32_t i = 0; i < range[1]; i++) {
-		const char *s = lin_i_cache_pool_str(im, im->refs[range[0] + i]);
-		items[i] = (char *)(s ? s : "?");
 	}
-	out->items = items;
-	out->n = range[1];
+	char **items = lin_i_arena_alloc(&cat->arena, (n ? n : 1) * sizeof(char *));
+	for (uint32_t i = 0; i < n; i++) {
+		const char *s = lin_i_cache_pool_str(im, rec_var(c));
+		if (items)
+			items[i] = (char *)(s ? s : "?");
+	}
+	if (items && !c->bad) {
+		out->items = items;
+		out->n = n;
+	}
+}
+
+/* The pool offset of model u's id (its record's first text), NIL when it
+ * has none or its record is bad: the ref a parent record leaves out. */
+static uint32_t record_id(const struct lin_image *im, igraph_integer_t u)
+{
+	rec_cursor c;
+	if (record_at(&c, im, u) != 0)
+		return NIL;
+	rec_byte(&c);
+	unsigned mask = rec_byte(&c);
+	mask |= rec_byte(&c) << 8;
+	uint32_t id = mask & REC_STR(0) ? rec_var(&c) : NIL;
+	return c.bad ? NIL : id;
+}
+
+/* A pool offset when mask has bit, else NIL. */
+static const char *rec_str(rec_cursor *c, const struct lin_image *im, unsigned mask, unsigned bit)
+{
+	return mask & bit ? lin_i_cache_pool_str(im, rec_var(c)) : NULL;
+}
+
+/* The parent on edge e (whose from is the parent) of a model at file and
+ * line, the defaults of the parent's own. */
+static void build_parent(lin_catalog *cat, rec_cursor *c, igraph_integer_t e, uint32_t file,
+                         int32_t line, lin_parent *p)
+{
+	const struct lin_image *im = CACHE_IMAGE(cat);
+	unsigned mask = rec_byte(c);
+	c->bad |= (mask & ~PREC_MASK_ALL) != 0;
+	const char *ref = mask & PREC_REF ? lin_i_cache_pool_str(im, rec_var(c))
+	                                  : lin_i_cache_pool_str(im, record_id(im, im->from[e]));
+	p->ref = (char *)(ref ? ref : "?");
+	p->vertex = im->from[e];
+	p->relation = (lin_relation)im->erel[e];
+	p->variant = (char *)rec_str(c, im, mask, PREC_VARIANT);
+	p->note = (char *)rec_str(c, im, mask, PREC_NOTE);
+	if (mask & PREC_SOURCES)
+		build_list(cat, c, &p->sources);
+	if (mask & PREC_FILE)
+		file = rec_var(c);
+	uint32_t dl = rec_zig(c);
+	p->pos = (lin_pos){file_of(cat, file), to_int((uint32_t)line + dl), rec_int(c)};
+	p->allow_external = (mask & PREC_ALLOW_EXTERNAL) != 0;
+	p->inferred = (mask & PREC_INFERRED) != 0;
 }
 
 /* The parents of model v: its edges, is[v] .. is[v + 1] (edges come child
  * by child, is rises from 0 to m: both checked at open), each parent
- * record the same index as its edge, whose from is the parent. */
-static void build_parents(lin_catalog *cat, igraph_integer_t v, lin_model *m)
+ * record the same index as its edge. */
+static void build_parents(lin_catalog *cat, rec_cursor *c, igraph_integer_t v, uint32_t file,
+                          lin_model *m)
 {
 	const struct lin_image *im = CACHE_IMAGE(cat);
 	uint64_t first = (uint64_t)im->is[v], k = (uint64_t)(im->is[v + 1] - im->is[v]);
 	if (k == 0)
 		return;
+	/* a parent takes three bytes at least: bounded before allocating */
+	if (k > (uint64_t)(c->end - c->p) / 3) {
+		c->bad = 1;
+		return;
+	}
 	lin_parent *p = lin_i_arena_alloc(&cat->arena, k * sizeof(lin_parent));
 	if (!p)
-		return;
-	for (uint64_t j = 0; j < k; j++) {
-		const img_parent *q = &im->parents[first + j];
-		/* NIL: the parent's id, the first text field of its record */
-		const char *ref = lin_i_cache_pool_str(im, q->ref != NIL ? q->ref
-		                                                         : im->models[im->from[first + j]].str[0]);
-		p[j].ref = (char *)(ref ? ref : "?");
-		p[j].vertex = im->from[first + j];
-		p[j].relation = (lin_relation)im->erel[first + j];
-		p[j].variant = (char *)lin_i_cache_pool_str(im, q->variant);
-		p[j].note = (char *)lin_i_cache_pool_str(im, q->note);
-		build_list(cat, q->sources, &p[j].sources);
-		p[j].pos = (lin_pos){file_of(cat, q->file), q->line, q->col};
-		p[j].allow_external = (q->flags & IMG_PARENT_ALLOW_EXTERNAL) != 0;
-		p[j].inferred = (q->flags & IMG_PARENT_INFERRED) != 0;
-	}
+		return; /* out of memory: no parents, as a list gets no items */
+	memset(p, 0, k * sizeof(lin_parent));
+	for (uint64_t j = 0; j < k && !c->bad; j++)
+		build_parent(cat, c, (igraph_integer_t)(first + j), file, m->pos.line, &p[j]);
 	m->parents = p;
 	m->nparents = (size_t)k;
 }
 
 static int in_range(int v, int lo, int hi) { return v >= lo && v < hi; }
 
-static void build_model(lin_catalog *cat, igraph_integer_t v)
+/* What a bad record builds: a model with nothing known but an id of "?". */
+static void empty_model(lin_model *m)
 {
-	const struct lin_image *im = CACHE_IMAGE(cat);
-	const img_model *r = &im->models[v];
-	lin_model *m = &cat->models[v];
-	size_t nf, ns = 0, nl = 0;
-	const lin_field *f = lin_model_fields(&nf);
-	/* as write.c wrote them: text fields, then lists, in table order */
-	for (size_t i = 0; i < nf; i++)
-		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS)
-			*(char **)(void *)((char *)m + f[i].offset) =
-				(char *)lin_i_cache_pool_str(im, r->str[ns++]);
-	if (!m->id)
-		m->id = "?";
-	for (size_t i = 0; i < nf; i++)
-		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS)
-			build_list(cat, r->list[nl++], (lin_strlist *)(void *)((char *)m + f[i].offset));
-	m->year = r->year;
-	m->month = in_range(r->month, 0, 13) ? r->month : 0;
-	m->stage = in_range(r->stage, 0, LIN_STAGE_COUNT) ? (lin_stage)r->stage : LIN_STAGE_UNKNOWN;
-	m->arch = in_range(r->arch, -1, LIN_ARCH_COUNT) ? (lin_arch)r->arch : LIN_ARCH_UNKNOWN;
-	m->weights = in_range(r->weights, -1, 2) ? (lin_weights)r->weights : LIN_WEIGHTS_UNKNOWN;
-	m->external = r->external != 0;
-	m->pos = (lin_pos){file_of(cat, r->file), r->line, r->col};
-	build_parents(cat, v, m);
+	memset(m, 0, sizeof(*m));
+	m->id = "?";
+	m->stage = LIN_STAGE_UNKNOWN;
+	m->arch = LIN_ARCH_UNKNOWN;
+	m->weights = LIN_WEIGHTS_UNKNOWN;
+	m->pos = (lin_pos){"?", 0, 0};
 }
 
+/* A record's fields after its texts and lists (write.c's walk_scalars),
+ * out-of-range values read as unknown; the file's index. */
+static uint32_t decode_scalars(lin_catalog *cat, rec_cursor *c, unsigned mask, lin_model *m)
+{
+	uint32_t file = mask & REC_FILE ? rec_var(c) : 0;
+	m->year = mask & REC_DATE ? rec_int(c) : 0;
+	int month = mask & REC_DATE ? rec_int(c) : 0;
+	int arch = mask & REC_KIND ? (int)rec_byte(c) - 1 : LIN_ARCH_UNKNOWN;
+	int weights = mask & REC_KIND ? (int)rec_byte(c) - 1 : LIN_WEIGHTS_UNKNOWN;
+	m->external = mask & REC_KIND ? rec_byte(c) != 0 : 0;
+	m->month = in_range(month, 0, 13) ? month : 0;
+	m->arch = in_range(arch, -1, LIN_ARCH_COUNT) ? (lin_arch)arch : LIN_ARCH_UNKNOWN;
+	m->weights = in_range(weights, -1, 2) ? (lin_weights)weights : LIN_WEIGHTS_UNKNOWN;
+	int line = rec_int(c);
+	m->pos = (lin_pos){file_of(cat, file), line, rec_int(c)};
+	return file;
+}
+
+/* Model v's fields from its record (cache.h), in write.c's order; c->bad
+ * when the record is not one. */
+static void decode_model(lin_catalog *cat, rec_cursor *c, igraph_integer_t v, lin_model *m)
+{
+	const struct lin_image *im = CACHE_IMAGE(cat);
+	size_t nf, ns = 0, nl = 0;
+	const lin_field *f = lin_model_fields(&nf);
+	int stage = (int)rec_byte(c);
+	unsigned mask = rec_byte(c);
+	mask |= rec_byte(c) << 8;
+	c->bad |= (mask & ~REC_MASK_ALL) != 0;
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS) {
+			*(char **)(void *)((char *)m + f[i].offset) = (char *)rec_str(c, im, mask, REC_STR(ns));
+			ns++;
+		}
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS) {
+			if (mask & REC_LIST(nl))
+				build_list(cat, c, (lin_strlist *)(void *)((char *)m + f[i].offset));
+			nl++;
+		}
+	m->stage = in_range(stage, 0, LIN_STAGE_COUNT) ? (lin_stage)stage : LIN_STAGE_UNKNOWN;
+	uint32_t file = decode_scalars(cat, c, mask, m);
+	if (!c->bad)
+		build_parents(cat, c, v, file, m);
+	c->bad |= c->p != c->end; /* the record ends where the next begins */
+}
+
+static void build_model(lin_catalog *cat, igraph_integer_t v)
+{
+	rec_cursor c = {NULL, NULL, 1};
+	lin_model *m = &cat->models[v];
+	if (record_at(&c, CACHE_IMAGE(cat), v) == 0)
+		decode_model(cat, &c, v, m);
+	if (c.bad)
+		empty_model(m);
+	else if (!m->id)
+		m->id = "?";
+}
+
+/* The stage alone: a record's first byte. */
 static lin_stage record_stage(const lin_catalog *cat, igraph_integer_t v)
 {
-	int st = CACHE_IMAGE(cat)->models[v].stage;
-	return in_range(st, 0, LIN_STAGE_COUNT) ? (lin_stage)st : LIN_STAGE_UNKNOWN;
+	rec_cursor c = {NULL, NULL, 1};
+	int st = record_at(&c, CACHE_IMAGE(cat), v) == 0 ? (int)rec_byte(&c) : -1;
+	return in_range(st, 0, LIN_STAGE_COUNT) && !c.bad ? (lin_stage)st : LIN_STAGE_UNKNOWN;
 }
 
 static void release(lin_catalog *cat)

@@ -3,8 +3,8 @@
  * on an unchanged catalog do not parse YAML again (a million models take
  * seconds to parse and a tenth of a second to read).
  *
- * The image holds the catalog's strings, fixed-size model and parent
- * records that refer to them by offset, the name index exactly as index.c
+ * The image holds the catalog's strings, a compact record per model (its
+ * parents included) that refers to them by offset, the name index exactly as index.c
  * keeps it, igraph's own indexed edge vectors (from, to, and the sort
  * orders and start indexes igraph_create computes) with the edges'
  * attribute vectors, a topological rank per model (none when the models
@@ -44,7 +44,7 @@
 #include <time.h>
 
 #define IMG_MAGIC "LINCACHE"
-#define IMG_VERSION 6u
+#define IMG_VERSION 7u
 #define IMG_BYTE_ORDER 0x01020304u
 #define NIL UINT32_MAX
 /* a file modified this close to the build may have changed after it was
@@ -52,7 +52,7 @@
 #define RACY_NS 2000000000LL
 
 enum {
-	S_SRC, S_POOL, S_FILES, S_MODELS, S_PARENTS, S_REFS, S_KEYS, S_TABLE, S_KPOOL,
+	S_SRC, S_POOL, S_FILES, S_MODELS, S_RECS, S_KEYS, S_TABLE, S_KPOOL,
 	S_FROM, S_TO, S_OI, S_II, S_OS, S_IS, S_EREL, S_RANK, S_DIAGS, S_COUNT
 };
 /* header flags: the models come parents first (every edge goes from a
@@ -68,7 +68,7 @@ typedef struct img_header {
 	uint64_t graph_hash[3];      /* of the graph's vectors (lin_i_cache_graph_hash) */
 	uint64_t file_size;
 	int64_t built_sec, built_nsec;
-	uint64_t nsrc, nfiles, nmodels, nparents, nrefs, nedges, nkeys, tcap, ndiags;
+	uint64_t nsrc, nfiles, nmodels, nparents, rec_len, nedges, nkeys, tcap, ndiags;
 	uint64_t pool_len, key_pool_len;
 	uint64_t off[S_COUNT], len[S_COUNT];
 } img_header;
@@ -80,32 +80,53 @@ typedef struct img_src {
 	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
 } img_src;
 
-/* A model; strings are pool offsets (NIL: none), lists (first, count)
- * ranges of the refs section. Its parents are no field: they are its
- * edges, is[v] .. is[v + 1] of igraph's in-index, the same range of the
- * parents section (edges come child by child). */
+/*
+ * A model's record: bytes off[v] .. off[v + 1] of the records section
+ * (S_MODELS holds the n + 1 offsets, 32-bit). Most of a model's twelve
+ * text and list fields are empty in Hub-shaped data, so a record stores
+ * only those present, behind a bitmap, and its numbers as LEB128 varints
+ * (zigzag for the signed ones): a fixed record of 92 bytes, a parent of
+ * 36 and the refs section they pointed into took 138 of the 1M image's
+ * 340 MB, where these take 33 (4 of offsets, 29 of records). In order:
+ *   stage      1 byte
+ *   mask       2 bytes, little-endian: REC_STR(i), REC_LIST(j), REC_FILE,
+ *              REC_DATE, REC_KIND; any other bit makes the record bad
+ *   texts      a pool offset each present, in the field table's order
+ *   lists      each present: its count, then a pool offset per item
+ *   file       REC_FILE: the index in the files section (otherwise 0)
+ *   date       REC_DATE: year and month, zigzag (otherwise 0, 0)
+ *   kind       REC_KIND: arch + 1, weights + 1, external, a byte each
+ *              (otherwise unknown, unknown, 0)
+ *   line, col  zigzag
+ * then a parent per edge is[v] .. is[v + 1] of igraph's in-index (edges
+ * come child by child, so a model's edges are its parents, in order):
+ *   pmask      1 byte: PREC_* bits
+ *   ref, variant, note   a pool offset each present; no ref: the parent's
+ *              id, as most refs are (its record's first text)
+ *   sources    PREC_SOURCES: count and offsets, as a list above
+ *   file       PREC_FILE: its index (otherwise the model's)
+ *   line       zigzag, less the model's line (the same line, mostly)
+ *   col        zigzag
+ * A record must end where the next begins. Offsets and counts are checked
+ * as a record is decoded: a bad one becomes an empty model.
+ */
 #define IMG_STRS 7  /* the TEXT fields of the field table, in its order */
 #define IMG_LISTS 5 /* its LIST fields */
-typedef struct img_model {
-	uint32_t str[IMG_STRS];
-	uint32_t list[IMG_LISTS][2];
-	int32_t year, month;
-	int8_t stage, arch, weights, external;
-	uint32_t file;
-	int32_t line, col;
-} img_model;
+#define REC_STR(i) (1u << (i))
+#define REC_LIST(j) (1u << (IMG_STRS + (j)))
+#define REC_FILE (1u << 12)
+#define REC_DATE (1u << 13)
+#define REC_KIND (1u << 14)
+#define REC_MASK_ALL 0x7fffu
 
-typedef struct img_parent {
-	uint32_t ref; /* NIL: the parent's id, as most refs are (one string fewer) */
-	uint32_t variant, note;
-	uint32_t sources[2];
-	uint32_t file;
-	int32_t line, col;
-	uint32_t flags; /* IMG_PARENT_* bits */
-} img_parent;
-
-#define IMG_PARENT_ALLOW_EXTERNAL 1u
-#define IMG_PARENT_INFERRED 2u
+#define PREC_REF 1u
+#define PREC_VARIANT 2u
+#define PREC_NOTE 4u
+#define PREC_SOURCES 8u
+#define PREC_FILE 16u
+#define PREC_ALLOW_EXTERNAL 32u
+#define PREC_INFERRED 64u
+#define PREC_MASK_ALL 0x7fu
 
 typedef struct img_diag {
 	uint32_t file, msg;
@@ -122,9 +143,9 @@ struct lin_image {
 	const img_header *h;
 	const img_src *src;
 	const char *pool;
-	const uint32_t *files, *refs;
-	const img_model *models;
-	const img_parent *parents;
+	const uint32_t *files;
+	const uint32_t *rec_off;     /* n + 1 record offsets */
+	const unsigned char *recs;   /* the records, rec_len bytes */
 	/* igraph_t's vectors (from, to, oi, ii: m entries; os, is: n + 1) */
 	const igraph_integer_t *from, *to, *oi, *ii, *os, *is;
 	const igraph_integer_t *erel, *rank;

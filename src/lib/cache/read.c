@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 static const size_t rec_size[S_COUNT] = {
-	sizeof(img_src), 1, sizeof(uint32_t), sizeof(img_model), sizeof(img_parent),
-	sizeof(uint32_t), sizeof(struct lin_key), sizeof(uint64_t), 1,
+	sizeof(img_src), 1, sizeof(uint32_t), sizeof(uint32_t), 1,
+	sizeof(struct lin_key), sizeof(uint64_t), 1,
 	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
 	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(igraph_integer_t),
 	sizeof(igraph_integer_t), sizeof(igraph_integer_t), sizeof(img_diag)};
@@ -53,8 +53,8 @@ static const char *image_check_header(struct lin_image *im)
 		return "bad counts";
 	uint64_t n1 = h->nmodels + 1, m = h->nedges;
 	uint64_t nrank = h->flags & IMG_PARENTS_FIRST ? 0 : h->nmodels;
-	const uint64_t count[S_COUNT] = {h->nsrc, h->pool_len, h->nfiles, h->nmodels,
-	                                 h->nparents, h->nrefs, h->nkeys, h->tcap,
+	const uint64_t count[S_COUNT] = {h->nsrc, h->pool_len, h->nfiles, n1,
+	                                 h->rec_len, h->nkeys, h->tcap,
 	                                 h->key_pool_len, m, m, m, m, n1, n1, m,
 	                                 nrank, h->ndiags};
 	for (int s = 0; s < S_COUNT; s++) {
@@ -63,16 +63,15 @@ static const char *image_check_header(struct lin_image *im)
 		    h->len[s] > im->len - h->off[s])
 			return "bad section table";
 	}
-	if (h->nkeys >= NIL || h->pool_len >= NIL ||
+	if (h->nkeys >= NIL || h->pool_len >= NIL || h->rec_len >= UINT32_MAX ||
 	    h->key_pool_len >= NIL || h->tcap < 16 || (h->tcap & (h->tcap - 1)))
 		return "bad counts";
 	const char *base = im->base;
 	im->src = (const void *)(base + h->off[S_SRC]);
 	im->pool = base + h->off[S_POOL];
 	im->files = (const void *)(base + h->off[S_FILES]);
-	im->models = (const void *)(base + h->off[S_MODELS]);
-	im->parents = (const void *)(base + h->off[S_PARENTS]);
-	im->refs = (const void *)(base + h->off[S_REFS]);
+	im->rec_off = (const void *)(base + h->off[S_MODELS]);
+	im->recs = (const void *)(base + h->off[S_RECS]);
 	im->from = (const void *)(base + h->off[S_FROM]);
 	im->to = (const void *)(base + h->off[S_TO]);
 	im->oi = (const void *)(base + h->off[S_OI]);
@@ -84,6 +83,10 @@ static const char *image_check_header(struct lin_image *im)
 	im->diags = (const void *)(base + h->off[S_DIAGS]);
 	if (!h->pool_len || im->pool[h->pool_len - 1] != '\0')
 		return "bad string pool";
+	/* each record is checked against its neighbours as it is decoded;
+	 * the ends here, so that the records tile the section */
+	if (im->rec_off[0] != 0 || im->rec_off[h->nmodels] != h->rec_len)
+		return "bad records";
 	const char *kp = base + h->off[S_KPOOL];
 	if (h->key_pool_len && kp[h->key_pool_len - 1] != '\0')
 		return "bad key pool";

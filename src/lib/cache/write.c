@@ -71,14 +71,14 @@ static void pad8(writer *w)
 
 /* The walk over a model's strings, in the one order every section uses:
  * its seven text fields, its five lists, then each parent's ref, variant,
- * note and sources. Offsets into the pool and the refs section follow from
+ * note and sources. Offsets into the pool and the records follow from
  * running counters, so no section needs a table of the others. */
 typedef struct walk {
-	uint64_t pool, refs, parents; /* next offset or index of each */
+	uint64_t pool, recs, parents; /* next offset or index of each */
 	seen_str *seen;               /* SEEN_SLOTS of them; NULL: no sharing */
 	int emit;                     /* the section being written, or -1 */
 	size_t last_file;             /* consecutive models share a file */
-	const file_ref *by_name;      /* the writer's, in the sections storing files */
+	const file_ref *by_name;      /* the writer's */
 	writer *w;
 } walk;
 
@@ -110,18 +110,6 @@ static uint32_t wstr(walk *k, const char *s)
 	return at;
 }
 
-static void wlist(walk *k, const lin_strlist *l, uint32_t range[2])
-{
-	range[0] = (uint32_t)k->refs;
-	range[1] = (uint32_t)l->n;
-	for (size_t i = 0; i < l->n; i++) {
-		uint32_t at = wstr(k, l->items[i]);
-		if (k->emit == S_REFS)
-			put(k->w, &at, sizeof(at));
-	}
-	k->refs += l->n;
-}
-
 static int cmp_file_ref(const void *a, const void *b)
 {
 	const file_ref *x = a, *y = b;
@@ -150,8 +138,6 @@ static uint32_t file_index(walk *k, const lin_catalog *cat, const char *file)
 	size_t lo = 0, hi = cat->nfiles;
 	if (k->last_file < cat->nfiles && cat->files[k->last_file] == file)
 		return (uint32_t)k->last_file;
-	if (!k->by_name)
-		return NIL; /* only the sections that store it need it */
 	while (lo < hi) { /* the first entry not below file */
 		size_t mid = lo + (hi - lo) / 2;
 		if (k->by_name[mid].name < (uintptr_t)file)
@@ -164,64 +150,153 @@ static uint32_t file_index(walk *k, const lin_catalog *cat, const char *file)
 	return NIL;
 }
 
+/* Bytes of a record: written in the records walk, counted in every walk
+ * (the offsets section and the plan need the same count). */
+static void rput(walk *k, const void *data, size_t n)
+{
+	if (k->emit == S_RECS)
+		put(k->w, data, n);
+	k->recs += n;
+}
+
+static void rbyte(walk *k, unsigned v)
+{
+	unsigned char b = (unsigned char)v;
+	rput(k, &b, 1);
+}
+
+/* LEB128, seven bits a byte, low first: a count, a file index or a line
+ * takes 1 to 3 bytes where a fixed field took 4 */
+static void rvar(walk *k, uint32_t v)
+{
+	unsigned char b[5];
+	size_t n = 0;
+	do {
+		b[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		b[n++] |= v ? 0x80 : 0;
+	} while (v);
+	rput(k, b, n);
+}
+
+/* Signed numbers zigzag, so that a small negative one stays short. */
+static void rzig(walk *k, uint32_t v)
+{
+	rvar(k, (v << 1) ^ (0u - (v >> 31)));
+}
+
+static void rlist(walk *k, const lin_strlist *l)
+{
+	rvar(k, (uint32_t)l->n);
+	for (size_t i = 0; i < l->n; i++)
+		rvar(k, wstr(k, l->items[i]));
+}
+
+/* A parent: its bitmap, then what it marks (cache.h). */
+static void walk_parent(walk *k, const lin_catalog *cat, const lin_parent *p, uint32_t mfile,
+                        int32_t mline)
+{
+	/* most refs spell the parent's id: the reader takes it from there */
+	uint32_t ref = p->vertex >= 0 && (size_t)p->vertex < cat->n && p->ref &&
+	                       strcmp(p->ref, cat->models[p->vertex].id) == 0
+	                   ? NIL
+	                   : wstr(k, p->ref);
+	uint32_t variant = wstr(k, p->variant), note = wstr(k, p->note);
+	uint32_t file = file_index(k, cat, p->pos.file);
+	unsigned mask = (ref != NIL ? PREC_REF : 0) | (variant != NIL ? PREC_VARIANT : 0) |
+	                (note != NIL ? PREC_NOTE : 0) | (p->sources.n ? PREC_SOURCES : 0) |
+	                (file != mfile ? PREC_FILE : 0) |
+	                (p->allow_external ? PREC_ALLOW_EXTERNAL : 0) |
+	                (p->inferred ? PREC_INFERRED : 0);
+	rbyte(k, mask);
+	if (ref != NIL)
+		rvar(k, ref);
+	if (variant != NIL)
+		rvar(k, variant);
+	if (note != NIL)
+		rvar(k, note);
+	if (p->sources.n)
+		rlist(k, &p->sources);
+	if (file != mfile)
+		rvar(k, file);
+	rzig(k, (uint32_t)p->pos.line - (uint32_t)mline); /* wraps: no overflow */
+	rzig(k, (uint32_t)p->pos.col);
+}
+
+/* A record's fields after its texts and lists: file, date, kind (those
+ * mask marks), line and column. */
+static void walk_scalars(walk *k, const lin_model *m, uint32_t file, unsigned mask)
+{
+	if (mask & REC_FILE)
+		rvar(k, file);
+	if (mask & REC_DATE) {
+		rzig(k, (uint32_t)m->year);
+		rzig(k, (uint32_t)m->month);
+	}
+	if (mask & REC_KIND) {
+		rbyte(k, (unsigned)(m->arch + 1));
+		rbyte(k, (unsigned)(m->weights + 1));
+		rbyte(k, m->external != 0);
+	}
+	rzig(k, (uint32_t)m->pos.line);
+	rzig(k, (uint32_t)m->pos.col);
+}
+
+/* A model's record (cache.h), its offset first in the offsets walk. The
+ * strings are interned in the same order in every walk: texts, lists,
+ * parents. */
 static void walk_model(walk *k, const lin_catalog *cat, const lin_model *m)
 {
-	img_model r;
-	memset(&r, 0, sizeof(r));
+	uint32_t str[IMG_STRS];
+	const lin_strlist *list[IMG_LISTS];
 	size_t nf, ns = 0, nl = 0;
 	const lin_field *f = lin_model_fields(&nf);
+	unsigned mask = 0;
+	if (k->emit == S_MODELS) {
+		uint32_t at = (uint32_t)k->recs;
+		put(k->w, &at, sizeof(at));
+	}
 	/* the text fields, then the lists, each in the field table's order:
 	 * build.c reads them back the same way */
 	for (size_t i = 0; i < nf; i++)
-		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS)
-			r.str[ns++] = wstr(k, lin_field_text(m, &f[i]));
+		if (f[i].kind == LIN_FIELD_TEXT && ns < IMG_STRS) {
+			str[ns] = wstr(k, lin_field_text(m, &f[i]));
+			mask |= str[ns] != NIL ? REC_STR(ns) : 0;
+			ns++;
+		}
 	for (size_t i = 0; i < nf; i++)
-		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS)
-			wlist(k, lin_field_list(m, &f[i]), r.list[nl++]);
-	r.year = m->year;
-	r.month = m->month;
-	r.stage = (int8_t)m->stage;
-	r.arch = (int8_t)m->arch;
-	r.weights = (int8_t)m->weights;
-	r.external = (int8_t)m->external;
-	r.file = file_index(k, cat, m->pos.file);
-	r.line = m->pos.line;
-	r.col = m->pos.col;
-	for (size_t j = 0; j < m->nparents; j++) {
-		const lin_parent *p = &m->parents[j];
-		img_parent q;
-		memset(&q, 0, sizeof(q));
-		/* most refs spell the parent's id: the reader takes it from there */
-		q.ref = p->vertex >= 0 && (size_t)p->vertex < cat->n && p->ref &&
-		                strcmp(p->ref, cat->models[p->vertex].id) == 0
-		            ? NIL
-		            : wstr(k, p->ref);
-		q.variant = wstr(k, p->variant);
-		q.note = wstr(k, p->note);
-		wlist(k, &p->sources, q.sources);
-		q.file = file_index(k, cat, p->pos.file);
-		q.line = p->pos.line;
-		q.col = p->pos.col;
-		q.flags = (p->allow_external ? IMG_PARENT_ALLOW_EXTERNAL : 0) |
-		          (p->inferred ? IMG_PARENT_INFERRED : 0);
-		if (k->emit == S_PARENTS)
-			put(k->w, &q, sizeof(q));
-	}
+		if (f[i].kind == LIN_FIELD_LIST && nl < IMG_LISTS) {
+			list[nl] = lin_field_list(m, &f[i]);
+			mask |= list[nl]->n ? REC_LIST(nl) : 0;
+			nl++;
+		}
+	uint32_t file = file_index(k, cat, m->pos.file);
+	int kind = m->arch != LIN_ARCH_UNKNOWN || m->weights != LIN_WEIGHTS_UNKNOWN || m->external;
+	mask |= (file ? REC_FILE : 0) | (m->year || m->month ? REC_DATE : 0) | (kind ? REC_KIND : 0);
+	rbyte(k, (unsigned)m->stage);
+	rbyte(k, mask & 0xff);
+	rbyte(k, mask >> 8);
+	for (size_t i = 0; i < ns; i++)
+		if (str[i] != NIL)
+			rvar(k, str[i]);
+	for (size_t j = 0; j < nl; j++)
+		if (list[j]->n)
+			rlist(k, list[j]);
+	walk_scalars(k, m, file, mask);
+	for (size_t j = 0; j < m->nparents; j++)
+		walk_parent(k, cat, &m->parents[j], file, m->pos.line);
 	k->parents += m->nparents;
-	if (k->emit == S_MODELS)
-		put(k->w, &r, sizeof(r));
 }
 
 /* Walks every string of the image in order, writing section `emit`. */
 static void walk_all(walk *k, const lin_catalog *cat, const lin_sources *src,
                      const lin_diags *d, int emit)
 {
-	k->pool = k->refs = k->parents = 0;
+	k->pool = k->recs = k->parents = 0;
 	k->last_file = 0;
 	if (k->seen)
 		memset(k->seen, 0, SEEN_SLOTS * sizeof(*k->seen));
 	k->emit = emit;
-	k->by_name = k->w && (emit == S_MODELS || emit == S_PARENTS) ? k->w->by_name : NULL;
 	for (size_t i = 0; i < src->n; i++) {
 		img_src r = lin_i_cache_src_record(&src->v[i].st, wstr(k, src->v[i].name), src->v[i].hash);
 		if (emit == S_SRC)
@@ -234,6 +309,10 @@ static void walk_all(walk *k, const lin_catalog *cat, const lin_sources *src,
 	}
 	for (size_t i = 0; i < cat->n; i++)
 		walk_model(k, cat, &cat->models[i]);
+	if (emit == S_MODELS) { /* the end of the last record */
+		uint32_t at = (uint32_t)k->recs;
+		put(k->w, &at, sizeof(at));
+	}
 	for (size_t i = 0; d && i < d->n; i++) {
 		const lin_error *e = &d->items[i];
 		uint32_t file = wstr(k, e->file[0] ? e->file : NULL);
@@ -278,6 +357,7 @@ static void put_walked(writer *w, img_header *h, int s, const lin_catalog *cat,
 	walk k;
 	k.w = w;
 	k.seen = w->seen;
+	k.by_name = w->by_name;
 	pad8(w);
 	h->off[s] = w->off;
 	h->len[s] = len;
@@ -292,6 +372,7 @@ static int plan_header(img_header *h, const writer *w, const lin_catalog *cat,
 	walk k;
 	k.w = NULL;
 	k.seen = w->seen;
+	k.by_name = w->by_name; /* a record's size depends on its file */
 	walk_all(&k, cat, src, d, -1);
 	memset(h, 0, sizeof(*h));
 	memcpy(h->magic, IMG_MAGIC, 8);
@@ -306,14 +387,14 @@ static int plan_header(img_header *h, const writer *w, const lin_catalog *cat,
 	h->nfiles = cat->nfiles;
 	h->nmodels = cat->n;
 	h->nparents = k.parents;
-	h->nrefs = k.refs;
+	h->rec_len = k.recs;
 	h->nedges = (uint64_t)igraph_ecount(&cat->graph);
 	h->nkeys = cat->nkeys;
 	h->tcap = cat->tcap;
 	h->ndiags = d ? d->n : 0;
 	h->pool_len = k.pool;
 	h->key_pool_len = cat->key_pool_len;
-	return k.pool >= NIL || k.refs >= NIL || k.parents >= NIL ? -1 : 0;
+	return k.pool >= NIL || k.recs >= UINT32_MAX || k.parents >= NIL ? -1 : 0;
 }
 
 int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_sources *src,
@@ -349,9 +430,8 @@ int lin_i_cache_write_image(const char *path, const lin_catalog *cat, const lin_
 	put_walked(w, &h, S_SRC, cat, src, d, h.nsrc * sizeof(img_src));
 	put_walked(w, &h, S_POOL, cat, src, d, h.pool_len);
 	put_walked(w, &h, S_FILES, cat, src, d, h.nfiles * sizeof(uint32_t));
-	put_walked(w, &h, S_MODELS, cat, src, d, h.nmodels * sizeof(img_model));
-	put_walked(w, &h, S_PARENTS, cat, src, d, h.nparents * sizeof(img_parent));
-	put_walked(w, &h, S_REFS, cat, src, d, h.nrefs * sizeof(uint32_t));
+	put_walked(w, &h, S_MODELS, cat, src, d, (h.nmodels + 1) * sizeof(uint32_t));
+	put_walked(w, &h, S_RECS, cat, src, d, h.rec_len);
 	put_section(w, &h, S_KEYS, cat->keys, h.nkeys * sizeof(struct lin_key));
 	put_section(w, &h, S_TABLE, cat->table, h.tcap * sizeof(uint64_t));
 	put_section(w, &h, S_KPOOL, cat->key_pool, h.key_pool_len);
