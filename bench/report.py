@@ -6,7 +6,9 @@
     report.py table OUT.md REC.json... the Markdown results table
 
 RUNDIR holds, for each lineage call NAME, NAME.out (standard output),
-NAME.time ('SECONDS KB': wall time, peak RSS) and NAME.rc (exit status),
+NAME.time ('SECONDS KB': wall time, peak RSS) and NAME.rc (exit status);
+the warm calls through the resident server as NAME, without it (each
+opening the image itself) as NAME_local;
 the same for the SQLite peer's calls (sqlite_load, sqlite_QUERY) and the
 libyaml floor (floor), plus peer.json, peer.time, peer.rc and the NetworkX
 peer's answers in peer/ (absent when it was skipped).
@@ -56,6 +58,16 @@ def roots(text):
 def compare(rundir):
     """Prints one line per answer; returns the number that differ."""
     bad = 0
+    for name in QUERY_CALLS + POINT_CALLS:
+        served = read(os.path.join(rundir, name + ".out"))
+        local = read(os.path.join(rundir, name + "_local.out"))
+        if served is None or local is None:
+            continue
+        same = served == local and read(os.path.join(rundir, name + ".rc")) == \
+            read(os.path.join(rundir, name + "_local.rc"))
+        print(f"  server {name}: {'byte-identical' if same else 'DIFFERENT'} to lineage without it")
+        if not same:
+            bad += 1
     for name in SQLITE_QUERIES:
         mine = read(os.path.join(rundir, name + ".out"))
         theirs = read(os.path.join(rundir, "sqlite_" + name + ".out"))
@@ -142,10 +154,14 @@ def record(rundir, out):
     lin = {name: dict(zip(("s", "kb", "status"), timed(rundir, name))) for name in CALLS}
     point = {name: dict(zip(("s", "kb", "status"), timed(rundir, name)))
              for name in POINT_CALLS}
+    local = {name: dict(zip(("s", "kb", "status"), timed(rundir, name + "_local")))
+             for name in QUERY_CALLS + POINT_CALLS
+             if read(os.path.join(rundir, name + "_local.rc")) is not None}
     sq = {name: dict(zip(("s", "kb", "status"), timed(rundir, "sqlite_" + name)))
           for name in ["load"] + SQLITE_QUERIES}
     floor = dict(zip(("s", "kb", "status"), timed(rundir, "floor")))
-    rec = {"meta": meta, "lineage": lin, "point": point, "sqlite": sq, "floor": floor}
+    rec = {"meta": meta, "lineage": lin, "point": point, "local": local, "sqlite": sq,
+           "floor": floor}
     if read(os.path.join(rundir, "peer.json")) is not None:
         rec["peer"] = one_process(rundir, "peer", "peer.json")
     else:
@@ -316,8 +332,9 @@ def table(out, recs):
                 (("met" if tt and s and s["total"] / tt >= 10 else "NOT met")
                  + (f" ({s['total'] / tt:.0f}×)" if tt and s else "")))
     lines2 = [
-        "| models | warm call, end to end | lineage CLI s | sqlite3 CLI s | sqlite3 ÷ lineage |",
-        "|---:|---|---:|---:|---:|",
+        "| models | warm call, end to end | lineage CLI s (server) | lineage CLI s (no server) "
+        "| sqlite3 CLI s | sqlite3 ÷ lineage |",
+        "|---:|---|---:|---:|---:|---:|",
     ]
     lines3 = [
         "| models | catalog MB | `lineage check` s (cold) | libyaml floor s | check ÷ floor "
@@ -339,8 +356,9 @@ def table(out, recs):
                                f"leaf ({'yes' if ia == 'ok' else 'no' if ia == 'exit 1' else ia})")
         for k in SQLITE_QUERIES + ["roots"] + POINT_CALLS:
             a = (lin.get(k) or pt.get(k) or {}).get("s")
+            lo = (r.get("local", {}).get(k) or {}).get("s")
             b = (sq.get(k) or {}).get("s")
-            lines2.append(f"| {n} | {what[k]} | {fmt(a)} | {fmt(b)} | "
+            lines2.append(f"| {n} | {what[k]} | {fmt(a)} | {fmt(lo)} | {fmt(b)} | "
                           f"{ratio(b, a) if b else '–'} |")
         fl = r.get("floor", {})
         mb = m["bytes"] / 1e6

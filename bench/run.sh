@@ -124,6 +124,24 @@ measure_median() {
 	done
 }
 
+# warm_calls SUFFIX: the warm queries, each measured as NAME$SUFFIX
+warm_calls() {
+	local x=$1
+	measure_median "$REPEAT" "ancestors$x" "$TIMEOUT" "$LINEAGE" ancestors "$LEAF" --format json --data "$CAT"
+	measure_median "$REPEAT" "descendants$x" "$TIMEOUT" "$LINEAGE" descendants "$BASE" --format json --data "$CAT"
+	measure_median "$REPEAT" "roots$x" "$TIMEOUT" "$LINEAGE" roots --top 20 --data "$CAT"
+	measure_median "$REPEAT" "mid_descendants$x" "$TIMEOUT" "$LINEAGE" descendants "$MID" --depth 2 --format json --data "$CAT"
+	measure_median "$REPEAT" "mid_ancestors$x" "$TIMEOUT" "$LINEAGE" ancestors "$MID" --depth 2 --format json --data "$CAT"
+	# the other point queries of issue 14's target (under 10 ms end to end)
+	measure_median "$REPEAT" "show$x" "$TIMEOUT" "$LINEAGE" show "$LEAF" --data "$CAT"
+	# is-ancestor with a "yes" answer: the leaf's farthest ancestor (a root)
+	TOP=$("$PY" -c 'import json, sys
+h = json.load(open(sys.argv[1]))
+print(max(h, key=lambda x: (x["distance"], x["id"]))["id"] if h else sys.argv[2])' "$RUN/ancestors$x.out" "$BASE")
+	echo "$TOP" >"$RUN/is_ancestor.top"
+	measure_median "$REPEAT" "is_ancestor$x" "$TIMEOUT" "$LINEAGE" is-ancestor "$TOP" "$LEAF" --data "$CAT"
+}
+
 for n in "${SIZES[@]}"; do
 	CAT=$DATA/catalog-$n.yaml
 	Q=$DATA/catalog-$n.queries.json
@@ -149,19 +167,15 @@ for n in "${SIZES[@]}"; do
 	measure cache_build "$TIMEOUT" "$LINEAGE" cache --data "$CAT"
 	measure_median "$REPEAT" cache_open "$TIMEOUT" "$LINEAGE" cache --data "$CAT"
 	du -k "$RUN/cache" | tail -n1 | cut -f1 >"$RUN/cache.kb"
-	measure_median "$REPEAT" ancestors "$TIMEOUT" "$LINEAGE" ancestors "$LEAF" --format json --data "$CAT"
-	measure_median "$REPEAT" descendants "$TIMEOUT" "$LINEAGE" descendants "$BASE" --format json --data "$CAT"
-	measure_median "$REPEAT" roots "$TIMEOUT" "$LINEAGE" roots --top 20 --data "$CAT"
-	measure_median "$REPEAT" mid_descendants "$TIMEOUT" "$LINEAGE" descendants "$MID" --depth 2 --format json --data "$CAT"
-	measure_median "$REPEAT" mid_ancestors "$TIMEOUT" "$LINEAGE" ancestors "$MID" --depth 2 --format json --data "$CAT"
-	# the other point queries of issue 14's target (under 10 ms end to end)
-	measure_median "$REPEAT" show "$TIMEOUT" "$LINEAGE" show "$LEAF" --data "$CAT"
-	# is-ancestor with a "yes" answer: the leaf's farthest ancestor (a root)
-	TOP=$("$PY" -c 'import json, sys
-h = json.load(open(sys.argv[1]))
-print(max(h, key=lambda x: (x["distance"], x["id"]))["id"] if h else sys.argv[2])' "$RUN/ancestors.out" "$BASE")
-	echo "$TOP" >"$RUN/is_ancestor.top"
-	measure_median "$REPEAT" is_ancestor "$TIMEOUT" "$LINEAGE" is-ancestor "$TOP" "$LEAF" --data "$CAT"
+	# the warm calls twice: each opening the image itself (no server), then
+	# through the resident server, started once (`lineage server start`)
+	export LINEAGE_SERVER=0
+	warm_calls _local
+	export LINEAGE_SERVER=1
+	"$LINEAGE" server start --data "$CAT" >"$RUN/server.out" 2>&1 || cat "$RUN/server.out" >&2
+	warm_calls ""
+	"$LINEAGE" server stop >>"$RUN/server.out" 2>&1
+	unset LINEAGE_SERVER
 	unset LINEAGE_CACHE
 	echo "== $n models: SQLite peer ($(sqlite3 --version | cut -d' ' -f1))" >&2
 	measure sqlite_load "$TIMEOUT" env LINEAGE="$LINEAGE" bash "$HERE/peer_sqlite.sh" load "$CAT" "$RUN/hub.db"
