@@ -27,7 +27,10 @@ ctest --test-dir build-test --output-on-failure
 # valgrind is one core per process: the cases in two halves, one per core,
 # keep CI well under its half hour (each half must pass)
 echo "valgrind: golden CLI cases"
-export WRAP="valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp"
+# --trace-children: `lineage` is the front end, which execs lineage-core;
+# no resident server behind the cases' back (as under ctest)
+export LINEAGE_SERVER=0
+export WRAP="valgrind -q --trace-children=yes --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp"
 CASES='[a-e]*' bash tests/cli/run.sh build-plain/lineage > build-plain/valgrind-a-e.log 2>&1 &
 first=$!
 CASES='[f-z]*' bash tests/cli/run.sh build-plain/lineage
@@ -36,7 +39,7 @@ if ! wait $first; then
   exit 1
 fi
 tail -n 1 build-plain/valgrind-a-e.log
-unset WRAP
+unset WRAP LINEAGE_SERVER
 
 if [ "${FUZZ_SECONDS:-45}" != 0 ]; then
   SECONDS_PER_HARNESS=${FUZZ_SECONDS:-45} FUZZ_BUILD=build-fuzz bash tests/fuzz/run.sh
