@@ -3,6 +3,7 @@
  * and runs it (main.c calls it; so does a resident server's worker). Exit codes: 0 ok, 1 "no" / problems found, 2 usage or input error.
  */
 #include "cli.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <langinfo.h>
@@ -55,16 +56,7 @@ static void on_fatal_signal(int sig)
 static void catch_fatal_signals(void)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal_signal;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		struct sigaction old;
-		/* a signal ignored by whoever started us stays ignored */
-		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaction(sigs[i], &sa, NULL);
-	}
+	srv_catch_signals(sigs, sizeof(sigs) / sizeof(sigs[0]), on_fatal_signal, 0);
 }
 
 /* Flushes and closes stdout, so a full disk or closed pipe is an error

@@ -92,6 +92,11 @@ int srv_open_dir(const char *dir);
  * long cache path still fits sun_path) into buf. */
 void srv_socket_path(char *buf, size_t n, int dirfd);
 
+/* Sets fn as the handler of each of the n signals sigs (sa_flags flags),
+ * except those ignored: a signal ignored by whoever started the process
+ * stays ignored (nohup, a job started with &). */
+void srv_catch_signals(const int *sigs, size_t n, void (*fn)(int), int flags);
+
 /* Sends all of n bytes / reads exactly n bytes on fd, waiting at most
  * timeout_ms between pieces (-1: no limit); 0 or -1. */
 int srv_send_all(int fd, const void *p, size_t n);

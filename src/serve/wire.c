@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,20 @@ int srv_open_dir(const char *dir)
 void srv_socket_path(char *buf, size_t n, int dirfd)
 {
 	snprintf(buf, n, "/proc/self/fd/%d/%s", dirfd, SRV_SOCKET);
+}
+
+void srv_catch_signals(const int *sigs, size_t n, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < n; i++) {
+		struct sigaction old;
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
 }
 
 int srv_send_all(int fd, const void *p, size_t n)

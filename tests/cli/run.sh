@@ -53,6 +53,19 @@ fi
 passed=0
 failed=0
 through=0
+# again N WHAT: the case once more (its outputs NAME.outN, ...), which must
+# give what the cold run gave
+again() {
+	env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out$1" 2>"$tmp/err$1" <"$input"
+	echo $? >"$tmp/code$1"
+	for k in out err code; do
+		if ! cmp -s "$tmp/$k" "$tmp/${k}$1"; then
+			echo "--- $name: $k differs between the cold and the $2 run"
+			diff -u --label "cold/$name.$k" --label "$2/$name.$k" "$tmp/$k" "$tmp/${k}$1"
+			echo "differs" >>"$tmp/code"
+		fi
+	done
+}
 failures=()
 shopt -s nullglob
 for cmd in "$cases"/${CASES:-*}.cmd; do
@@ -74,29 +87,13 @@ for cmd in "$cases"/${CASES:-*}.cmd; do
 	env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" <"$input"
 	echo $? >"$tmp/code"
 	if [ -z "${UPDATE:-}" ] && [ "${PASSES:-2}" -gt 1 ]; then
-		env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out2" 2>"$tmp/err2" <"$input"
-		echo $? >"$tmp/code2"
-		for k in out err code; do
-			if ! cmp -s "$tmp/$k" "$tmp/${k}2"; then
-				echo "--- $name: $k differs between the cold and the warm cache run"
-				diff -u --label "cold/$name.$k" --label "warm/$name.$k" "$tmp/$k" "$tmp/${k}2"
-				echo "differs" >>"$tmp/code"
-			fi
-		done
+		again 2 warm
 	fi
 	if [ -z "${UPDATE:-}" ] && [ -n "${SERVED:-}" ]; then
 		# the cold run started the server if it opened a catalog: wait for it
 		for _ in $(seq 20); do [ -S "$tmp/cache/server.sock" ] && break; sleep 0.025; done
 		[ -S "$tmp/cache/server.sock" ] && through=$((through + 1))
-		env "${envs[@]}" "${wrap[@]}" "$bin" "${args[@]}" >"$tmp/out3" 2>"$tmp/err3" <"$input"
-		echo $? >"$tmp/code3"
-		for k in out err code; do
-			if ! cmp -s "$tmp/$k" "$tmp/${k}3"; then
-				echo "--- $name: $k differs between the cold and the served run"
-				diff -u --label "cold/$name.$k" --label "served/$name.$k" "$tmp/$k" "$tmp/${k}3"
-				echo "differs" >>"$tmp/code"
-			fi
-		done
+		again 3 served
 	fi
 	if [ -n "${UPDATE:-}" ]; then
 		for k in out err code; do

@@ -790,6 +790,44 @@ static void test_image_mapped(void **state)
 	}
 }
 
+/* A child forked with a mapped image takes its own lease
+ * (lin_catalog_after_fork) and reads it as the parent does; one whose file
+ * was changed since the open (its ctime moved) refuses, and the catalog is
+ * not read. lin_catalog_is_current says whether paths still name it. */
+static void test_after_fork(void **state)
+{
+	scratch *s = *state;
+	lin_cache_status st;
+	const char *paths[] = {s->cat};
+	lin_catalog_free(open_cached(s->cat, s->cache, &st, NULL));
+	for (int touched = 0; touched < 2; touched++) {
+		lin_catalog *warm = open_mapped(s->cat, s->cache, &st);
+		assert_true(st.hit);
+		if (CACHE_IMAGE(warm)->lease < 0)
+			skip(); /* no leases here: nothing to take over */
+		assert_int_equal(lin_catalog_is_current(warm, paths, 1), 1);
+		if (touched) /* a chmod to the same mode moves the ctime alone */
+			assert_int_equal(chmod(st.path, 0644), 0);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			int ok = lin_catalog_after_fork(warm) == 0;
+			if (ok && lin_catalog_count(warm) < 1)
+				_exit(3);
+			_exit(ok ? 0 : 1);
+		}
+		int status = 0;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), touched ? 1 : 0);
+		lin_catalog_free(warm);
+	}
+	lin_catalog *fresh = th_load_path(s->cat);
+	assert_int_equal(lin_catalog_is_current(fresh, paths, 1), 0); /* not from an image */
+	lin_catalog_free(fresh);
+}
+
 /* ---- temporary files ----------------------------------------------------------- */
 
 static void make_file(const scratch *s, const char *name, time_t age)
@@ -949,6 +987,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_image, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_shrinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_image_mapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_after_fork, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temporaries, setup, teardown),
 		cmocka_unit_test(test_fuzz_seeds_current),
 	};
