@@ -658,7 +658,7 @@ const cli_cmd cmd_server = {
 	.help = "A query on a catalog of 50,000 models or more starts a server in the\n"
 	        "background (LINEAGE_SERVER=1: for any catalog; 0 or off: never). It\n"
 	        "keeps the catalog's cache image in memory, checked once, and answers\n"
-	        "the queries that follow in ~5 ms instead of ~35 ms at a million models,\n"
+	        "the queries that follow in 6-9 ms instead of ~30 ms at a million models,\n"
 	        "byte for byte as lineage itself would: each runs in a process of its\n"
 	        "own with the caller's standard streams, directory, environment and umask.\n"
 	        "It listens on server.sock in the cache directory (yours alone), checks\n"
