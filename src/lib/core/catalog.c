@@ -29,6 +29,29 @@ int lin_i_catalog_append(lin_catalog *cat, const lin_model *m)
 	return 0;
 }
 
+int lin_i_catalog_take_models(lin_catalog *cat, lin_catalog *from)
+{
+	if (cat->finished)
+		return LIN_EINVAL;
+	if (cat->n + from->n > cat->cap) {
+		/* the exact size at once: growing by doubling would hold the old
+		 * and the new array during each copy (a million models: 200 MB
+		 * each), where a big block's realloc can move its pages instead */
+		lin_model *m = realloc(cat->models, (cat->n + from->n) * sizeof(*m));
+		if (!m)
+			return LIN_ENOMEM;
+		cat->models = m;
+		cat->cap = cat->n + from->n;
+	}
+	if (from->n)
+		memcpy(cat->models + cat->n, from->models, from->n * sizeof(*from->models));
+	cat->n += from->n;
+	free(from->models);
+	from->models = NULL;
+	from->n = from->cap = 0;
+	return 0;
+}
+
 int lin_i_catalog_adopt_arena(lin_catalog *cat, lin_catalog *from)
 {
 	lin_arena *a = realloc(cat->adopted, (cat->nadopted + 1) * sizeof(*a));

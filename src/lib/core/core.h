@@ -118,6 +118,9 @@ const lin_field *const *lin_i_fields_brief(size_t *n);
 /* Adds a copy of the model record m (its strings must already live in
  * cat->arena) to the catalog. */
 int lin_i_catalog_append(lin_catalog *cat, const lin_model *m);
+/* Moves every model of from (unfinished, its strings adopted with
+ * lin_i_catalog_adopt_arena) to the end of cat, and frees from's array. */
+int lin_i_catalog_take_models(lin_catalog *cat, lin_catalog *from);
 
 /* Remembers the id or name of an entry the load skipped (name must live as
  * long as the catalog), so that finishing can tell a parent naming it from

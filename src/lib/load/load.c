@@ -108,11 +108,8 @@ static int count_lines(const char *d, size_t n)
 /* Moves a piece's models and strings into cat. */
 static int adopt_piece(lin_catalog *cat, piece *p)
 {
-	if (lin_i_catalog_adopt_arena(cat, p->cat) != 0)
+	if (lin_i_catalog_adopt_arena(cat, p->cat) != 0 || lin_i_catalog_take_models(cat, p->cat) != 0)
 		return LIN_ENOMEM;
-	for (size_t i = 0; i < p->cat->n; i++)
-		if (lin_i_catalog_append(cat, &p->cat->models[i]) != 0)
-			return LIN_ENOMEM;
 	for (size_t i = 0; i < p->cat->nskipped; i++)
 		if (lin_i_catalog_skip(cat, p->cat->skipped[i]) != 0)
 			return LIN_ENOMEM;
@@ -121,9 +118,12 @@ static int adopt_piece(lin_catalog *cat, piece *p)
 
 /* Parses data in pieces on threads. Returns 1 when it did (results merged
  * into cat, diags, *first, *nerrors), 0 when the caller must parse whole,
- * or a negative code. */
+ * or a negative code. When owned is not NULL, *owned is data's buffer,
+ * freed (and set NULL) once the pieces are parsed: the models hold copies
+ * of their strings, and at a million models the file's 169 MB would
+ * otherwise sit beside both the pieces' and the merged model arrays. */
 static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, size_t len,
-                          lin_diags *diags, lin_error *first, int *nerrors)
+                          lin_diags *diags, lin_error *first, int *nerrors, char **owned)
 {
 	size_t cuts[SPLIT_MAX_PIECES], k = 0, done_ok = 1;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -148,6 +148,10 @@ static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, 
 		lin_i_run_parallel(parse_piece, ps, sizeof(ps[0]), k);
 	for (size_t i = 0; i < k; i++)
 		done_ok &= ps[i].perr_rc == 0;
+	if (done_ok && owned) {
+		free(*owned);
+		*owned = NULL;
+	}
 	for (size_t i = 0; i < k && done_ok && rc == 1; i++) {
 		lin_i_diags_append(diags, &ps[i].diags);
 		if (ps[i].nerrors && (*nerrors)++ == 0)
@@ -163,9 +167,9 @@ static int load_in_pieces(lin_catalog *cat, const char *file, const char *data, 
 	return done_ok ? rc : 0;
 }
 
-int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
-                            const char *data, size_t len, lin_diags *diags,
-                            lin_error *err)
+/* lin_catalog_load_buffer; owned as load_in_pieces takes it. */
+static int load_buffer(lin_catalog *cat, const char *name, const char *data, size_t len,
+                       lin_diags *diags, lin_error *err, char **owned)
 {
 	lin_entry_ctx c;
 	lin_error perr;
@@ -182,7 +186,7 @@ int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
 		cat->lost = 1;
 		return lin_i_fail(err, LIN_ELIMIT, c.file, 0, 0, "input of %zu bytes; the limit is %zu", len, LIN_MAX_FILE_BYTES);
 	}
-	int rc = load_in_pieces(cat, c.file, data, len, diags, &c.first, &c.nerrors);
+	int rc = load_in_pieces(cat, c.file, data, len, diags, &c.first, &c.nerrors, owned);
 	if (rc < 0)
 		return lin_i_fail(err, rc, c.file, 0, 0, "out of memory");
 	if (rc == 0)
@@ -205,6 +209,13 @@ int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
 	return 0;
 }
 
+int lin_catalog_load_buffer(lin_catalog *cat, const char *name,
+                            const char *data, size_t len, lin_diags *diags,
+                            lin_error *err)
+{
+	return load_buffer(cat, name, data, len, diags, err, NULL);
+}
+
 static int load_file(lin_catalog *cat, const char *path, lin_diags *diags, lin_error *err)
 {
 	char *data = NULL;
@@ -215,7 +226,7 @@ static int load_file(lin_catalog *cat, const char *path, lin_diags *diags, lin_e
 		lin_i_diags_add(diags, err, 0);
 		return rc;
 	}
-	rc = lin_catalog_load_buffer(cat, path, data, len, diags, err);
+	rc = load_buffer(cat, path, data, len, diags, err, &data);
 	free(data);
 	return rc;
 }
