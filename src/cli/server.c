@@ -330,8 +330,12 @@ static void run_worker(server *s, int conn)
 	send_frame(conn, SRV_ACCEPT, (int32_t)getpid());
 	if (srv_read_all(conn, &go, 1, REQUEST_TIMEOUT_MS) != 0 || go != SRV_GO)
 		_exit(0);
-	if (become_client(&q, fds) != 0)
+	if (become_client(&q, fds) != 0) {
+		/* committed (the client said go): say why on its stderr */
+		dprintf(fds[2] >= 0 ? fds[2] : 2, "lineage: the server could not take over the "
+		                                  "request's streams or directory: %s\n", strerror(errno));
 		_exit(2);
+	}
 	close(conn); /* the server reports the status */
 	cli_served = &s->resident;
 	int rc = cli_main(q.argc, q.argv);
