@@ -130,6 +130,11 @@ int cli_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	catch_fatal_signals();
 	cli_utf8 = locale_is_utf8();
+	/* an execve with an empty argv: no verb, and argv[1] is not there */
+	if (argc < 1) {
+		cli_main_usage(stderr);
+		return CLI_USAGE;
+	}
 	for (; k < argc && argv[k][0] == '-' && argv[k][1]; k++) {
 		const char *w = argv[k];
 		if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {

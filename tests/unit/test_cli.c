@@ -98,6 +98,19 @@ static void option_suggestions(void **state)
 	assert_null(cli_suggest_option(c, "-x", buf, sizeof(buf)));
 }
 
+/* The command line run with no words at all (an execve with an empty
+ * argv, as a hostile parent can do): the usage and exit 2, nothing read past
+ * argv's end; a verb the server serves is one the table marks. */
+static void empty_argv(void **state)
+{
+	(void)state;
+	char *argv[] = {NULL};
+	assert_int_equal(cli_main(0, argv), CLI_USAGE);
+	assert_true(cli_command("ancestors")->served);
+	assert_false(cli_command("docs")->served);
+	assert_false(cli_command("cache")->served);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +118,7 @@ int main(void)
 		cmocka_unit_test(globals_match_the_verbs),
 		cmocka_unit_test(every_verb_has_examples),
 		cmocka_unit_test(option_suggestions),
+		cmocka_unit_test(empty_argv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
