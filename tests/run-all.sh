@@ -5,7 +5,7 @@
 # AddressSanitizer + UBSan, the golden CLI cases once more under valgrind on
 # the plain build (our own allocations must be clean; Graphviz's own leaks
 # are suppressed in tests/valgrind.supp), and a fuzz smoke run of each
-# harness (FUZZ_SECONDS per harness, default 45; 0 skips it).
+# harness (FUZZ_SECONDS per harness, default 40; 0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,8 @@ ctest --test-dir build-plain -j2 --output-on-failure
 
 cmake -S . -B build-test -DLINEAGE_SANITIZE=ON -DLINEAGE_WERROR=ON
 cmake --build build-test -j2
-ctest --test-dir build-test --output-on-failure
+# two at a time, as the plain build: serial, the sanitizers' run was 7 of CI's ~28 minutes
+ctest --test-dir build-test -j2 --output-on-failure
 
 # valgrind is one core per process: the cases in two halves, one per core,
 # keep CI well under its half hour (each half must pass)
@@ -41,6 +42,6 @@ fi
 tail -n 1 build-plain/valgrind-a-e.log
 unset WRAP LINEAGE_SERVER
 
-if [ "${FUZZ_SECONDS:-45}" != 0 ]; then
-  SECONDS_PER_HARNESS=${FUZZ_SECONDS:-45} FUZZ_BUILD=build-fuzz bash tests/fuzz/run.sh
+if [ "${FUZZ_SECONDS:-40}" != 0 ]; then
+  SECONDS_PER_HARNESS=${FUZZ_SECONDS:-40} FUZZ_BUILD=build-fuzz bash tests/fuzz/run.sh
 fi

@@ -27,6 +27,17 @@ fail() { echo "server: $1"; failed=$((failed + 1)); }
 ok() { if eval "$2"; then passed=$((passed + 1)); else fail "$1"; fi; }
 # the server's workers (its children; procps may not be installed)
 workers() { cat /proc/"$spid"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . ; }
+# reading_fifo: waits (10 s at most) for a worker that has taken the fifo
+# as its stdin, and prints its pid: the request is under way
+reading_fifo() {
+	local w
+	for _ in $(seq 200); do
+		for w in $(workers); do
+			[ "$(readlink /proc/"$w"/fd/0 2>/dev/null)" = "$tmp/fifo" ] && { echo "$w"; return; }
+		done
+		sleep 0.05
+	done
+}
 root=$PWD
 mkdir -m 700 "$tmp/cache" "$tmp/front" "$tmp/work"
 cp -r data "$tmp/work/data"
@@ -102,7 +113,7 @@ mkfifo "$tmp/fifo"
 "$front" show llama --data - <"$tmp/fifo" >/dev/null 2>&1 &
 c=$!
 exec 7>"$tmp/fifo" # the worker now waits for the catalog on its stdin
-sleep 0.5
+reading_fifo >/dev/null
 # TERM, not INT: a job started with & ignores SIGINT, and so, told so, does
 # its worker
 kill -TERM $c
@@ -111,13 +122,12 @@ exec 7>&-
 wait $c 2>/dev/null
 rc=$?
 ok "a signal reaches the worker: the front end dies of SIGTERM (exit $rc)" '[ $rc = 143 ]'
-sleep 0.2
+for _ in $(seq 100); do [ -z "$(workers)" ] && break; sleep 0.05; done
 ok "and no worker is left" '[ -z "$(workers)" ]'
 "$front" show llama --data - <"$tmp/fifo" >/dev/null 2>&1 &
 c=$!
 exec 7>"$tmp/fifo"
-sleep 0.5
-w=$(workers | head -n 1)
+w=$(reading_fifo)
 [ -n "$w" ] && kill -KILL "$w"
 sleep 0.3
 exec 7>&-
